@@ -1,0 +1,114 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Every target compiles in Swift 6 language mode with strict concurrency.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "onboard",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "onboard", targets: ["onboard"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    ],
+    targets: [
+        // Pure domain: models, Secret, validation, the Wizard state machine. Foundation only.
+        .target(name: "OnboardCore", swiftSettings: strict),
+        // Wire DTOs, the client, its transport seam, errors and retries.
+        .target(
+            name: "ComposioAPI",
+            dependencies: [
+                "OnboardCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The local Composio-compatible server.
+        .target(
+            name: "ComposioSandbox",
+            dependencies: [
+                "ComposioAPI",
+                "OnboardCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Pure terminal UI: Canvas, views, widget logic, keys, style roles.
+        .target(name: "OnboardTUI", dependencies: ["OnboardCore"], swiftSettings: strict),
+        // The only C: ncursesw, with wrappers for what Swift cannot import.
+        .systemLibrary(
+            name: "CNcursesw",
+            providers: [.apt(["libncurses-dev"])]
+        ),
+        .target(
+            name: "OnboardCurses",
+            dependencies: ["CNcursesw", "OnboardTUI", "OnboardCore"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "OnboardApp",
+            dependencies: [
+                "OnboardCore", "OnboardTUI", "OnboardCurses", "ComposioAPI", "ComposioSandbox",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "onboard",
+            dependencies: [
+                "OnboardApp", "OnboardCore", "ComposioSandbox",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "OnboardTestSupport",
+            dependencies: ["OnboardCore", "ComposioAPI", "OnboardTUI"],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "OnboardCoreTests", dependencies: ["OnboardCore", "OnboardTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "ComposioAPITests",
+            dependencies: ["ComposioAPI", "OnboardCore", "OnboardTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ComposioSandboxTests",
+            dependencies: [
+                "ComposioSandbox", "ComposioAPI", "OnboardCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "OnboardTUITests", dependencies: ["OnboardTUI", "OnboardCore", "OnboardTestSupport"], swiftSettings: strict),
+        .testTarget(name: "OnboardCursesTests", dependencies: ["OnboardCurses", "OnboardTUI"], swiftSettings: strict),
+        .testTarget(
+            name: "OnboardAppTests",
+            dependencies: ["OnboardApp", "OnboardCore", "ComposioAPI", "ComposioSandbox", "OnboardTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["ComposioAPI", "ComposioSandbox", "OnboardCore"],
+            swiftSettings: strict
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,42 @@
+import Foundation
+
+/// One HTTP exchange. Never logged or stored in an error as is: its headers hold the API key.
+public struct HTTPRequest: Sendable {
+    public var method: String
+    public var url: URL
+    public var headers: [String: String]
+    public var body: Data?
+
+    public init(method: String, url: URL, headers: [String: String] = [:], body: Data? = nil) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+    }
+}
+
+/// A reply: status, headers (names lower-cased) and body.
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    public var headers: [String: String]
+    public var body: Data
+
+    public init(status: Int, headers: [String: String] = [:], body: Data = Data()) {
+        self.status = status
+        self.headers = Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
+        self.body = body
+    }
+}
+
+/// Why an exchange produced no reply at all.
+public enum HTTPTransportError: Error, Equatable, Sendable {
+    /// The service could not be reached, or the connection dropped before a full reply.
+    case connectionFailed(String)
+    /// No reply within the timeout.
+    case timedOut
+}
+
+/// The seam between the client and the network: production uses AsyncHTTPClient, tests a stub.
+public protocol HTTPTransport: Sendable {
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse
+}

@@ -1,0 +1,207 @@
+import OnboardCore
+
+/// `state` of a connected account, decoded without its credentials: only the keys onboard
+/// needs are read, so an echoed key never enters memory from a reply.
+public struct WireConnectionStateSummary: Codable, Sendable {
+    public struct Val: Codable, Sendable {
+        public var status: ConnectionStatus?
+        public var redirectUrl: String?
+        public var error: String?
+        public var errorDescription: String?
+        enum CodingKeys: String, CodingKey {
+            case status, redirectUrl, error
+            case errorDescription = "error_description"
+        }
+        public init(status: ConnectionStatus?, redirectUrl: String? = nil) {
+            self.status = status
+            self.redirectUrl = redirectUrl
+        }
+    }
+
+    public var authScheme: String?
+    public var val: Val?
+
+    public init(authScheme: String, val: Val) {
+        self.authScheme = authScheme
+        self.val = val
+    }
+}
+
+/// A connected account (`GET /connected_accounts/{id}` and list items).
+public struct WireConnectedAccount: Codable, Sendable {
+    public struct ToolkitRef: Codable, Sendable {
+        public var slug: String
+    }
+
+    public struct AuthConfigRef: Codable, Sendable {
+        public var id: String
+        public var authScheme: String?
+        public var isComposioManaged: Bool?
+        public var isDisabled: Bool?
+        enum CodingKeys: String, CodingKey {
+            case id
+            case authScheme = "auth_scheme"
+            case isComposioManaged = "is_composio_managed"
+            case isDisabled = "is_disabled"
+        }
+        public init(id: String, authScheme: String?, isComposioManaged: Bool?, isDisabled: Bool?) {
+            self.id = id
+            self.authScheme = authScheme
+            self.isComposioManaged = isComposioManaged
+            self.isDisabled = isDisabled
+        }
+    }
+
+    public struct Deprecated: Codable, Sendable {
+        public var labels: [String]
+        public var uuid: String
+    }
+
+    public var id: String
+    public var alias: String?
+    public var wordId: String?
+    public var userId: String?
+    public var status: ConnectionStatus?
+    public var statusReason: String?
+    public var isDisabled: Bool?
+    public var toolkit: ToolkitRef?
+    public var authConfig: AuthConfigRef?
+    public var state: WireConnectionStateSummary?
+    public var createdAt: String?
+    public var updatedAt: String?
+    public var deprecated: Deprecated?
+
+    enum CodingKeys: String, CodingKey {
+        case id, alias, status, toolkit, state, deprecated, data, params
+        case wordId = "word_id"
+        case userId = "user_id"
+        case statusReason = "status_reason"
+        case isDisabled = "is_disabled"
+        case authConfig = "auth_config"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+
+    public init(
+        id: String, alias: String?, userId: String, status: ConnectionStatus, statusReason: String?,
+        isDisabled: Bool, toolkitSlug: String, authConfig: AuthConfigRef, state: WireConnectionStateSummary,
+        createdAt: String, updatedAt: String, uuid: String
+    ) {
+        self.id = id
+        self.alias = alias
+        self.wordId = nil
+        self.userId = userId
+        self.status = status
+        self.statusReason = statusReason
+        self.isDisabled = isDisabled
+        self.toolkit = ToolkitRef(slug: toolkitSlug)
+        self.authConfig = authConfig
+        self.state = state
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.deprecated = Deprecated(labels: [], uuid: uuid)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(String.self, forKey: .id)
+        alias = try container.decodeIfPresent(String.self, forKey: .alias)
+        wordId = try container.decodeIfPresent(String.self, forKey: .wordId)
+        userId = try container.decodeIfPresent(String.self, forKey: .userId)
+        status = try container.decodeIfPresent(ConnectionStatus.self, forKey: .status)
+        statusReason = try container.decodeIfPresent(String.self, forKey: .statusReason)
+        isDisabled = try container.decodeIfPresent(Bool.self, forKey: .isDisabled)
+        toolkit = try container.decodeIfPresent(ToolkitRef.self, forKey: .toolkit)
+        authConfig = try container.decodeIfPresent(AuthConfigRef.self, forKey: .authConfig)
+        state = try container.decodeIfPresent(WireConnectionStateSummary.self, forKey: .state)
+        createdAt = try container.decodeIfPresent(String.self, forKey: .createdAt)
+        updatedAt = try container.decodeIfPresent(String.self, forKey: .updatedAt)
+        deprecated = try container.decodeIfPresent(Deprecated.self, forKey: .deprecated)
+        // `data` and `params` are deprecated and may echo credentials: never decoded.
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encodeIfPresent(alias, forKey: .alias)
+        try container.encodeIfPresent(wordId, forKey: .wordId)
+        try container.encode(userId ?? "", forKey: .userId)
+        try container.encode(status, forKey: .status)
+        // Required by the contract, nullable: an explicit null when there is no reason.
+        try container.encode(statusReason, forKey: .statusReason)
+        try container.encode(isDisabled ?? false, forKey: .isDisabled)
+        try container.encodeIfPresent(toolkit, forKey: .toolkit)
+        try container.encodeIfPresent(authConfig, forKey: .authConfig)
+        try container.encodeIfPresent(state, forKey: .state)
+        try container.encodeIfPresent(createdAt, forKey: .createdAt)
+        try container.encodeIfPresent(updatedAt, forKey: .updatedAt)
+        try container.encodeIfPresent(deprecated, forKey: .deprecated)
+        try container.encode([String: JSONValue](), forKey: .data)
+        try container.encode([String: JSONValue](), forKey: .params)
+    }
+
+    /// The wizard's view of it.
+    public var account: ConnectedAccount {
+        ConnectedAccount(
+            id: id,
+            status: status ?? state?.val?.status ?? .initializing,
+            statusReason: statusReason,
+            toolkitSlug: toolkit?.slug ?? "",
+            authConfigId: authConfig?.id ?? "",
+            userId: userId,
+            redirectURL: state?.val?.redirectUrl
+        )
+    }
+}
+
+/// The 201 body of `POST /connected_accounts`.
+public struct WireCreateConnectedAccountResponse: Codable, Sendable {
+    public struct Deprecated: Codable, Sendable {
+        public var uuid: String
+        public var authConfigUuid: String
+    }
+
+    public var id: String
+    public var connectionData: WireConnectionStateSummary?
+    public var status: ConnectionStatus?
+    public var redirectUrl: String?
+    public var redirectUri: String?
+    public var deprecated: Deprecated?
+
+    enum CodingKeys: String, CodingKey {
+        case id, connectionData, status, deprecated
+        case redirectUrl = "redirect_url"
+        case redirectUri = "redirect_uri"
+    }
+
+    public init(id: String, connectionData: WireConnectionStateSummary, status: ConnectionStatus, redirectUrl: String?, uuid: String, authConfigUuid: String) {
+        self.id = id
+        self.connectionData = connectionData
+        self.status = status
+        self.redirectUrl = redirectUrl
+        self.redirectUri = redirectUrl
+        self.deprecated = Deprecated(uuid: uuid, authConfigUuid: authConfigUuid)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encodeIfPresent(connectionData, forKey: .connectionData)
+        try container.encode(status, forKey: .status)
+        try container.encode(redirectUrl, forKey: .redirectUrl)
+        try container.encode(redirectUri, forKey: .redirectUri)
+        try container.encodeIfPresent(deprecated, forKey: .deprecated)
+    }
+
+    /// The account as far as the create reply tells.
+    public func account(authConfigId: String, userId: String) -> ConnectedAccount {
+        ConnectedAccount(
+            id: id,
+            status: connectionData?.val?.status ?? status ?? .initializing,
+            toolkitSlug: "",
+            authConfigId: authConfigId,
+            userId: userId,
+            redirectURL: connectionData?.val?.redirectUrl ?? redirectUrl
+        )
+    }
+}

@@ -1,0 +1,34 @@
+/// The contract's cursor-paginated list envelope.
+public struct WirePage<Item: Codable & Sendable>: Codable, Sendable {
+    public var items: [Item]
+    public var nextCursor: String?
+    public var totalPages: Int?
+    public var currentPage: Int?
+    public var totalItems: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case items
+        case nextCursor = "next_cursor"
+        case totalPages = "total_pages"
+        case currentPage = "current_page"
+        case totalItems = "total_items"
+    }
+
+    public init(items: [Item], nextCursor: String?, totalPages: Int, currentPage: Int, totalItems: Int) {
+        self.items = items
+        self.nextCursor = nextCursor
+        self.totalPages = totalPages
+        self.currentPage = currentPage
+        self.totalItems = totalItems
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(items, forKey: .items)
+        // Required by the contract even when there is no next page: an explicit null.
+        try container.encode(nextCursor, forKey: .nextCursor)
+        try container.encode(totalPages, forKey: .totalPages)
+        try container.encode(currentPage, forKey: .currentPage)
+        try container.encode(totalItems, forKey: .totalItems)
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import GRDB
+
+/// The sandbox's store on SQLite through GRDB: WAL mode on disk, migrations, one writer.
+final class SQLiteSandboxStore: SandboxStore {
+    let database: any DatabaseWriter
+
+    /// Opens (creating if needed) the database at `path`, 0600, in WAL mode.
+    init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        let created = !FileManager.default.fileExists(atPath: path)
+        database = try DatabasePool(path: path, configuration: configuration)
+        if created { chmod(path, 0o600) }
+        try Self.migrator.migrate(database)
+    }
+
+    /// An in-memory database, for tests.
+    init() throws {
+        database = try DatabaseQueue()
+        try Self.migrator.migrate(database)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: projects, keys, auth configs, connected accounts") { db in
+            try db.create(table: "project") { table in
+                table.primaryKey("id", .text)
+                table.column("name", .text).notNull()
+                table.column("org_id", .text).notNull()
+                table.column("org_name", .text).notNull()
+                table.column("created_at", .datetime).notNull()
+            }
+            try db.create(table: "api_key") { table in
+                table.primaryKey("digest", .text)
+                table.column("project_id", .text).notNull().references("project", onDelete: .cascade)
+                table.column("name", .text).notNull()
+                table.column("read_only", .boolean).notNull().defaults(to: false)
+                table.column("created_at", .datetime).notNull()
+            }
+            try db.create(table: "auth_config") { table in
+                table.primaryKey("id", .text)
+                table.column("uuid", .text).notNull()
+                table.column("project_id", .text).notNull().indexed().references("project", onDelete: .cascade)
+                table.column("name", .text).notNull()
+                table.column("toolkit_slug", .text).notNull()
+                table.column("auth_scheme", .text).notNull()
+                table.column("type", .text).notNull()
+                table.column("is_enabled", .boolean).notNull()
+                table.column("shared_credentials", .blob)
+                table.column("shared_field_names", .text).notNull().defaults(to: "")
+                table.column("created_at", .datetime).notNull()
+                table.column("updated_at", .datetime).notNull()
+            }
+            try db.create(table: "connected_account") { table in
+                table.primaryKey("id", .text)
+                table.column("uuid", .text).notNull()
+                table.column("project_id", .text).notNull().references("project", onDelete: .cascade)
+                table.column("auth_config_id", .text).notNull().references("auth_config", onDelete: .cascade)
+                table.column("user_id", .text).notNull()
+                table.column("toolkit_slug", .text).notNull()
+                table.column("auth_scheme", .text).notNull()
+                table.column("status", .text).notNull()
+                table.column("status_reason", .text)
+                table.column("is_disabled", .boolean).notNull().defaults(to: false)
+                table.column("alias", .text)
+                table.column("credentials", .blob).notNull()
+                table.column("created_at", .datetime).notNull()
+                table.column("updated_at", .datetime).notNull()
+            }
+            try db.create(index: "connected_account_by_project_user", on: "connected_account", columns: ["project_id", "user_id", "auth_config_id"])
+        }
+        return migrator
+    }
+
+    /// Whether any project exists yet (a new database is seeded once).
+    func isEmpty() throws -> Bool {
+        try database.read { db in try ProjectRecord.fetchCount(db) == 0 }
+    }
+
+    func insert(project: ProjectRecord, key: APIKeyRecord, authConfigs: [AuthConfigRecord]) throws {
+        try database.write { db in
+            try project.insert(db)
+            try key.insert(db)
+            for config in authConfigs { try config.insert(db) }
+        }
+    }
+
+    func project(forKeyDigest digest: String) async throws -> (project: ProjectRecord, readOnly: Bool)? {
+        try await database.read { db in
+            guard let key = try APIKeyRecord.fetchOne(db, key: digest),
+                  let project = try ProjectRecord.fetchOne(db, key: key.projectId)
+            else { return nil }
+            return (project, key.readOnly)
+        }
+    }
+
+    func authConfigs(projectId: String, filter: AuthConfigFilter, offset: Int, limit: Int) async throws -> (items: [AuthConfigRecord], total: Int) {
+        try await database.read { db in
+            var request = AuthConfigRecord.filter(Column("project_id") == projectId)
+            if !filter.showDisabled { request = request.filter(Column("is_enabled") == true) }
+            if !filter.toolkitSlugs.isEmpty { request = request.filter(filter.toolkitSlugs.contains(Column("toolkit_slug"))) }
+            if let search = filter.search?.lowercased(), !search.isEmpty {
+                let pattern = "%\(search)%"
+                request = request.filter(Column("name").lowercased.like(pattern) || Column("id").lowercased.like(pattern))
+            }
+            let total = try request.fetchCount(db)
+            let items = try request.order(Column("created_at").desc, Column("id")).limit(limit, offset: offset).fetchAll(db)
+            return (items, total)
+        }
+    }
+
+    func authConfig(projectId: String, id: String) async throws -> AuthConfigRecord? {
+        try await database.read { db in
+            try AuthConfigRecord.filter(Column("project_id") == projectId && Column("id") == id).fetchOne(db)
+        }
+    }
+
+    func activeConnectionCounts(authConfigIds: [String]) async throws -> [String: Int] {
+        guard !authConfigIds.isEmpty else { return [:] }
+        return try await database.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT auth_config_id, COUNT(*) AS n FROM connected_account
+                    WHERE status = 'ACTIVE' AND auth_config_id IN (\(authConfigIds.map { _ in "?" }.joined(separator: ",")))
+                    GROUP BY auth_config_id
+                    """,
+                arguments: StatementArguments(authConfigIds)
+            )
+            return Dictionary(uniqueKeysWithValues: rows.map { ($0["auth_config_id"] as String, $0["n"] as Int) })
+        }
+    }
+
+    func insert(_ account: ConnectedAccountRecord) async throws {
+        try await database.write { db in try account.insert(db) }
+    }
+
+    func connectedAccount(projectId: String, id: String) async throws -> ConnectedAccountRecord? {
+        try await database.read { db in
+            try ConnectedAccountRecord.filter(Column("project_id") == projectId && Column("id") == id).fetchOne(db)
+        }
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import OnboardCore
+
+/// The local Composio-compatible API server: a store, its sealing key and the routes.
+///
+/// `onboard` runs it in-process on a free loopback port when no Composio key is configured;
+/// `onboard sandbox serve` runs it alone in the foreground.
+public final class Sandbox: Sendable {
+    let store: SQLiteSandboxStore
+    let sealer: CredentialSealer
+    let now: @Sendable () -> Date
+
+    /// The default address, the one the official SDKs call "local".
+    public static let defaultHost = "127.0.0.1"
+    public static let defaultPort = 9900
+
+    /// Opens the database at `path` (creating and seeding it when new), or an in-memory one.
+    ///
+    /// - Parameters:
+    ///   - initialAPIKey: the default project's key when a new database is created; a random one
+    ///     is made when nil.
+    /// - Returns: the sandbox, and the key it created when the database was new (shown once).
+    public static func open(
+        path: String?, initialAPIKey: String? = nil, now: @escaping @Sendable () -> Date = { Date() }
+    ) throws -> (sandbox: Sandbox, createdKey: String?) {
+        let store: SQLiteSandboxStore
+        let sealer: CredentialSealer
+        if let path {
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            }
+            do {
+                store = try SQLiteSandboxStore(path: path)
+            } catch {
+                throw SandboxSetupError("Cannot open the sandbox database \(path): \(error)")
+            }
+            sealer = try CredentialSealer(keyFile: path + ".key")
+        } else {
+            store = try SQLiteSandboxStore()
+            sealer = CredentialSealer()
+        }
+        let sandbox = Sandbox(store: store, sealer: sealer, now: now)
+        var createdKey: String?
+        if try store.isEmpty() {
+            let key = initialAPIKey.flatMap { $0.isEmpty ? nil : $0 } ?? SandboxIdentifiers.apiKey()
+            try sandbox.seed(apiKey: key)
+            createdKey = key
+        }
+        return (sandbox, createdKey)
+    }
+
+    init(store: SQLiteSandboxStore, sealer: CredentialSealer, now: @escaping @Sendable () -> Date) {
+        self.store = store
+        self.sealer = sealer
+        self.now = now
+    }
+
+    /// The id of the project a new database starts with.
+    public static let defaultProjectId = "pr_sandbox_default"
+
+    /// Creates the default project, its key and the seeded auth configs.
+    func seed(apiKey: String) throws {
+        let stamp = now()
+        let project = ProjectRecord(id: Self.defaultProjectId, name: "Sandbox project", orgId: "org_sandbox", orgName: "Sandbox", createdAt: stamp)
+        let key = APIKeyRecord(digest: SandboxIdentifiers.digest(apiKey), projectId: project.id, name: "default", readOnly: false, createdAt: stamp)
+        let configs = SeedCatalog.authConfigs.enumerated().map { index, seed in
+            AuthConfigRecord(
+                id: SandboxIdentifiers.make("ac"),
+                uuid: UUID().uuidString.lowercased(),
+                projectId: project.id,
+                name: seed.name,
+                toolkitSlug: seed.toolkit,
+                authScheme: seed.scheme.rawValue,
+                type: seed.type,
+                isEnabled: seed.enabled,
+                sharedCredentials: nil,
+                sharedFieldNames: "",
+                // Newest first in listings: seed order is the order people see.
+                createdAt: stamp.addingTimeInterval(-Double(index)),
+                updatedAt: stamp
+            )
+        }
+        try store.insert(project: project, key: key, authConfigs: configs)
+    }
+
+    /// Issues a fresh key for the default project that lives only as long as this process,
+    /// replacing the one the previous embedded run used. The wizard uses it in-process, so no
+    /// key is ever written to disk in clear.
+    public func issueSessionKey() throws -> Secret {
+        let key = SandboxIdentifiers.apiKey()
+        let record = APIKeyRecord(digest: SandboxIdentifiers.digest(key), projectId: Self.defaultProjectId, name: "embedded session", readOnly: false, createdAt: now())
+        try store.database.write { db in
+            try db.execute(sql: "DELETE FROM api_key WHERE name = 'embedded session'")
+            try record.insert(db)
+        }
+        return Secret(key)
+    }
+
+    /// The router with every route and the error envelope, for `.router` tests and the server.
+    func router(logger: Logger) -> Router<SandboxRequestContext> {
+        let router = Router(context: SandboxRequestContext.self)
+        router.add(middleware: EnvelopeMiddleware(logger: logger))
+        SandboxRoutes(store: store, sealer: sealer, now: now).register(on: router)
+        return router
+    }
+
+    /// The Hummingbird application bound to `host:port` (0 picks a free port).
+    func application(
+        host: String, port: Int, logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        Application(
+            router: router(logger: logger),
+            configuration: .init(address: .hostname(host, port: port), serverName: "onboard-sandbox"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
+            logger: logger
+        )
+    }
+
+    /// Serves in the foreground until SIGINT or SIGTERM, then shuts down gracefully.
+    public func serve(host: String, port: Int, logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void) async throws {
+        try await application(host: host, port: port, logger: logger, onRunning: onRunning).runService()
+    }
+
+    /// Starts serving in the background on a free loopback port; stop it with ``RunningSandbox/stop()``.
+    public func start(host: String = defaultHost, port: Int = 0, logger: Logger) async throws -> RunningSandbox {
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = application(host: host, port: port, logger: logger) { bound in continuation.yield(bound) }
+        let task = Task { try await app.run() }
+        var iterator = ports.makeAsyncIterator()
+        guard let bound = await iterator.next() else {
+            task.cancel()
+            throw SandboxSetupError("The sandbox did not start.")
+        }
+        return RunningSandbox(port: bound, host: host, task: task)
+    }
+}
+
+/// A sandbox serving in the background.
+public struct RunningSandbox: Sendable {
+    public let port: Int
+    public let host: String
+    let task: Task<Void, any Error>
+
+    /// The base URL clients use, e.g. `http://127.0.0.1:40123`.
+    public var baseURL: URL { URL(string: "http://\(host):\(port)")! }
+
+    /// Stops serving.
+    public func stop() async {
+        task.cancel()
+        _ = await task.result
+    }
+}

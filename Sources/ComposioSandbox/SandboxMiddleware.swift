@@ -1,0 +1,64 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// Resolves `x-api-key` (or `Authorization: Bearer`) to a project; 401 otherwise.
+struct APIKeyMiddleware: RouterMiddleware {
+    typealias Context = SandboxRequestContext
+    let store: any SandboxStore
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let key = Self.presentedKey(request.headers), !key.isEmpty,
+              let found = try await store.project(forKeyDigest: SandboxIdentifiers.digest(key))
+        else { throw SandboxError.invalidAPIKey }
+        var context = context
+        context.project = found.project
+        context.readOnly = found.readOnly
+        if found.readOnly && request.method != .get && request.method != .head {
+            throw SandboxError.readOnlyKey
+        }
+        return try await next(request, context)
+    }
+
+    static func presentedKey(_ headers: HTTPFields) -> String? {
+        if let key = headers[HTTPField.Name("x-api-key")!] { return key.trimmingCharacters(in: .whitespaces) }
+        if let authorization = headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
+            return String(authorization.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
+        }
+        return nil
+    }
+}
+
+/// Turns every failure into the contract's error envelope and logs one line per request,
+/// with method, path (no query: it can carry user ids), status and time; never headers or bodies.
+struct EnvelopeMiddleware<Context: RequestContext>: RouterMiddleware {
+    let logger: Logger
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        let response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as SandboxError {
+            response = try error.response(from: request, context: context)
+        } catch let error as HTTPError {
+            let envelope: SandboxError = error.status == .notFound
+                ? SandboxError(status: .notFound, message: "Route \(request.method) \(request.uri.path) not found", code: 404, slug: "Route_NotFound")
+                : SandboxError(status: error.status, message: error.body ?? error.status.reasonPhrase, code: Int(error.status.code), slug: "HTTP_Error")
+            response = try envelope.response(from: request, context: context)
+        } catch {
+            logger.error("internal error", metadata: ["path": "\(request.uri.path)", "error": "\(type(of: error))"])
+            response = try SandboxError(status: .internalServerError, message: "Internal server error", code: 500, slug: "Internal_Error")
+                .response(from: request, context: context)
+        }
+        let elapsed = ContinuousClock.now - start
+        logger.info("\(request.method) \(request.uri.path) \(response.status.code) \(elapsed.milliseconds) ms")
+        return response
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds, for log lines.
+    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import GRDB
+
+/// A project: the unit that owns API keys, auth configs and connected accounts.
+struct ProjectRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "project"
+    var id: String
+    var name: String
+    var orgId: String
+    var orgName: String
+    var createdAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, name
+        case orgId = "org_id"
+        case orgName = "org_name"
+        case createdAt = "created_at"
+    }
+}
+
+/// An API key, stored only as its SHA-256 digest.
+struct APIKeyRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "api_key"
+    var digest: String
+    var projectId: String
+    var name: String
+    var readOnly: Bool
+    var createdAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case digest, name
+        case projectId = "project_id"
+        case readOnly = "read_only"
+        case createdAt = "created_at"
+    }
+}
+
+/// An auth config. Shared credentials are sealed (AES-GCM) at rest.
+struct AuthConfigRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "auth_config"
+    var id: String
+    var uuid: String
+    var projectId: String
+    var name: String
+    var toolkitSlug: String
+    var authScheme: String
+    /// "default" (Composio-managed) or "custom".
+    var type: String
+    var isEnabled: Bool
+    var sharedCredentials: Data?
+    /// Field names of the shared credentials, in clear, so listing needs no decryption.
+    var sharedFieldNames: String
+    var createdAt: Date
+    var updatedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, uuid, name, type
+        case projectId = "project_id"
+        case toolkitSlug = "toolkit_slug"
+        case authScheme = "auth_scheme"
+        case isEnabled = "is_enabled"
+        case sharedCredentials = "shared_credentials"
+        case sharedFieldNames = "shared_field_names"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+}
+
+/// A connected account. Credentials are sealed (AES-GCM) at rest and never returned.
+struct ConnectedAccountRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "connected_account"
+    var id: String
+    var uuid: String
+    var projectId: String
+    var authConfigId: String
+    var userId: String
+    var toolkitSlug: String
+    var authScheme: String
+    var status: String
+    var statusReason: String?
+    var isDisabled: Bool
+    var alias: String?
+    var credentials: Data
+    var createdAt: Date
+    var updatedAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case id, uuid, status, alias, credentials
+        case projectId = "project_id"
+        case authConfigId = "auth_config_id"
+        case userId = "user_id"
+        case toolkitSlug = "toolkit_slug"
+        case authScheme = "auth_scheme"
+        case statusReason = "status_reason"
+        case isDisabled = "is_disabled"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+}

@@ -1,0 +1,21 @@
+/// Everything needed to create one connected account from credentials a person entered.
+public struct ConnectionRequest: Equatable, Sendable {
+    public var authConfigId: String
+    public var userId: String
+    public var authScheme: AuthScheme
+    /// Field name to value. Every value is a `Secret`: `val` on the wire can echo credentials.
+    public var values: [String: Secret]
+    /// Ask the server to check the credentials before answering (API_KEY only, experimental).
+    public var validateCredentials: Bool
+
+    public init(
+        authConfigId: String, userId: String, authScheme: AuthScheme, values: [String: Secret],
+        validateCredentials: Bool = false
+    ) {
+        self.authConfigId = authConfigId
+        self.userId = userId
+        self.authScheme = authScheme
+        self.values = values
+        self.validateCredentials = validateCredentials
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+
+/// A credential value that cannot leak by accident.
+///
+/// It prints, debug-prints, dumps and interpolates as `<redacted>`, is deliberately not `Codable`,
+/// and is read through one greppable accessor, ``withRevealedValue(_:)``. The bytes live in a
+/// private buffer that is overwritten with zeros when the last copy is dropped.
+public struct Secret: Sendable, Equatable, Hashable {
+    private let storage: Storage
+
+    /// Wraps a value. The caller's `String` copy is outside our control; keep it short-lived.
+    public init(_ value: String) {
+        storage = Storage(Array(value.utf8))
+    }
+
+    /// An empty secret, as a fresh input starts.
+    public static let empty = Secret("")
+
+    /// Whether nothing has been entered.
+    public var isEmpty: Bool { storage.bytes.isEmpty }
+
+    /// The number of user-perceived characters, so a mask shows one bullet per grapheme.
+    public var characterCount: Int {
+        withRevealedValue { $0.count }
+    }
+
+    /// The only way to read the value. Keep the closure short and never store what it sees.
+    public func withRevealedValue<Result>(_ body: (String) throws -> Result) rethrows -> Result {
+        let value = String(decoding: storage.bytes, as: UTF8.self)
+        return try body(value)
+    }
+
+    /// A masked preview: bullets for all but the last `visibleTail` characters, which are shown
+    /// only when the secret is long enough that they do not give most of it away.
+    public func maskedTail(visibleTail: Int = 4, bullets maximum: Int = 8) -> String {
+        withRevealedValue { value in
+            let count = value.count
+            guard count > 0 else { return "" }
+            let shown = count >= visibleTail * 3 ? visibleTail : 0
+            let hidden = min(count - shown, maximum)
+            return String(repeating: "•", count: hidden) + String(value.suffix(shown))
+        }
+    }
+
+    public static func == (lhs: Secret, rhs: Secret) -> Bool {
+        lhs.storage.bytes == rhs.storage.bytes
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(storage.bytes.count)
+    }
+
+    /// Holds the bytes; zeroes them on deinit.
+    private final class Storage: @unchecked Sendable {
+        // Immutable after init; @unchecked because deinit writes to it once no one else can read.
+        var bytes: [UInt8]
+        init(_ bytes: [UInt8]) { self.bytes = bytes }
+        deinit {
+            bytes.withUnsafeMutableBufferPointer { buffer in
+                for index in buffer.indices { buffer[index] = 0 }
+            }
+        }
+    }
+}
+
+extension Secret: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String { "<redacted>" }
+    public var debugDescription: String { "<redacted>" }
+    public var customMirror: Mirror { Mirror(self, children: [], displayStyle: .struct) }
+}

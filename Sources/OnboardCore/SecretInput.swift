@@ -1,0 +1,45 @@
+/// The editing logic of a masked field. It keeps the value as a ``Secret`` and exposes only its
+/// length and a masked preview; reveal is an explicit, per-field choice.
+///
+/// Editing is append/delete at the end only: word-wise motion would reveal where spaces are.
+public struct SecretInput: Equatable, Sendable {
+    public private(set) var value: Secret
+    /// Whether the person asked to see the value in clear.
+    public var isRevealed: Bool
+
+    public init(_ value: Secret = .empty) {
+        self.value = value
+        self.isRevealed = false
+    }
+
+    /// Number of graphemes entered: the mask shows one bullet for each.
+    public var count: Int { value.characterCount }
+
+    /// Appends typed or pasted text, dropping line breaks and control characters.
+    public mutating func insert(_ typed: String) {
+        let clean = String(String.UnicodeScalarView(typed.unicodeScalars.filter { !$0.properties.isControlLike }))
+        guard !clean.isEmpty else { return }
+        value = value.withRevealedValue { Secret($0 + clean) }
+    }
+
+    /// Removes the last grapheme.
+    public mutating func deleteBackward() {
+        guard !value.isEmpty else { return }
+        value = value.withRevealedValue { Secret(String($0.dropLast())) }
+    }
+
+    /// Empties the field.
+    public mutating func clear() { value = .empty }
+
+    /// Applies an editing key; false for keys that are not for this field.
+    @discardableResult
+    public mutating func apply(_ key: Key) -> Bool {
+        switch key {
+        case .character(let character): insert(String(character))
+        case .backspace: deleteBackward()
+        case .control("u"), .control("w"): clear()
+        default: return false
+        }
+        return true
+    }
+}

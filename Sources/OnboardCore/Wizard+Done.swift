@@ -1,0 +1,31 @@
+/// The final page: success with the account id, or why not and the way back.
+extension Wizard {
+    static func doneKey(_ state: inout State, _ outcome: Outcome, _ key: Key) -> [Effect] {
+        if outcome.succeeded {
+            switch key {
+            case .enter, .escape, .character("q"):
+                return finish(&state, exitCode: 0)
+            case .character("n"):
+                state.step = .chooseConfig(ConfigList(configs: .loading))
+                return [.loadAuthConfigs(cursor: nil)]
+            default:
+                return []
+            }
+        }
+        switch key {
+        case .enter, .escape, .character("e"):
+            state.step = .credentials(outcome.review.form)
+        case .character("r"):
+            return connect(&state, outcome.review)
+        case .character("w"):
+            guard case .timedOut(let account) = outcome.result else { return [] }
+            state.step = .connecting(Connecting(review: outcome.review, account: account))
+            return [.pollConnection(id: account.id, after: .zero)]
+        case .character("q"):
+            return finish(&state, exitCode: 1)
+        default:
+            break
+        }
+        return []
+    }
+}

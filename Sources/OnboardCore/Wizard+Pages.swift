@@ -1,0 +1,151 @@
+extension Wizard {
+    /// Step 1: the filterable list of auth configs.
+    public struct ConfigList: Equatable, Sendable {
+        /// Everything loaded so far; more pages are appended while `pendingCursor` is set.
+        public var configs: Loadable<[AuthConfigSummary]>
+        /// The cursor of a page still on its way, after the first.
+        public var pendingCursor: String?
+        /// Why a later page did not load; the rows already here stay usable.
+        public var pageFailure: ServiceFailure?
+        public var filter: TextInput
+        /// Index into ``visible`` of the highlighted row.
+        public var highlighted: Int
+
+        public init(configs: Loadable<[AuthConfigSummary]> = .idle, filter: TextInput = TextInput(), highlighted: Int = 0) {
+            self.configs = configs
+            self.pendingCursor = nil
+            self.pageFailure = nil
+            self.filter = filter
+            self.highlighted = highlighted
+        }
+
+        /// The configs that match the filter, in server order.
+        public var visible: [AuthConfigSummary] {
+            (configs.value ?? []).filter { $0.matches(filter: filter.text) }
+        }
+
+        /// The highlighted config, if any row is visible.
+        public var selection: AuthConfigSummary? {
+            let rows = visible
+            return rows.indices.contains(highlighted) ? rows[highlighted] : nil
+        }
+    }
+
+    /// One input of the credentials form, with the field it is for.
+    public struct FieldEntry: Equatable, Sendable {
+        public var field: CredentialField
+        public var input: FieldInput
+        /// What is wrong with the value, shown under the field once the person tried to go on.
+        public var problem: String?
+
+        public init(field: CredentialField) {
+            self.field = field
+            let initial = field.defaultValue ?? ""
+            self.input = field.isSecret ? .secret(SecretInput(Secret(initial))) : .text(TextInput(initial))
+            self.problem = nil
+        }
+
+        /// The value as it will be sent: trimmed of surrounding white space.
+        public var value: Secret {
+            switch input {
+            case .text(let text): Secret(text.text.trimmingCharacters(in: .whitespaces))
+            case .secret(let secret): secret.value.withRevealedValue { Secret($0.trimmingCharacters(in: .whitespaces)) }
+            }
+        }
+    }
+
+    /// A plain or a masked input.
+    public enum FieldInput: Equatable, Sendable {
+        case text(TextInput)
+        case secret(SecretInput)
+    }
+
+    /// Step 2: the user id and one input per field the scheme needs.
+    public struct CredentialsForm: Equatable, Sendable {
+        public var config: AuthConfigSummary
+        public var userId: TextInput
+        public var userIdProblem: String?
+        /// The fields, once the toolkit answered.
+        public var entries: Loadable<[FieldEntry]>
+        /// 0 is the user id; 1... are `entries`.
+        public var focus: Int
+        /// The list this config was chosen from, restored as it was on the way back.
+        public var list: ConfigList
+
+        public init(config: AuthConfigSummary, userId: String, list: ConfigList, entries: Loadable<[FieldEntry]> = .loading) {
+            self.config = config
+            self.list = list
+            self.userId = TextInput(userId)
+            self.userIdProblem = nil
+            self.entries = entries
+            self.focus = 0
+        }
+
+        /// How many inputs the form has (user id included).
+        public var inputCount: Int { 1 + (entries.value?.count ?? 0) }
+    }
+
+    /// Step 3: everything about to be sent, secrets masked.
+    public struct Review: Equatable, Sendable {
+        public var form: CredentialsForm
+        /// Ask the server to check the credentials (API_KEY only).
+        public var validateCredentials: Bool
+
+        public init(form: CredentialsForm, validateCredentials: Bool = false) {
+            self.form = form
+            self.validateCredentials = validateCredentials
+        }
+    }
+
+    /// Step 4 in progress: created or being created, polled until settled.
+    public struct Connecting: Equatable, Sendable {
+        public var review: Review
+        /// Known once the create call answered.
+        public var account: ConnectedAccount?
+        public var pollsLeft: Int
+
+        public init(review: Review, account: ConnectedAccount? = nil, pollsLeft: Int = Wizard.maximumPolls) {
+            self.review = review
+            self.account = account
+            self.pollsLeft = pollsLeft
+        }
+    }
+
+    /// Step 4 finished: an account in a settled status, or the failure that stopped it.
+    public struct Outcome: Equatable, Sendable {
+        public enum Result: Equatable, Sendable {
+            /// The account settled; ACTIVE is success, anything else says why not.
+            case settled(ConnectedAccount)
+            /// Polling stopped before the account settled.
+            case timedOut(ConnectedAccount)
+            /// The service refused or could not be reached.
+            case failed(ServiceFailure)
+        }
+
+        public var review: Review
+        public var result: Result
+
+        public init(review: Review, result: Result) {
+            self.review = review
+            self.result = result
+        }
+
+        /// The account is ACTIVE.
+        public var succeeded: Bool {
+            if case .settled(let account) = result { return account.status == .active }
+            return false
+        }
+    }
+
+    /// A config the wizard cannot fill in from the keyboard (redirect-based OAuth).
+    public struct UnsupportedScheme: Equatable, Sendable {
+        public var config: AuthConfigSummary
+        /// The list to go back to, as it was.
+        public var list: ConfigList
+
+        public init(config: AuthConfigSummary, list: ConfigList) {
+            self.config = config
+            self.list = list
+        }
+    }
+}

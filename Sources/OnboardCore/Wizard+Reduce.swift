@@ -1,0 +1,97 @@
+extension Wizard {
+    /// Applies one event to the state and returns what the runtime must do next.
+    ///
+    /// Switches on the event first, then on the step; each step's rules are in its own file.
+    public static func reduce(_ state: inout State, _ event: Event) -> [Effect] {
+        switch event {
+        case .started:
+            state.step = .chooseConfig(ConfigList(configs: .loading))
+            return [.loadAuthConfigs(cursor: nil)]
+        case .keyPressed(.control("c")), .interrupted:
+            return interrupt(&state)
+        case .keyPressed(let key):
+            state.quitArmed = false
+            return keyPressed(&state, key)
+        case .pasted(let text):
+            state.quitArmed = false
+            return pasted(&state, text)
+        case .tick:
+            if state.isWaiting { state.spinnerFrame &+= 1 }
+            return []
+        case .authConfigsLoaded(let cursor, let result):
+            return authConfigsLoaded(&state, cursor: cursor, result)
+        case .fieldsLoaded(let result):
+            return fieldsLoaded(&state, result)
+        case .connectionCreated(let result):
+            return connectionCreated(&state, result)
+        case .connectionPolled(let result):
+            return connectionPolled(&state, result)
+        }
+    }
+
+    /// Routes a key to the rules of the current step.
+    static func keyPressed(_ state: inout State, _ key: Key) -> [Effect] {
+        switch state.step {
+        case .chooseConfig(var list):
+            return chooseConfigKey(&state, &list, key)
+        case .credentials(var form):
+            return credentialsKey(&state, &form, key)
+        case .review(var review):
+            return reviewKey(&state, &review, key)
+        case .connecting:
+            return []
+        case .done(let outcome):
+            return doneKey(&state, outcome, key)
+        case .unsupportedScheme(let page):
+            switch key {
+            case .escape, .enter, .backTab, .character("b"):
+                return showList(&state, page.list)
+            case .character("q"):
+                return finish(&state, exitCode: 1)
+            default:
+                return []
+            }
+        }
+    }
+
+    /// A paste goes, whole, into whatever input has focus.
+    static func pasted(_ state: inout State, _ text: String) -> [Effect] {
+        switch state.step {
+        case .chooseConfig(var list):
+            list.filter.insert(text)
+            list.highlighted = 0
+            state.step = .chooseConfig(list)
+        case .credentials(var form):
+            form.editFocused { $0.insert(text) } secret: { $0.insert(text) }
+            state.step = .credentials(form)
+        case .review, .connecting, .done, .unsupportedScheme:
+            break
+        }
+        return []
+    }
+
+    /// First Ctrl-C arms, the second quits with 130, as shells and the best prompt tools do.
+    static func interrupt(_ state: inout State) -> [Effect] {
+        if state.quitArmed { return finish(&state, exitCode: 130) }
+        state.quitArmed = true
+        return []
+    }
+
+    /// Ends the wizard.
+    static func finish(_ state: inout State, exitCode: Int32) -> [Effect] {
+        state.exitCode = exitCode
+        return [.quit(exitCode: exitCode)]
+    }
+}
+
+extension Wizard.State {
+    /// Whether a request the person is waiting on is in flight (the spinner turns).
+    public var isWaiting: Bool {
+        switch step {
+        case .chooseConfig(let list): list.configs == .loading || list.pendingCursor != nil
+        case .credentials(let form): form.entries == .loading
+        case .connecting: true
+        case .review, .done, .unsupportedScheme: false
+        }
+    }
+}

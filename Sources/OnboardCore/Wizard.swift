@@ -1,0 +1,63 @@
+/// The onboarding wizard as a pure state machine: `reduce(&state, event) -> [Effect]`.
+///
+/// Nothing here performs I/O or reads the clock; the runtime runs the returned effects and feeds
+/// their results back as events. Each step's rules live in `Wizard+<Step>.swift`.
+public enum Wizard {
+    /// The pages a person walks through, in order, for the "Step n of N" header.
+    public static let stepTitles = ["Choose an auth config", "Enter credentials", "Review", "Connect"]
+
+    /// How often the runtime polls a connection that is not settled yet.
+    public static let pollInterval: Duration = .seconds(1)
+
+    /// How many polls before the wizard gives up waiting (about a minute, as the SDKs do).
+    public static let maximumPolls = 60
+
+    /// The user id the official SDKs use when none is given.
+    public static let defaultUserId = "default"
+}
+
+extension Wizard {
+    /// Everything the wizard knows; the screens are a function of it.
+    public struct State: Equatable, Sendable {
+        public var step: Step
+        /// A user id given up front (`--user-id`), prefilled into the form.
+        public var presetUserId: String?
+        /// True after one Ctrl-C: the next one quits, anything else cancels.
+        public var quitArmed: Bool
+        /// Set once the wizard has finished; the runtime exits with it.
+        public var exitCode: Int32?
+        /// Advances on each tick while something is in flight, for the spinner.
+        public var spinnerFrame: Int
+
+        public init(step: Step = .chooseConfig(ConfigList()), presetUserId: String? = nil) {
+            self.step = step
+            self.presetUserId = presetUserId
+            self.quitArmed = false
+            self.exitCode = nil
+            self.spinnerFrame = 0
+        }
+    }
+
+    /// Where the person is, with what that page holds.
+    public enum Step: Equatable, Sendable {
+        case chooseConfig(ConfigList)
+        case credentials(CredentialsForm)
+        case review(Review)
+        case connecting(Connecting)
+        case done(Outcome)
+        /// A config whose scheme cannot take imported credentials (OAuth): explained, not sent.
+        case unsupportedScheme(UnsupportedScheme)
+    }
+}
+
+extension Wizard.Step {
+    /// 1-based position for the header.
+    public var number: Int {
+        switch self {
+        case .chooseConfig: 1
+        case .credentials, .unsupportedScheme: 2
+        case .review: 3
+        case .connecting, .done: 4
+        }
+    }
+}
