@@ -4,7 +4,8 @@ extension Wizard {
     static let pageJump = 10
 
     static func chooseConfigKey(_ state: inout State, _ list: inout ConfigList, _ key: Key) -> [Effect] {
-        defer { state.step = .chooseConfig(list) }
+        // Keys that leave the list set another step; every other key edits the list in place.
+        defer { if case .chooseConfig = state.step { state.step = .chooseConfig(list) } }
         let count = list.visible.count
         switch key {
         case .up, .control("p"):

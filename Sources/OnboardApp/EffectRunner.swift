@@ -1,0 +1,48 @@
+import ComposioAPI
+import OnboardCore
+
+/// Runs the wizard's effects against the service and posts each result back as an event.
+struct EffectRunner: Sendable {
+    let service: any ComposioService
+    let inbox: EventInbox
+
+    /// Starts the effect in a child task; `.quit` needs no work here (the loop sees the exit code).
+    func run(_ effect: Wizard.Effect) -> Task<Void, Never>? {
+        switch effect {
+        case .quit:
+            return nil
+        case .loadAuthConfigs(let cursor):
+            return Task {
+                let result = await Self.capture { try await service.listAuthConfigs(AuthConfigQuery(cursor: cursor)) }
+                inbox.post(.authConfigsLoaded(cursor: cursor, result))
+            }
+        case .loadFields(let toolkit, let scheme):
+            return Task {
+                let result = await Self.capture { try await service.connectionFields(toolkit: toolkit, scheme: scheme) }
+                inbox.post(.fieldsLoaded(result))
+            }
+        case .createConnection(let request):
+            return Task {
+                let result = await Self.capture { try await service.createConnectedAccount(request) }
+                inbox.post(.connectionCreated(result))
+            }
+        case .pollConnection(let id, let delay):
+            return Task {
+                do { try await Task.sleep(for: delay) } catch { return }
+                let result = await Self.capture { try await service.connectedAccount(id: id) }
+                inbox.post(.connectionPolled(result))
+            }
+        }
+    }
+
+    /// Turns a thrown error into the failure the wizard shows.
+    static func capture<Value>(_ body: () async throws -> Value) async -> Result<Value, ServiceFailure> {
+        do {
+            return .success(try await body())
+        } catch let error as APIError {
+            return .failure(error.failure)
+        } catch {
+            return .failure(ServiceFailure(kind: .network, message: "Unexpected failure: \(type(of: error)).", suggestion: "Try again."))
+        }
+    }
+}

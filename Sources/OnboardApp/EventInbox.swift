@@ -1,0 +1,19 @@
+import OnboardCore
+import Synchronization
+
+/// Where effect tasks post their result events for the loop to reduce, in arrival order.
+final class EventInbox: Sendable {
+    private let events = Mutex<[Wizard.Event]>([])
+
+    func post(_ event: Wizard.Event) {
+        events.withLock { $0.append(event) }
+    }
+
+    /// Everything posted since the last call.
+    func drain() -> [Wizard.Event] {
+        events.withLock { pending in
+            defer { pending.removeAll() }
+            return pending
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import ComposioAPI
+import Foundation
+import OnboardCore
+import OnboardCurses
+import OnboardTUI
+
+/// Starts the interactive wizard: picks the backend, takes the terminal, runs the loop,
+/// gives the terminal back, and prints a one-line result that stays in scrollback.
+public enum WizardLauncher {
+    public struct Options: Sendable {
+        public var userId: String?
+        public var baseURL: String?
+        public init(userId: String? = nil, baseURL: String? = nil) {
+            self.userId = userId
+            self.baseURL = baseURL
+        }
+    }
+
+    public static func run(_ options: Options) async -> Int32 {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            printError("onboard's wizard needs an interactive terminal (stdin and stdout are not both a tty). Run it in a terminal, or with ssh -t over SSH.")
+            return 2
+        }
+        let environment = ProcessInfo.processInfo.environment
+        let backend: ConnectedBackend
+        do {
+            backend = try await ConnectedBackend.connect(try BackendChoice.from(environment: environment, baseURLOverride: options.baseURL))
+        } catch let error as UsageError {
+            printError(error.description)
+            return 2
+        } catch {
+            printError("Could not start: \(error)")
+            return 1
+        }
+        let useColor = environment["NO_COLOR"].map(\.isEmpty) ?? true
+        let service = backend.service
+        let label = backend.label
+        let finalState = await runOnOwnThread {
+            let terminal = CursesTerminal(theme: useColor ? .defaultDark : .mono, useColor: useColor)
+            let context = ScreenContext(backendLabel: label, glyphs: terminal.supportsUnicode ? .unicode : .ascii)
+            let runtime = WizardRuntime(service: service, terminal: terminal, context: context, initialState: Wizard.State(presetUserId: options.userId))
+            let code = runtime.run()
+            terminal.restore()
+            return (code, runtime.state)
+        }
+        await backend.close()
+        if case .done(let outcome) = finalState.1.step, case .settled(let account) = outcome.result, account.status == .active {
+            print("Connected \(account.id): \(outcome.review.form.config.toolkitSlug) for user \(outcome.review.form.userId.text) (ACTIVE)")
+        }
+        return finalState.0
+    }
+
+    /// The loop blocks on terminal input, so it gets a thread of its own instead of one of the
+    /// few the concurrency pool has.
+    static func runOnOwnThread<Result: Sendable>(_ body: @escaping @Sendable () -> Result) async -> Result {
+        await withCheckedContinuation { continuation in
+            let thread = Thread { continuation.resume(returning: body()) }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+    }
+
+    static func printError(_ message: String) {
+        FileHandle.standardError.write(Data(("onboard: " + message + "\n").utf8))
+    }
+}

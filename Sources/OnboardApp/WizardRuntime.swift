@@ -1,0 +1,82 @@
+import ComposioAPI
+import Foundation
+import OnboardCore
+import OnboardTUI
+
+/// The wizard's event loop: the only owner of the terminal.
+///
+/// It reads input, reduces events, starts effects as tasks, drains their results from the
+/// inbox between input polls, and redraws when the picture changed.
+public final class WizardRuntime {
+    private let terminal: any TerminalDevice
+    private let runner: EffectRunner
+    private let inbox = EventInbox()
+    private let context: ScreenContext
+    private var tasks: [Task<Void, Never>] = []
+    public private(set) var state: Wizard.State
+
+    /// How often the spinner advances.
+    static let tickInterval: Duration = .milliseconds(100)
+
+    public init(service: any ComposioService, terminal: any TerminalDevice, context: ScreenContext, initialState: Wizard.State = Wizard.State()) {
+        self.terminal = terminal
+        self.context = context
+        self.state = initialState
+        self.runner = EffectRunner(service: service, inbox: inbox)
+    }
+
+    /// Runs until the wizard finishes or a signal ends it; returns the exit code.
+    /// Blocks the calling thread (input is read with a short timeout).
+    public func run() -> Int32 {
+        defer {
+            for task in tasks { task.cancel() }
+        }
+        dispatch(.started)
+        var lastFrame: Canvas?
+        var lastTick = ContinuousClock.now
+        while state.exitCode == nil {
+            let size = terminal.size
+            let frame = WizardView.render(state, context: context, width: size.width, height: size.height)
+            if frame != lastFrame {
+                terminal.draw(frame)
+                lastFrame = frame
+            }
+            if let signal = terminal.takeSignal() {
+                switch signal {
+                case .interrupt: dispatch(.interrupted)
+                case .terminate: return 143
+                case .hangup: return 129
+                }
+                continue
+            }
+            switch terminal.readInput() {
+            case .key(.control("z")):
+                terminal.suspend()
+                lastFrame = nil
+            case .key(let key):
+                dispatch(.keyPressed(key))
+            case .paste(let text):
+                dispatch(.pasted(text))
+            case .resize:
+                lastFrame = nil
+            case nil:
+                break
+            }
+            for event in inbox.drain() { dispatch(event) }
+            let now = ContinuousClock.now
+            if now - lastTick >= Self.tickInterval {
+                lastTick = now
+                dispatch(.tick)
+            }
+        }
+        return state.exitCode ?? 1
+    }
+
+    /// Reduces one event and starts the effects it asks for.
+    func dispatch(_ event: Wizard.Event) {
+        for effect in Wizard.reduce(&state, event) {
+            if let task = runner.run(effect) { tasks.append(task) }
+        }
+        tasks.removeAll { $0.isCancelled }
+    }
+}

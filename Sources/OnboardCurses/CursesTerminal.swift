@@ -1,0 +1,250 @@
+import CNcursesw
+import Dispatch
+import Foundation
+import OnboardCore
+import OnboardTUI
+import Synchronization
+
+/// The real terminal: ncursesw in raw mode on the alternate screen, wide characters, colours
+/// from the theme, bracketed paste, and signals turned into events.
+///
+/// Owned by one thread (the wizard's loop); only the signal flags cross threads.
+public final class CursesTerminal: TerminalDevice {
+    private let theme: Theme
+    private var pairs: [StyleRole: (attributes: attr_t, pair: Int16)] = [:]
+    private var painted: Canvas?
+    private var isActive = false
+    private let signals = SignalInbox()
+    private var signalSources: [any DispatchSourceSignal] = []
+    /// Whether the locale and terminal can show Unicode (else ASCII glyphs are used).
+    public let supportsUnicode: Bool
+
+    /// Takes over the terminal.
+    /// - Parameters:
+    ///   - useColor: false for `NO_COLOR` or `--no-color`; attributes still apply.
+    public init(theme: Theme, useColor: Bool) {
+        self.theme = theme
+        setlocale(LC_ALL, "")
+        // A short Escape delay unless the user chose one, so Esc answers at once over SSH too.
+        setenv("ESCDELAY", "25", 0)
+        let codeset = String(cString: nl_langinfo(nl_item(CODESET)))
+        supportsUnicode = codeset.uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
+            && ProcessInfo.processInfo.environment["NCURSES_NO_UTF8_ACS"] == nil
+        initscr()
+        isActive = true
+        raw()
+        noecho()
+        nonl()
+        keypad(onb_stdscr(), true)
+        wtimeout(onb_stdscr(), 50)
+        if useColor && has_colors() {
+            start_color()
+            use_default_colors()
+        }
+        setUpStyles(useColor: useColor && has_colors())
+        // Bracketed paste: a paste arrives between ESC[200~ and ESC[201~.
+        writeRaw("\u{1B}[?2004h")
+        installSignalHandlers()
+    }
+
+    deinit { restore() }
+
+    public var size: (width: Int, height: Int) {
+        (Int(onb_getmaxx(onb_stdscr())), Int(onb_getmaxy(onb_stdscr())))
+    }
+
+    private func setUpStyles(useColor: Bool) {
+        var pairFor: [String: Int16] = [:]
+        let available = Int(onb_colors())
+        for role in StyleRole.allCases {
+            let style = theme.style(role)
+            var attributes = onb_a_normal()
+            if style.bold { attributes |= onb_a_bold() }
+            if style.dim { attributes |= onb_a_dim() }
+            if style.underline { attributes |= onb_a_underline() }
+            if style.reverse { attributes |= onb_a_reverse() }
+            var pair: Int16 = 0
+            if useColor {
+                let foreground = ColorDegrader.resolve(style.foreground, available: available)
+                let background = ColorDegrader.resolve(style.background, available: available)
+                let key = "\(foreground)/\(background)"
+                if let existing = pairFor[key] {
+                    pair = existing
+                } else if pairFor.count + 1 < Int(onb_color_pairs()) {
+                    pair = Int16(pairFor.count + 1)
+                    init_pair(pair, foreground, background)
+                    pairFor[key] = pair
+                }
+            }
+            pairs[role] = (attributes, pair)
+        }
+    }
+
+    // MARK: input
+
+    public func readInput() -> TerminalInput? {
+        guard let first = readRaw() else { return nil }
+        switch first {
+        case .function(let code):
+            return KeyDecoder.decode(functionKey: code)
+        case .character(27):
+            return readEscape()
+        case .character(let code):
+            return KeyDecoder.decode(character: code).map(TerminalInput.key)
+        }
+    }
+
+    private enum Raw {
+        case character(UInt32)
+        case function(Int32)
+    }
+
+    private func readRaw() -> Raw? {
+        var value: wint_t = 0
+        let result = onb_get_wch(&value)
+        if result == onb_err() { return nil }
+        if result == onb_key_code_yes() { return .function(Int32(value)) }
+        return .character(UInt32(value))
+    }
+
+    /// Reads what is already waiting after ESC (no delay) and interprets it.
+    private func readEscape() -> TerminalInput? {
+        wtimeout(onb_stdscr(), 0)
+        defer { wtimeout(onb_stdscr(), 50) }
+        var following: [UInt32] = []
+        while following.count < 8, case .character(let code)? = readRaw() {
+            following.append(code)
+            if following.count >= 2, (0x40...0x7E).contains(code) { break }
+            if following.count == 1, code != 91, code != 79 { break }
+        }
+        let (meaning, consumed) = KeyDecoder.decodeEscape(following)
+        for code in following.dropFirst(consumed).reversed() { unget_wch(wchar_t(code)) }
+        switch meaning {
+        case .escape: return .key(.escape)
+        case .key(let key): return .key(key)
+        case .ignored: return nil
+        case .pasteStart: return .paste(readPaste())
+        }
+    }
+
+    /// Collects a bracketed paste up to its end marker (or a second of silence).
+    private func readPaste() -> String {
+        wtimeout(onb_stdscr(), 1000)
+        var scalars: [UInt32] = []
+        let end = KeyDecoder.pasteEnd
+        while case .character(let code)? = readRaw() {
+            scalars.append(code)
+            if scalars.count >= end.count, Array(scalars.suffix(end.count)) == end {
+                scalars.removeLast(end.count)
+                break
+            }
+            if scalars.count > 1 << 20 { break }
+        }
+        let text = String(String.UnicodeScalarView(scalars.compactMap(Unicode.Scalar.init)))
+        return text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+    }
+
+    // MARK: output
+
+    public func draw(_ canvas: Canvas) {
+        let previous = painted?.width == canvas.width && painted?.height == canvas.height ? painted : nil
+        if previous == nil { erase() }
+        for y in 0..<canvas.height {
+            for x in 0..<canvas.width {
+                let cell = canvas[x, y]
+                if let previous, previous[x, y] == cell { continue }
+                guard !cell.text.isEmpty else { continue }
+                drawCell(cell, x: x, y: y)
+            }
+        }
+        if let cursor = canvas.cursor {
+            curs_set(1)
+            move(Int32(cursor.y), Int32(cursor.x))
+        } else {
+            curs_set(0)
+        }
+        refresh()
+        painted = canvas
+    }
+
+    private func drawCell(_ cell: Canvas.Cell, x: Int, y: Int) {
+        let style = pairs[cell.role] ?? (onb_a_normal(), 0)
+        var text = cell.text
+        if !supportsUnicode { text = Self.asciiFallback(text) }
+        var characters = text.unicodeScalars.prefix(5).map { wchar_t(bitPattern: $0.value) }
+        characters.append(0)
+        _ = onb_put_cell(Int32(y), Int32(x), characters, style.attributes, style.pair)
+    }
+
+    /// Box-drawing and bullets for terminals without UTF-8; other non-ASCII shows as `?`.
+    static func asciiFallback(_ text: String) -> String {
+        switch text {
+        case "─": "-"
+        case "•": "*"
+        case "›": ">"
+        case "·": "-"
+        case "…": "."
+        default: text.unicodeScalars.allSatisfy(\.isASCII) ? text : "?"
+        }
+    }
+
+    /// Forces a full repaint on the next draw (after resume or resize).
+    private func invalidate() {
+        painted = nil
+        clearok(onb_stdscr(), true)
+    }
+
+    // MARK: signals, suspend, restore
+
+    private func installSignalHandlers() {
+        let mapping: [(Int32, TerminalSignal?)] = [(SIGINT, .interrupt), (SIGTERM, .terminate), (SIGHUP, .hangup), (SIGCONT, nil)]
+        for (number, event) in mapping {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [signals] in
+                if let event { signals.post(event) }
+            }
+            source.resume()
+            signalSources.append(source)
+        }
+    }
+
+    public func takeSignal() -> TerminalSignal? {
+        signals.take()
+    }
+
+    public func suspend() {
+        writeRaw("\u{1B}[?2004l")
+        endwin()
+        signal(SIGTSTP, SIG_DFL)
+        raise(SIGTSTP)
+        // Resumed (fg): take the terminal back.
+        signal(SIGTSTP, SIG_IGN)
+        writeRaw("\u{1B}[?2004h")
+        refresh()
+        invalidate()
+    }
+
+    public func restore() {
+        guard isActive else { return }
+        isActive = false
+        writeRaw("\u{1B}[?2004l")
+        curs_set(1)
+        endwin()
+        for source in signalSources { source.cancel() }
+        for number in [SIGINT, SIGTERM, SIGHUP, SIGCONT] { signal(number, SIG_DFL) }
+    }
+
+    private func writeRaw(_ text: String) {
+        fflush(nil)
+        let bytes = Array(text.utf8)
+        bytes.withUnsafeBufferPointer { _ = write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+    }
+}
+
+/// Signals caught by dispatch sources, waiting for the loop to take them.
+final class SignalInbox: Sendable {
+    private let pending = Mutex<[TerminalSignal]>([])
+    func post(_ signal: TerminalSignal) { pending.withLock { $0.append(signal) } }
+    func take() -> TerminalSignal? { pending.withLock { $0.isEmpty ? nil : $0.removeFirst() } }
+}

@@ -1,0 +1,80 @@
+/// A grid of styled cells: what a view draws and what the curses layer paints.
+///
+/// Pure and comparable, so screens are tested as text snapshots without a terminal.
+public struct Canvas: Equatable, Sendable {
+    /// One column: a grapheme (empty for the right half of a wide one) and its role.
+    public struct Cell: Equatable, Sendable {
+        public var text: String
+        public var role: StyleRole
+        public init(text: String = " ", role: StyleRole = .text) {
+            self.text = text
+            self.role = role
+        }
+    }
+
+    public let width: Int
+    public let height: Int
+    public private(set) var cells: [Cell]
+    /// Where the terminal cursor should sit (a focused text input), or nil to hide it.
+    public var cursor: (x: Int, y: Int)?
+
+    public init(width: Int, height: Int) {
+        self.width = max(0, width)
+        self.height = max(0, height)
+        cells = Array(repeating: Cell(), count: self.width * self.height)
+        cursor = nil
+    }
+
+    public subscript(x: Int, y: Int) -> Cell {
+        cells[y * width + x]
+    }
+
+    /// Draws `text` from column `x` on row `y`, clipped to `limit` columns (and the canvas),
+    /// after stripping control characters. Returns the columns used.
+    @discardableResult
+    public mutating func put(_ text: String, x: Int, y: Int, role: StyleRole, limit: Int? = nil) -> Int {
+        guard y >= 0, y < height, x < width else { return 0 }
+        let end = min(width, limit.map { x + $0 } ?? width)
+        var column = x
+        for character in TerminalText.sanitized(text) {
+            let columns = DisplayWidth.of(character)
+            if columns == 0 { continue }
+            if column + columns > end { break }
+            if column >= 0 {
+                cells[y * width + column] = Cell(text: String(character), role: role)
+                if columns == 2 { cells[y * width + column + 1] = Cell(text: "", role: role) }
+            }
+            column += columns
+        }
+        return column - x
+    }
+
+    /// Sets the role of a run of cells (e.g. a highlighted row), keeping their text.
+    public mutating func paint(role: StyleRole, x: Int, y: Int, width count: Int) {
+        guard y >= 0, y < height else { return }
+        for column in max(0, x)..<min(width, x + count) {
+            cells[y * width + column].role = role
+        }
+    }
+
+    /// Fills a row with one character.
+    public mutating func fill(_ character: Character, y: Int, role: StyleRole) {
+        guard y >= 0, y < height else { return }
+        for column in 0..<width { cells[y * width + column] = Cell(text: String(character), role: role) }
+    }
+
+    /// The canvas as plain text, trailing spaces trimmed: the form snapshots take.
+    public var text: String {
+        (0..<height).map { row in
+            var line = ""
+            for column in 0..<width { line += cells[row * width + column].text }
+            while line.last == " " { line.removeLast() }
+            return line
+        }.joined(separator: "\n")
+    }
+
+    public static func == (lhs: Canvas, rhs: Canvas) -> Bool {
+        lhs.width == rhs.width && lhs.height == rhs.height && lhs.cells == rhs.cells
+            && lhs.cursor?.x == rhs.cursor?.x && lhs.cursor?.y == rhs.cursor?.y
+    }
+}

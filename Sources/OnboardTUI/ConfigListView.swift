@@ -1,0 +1,76 @@
+import OnboardCore
+
+/// Step 1: the filter line, a table of auth configs with the highlighted row, and a count.
+enum ConfigListView {
+    static func draw(_ list: Wizard.ConfigList, spinner: String, into canvas: inout Canvas, area: Rect, glyphs: Glyphs) {
+        var y = area.y
+        let labelWidth = canvas.put("Filter ", x: area.x, y: y, role: .label)
+        let filterX = area.x + labelWidth
+        if list.filter.text.isEmpty {
+            canvas.put("type to narrow by name, toolkit, scheme or id", x: filterX, y: y, role: .placeholder)
+            canvas.cursor = (filterX, y)
+        } else {
+            canvas.put(list.filter.text, x: filterX, y: y, role: .inputFocused, limit: area.width - labelWidth)
+            let before = String(list.filter.text.prefix(list.filter.cursor))
+            canvas.cursor = (min(area.x + area.width - 1, filterX + DisplayWidth.of(before)), y)
+        }
+        y += 2
+        switch list.configs {
+        case .idle, .loading:
+            canvas.put("\(spinner) Loading auth configs\(glyphs.ellipsis)", x: area.x, y: y, role: .spinner)
+            return
+        case .failed(let failure):
+            FailureView.draw(failure, title: "Could not load auth configs", into: &canvas, x: area.x, y: y, width: area.width, glyphs: glyphs)
+            return
+        case .loaded:
+            break
+        }
+        let rows = list.visible
+        let columns = Columns(width: area.width)
+        canvas.put(columns.line(["NAME", "TOOLKIT", "SCHEME", "CONNECTED"]), x: area.x + 2, y: y, role: .muted)
+        y += 1
+        let tableHeight = area.maxY - y - 2
+        if rows.isEmpty {
+            let total = list.configs.value?.count ?? 0
+            let message = total == 0
+                ? "This project has no enabled auth configs. Create one in the dashboard, then press ctrl-r."
+                : "No auth config matches \u{201C}\(list.filter.text)\u{201D}. Esc clears the filter."
+            WizardView.wrap(message, into: &canvas, x: area.x, y: y, width: area.width, maxRows: 3, role: .muted)
+        }
+        let first = max(0, min(list.highlighted - tableHeight + 1, rows.count - tableHeight))
+        for (offset, config) in rows.dropFirst(first).prefix(max(0, tableHeight)).enumerated() {
+            let index = first + offset
+            let isSelected = index == list.highlighted
+            let marker = isSelected ? glyphs.pointer : " "
+            let cells = [config.name, config.toolkitSlug, config.authScheme?.rawValue ?? "?", String(config.connectionCount)]
+            canvas.put(marker, x: area.x, y: y, role: .accent)
+            canvas.put(columns.line(cells, ellipsis: glyphs.ellipsis), x: area.x + 2, y: y, role: isSelected ? .selected : .text, limit: area.width - 2)
+            if isSelected { canvas.paint(role: .selected, x: area.x + 2, y: y, width: area.width - 2) }
+            y += 1
+        }
+        let footerY = area.maxY - 1
+        var footer = "\(rows.count) of \(list.configs.value?.count ?? 0) auth configs"
+        if list.pendingCursor != nil { footer += " \(spinner) loading more" }
+        canvas.put(footer, x: area.x, y: footerY, role: .muted)
+        if let failure = list.pageFailure {
+            canvas.put(" \(glyphs.dot) more did not load: \(failure.message) (ctrl-r reloads)", x: area.x + DisplayWidth.of(footer), y: footerY, role: .error)
+        }
+    }
+
+    /// Fixed column layout for the table: name gets what the others leave.
+    struct Columns {
+        let widths: [Int]
+        init(width: Int) {
+            let toolkit = 14, scheme = 16, connected = 9
+            let name = max(10, width - 2 - toolkit - scheme - connected - 3)
+            widths = [name, toolkit, scheme, connected]
+        }
+
+        func line(_ cells: [String], ellipsis: String = "…") -> String {
+            zip(cells, widths).map { cell, width in
+                let clipped = DisplayWidth.truncate(TerminalText.sanitized(cell), to: width, ellipsis: ellipsis)
+                return clipped + String(repeating: " ", count: max(0, width - DisplayWidth.of(clipped)))
+            }.joined(separator: " ")
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import OnboardCore
+
+/// What one read from the terminal produced.
+public enum TerminalInput: Equatable, Sendable {
+    case key(Key)
+    /// A bracketed paste, delivered whole.
+    case paste(String)
+    /// The window changed size.
+    case resize
+}
+
+/// A signal the runtime must act on, caught outside any raw handler.
+public enum TerminalSignal: Equatable, Sendable {
+    /// SIGINT from outside the keyboard.
+    case interrupt
+    /// SIGTERM: leave now, terminal restored.
+    case terminate
+    /// SIGHUP: the controlling terminal (an SSH link) went away.
+    case hangup
+}
+
+/// The terminal as the runtime sees it: the curses implementation in production, a fake in tests.
+public protocol TerminalDevice: AnyObject {
+    /// Columns and rows now.
+    var size: (width: Int, height: Int) { get }
+    /// Waits up to about 50 ms for input; nil when none came.
+    func readInput() -> TerminalInput?
+    /// Shows the canvas, sending only what changed.
+    func draw(_ canvas: Canvas)
+    /// A signal that arrived since the last call, if any.
+    func takeSignal() -> TerminalSignal?
+    /// Ctrl-Z: give the terminal back, stop the process, and take the terminal again on `fg`.
+    func suspend()
+    /// Leaves the terminal exactly as it was found. Safe to call more than once.
+    func restore()
+}
