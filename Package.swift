@@ -80,7 +80,7 @@ let package = Package(
         ),
         .target(
             name: "OnboardTestSupport",
-            dependencies: ["OnboardCore", "ComposioAPI", "OnboardTUI"],
+            dependencies: ["OnboardCore", "ComposioAPI", "OnboardTUI", "ComposioSandbox"],
             swiftSettings: strict
         ),
         .testTarget(name: "OnboardCoreTests", dependencies: ["OnboardCore", "OnboardTestSupport"], swiftSettings: strict),

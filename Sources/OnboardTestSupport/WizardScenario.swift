@@ -1,0 +1,38 @@
+import OnboardCore
+import Testing
+
+/// Drives the reducer one event at a time and checks the whole new state and the exact effects,
+/// so a test says everything an event changes and nothing changes unnoticed.
+public struct WizardScenario {
+    public private(set) var state: Wizard.State
+
+    public init(_ state: Wizard.State = Wizard.State()) {
+        self.state = state
+    }
+
+    /// Sends `event`; expects the state to become what `update` makes of the previous one and
+    /// the effects to be exactly `effects`.
+    public mutating func send(
+        _ event: Wizard.Event,
+        effects: [Wizard.Effect] = [],
+        sourceLocation: SourceLocation = #_sourceLocation,
+        _ update: (inout Wizard.State) -> Void = { _ in }
+    ) {
+        var expected = state
+        update(&expected)
+        let produced = Wizard.reduce(&state, event)
+        #expect(state == expected, "state after \(event)", sourceLocation: sourceLocation)
+        #expect(produced == effects, "effects of \(event)", sourceLocation: sourceLocation)
+    }
+
+    /// Sends each character of `text` as a key press, checking no effects, with the state
+    /// changes left to the caller's next assertion.
+    public mutating func type(_ text: String) {
+        for character in text { _ = Wizard.reduce(&state, .keyPressed(.character(character))) }
+    }
+
+    /// Sends an event without checking, for setting up a later step.
+    public mutating func skip(_ event: Wizard.Event) {
+        _ = Wizard.reduce(&state, event)
+    }
+}

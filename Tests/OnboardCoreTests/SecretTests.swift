@@ -1,0 +1,86 @@
+import Foundation
+import OnboardCore
+import Testing
+
+@Suite("Secret")
+struct SecretTests {
+    @Test("prints, interpolates and dumps as <redacted>")
+    func neverPrintsItsValue() {
+        let secret = Secret("sk-live-canary-123")
+        #expect(String(describing: secret) == "<redacted>")
+        #expect("\(secret)" == "<redacted>")
+        #expect(String(reflecting: secret) == "<redacted>")
+        var dumped = ""
+        dump(secret, to: &dumped)
+        #expect(!dumped.contains("canary"))
+        var wrapped = ""
+        dump(ConnectionRequest(authConfigId: "ac", userId: "u", authScheme: .apiKey, values: ["k": secret]), to: &wrapped)
+        #expect(!wrapped.contains("canary"))
+    }
+
+    @Test("reveals its value only through withRevealedValue")
+    func revealsThroughAccessor() {
+        #expect(Secret("abc").withRevealedValue { $0 } == "abc")
+    }
+
+    @Test("masks all but the last four characters of a long value, and all of a short one")
+    func masksTail() {
+        #expect(Secret("SG.abcdefghijklmnop").maskedTail() == "••••••••mnop")
+        #expect(Secret("short").maskedTail() == "•••••")
+        #expect(Secret("").maskedTail() == "")
+    }
+
+    @Test("counts graphemes, not bytes")
+    func countsGraphemes() {
+        #expect(Secret("pässwörd🔑").characterCount == 9)
+    }
+}
+
+@Suite("Text inputs")
+struct TextInputTests {
+    @Test("a paste keeps every character but drops line breaks, so it cannot submit")
+    func pasteDropsNewlines() {
+        var input = TextInput()
+        input.insert("abc\r\ndef\n")
+        #expect(input.text == "abcdef")
+        #expect(input.cursor == 6)
+    }
+
+    @Test("edits at the cursor: left, insert, backspace, delete, home, end")
+    func editsAtCursor() {
+        var input = TextInput("acd")
+        input.apply(.left)
+        input.apply(.left)
+        input.apply(.character("b"))
+        #expect(input.text == "abcd")
+        input.apply(.backspace)
+        #expect(input.text == "acd")
+        input.apply(.home)
+        input.apply(.delete)
+        #expect(input.text == "cd")
+        input.apply(.end)
+        input.apply(.character("e"))
+        #expect(input.text == "cde")
+    }
+
+    @Test("Ctrl-W removes the previous word and Ctrl-U clears")
+    func wordAndLineDeletion() {
+        var input = TextInput("hello big world")
+        input.apply(.control("w"))
+        #expect(input.text == "hello big ")
+        input.apply(.control("u"))
+        #expect(input.text.isEmpty)
+    }
+
+    @Test("a masked input takes a 64 KiB paste whole and deletes by grapheme")
+    func secretInputTakesLargePaste() {
+        var input = SecretInput()
+        let token = String(repeating: "x", count: 65_536)
+        input.insert(token + "\n")
+        #expect(input.count == 65_536)
+        input.insert("é")
+        input.deleteBackward()
+        #expect(input.count == 65_536)
+        #expect(input.apply(.left) == false)
+    }
+}

@@ -1,0 +1,154 @@
+import OnboardCore
+import OnboardTestSupport
+import Testing
+
+@Suite("Wizard: errors and ways out")
+struct WizardErrorTests {
+    @Test("a 401 on the first page shows the failure; r retries")
+    func unauthorizedList() {
+        var scenario = WizardScenario()
+        scenario.skip(.started)
+        scenario.send(.authConfigsLoaded(cursor: nil, .failure(Fixtures.unauthorized))) {
+            $0.step = .chooseConfig(Wizard.ConfigList(configs: .failed(Fixtures.unauthorized)))
+        }
+        scenario.send(.keyPressed(.character("r")), effects: [.loadAuthConfigs(cursor: nil)]) {
+            $0.step = .chooseConfig(Wizard.ConfigList(configs: .loading))
+        }
+    }
+
+    @Test("a later page that fails keeps the rows already loaded and says so")
+    func laterPageFails() {
+        var list = Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid]))
+        list.pendingCursor = "c2"
+        var scenario = WizardScenario(Wizard.State(step: .chooseConfig(list)))
+        scenario.send(.authConfigsLoaded(cursor: "c2", .failure(Fixtures.serverDown))) {
+            var after = Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid]))
+            after.pageFailure = Fixtures.serverDown
+            $0.step = .chooseConfig(after)
+        }
+    }
+
+    @Test("the toolkit failing to load offers retry and back")
+    func fieldsFail() {
+        let list = Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid]))
+        var scenario = WizardScenario(Wizard.State(step: .credentials(Wizard.CredentialsForm(config: Fixtures.sendgrid, userId: "default", list: list))))
+        scenario.send(.fieldsLoaded(.failure(Fixtures.serverDown))) {
+            $0.step = .credentials(Wizard.CredentialsForm(config: Fixtures.sendgrid, userId: "default", list: list, entries: .failed(Fixtures.serverDown)))
+        }
+        scenario.send(.keyPressed(.character("r")), effects: [.loadFields(toolkit: "sendgrid", scheme: .apiKey)]) {
+            $0.step = .credentials(Wizard.CredentialsForm(config: Fixtures.sendgrid, userId: "default", list: list))
+        }
+        scenario.send(.keyPressed(.escape)) { $0.step = .chooseConfig(list) }
+    }
+
+    @Test("an empty required field blocks review and says which")
+    func requiredFieldBlocks() {
+        let list = Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid]))
+        var form = Wizard.CredentialsForm(config: Fixtures.sendgrid, userId: "default", list: list, entries: .loaded([Wizard.FieldEntry(field: Fixtures.apiKeyField)]))
+        form.focus = 1
+        var scenario = WizardScenario(Wizard.State(step: .credentials(form)))
+        scenario.send(.keyPressed(.enter)) { state in
+            var entry = Wizard.FieldEntry(field: Fixtures.apiKeyField)
+            entry.problem = "API Key is required."
+            var blocked = form
+            blocked.entries = .loaded([entry])
+            state.step = .credentials(blocked)
+        }
+        // Typing clears the problem.
+        scenario.send(.keyPressed(.character("k"))) { state in
+            var entry = Wizard.FieldEntry(field: Fixtures.apiKeyField)
+            entry.input = .secret(SecretInput(Secret("k")))
+            var typed = form
+            typed.entries = .loaded([entry])
+            state.step = .credentials(typed)
+        }
+    }
+
+    @Test("an empty user id is refused with what to enter")
+    func emptyUserId() {
+        let list = Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid]))
+        let form = Wizard.CredentialsForm(config: Fixtures.sendgrid, userId: "", list: list, entries: .loaded([]))
+        var scenario = WizardScenario(Wizard.State(step: .credentials(form)))
+        scenario.send(.keyPressed(.enter)) { state in
+            var blocked = form
+            blocked.userIdProblem = "Enter a user id: any string that identifies this user in your system."
+            state.step = .credentials(blocked)
+        }
+    }
+
+    @Test("a refused create shows why; Enter returns to the fields with every value kept")
+    func createFailsThenBackToFields() {
+        let review = WizardHappyPathTests.review
+        var scenario = WizardScenario(Wizard.State(step: .connecting(Wizard.Connecting(review: review))))
+        scenario.send(.connectionCreated(.failure(Fixtures.unauthorized))) {
+            $0.step = .done(Wizard.Outcome(review: review, result: .failed(Fixtures.unauthorized)))
+        }
+        scenario.send(.keyPressed(.enter)) { $0.step = .credentials(review.form) }
+    }
+
+    @Test("a FAILED account shows its reason; r sends the same request again")
+    func failedAccountRetry() {
+        let review = WizardHappyPathTests.review
+        let failed = Fixtures.account("ca_2", .failed, reason: "Credential validation failed")
+        var scenario = WizardScenario(Wizard.State(step: .connecting(Wizard.Connecting(review: review))))
+        scenario.send(.connectionCreated(.success(failed))) {
+            $0.step = .done(Wizard.Outcome(review: review, result: .settled(failed)))
+        }
+        #expect(scenario.state.step != .done(Wizard.Outcome(review: review, result: .settled(Fixtures.account("ca_2", .active)))))
+        scenario.send(.keyPressed(.character("r")), effects: [.createConnection(review.form.connectionRequestForTest)]) {
+            $0.step = .connecting(Wizard.Connecting(review: review))
+        }
+    }
+
+    @Test("a redirect-based (OAuth) config is explained, not sent; Esc goes back to the list")
+    func oauthIsExplained() {
+        let list = Wizard.ConfigList(configs: .loaded([Fixtures.github]))
+        var scenario = WizardScenario(Wizard.State(step: .chooseConfig(list)))
+        scenario.send(.keyPressed(.enter)) {
+            $0.step = .unsupportedScheme(Wizard.UnsupportedScheme(config: Fixtures.github, list: list))
+        }
+        scenario.send(.keyPressed(.escape)) { $0.step = .chooseConfig(list) }
+    }
+
+    @Test("Ctrl-C once arms, any key disarms, twice quits with 130")
+    func controlCTwice() {
+        var scenario = WizardScenario(WizardHappyPathTests.reviewing())
+        scenario.send(.keyPressed(.control("c"))) { $0.quitArmed = true }
+        scenario.send(.keyPressed(.character("x"))) { $0.quitArmed = false }
+        scenario.send(.interrupted) { $0.quitArmed = true }
+        scenario.send(.keyPressed(.control("c")), effects: [.quit(exitCode: 130)]) { $0.exitCode = 130 }
+    }
+
+    @Test("results that arrive after the person moved on are ignored")
+    func staleResultsIgnored() {
+        let list = Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid]))
+        var scenario = WizardScenario(Wizard.State(step: .chooseConfig(list)))
+        scenario.send(.fieldsLoaded(.success([Fixtures.apiKeyField])))
+        scenario.send(.connectionCreated(.success(Fixtures.account("ca_1", .active))))
+        scenario.send(.connectionPolled(.success(Fixtures.account("ca_1", .active))))
+    }
+
+    @Test("values are trimmed and only fields with a value are sent; shared credentials are not asked")
+    func requestBuilding() {
+        var config = Fixtures.sendgrid
+        config.sharedFieldNames = ["generic_api_key"]
+        let list = Wizard.ConfigList(configs: .loaded([config]))
+        var scenario = WizardScenario(Wizard.State(step: .credentials(Wizard.CredentialsForm(config: config, userId: " bob ", list: list))))
+        scenario.skip(.fieldsLoaded(.success([Fixtures.apiKeyField, Fixtures.regionField])))
+        guard case .credentials(var form) = scenario.state.step else { return }
+        #expect(form.entries.value?.map(\.field.name) == ["region"])
+        form.focus = 1
+        let request = Wizard.Review(form: form).form.connectionRequestForTest
+        #expect(request.userId == "bob")
+        #expect(request.values == ["region": Secret("us")])
+    }
+}
+
+extension Wizard.CredentialsForm {
+    /// The request the review page would send, without validation.
+    var connectionRequestForTest: ConnectionRequest {
+        var values: [String: Secret] = [:]
+        for entry in entries.value ?? [] where !entry.value.isEmpty { values[entry.field.name] = entry.value }
+        return ConnectionRequest(authConfigId: config.id, userId: userId.text.trimmingCharacters(in: .whitespaces), authScheme: config.authScheme ?? .apiKey, values: values)
+    }
+}

@@ -1,0 +1,196 @@
+import OnboardCore
+import OnboardTestSupport
+import Testing
+
+@Suite("Wizard: the API-key happy path")
+struct WizardHappyPathTests {
+    @Test("start loads the first page of auth configs")
+    func startLoadsConfigs() {
+        var scenario = WizardScenario()
+        scenario.send(.started, effects: [.loadAuthConfigs(cursor: nil)]) {
+            $0.step = .chooseConfig(Wizard.ConfigList(configs: .loading))
+        }
+    }
+
+    @Test("list, fields, review, create and ACTIVE, each step stated in full")
+    func wholeFlow() {
+        var scenario = WizardScenario()
+        scenario.skip(.started)
+        let page = AuthConfigPage(items: [Fixtures.sendgrid, Fixtures.freshdesk], nextCursor: nil)
+        scenario.send(.authConfigsLoaded(cursor: nil, .success(page))) {
+            $0.step = .chooseConfig(Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid, Fixtures.freshdesk])))
+        }
+        scenario.send(.keyPressed(.down)) {
+            $0.step = .chooseConfig(Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid, Fixtures.freshdesk]), highlighted: 1))
+        }
+        let list = Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid, Fixtures.freshdesk]), highlighted: 1)
+        scenario.send(.keyPressed(.enter), effects: [.loadFields(toolkit: "freshdesk", scheme: .apiKey)]) {
+            $0.step = .credentials(Wizard.CredentialsForm(config: Fixtures.freshdesk, userId: "default", list: list))
+        }
+        scenario.send(.fieldsLoaded(.success([Fixtures.subdomainField, Fixtures.apiKeyField]))) {
+            $0.step = .credentials(Wizard.CredentialsForm(
+                config: Fixtures.freshdesk, userId: "default", list: list,
+                entries: .loaded([Wizard.FieldEntry(field: Fixtures.subdomainField), Wizard.FieldEntry(field: Fixtures.apiKeyField)])
+            ))
+        }
+        // Enter accepts the prefilled user id and moves to the subdomain.
+        scenario.send(.keyPressed(.enter)) { state in
+            guard case .credentials(var form) = state.step else { return }
+            form.focus = 1
+            state.step = .credentials(form)
+        }
+        scenario.type("acme")
+        scenario.send(.keyPressed(.enter)) { state in
+            guard case .credentials(var form) = state.step else { return }
+            form.focus = 2
+            state.step = .credentials(form)
+        }
+        // The paste lands whole in the masked field; its newline is dropped, not submitted.
+        scenario.send(.pasted("0123456789abcdefWXYZ\n")) { state in
+            guard case .credentials(var form) = state.step, var entries = form.entries.value else { return }
+            entries[1].input = .secret(SecretInput(Secret("0123456789abcdefWXYZ")))
+            form.entries = .loaded(entries)
+            state.step = .credentials(form)
+        }
+        guard case .credentials(let form) = scenario.state.step else {
+            Issue.record("expected the credentials step")
+            return
+        }
+        #expect(form.entries.value?[0].value == Secret("acme"))
+        #expect(form.entries.value?[1].value == Secret("0123456789abcdefWXYZ"))
+        scenario.send(.keyPressed(.enter)) {
+            $0.step = .review(Wizard.Review(form: form))
+        }
+        scenario.send(.keyPressed(.character("v"))) {
+            $0.step = .review(Wizard.Review(form: form, validateCredentials: true))
+        }
+        let review = Wizard.Review(form: form, validateCredentials: true)
+        let request = ConnectionRequest(
+            authConfigId: "ac_fresh", userId: "default", authScheme: .apiKey,
+            values: ["subdomain": Secret("acme"), "generic_api_key": Secret("0123456789abcdefWXYZ")],
+            validateCredentials: true
+        )
+        scenario.send(.keyPressed(.enter), effects: [.createConnection(request)]) {
+            $0.step = .connecting(Wizard.Connecting(review: review))
+        }
+        scenario.send(.tick) { $0.spinnerFrame = 1 }
+        let active = Fixtures.account("ca_1", .active)
+        scenario.send(.connectionCreated(.success(active))) {
+            $0.step = .done(Wizard.Outcome(review: review, result: .settled(active)))
+        }
+        scenario.send(.tick)
+        scenario.send(.keyPressed(.enter), effects: [.quit(exitCode: 0)]) { $0.exitCode = 0 }
+    }
+
+    @Test("an account that starts INITIATED is polled once a second until ACTIVE")
+    func pollsUntilActive() {
+        var scenario = WizardScenario(Self.reviewing())
+        let review = Self.review
+        scenario.skip(.keyPressed(.enter))
+        let initiated = Fixtures.account("ca_9", .initiated)
+        scenario.send(.connectionCreated(.success(initiated)), effects: [.pollConnection(id: "ca_9", after: .seconds(1))]) {
+            $0.step = .connecting(Wizard.Connecting(review: review, account: initiated))
+        }
+        scenario.send(.connectionPolled(.success(initiated)), effects: [.pollConnection(id: "ca_9", after: .seconds(1))]) {
+            $0.step = .connecting(Wizard.Connecting(review: review, account: initiated, pollsLeft: Wizard.maximumPolls - 1))
+        }
+        scenario.send(.connectionPolled(.failure(Fixtures.serverDown)), effects: [.pollConnection(id: "ca_9", after: .seconds(1))]) {
+            $0.step = .connecting(Wizard.Connecting(review: review, account: initiated, pollsLeft: Wizard.maximumPolls - 2))
+        }
+        let active = Fixtures.account("ca_9", .active)
+        scenario.send(.connectionPolled(.success(active))) {
+            $0.step = .done(Wizard.Outcome(review: review, result: .settled(active)))
+        }
+    }
+
+    @Test("a poll answered 429 with Retry-After waits that long before the next")
+    func pollHonoursRetryAfter() {
+        var scenario = WizardScenario(Self.reviewing())
+        scenario.skip(.keyPressed(.enter))
+        scenario.skip(.connectionCreated(.success(Fixtures.account("ca_9", .initiated))))
+        let limited = ServiceFailure(kind: .rateLimited(retryAfterSeconds: 7), message: "Too many requests.")
+        scenario.send(.connectionPolled(.failure(limited)), effects: [.pollConnection(id: "ca_9", after: .seconds(7))]) { state in
+            guard case .connecting(var connecting) = state.step else { return }
+            connecting.pollsLeft -= 1
+            state.step = .connecting(connecting)
+        }
+    }
+
+    @Test("polling gives up after the limit and offers to keep waiting")
+    func pollingTimesOut() {
+        let initiated = Fixtures.account("ca_9", .initiated)
+        var scenario = WizardScenario(Wizard.State(step: .connecting(Wizard.Connecting(review: Self.review, account: initiated, pollsLeft: 1))))
+        scenario.send(.connectionPolled(.success(initiated))) {
+            $0.step = .done(Wizard.Outcome(review: Self.review, result: .timedOut(initiated)))
+        }
+        scenario.send(.keyPressed(.character("w")), effects: [.pollConnection(id: "ca_9", after: .zero)]) {
+            $0.step = .connecting(Wizard.Connecting(review: Self.review, account: initiated))
+        }
+    }
+
+    @Test("more pages are fetched while next_cursor is set, and appended")
+    func pagesThroughCursors() {
+        var scenario = WizardScenario()
+        scenario.skip(.started)
+        scenario.send(
+            .authConfigsLoaded(cursor: nil, .success(AuthConfigPage(items: [Fixtures.sendgrid], nextCursor: "c2"))),
+            effects: [.loadAuthConfigs(cursor: "c2")]
+        ) {
+            var list = Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid]))
+            list.pendingCursor = "c2"
+            $0.step = .chooseConfig(list)
+        }
+        // A stale page for a cursor nobody asked for is ignored.
+        scenario.send(.authConfigsLoaded(cursor: "zz", .success(AuthConfigPage(items: [Fixtures.jira], nextCursor: nil))))
+        scenario.send(.authConfigsLoaded(cursor: "c2", .success(AuthConfigPage(items: [Fixtures.freshdesk], nextCursor: nil)))) {
+            $0.step = .chooseConfig(Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid, Fixtures.freshdesk])))
+        }
+    }
+
+    @Test("typing filters the list and resets the highlight; Esc clears, then quits")
+    func filtering() {
+        var scenario = WizardScenario(Wizard.State(step: .chooseConfig(Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid, Fixtures.jira]), highlighted: 1))))
+        scenario.send(.keyPressed(.character("j"))) {
+            $0.step = .chooseConfig(Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid, Fixtures.jira]), filter: TextInput("j")))
+        }
+        guard case .chooseConfig(let list) = scenario.state.step else { return }
+        #expect(list.visible == [Fixtures.jira])
+        scenario.send(.keyPressed(.escape)) {
+            $0.step = .chooseConfig(Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid, Fixtures.jira])))
+        }
+        scenario.send(.keyPressed(.escape), effects: [.quit(exitCode: 1)]) { $0.exitCode = 1 }
+    }
+
+    @Test("a preset user id is prefilled and focus starts on the first field")
+    func presetUserId() {
+        let list = Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid]))
+        var scenario = WizardScenario(Wizard.State(step: .chooseConfig(list), presetUserId: "alice"))
+        scenario.send(.keyPressed(.enter), effects: [.loadFields(toolkit: "sendgrid", scheme: .apiKey)]) {
+            $0.step = .credentials(Wizard.CredentialsForm(config: Fixtures.sendgrid, userId: "alice", list: list))
+        }
+        scenario.send(.fieldsLoaded(.success([Fixtures.apiKeyField]))) {
+            var form = Wizard.CredentialsForm(config: Fixtures.sendgrid, userId: "alice", list: list, entries: .loaded([Wizard.FieldEntry(field: Fixtures.apiKeyField)]))
+            form.focus = 1
+            $0.step = .credentials(form)
+        }
+    }
+
+    // MARK: helpers
+
+    static let form: Wizard.CredentialsForm = {
+        var entry = Wizard.FieldEntry(field: Fixtures.apiKeyField)
+        entry.input = .secret(SecretInput(Secret("key-123456789")))
+        var form = Wizard.CredentialsForm(
+            config: Fixtures.freshdesk, userId: "default", list: Wizard.ConfigList(configs: .loaded([Fixtures.freshdesk])),
+            entries: .loaded([entry])
+        )
+        form.focus = 1
+        return form
+    }()
+
+    static let review = Wizard.Review(form: form)
+
+    static func reviewing() -> Wizard.State {
+        Wizard.State(step: .review(review))
+    }
+}
