@@ -94,6 +94,7 @@ let package = Package(
             dependencies: [
                 "ComposioSandbox", "ComposioAPI", "OnboardCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strict
         ),

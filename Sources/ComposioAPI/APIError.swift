@@ -104,7 +104,7 @@ extension APIError {
     }
 
     /// `Retry-After` as whole seconds: a number, or an HTTP date relative to now.
-    static func retryAfterSeconds(_ header: String?, now: Date = Date()) -> Int? {
+    public static func retryAfterSeconds(_ header: String?, now: Date = Date()) -> Int? {
         guard let header = header?.trimmingCharacters(in: .whitespaces), !header.isEmpty else { return nil }
         if let seconds = Double(header) { return max(0, Int(seconds.rounded(.up))) }
         let formatter = DateFormatter()
@@ -115,3 +115,4 @@ extension APIError {
         return max(0, Int(date.timeIntervalSince(now).rounded(.up)))
     }
 }
+
