@@ -15,7 +15,7 @@ extension Wizard {
         switch key {
         case .enter, .escape, .character("e"):
             state.step = .credentials(outcome.review.form)
-        case .character("r"):
+        case .character("r") where outcome.offersRetry:
             return connect(&state, outcome.review)
         case .character("w"):
             guard case .timedOut(let account) = outcome.result else { return [] }
@@ -27,5 +27,14 @@ extension Wizard {
             break
         }
         return []
+    }
+}
+
+extension Wizard.Outcome {
+    /// Sending the same request again can help only when the service or network failed;
+    /// a refusal or a FAILED account needs different values.
+    public var offersRetry: Bool {
+        if case .failed(let failure) = result { return failure.isRetryable }
+        return false
     }
 }

@@ -29,7 +29,7 @@ public enum KeyBar {
             case .failed: return [KeyBinding("r", "retry"), KeyBinding("esc", "back")]
             case .idle, .loading: return [KeyBinding("esc", "back")]
             case .loaded:
-                var keys = [KeyBinding("enter", form.focus == form.inputCount - 1 ? "review" : "next"), KeyBinding("tab/shift-tab", "move")]
+                var keys = [KeyBinding("enter", form.focus == form.inputCount - 1 ? "review" : "next"), KeyBinding("tab", "move")]
                 if form.focusedIsSecret { keys.append(KeyBinding("ctrl-r", "reveal")) }
                 keys.append(KeyBinding("esc", "back"))
                 return keys
@@ -45,7 +45,8 @@ public enum KeyBar {
             if outcome.succeeded {
                 return [KeyBinding("enter", "quit"), KeyBinding("n", "connect another")]
             }
-            var keys = [KeyBinding("enter", "edit values"), KeyBinding("r", "try again")]
+            var keys = [KeyBinding("enter", "edit values")]
+            if outcome.offersRetry { keys.append(KeyBinding("r", "try again")) }
             if case .timedOut = outcome.result { keys.append(KeyBinding("w", "keep waiting")) }
             keys.append(KeyBinding("q", "quit"))
             return keys

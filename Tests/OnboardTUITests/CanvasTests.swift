@@ -1,0 +1,47 @@
+import OnboardTUI
+import Testing
+
+@Suite("Canvas and text measurement")
+struct CanvasTests {
+    @Test("wide characters take two columns and combining marks none")
+    func widths() {
+        #expect(DisplayWidth.of("abc") == 3)
+        #expect(DisplayWidth.of("日本") == 4)
+        #expect(DisplayWidth.of("e\u{301}") == 1)
+        #expect(DisplayWidth.of("🔑") == 2)
+        #expect(DisplayWidth.of("❤️") == 2)
+    }
+
+    @Test("server strings lose escape sequences, controls and bidi overrides before drawing")
+    func sanitizes() {
+        #expect(TerminalText.sanitized("ok\u{1B}[31mRED\u{1B}[0m") == "okRED")
+        #expect(TerminalText.sanitized("a\u{07}b\u{0}c\u{9B}d") == "abcd")
+        #expect(TerminalText.sanitized("name\u{202E}gpj.exe") == "namegpj.exe")
+        #expect(TerminalText.sanitized("two\nlines") == "two lines")
+        #expect(TerminalText.sanitized("👩‍💻") == "👩‍💻")
+    }
+
+    @Test("put clips at the edge without splitting a wide character")
+    func clipping() {
+        var canvas = Canvas(width: 5, height: 1)
+        let used = canvas.put("ab日本", x: 0, y: 0, role: .text)
+        #expect(used == 4)
+        #expect(canvas.text == "ab日")
+        var narrow = Canvas(width: 3, height: 1)
+        narrow.put("a日本", x: 0, y: 0, role: .text)
+        #expect(narrow.text == "a日")
+    }
+
+    @Test("truncation ends with an ellipsis and respects display width")
+    func truncation() {
+        #expect(DisplayWidth.truncate("Freshdesk support desk", to: 10) == "Freshdesk…")
+        #expect(DisplayWidth.truncate("日本語テキスト", to: 5) == "日本…")
+        #expect(DisplayWidth.truncate("short", to: 10) == "short")
+    }
+
+    @Test("wrapping breaks on spaces and splits words longer than the line")
+    func wrapping() {
+        #expect(Wrapping.lines("the quick brown fox", width: 9) == ["the quick", "brown fox"])
+        #expect(Wrapping.lines("abcdefghij", width: 4) == ["abcd", "efgh", "ij"])
+    }
+}
