@@ -98,7 +98,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        .testTarget(name: "OnboardTUITests", dependencies: ["OnboardTUI", "OnboardCore", "OnboardTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "OnboardTUITests",
+            dependencies: ["OnboardTUI", "OnboardCore", "OnboardTestSupport"],
+            exclude: ["__Snapshots__"],
+            swiftSettings: strict
+        ),
         .testTarget(name: "OnboardCursesTests", dependencies: ["OnboardCurses", "OnboardTUI"], swiftSettings: strict),
         .testTarget(
             name: "OnboardAppTests",

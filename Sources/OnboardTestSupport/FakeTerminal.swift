@@ -34,6 +34,11 @@ public final class FakeTerminal: TerminalDevice {
         Step(when: { $0.text.contains(text) }, input)
     }
 
+    /// A step that goes as soon as the previous one was handled: for keys that need no network.
+    public static func next(_ input: TerminalInput) -> Step {
+        Step(when: { _ in true }, input)
+    }
+
     public func readInput() -> TerminalInput? {
         if ContinuousClock.now > deadline {
             timedOut = true

@@ -1,0 +1,132 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import Testing
+
+/// A tmux server of its own (`-L`) running one command in a pane of a fixed size; tests type
+/// with `send-keys` and read the screen with `capture-pane`, as a person at a terminal would.
+final class TmuxSession {
+    let socket = "onboard-e2e-\(UUID().uuidString.prefix(8))"
+    let target = "e2e"
+
+    init(command: String, width: Int = 80, height: Int = 24) throws {
+        // The server inherits the client's descriptors: no pipe here, or reading it never ends.
+        try Self.run("tmux", ["-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", target, "-x", "\(width)", "-y", "\(height)", command], capture: false)
+    }
+
+    deinit {
+        _ = try? Self.run("tmux", ["-L", socket, "kill-server"])
+    }
+
+    /// Sends tmux key names (`Enter`, `Down`, `C-c`).
+    func keys(_ names: String...) throws {
+        try Self.run("tmux", ["-L", socket, "send-keys", "-t", target] + names)
+    }
+
+    /// Types text literally.
+    func type(_ text: String) throws {
+        try Self.run("tmux", ["-L", socket, "send-keys", "-t", target, "-l", text])
+    }
+
+    /// Pastes text the way a terminal does, wrapped in bracketed-paste markers.
+    func paste(_ text: String) throws {
+        try Self.run("tmux", ["-L", socket, "set-buffer", "-b", "e2e", text])
+        try Self.run("tmux", ["-L", socket, "paste-buffer", "-p", "-d", "-b", "e2e", "-t", target])
+    }
+
+    /// The visible screen.
+    func screen() throws -> String {
+        try Self.run("tmux", ["-L", socket, "capture-pane", "-p", "-t", target])
+    }
+
+    /// The screen and all scrollback.
+    func history() throws -> String {
+        try Self.run("tmux", ["-L", socket, "capture-pane", "-p", "-S", "-", "-t", target])
+    }
+
+    func cursorVisible() throws -> Bool {
+        try Self.run("tmux", ["-L", socket, "display-message", "-p", "-t", target, "#{cursor_flag}"]).trimmingCharacters(in: .whitespacesAndNewlines) == "1"
+    }
+
+    /// Waits until the screen contains `text`; fails the test with the screen if it never does.
+    @discardableResult
+    func waitFor(_ text: String, timeout: Double = 20, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = ""
+        while Date() < deadline {
+            last = try screen()
+            if last.contains(text) { return last }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        Issue.record("Timed out waiting for \u{201C}\(text)\u{201D}. Screen:\n\(last)", sourceLocation: sourceLocation)
+        throw E2EError.timedOut(text)
+    }
+
+    /// Runs a tool and returns its standard output. posix_spawn and waitpid directly:
+    /// Foundation's Process can miss the child's exit when run from the test runner.
+    @discardableResult
+    static func run(_ tool: String, _ arguments: [String], capture: Bool = true) throws -> String {
+        var pipe: [Int32] = [0, 0]
+        guard Glibc.pipe(&pipe) == 0 else { throw E2EError.missing("pipe") }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if capture {
+            posix_spawn_file_actions_adddup2(&actions, pipe[1], 1)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        }
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addclose(&actions, pipe[0])
+        posix_spawn_file_actions_addclose(&actions, pipe[1])
+        let argv = (["/usr/bin/env", tool] + arguments).map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, "/usr/bin/env", &actions, nil, argv, environ)
+        close(pipe[1])
+        defer { close(pipe[0]) }
+        guard spawned == 0 else { throw E2EError.missing("cannot run \(tool)") }
+        var output = Data()
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while capture {
+            let count = read(pipe[0], &buffer, buffer.count)
+            if count <= 0 { break }
+            output.append(contentsOf: buffer[0..<count])
+        }
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        return String(decoding: output, as: UTF8.self)
+    }
+}
+
+enum E2EError: Error {
+    case timedOut(String)
+    case missing(String)
+}
+
+/// The `onboard` binary built beside this test bundle.
+enum OnboardBinary {
+    static func path() throws -> String {
+        let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        var directory = exe.deletingLastPathComponent()
+        // SwiftPM on Linux runs <package>PackageTests.xctest from the build directory.
+        if directory.lastPathComponent.hasSuffix(".xctest") { directory = directory.deletingLastPathComponent() }
+        let candidate = directory.appendingPathComponent("onboard").path
+        guard FileManager.default.isExecutableFile(atPath: candidate) else {
+            throw E2EError.missing("No onboard binary at \(candidate); run `swift build` before the end-to-end tests.")
+        }
+        return candidate
+    }
+}
+
+/// A temporary directory removed when the test ends.
+final class TemporaryDirectory {
+    let path: String
+    init() throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("onboard-e2e-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}

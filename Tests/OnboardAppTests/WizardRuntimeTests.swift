@@ -1,0 +1,104 @@
+import ComposioAPI
+import ComposioSandbox
+import Foundation
+import Logging
+import OnboardCore
+import OnboardTestSupport
+import OnboardTUI
+import Testing
+@testable import OnboardApp
+
+/// The runtime loop against a live in-memory sandbox over real HTTP, with a scripted terminal.
+@Suite("Wizard runtime", .serialized)
+struct WizardRuntimeTests {
+    struct Run: Sendable {
+        var exitCode: Int32
+        var state: Wizard.State
+        var frames: [String]
+        var unreached: Int
+        var timedOut: Bool
+        var restored: Bool
+    }
+
+    static func run(service: any ComposioService, script: [FakeTerminal.Step]) async -> Run {
+        nonisolated(unsafe) let script = script
+        return await WizardLauncher.runOnOwnThread {
+            let terminal = FakeTerminal(script: script)
+            let runtime = WizardRuntime(service: service, terminal: terminal, context: ScreenContext(backendLabel: "test"))
+            let code = runtime.run()
+            terminal.restore()
+            return Run(
+                exitCode: code, state: runtime.state, frames: terminal.frames.map(\.text),
+                unreached: terminal.remainingSteps, timedOut: terminal.timedOut, restored: terminal.restored
+            )
+        }
+    }
+
+    static func withLiveSandbox(_ body: (ComposioClient) async throws -> Void) async throws {
+        let (sandbox, _) = try Sandbox.open(path: nil, initialAPIKey: "ak_runtime_test")
+        let running = try await sandbox.start(logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let transport = AsyncHTTPClientTransport()
+        let client = ComposioClient(baseURL: running.baseURL, apiKey: Secret("ak_runtime_test"), keySource: "test", transport: transport)
+        do {
+            try await body(client)
+        } catch {
+            await transport.shutdown()
+            await running.stop()
+            throw error
+        }
+        await transport.shutdown()
+        await running.stop()
+    }
+
+    @Test("keys alone connect a Freshdesk account ACTIVE, and the secret is on no frame")
+    func connectsOverHTTP() async throws {
+        try await Self.withLiveSandbox { client in
+            let run = await Self.run(service: client, script: [
+                FakeTerminal.when("Freshdesk support desk", .paste("fresh")),
+                FakeTerminal.when("1 of 8 auth configs", .key(.enter)),
+                FakeTerminal.when("Subdomain required", .key(.enter)),
+                FakeTerminal.next(.paste("acme")),
+                FakeTerminal.next(.key(.enter)),
+                FakeTerminal.next(.paste("CANARYsecret0000001")),
+                FakeTerminal.next(.key(.enter)),
+                FakeTerminal.when("Review before connecting", .key(.enter)),
+                FakeTerminal.when("✓ Connected", .key(.enter)),
+            ])
+            #expect(run.exitCode == 0)
+            #expect(run.unreached == 0)
+            #expect(!run.timedOut)
+            guard case .done(let outcome) = run.state.step, case .settled(let account) = outcome.result else {
+                Issue.record("the wizard did not finish on the done page: \(run.frames.last ?? "")")
+                return
+            }
+            #expect(account.status == .active)
+            let stored = try await client.connectedAccount(id: account.id)
+            #expect(stored.status == .active)
+            #expect(stored.toolkitSlug == "freshdesk")
+            #expect(run.frames.contains { $0.contains("••••••••••••••••••• ") })
+            #expect(!run.frames.contains { $0.contains("CANARYsecret") })
+        }
+    }
+
+    @Test("a rejected key shows the 401 screen, and Esc quits with 1")
+    func unauthorized() async throws {
+        let stub = StubTransport([StubTransport.json(401, #"{"error":{"message":"Invalid API key provided","code":401,"status":401}}"#)])
+        let client = ComposioClient(baseURL: URL(string: "http://127.0.0.1:9")!, apiKey: Secret("ak_bad"), keySource: "COMPOSIO_API_KEY", transport: stub)
+        let run = await Self.run(service: client, script: [
+            FakeTerminal.when("Could not load auth configs", .key(.escape)),
+        ])
+        #expect(run.exitCode == 1)
+        #expect(run.frames.last?.contains("Invalid API key provided (key from COMPOSIO_API_KEY)") == true)
+    }
+
+    @Test("Ctrl-C twice quits with 130 from any step")
+    func controlC() async throws {
+        try await Self.withLiveSandbox { client in
+            let run = await Self.run(service: client, script: [
+                FakeTerminal.when("SendGrid", .key(.control("c"))),
+                FakeTerminal.when("Press Ctrl-C again", .key(.control("c"))),
+            ])
+            #expect(run.exitCode == 130)
+        }
+    }
+}
