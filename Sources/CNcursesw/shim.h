@@ -15,6 +15,8 @@
 #include <ncursesw/curses.h>
 
 static inline WINDOW *onb_stdscr(void) { return stdscr; }
+/* newterm on the process's stdio; NULL (rather than exit) when TERM is unknown. */
+static inline SCREEN *onb_newterm(void) { return newterm(NULL, stdout, stdin); }
 static inline int onb_lines(void) { return LINES; }
 static inline int onb_cols(void) { return COLS; }
 static inline int onb_colors(void) { return COLORS; }

@@ -35,15 +35,29 @@ public enum WizardLauncher {
         let useColor = environment["NO_COLOR"].map(\.isEmpty) ?? true
         let service = backend.service
         let label = backend.label
-        let finalState = await runOnOwnThread {
-            let terminal = CursesTerminal(theme: useColor ? .defaultDark : .mono, useColor: useColor)
+        let outcome: Result<(Int32, Wizard.State), TerminalSetupError> = await runOnOwnThread {
+            let terminal: CursesTerminal
+            do {
+                terminal = try CursesTerminal(theme: useColor ? .defaultDark : .mono, useColor: useColor)
+            } catch let error as TerminalSetupError {
+                return .failure(error)
+            } catch {
+                return .failure(TerminalSetupError("Cannot use this terminal: \(error)"))
+            }
             let context = ScreenContext(backendLabel: label, glyphs: terminal.supportsUnicode ? .unicode : .ascii)
             let runtime = WizardRuntime(service: service, terminal: terminal, context: context, initialState: Wizard.State(presetUserId: options.userId))
             let code = runtime.run()
             terminal.restore()
-            return (code, runtime.state)
+            return .success((code, runtime.state))
         }
         await backend.close()
+        let finalState: (Int32, Wizard.State)
+        switch outcome {
+        case .success(let result): finalState = result
+        case .failure(let error):
+            printError(error.description)
+            return 2
+        }
         if case .done(let outcome) = finalState.1.step, case .settled(let account) = outcome.result, account.status == .active {
             print("Connected \(account.id): \(outcome.review.form.config.toolkitSlug) for user \(outcome.review.form.userId.text) (ACTIVE)")
         }

@@ -13,6 +13,8 @@ public final class WizardRuntime {
     private let inbox = EventInbox()
     private let context: ScreenContext
     private var tasks: [Task<Void, Never>] = []
+    /// Set by every event; the loop redraws only then (or on resize).
+    private var needsRender = true
     public private(set) var state: Wizard.State
 
     /// How often the spinner advances.
@@ -36,10 +38,14 @@ public final class WizardRuntime {
         var lastTick = ContinuousClock.now
         while state.exitCode == nil {
             let size = terminal.size
-            let frame = WizardView.render(state, context: context, width: size.width, height: size.height)
-            if frame != lastFrame {
-                terminal.draw(frame)
-                lastFrame = frame
+            // Render only when something happened: idle, the loop costs one input poll.
+            if needsRender || lastFrame?.width != size.width || lastFrame?.height != size.height {
+                let frame = WizardView.render(state, context: context, width: size.width, height: size.height)
+                if frame != lastFrame {
+                    terminal.draw(frame)
+                    lastFrame = frame
+                }
+                needsRender = false
             }
             if let signal = terminal.takeSignal() {
                 switch signal {
@@ -64,7 +70,7 @@ public final class WizardRuntime {
             }
             for event in inbox.drain() { dispatch(event) }
             let now = ContinuousClock.now
-            if now - lastTick >= Self.tickInterval {
+            if state.isWaiting, now - lastTick >= Self.tickInterval {
                 lastTick = now
                 dispatch(.tick)
             }
@@ -74,6 +80,7 @@ public final class WizardRuntime {
 
     /// Reduces one event and starts the effects it asks for.
     func dispatch(_ event: Wizard.Event) {
+        needsRender = true
         for effect in Wizard.reduce(&state, event) {
             if let task = runner.run(effect) { tasks.append(task) }
         }

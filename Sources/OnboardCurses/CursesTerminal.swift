@@ -22,7 +22,7 @@ public final class CursesTerminal: TerminalDevice {
     /// Takes over the terminal.
     /// - Parameters:
     ///   - useColor: false for `NO_COLOR` or `--no-color`; attributes still apply.
-    public init(theme: Theme, useColor: Bool) {
+    public init(theme: Theme, useColor: Bool) throws {
         self.theme = theme
         setlocale(LC_ALL, "")
         // A short Escape delay unless the user chose one, so Esc answers at once over SSH too.
@@ -30,7 +30,11 @@ public final class CursesTerminal: TerminalDevice {
         let codeset = String(cString: nl_langinfo(nl_item(CODESET)))
         supportsUnicode = codeset.uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
             && ProcessInfo.processInfo.environment["NCURSES_NO_UTF8_ACS"] == nil
-        initscr()
+        // newterm, unlike initscr, reports an unknown TERM instead of exiting the process.
+        guard onb_newterm() != nil else {
+            let name = ProcessInfo.processInfo.environment["TERM"] ?? "(unset)"
+            throw TerminalSetupError("This terminal type (TERM=\(name)) is unknown to terminfo. Set TERM to one it knows, e.g. TERM=xterm-256color.")
+        }
         isActive = true
         raw()
         noecho()
@@ -247,4 +251,10 @@ final class SignalInbox: Sendable {
     private let pending = Mutex<[TerminalSignal]>([])
     func post(_ signal: TerminalSignal) { pending.withLock { $0.append(signal) } }
     func take() -> TerminalSignal? { pending.withLock { $0.isEmpty ? nil : $0.removeFirst() } }
+}
+
+/// The terminal could not be taken over; the message says why and what to set.
+public struct TerminalSetupError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
