@@ -70,6 +70,25 @@ final class SQLiteSandboxStore: SandboxStore {
             }
             try db.create(index: "connected_account_by_project_user", on: "connected_account", columns: ["project_id", "user_id", "auth_config_id"])
         }
+        migrator.registerMigration("v2: links, soft deletes, custom credentials, org keys") { db in
+            try db.alter(table: "auth_config") { table in
+                table.add(column: "credentials", .blob)
+                table.add(column: "is_deleted", .boolean).notNull().defaults(to: false)
+            }
+            try db.alter(table: "connected_account") { table in
+                table.add(column: "link_token", .text)
+                table.add(column: "expires_at", .datetime)
+                table.add(column: "callback_url", .text)
+                table.add(column: "is_deleted", .boolean).notNull().defaults(to: false)
+            }
+            try db.create(index: "connected_account_by_link", on: "connected_account", columns: ["link_token"], unique: true)
+            try db.create(table: "org_api_key") { table in
+                table.primaryKey("digest", .text)
+                table.column("org_id", .text).notNull()
+                table.column("name", .text).notNull()
+                table.column("created_at", .datetime).notNull()
+            }
+        }
         return migrator
     }
 
@@ -97,7 +116,7 @@ final class SQLiteSandboxStore: SandboxStore {
 
     func authConfigs(projectId: String, filter: AuthConfigFilter, offset: Int, limit: Int) async throws -> (items: [AuthConfigRecord], total: Int) {
         try await database.read { db in
-            var request = AuthConfigRecord.filter(Column("project_id") == projectId)
+            var request = AuthConfigRecord.filter(Column("project_id") == projectId && Column("is_deleted") == false)
             if !filter.showDisabled { request = request.filter(Column("is_enabled") == true) }
             if !filter.toolkitSlugs.isEmpty { request = request.filter(filter.toolkitSlugs.contains(Column("toolkit_slug"))) }
             if let search = filter.search?.lowercased(), !search.isEmpty {
@@ -112,7 +131,7 @@ final class SQLiteSandboxStore: SandboxStore {
 
     func authConfig(projectId: String, id: String) async throws -> AuthConfigRecord? {
         try await database.read { db in
-            try AuthConfigRecord.filter(Column("project_id") == projectId && Column("id") == id).fetchOne(db)
+            try AuthConfigRecord.filter(Column("project_id") == projectId && Column("id") == id && Column("is_deleted") == false).fetchOne(db)
         }
     }
 
@@ -123,7 +142,7 @@ final class SQLiteSandboxStore: SandboxStore {
                 db,
                 sql: """
                     SELECT auth_config_id, COUNT(*) AS n FROM connected_account
-                    WHERE status = 'ACTIVE' AND auth_config_id IN (\(authConfigIds.map { _ in "?" }.joined(separator: ",")))
+                    WHERE status = 'ACTIVE' AND is_deleted = 0 AND auth_config_id IN (\(authConfigIds.map { _ in "?" }.joined(separator: ",")))
                     GROUP BY auth_config_id
                     """,
                 arguments: StatementArguments(authConfigIds)
@@ -138,7 +157,48 @@ final class SQLiteSandboxStore: SandboxStore {
 
     func connectedAccount(projectId: String, id: String) async throws -> ConnectedAccountRecord? {
         try await database.read { db in
-            try ConnectedAccountRecord.filter(Column("project_id") == projectId && Column("id") == id).fetchOne(db)
+            try ConnectedAccountRecord.filter(Column("project_id") == projectId && Column("id") == id && Column("is_deleted") == false).fetchOne(db)
+        }
+    }
+
+    func connectedAccount(linkToken: String) async throws -> ConnectedAccountRecord? {
+        try await database.read { db in
+            try ConnectedAccountRecord.filter(Column("link_token") == linkToken && Column("is_deleted") == false).fetchOne(db)
+        }
+    }
+
+    func connectedAccounts(projectId: String, filter: ConnectedAccountFilter, offset: Int, limit: Int) async throws -> (items: [ConnectedAccountRecord], total: Int) {
+        try await database.read { db in
+            var request = ConnectedAccountRecord.filter(Column("project_id") == projectId && Column("is_deleted") == false)
+            if !filter.userIds.isEmpty { request = request.filter(filter.userIds.contains(Column("user_id"))) }
+            if !filter.authConfigIds.isEmpty { request = request.filter(filter.authConfigIds.contains(Column("auth_config_id"))) }
+            if !filter.toolkitSlugs.isEmpty { request = request.filter(filter.toolkitSlugs.contains(Column("toolkit_slug"))) }
+            if !filter.statuses.isEmpty { request = request.filter(filter.statuses.contains(Column("status"))) }
+            if !filter.ids.isEmpty { request = request.filter(filter.ids.contains(Column("id"))) }
+            let total = try request.fetchCount(db)
+            let column = Column(filter.orderBy == "updated_at" ? "updated_at" : "created_at")
+            let ordered = filter.ascending ? request.order(column.asc, Column("id").asc) : request.order(column.desc, Column("id").desc)
+            return (try ordered.limit(limit, offset: offset).fetchAll(db), total)
+        }
+    }
+
+    func save(_ account: ConnectedAccountRecord) async throws {
+        try await database.write { db in try account.save(db) }
+    }
+
+    func save(_ config: AuthConfigRecord) async throws {
+        try await database.write { db in try config.save(db) }
+    }
+
+    func organisation(forOrgKeyDigest digest: String) async throws -> String? {
+        try await database.read { db in
+            try String.fetchOne(db, sql: "SELECT org_id FROM org_api_key WHERE digest = ?", arguments: [digest])
+        }
+    }
+
+    func projects(orgId: String) async throws -> [ProjectRecord] {
+        try await database.read { db in
+            try ProjectRecord.filter(Column("org_id") == orgId).order(Column("created_at")).fetchAll(db)
         }
     }
 }

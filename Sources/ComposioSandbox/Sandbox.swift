@@ -12,6 +12,8 @@ public final class Sandbox: Sendable {
     let store: SQLiteSandboxStore
     let sealer: CredentialSealer
     let now: @Sendable () -> Date
+    let options: SandboxOptions
+    let limiter: RateLimiter
 
     /// The default address, the one the official SDKs call "local".
     public static let defaultHost = "127.0.0.1"
@@ -24,7 +26,8 @@ public final class Sandbox: Sendable {
     ///     is made when nil.
     /// - Returns: the sandbox, and the key it created when the database was new (shown once).
     public static func open(
-        path: String?, initialAPIKey: String? = nil, now: @escaping @Sendable () -> Date = { Date() }
+        path: String?, initialAPIKey: String? = nil, options: SandboxOptions = SandboxOptions(),
+        now: @escaping @Sendable () -> Date = { Date() }
     ) throws -> (sandbox: Sandbox, createdKey: String?) {
         let store: SQLiteSandboxStore
         let sealer: CredentialSealer
@@ -43,7 +46,7 @@ public final class Sandbox: Sendable {
             store = try SQLiteSandboxStore()
             sealer = CredentialSealer()
         }
-        let sandbox = Sandbox(store: store, sealer: sealer, now: now)
+        let sandbox = Sandbox(store: store, sealer: sealer, options: options, now: now)
         var createdKey: String?
         if try store.isEmpty() {
             let key = initialAPIKey.flatMap { $0.isEmpty ? nil : $0 } ?? SandboxIdentifiers.apiKey()
@@ -53,9 +56,11 @@ public final class Sandbox: Sendable {
         return (sandbox, createdKey)
     }
 
-    init(store: SQLiteSandboxStore, sealer: CredentialSealer, now: @escaping @Sendable () -> Date) {
+    init(store: SQLiteSandboxStore, sealer: CredentialSealer, options: SandboxOptions, now: @escaping @Sendable () -> Date) {
         self.store = store
         self.sealer = sealer
+        self.options = options
+        self.limiter = RateLimiter(limit: options.rateLimit)
         self.now = now
     }
 
@@ -104,7 +109,8 @@ public final class Sandbox: Sendable {
     func router(logger: Logger) -> Router<SandboxRequestContext> {
         let router = Router(context: SandboxRequestContext.self)
         router.add(middleware: EnvelopeMiddleware(logger: logger))
-        SandboxRoutes(store: store, sealer: sealer, now: now).register(on: router)
+        router.add(middleware: FaultMiddleware(plan: options.faults))
+        SandboxRoutes(store: store, sealer: sealer, limiter: limiter, now: now).register(on: router)
         return router
     }
 
@@ -152,5 +158,17 @@ public struct RunningSandbox: Sendable {
     public func stop() async {
         task.cancel()
         _ = await task.result
+    }
+}
+
+/// How a sandbox behaves beyond its data: the rate limit and injected faults.
+public struct SandboxOptions: Sendable {
+    /// Requests per organisation per minute; 0 turns limiting off. The service's Starter plan allows 2,000.
+    public var rateLimit: Int
+    public var faults: FaultPlan
+
+    public init(rateLimit: Int = 2000, faults: FaultPlan = .none) {
+        self.rateLimit = rateLimit
+        self.faults = faults
     }
 }

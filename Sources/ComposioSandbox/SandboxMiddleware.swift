@@ -62,3 +62,56 @@ extension Duration {
     /// Whole milliseconds, for log lines.
     var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
 }
+
+/// Applies the organisation's per-minute budget and reports it in the X-RateLimit headers;
+/// over budget, 429 with Retry-After and the platform's plain message body.
+struct RateLimitMiddleware: RouterMiddleware {
+    typealias Context = SandboxRequestContext
+    let limiter: RateLimiter
+    let now: @Sendable () -> Date
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard limiter.limit > 0, let project = context.project else { return try await next(request, context) }
+        let decision = limiter.admit(org: project.orgId, now: now())
+        var headers: HTTPFields = [
+            HTTPField.Name("X-RateLimit")!: String(limiter.limit),
+            HTTPField.Name("X-RateLimit-Remaining")!: String(decision.remaining),
+            HTTPField.Name("X-RateLimit-Window-Size")!: "\(RateLimiter.windowSeconds)s",
+        ]
+        guard decision.allowed else {
+            headers[.retryAfter] = String(decision.resetIn)
+            headers[.contentType] = "application/json"
+            let body = #"{"message":"Rate limit exceeded. Limit: \#(limiter.limit) requests per 1 minutes"}"#
+            return Response(status: .tooManyRequests, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+        }
+        var response = try await next(request, context)
+        response.headers.append(contentsOf: headers)
+        return response
+    }
+}
+
+/// Injects faults for client tests: latency, 500s, 429s, and replies dropped after the request
+/// was handled (the case that tempts clients into duplicate creates).
+struct FaultMiddleware: RouterMiddleware {
+    typealias Context = SandboxRequestContext
+    let plan: FaultPlan
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard plan.isActive, request.uri.path.hasPrefix("/api/") else { return try await next(request, context) }
+        if plan.latency > .zero { try await Task.sleep(for: plan.latency) }
+        switch plan.fault(for: Double.random(in: 0..<1)) {
+        case .none:
+            return try await next(request, context)
+        case .serverError:
+            throw SandboxError(status: .internalServerError, message: "Injected fault: internal server error", code: 500, slug: "Internal_Error", suggestedFix: "Retry the request.")
+        case .rateLimit:
+            var error = SandboxError(status: .tooManyRequests, message: "Injected fault: rate limit exceeded", code: 10429, slug: "HTTP_TooManyRequests", suggestedFix: "Wait and retry.")
+            error.headers = [.retryAfter: "1"]
+            throw error
+        case .drop:
+            _ = try? await next(request, context)
+            try? await context.channel.close()
+            throw CancellationError()
+        }
+    }
+}

@@ -50,11 +50,15 @@ struct AuthConfigRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
     var sharedCredentials: Data?
     /// Field names of the shared credentials, in clear, so listing needs no decryption.
     var sharedFieldNames: String
+    /// Sealed `credentials` of a custom config (client ids and secrets); merged on PATCH.
+    var credentials: Data?
+    var isDeleted: Bool = false
     var createdAt: Date
     var updatedAt: Date
 
     enum CodingKeys: String, CodingKey {
-        case id, uuid, name, type
+        case id, uuid, name, type, credentials
+        case isDeleted = "is_deleted"
         case projectId = "project_id"
         case toolkitSlug = "toolkit_slug"
         case authScheme = "auth_scheme"
@@ -81,11 +85,20 @@ struct ConnectedAccountRecord: Codable, Sendable, FetchableRecord, PersistableRe
     var isDisabled: Bool
     var alias: String?
     var credentials: Data
+    /// Set for accounts started through a hosted link: the token in its URL and when it lapses.
+    var linkToken: String?
+    var expiresAt: Date?
+    var callbackURL: String?
+    var isDeleted: Bool = false
     var createdAt: Date
     var updatedAt: Date
 
     enum CodingKeys: String, CodingKey {
         case id, uuid, status, alias, credentials
+        case linkToken = "link_token"
+        case expiresAt = "expires_at"
+        case callbackURL = "callback_url"
+        case isDeleted = "is_deleted"
         case projectId = "project_id"
         case authConfigId = "auth_config_id"
         case userId = "user_id"

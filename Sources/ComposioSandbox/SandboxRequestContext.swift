@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOCore
 
 /// Per-request context: the project the API key resolved to.
 struct SandboxRequestContext: RequestContext {
@@ -7,9 +8,12 @@ struct SandboxRequestContext: RequestContext {
     /// Set by ``APIKeyMiddleware`` for every authenticated route.
     var project: ProjectRecord?
     var readOnly: Bool
+    /// The connection, so fault injection can drop it without a reply.
+    let channel: any Channel
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        channel = source.channel
         project = nil
         readOnly = false
     }

@@ -8,10 +8,10 @@ struct SandboxAuthConfigTests {
     func list() async throws {
         try await withSandbox { client in
             for prefix in ["/api/v3", "/api/v3.1"] {
-                let page = try await client.get("\(prefix)/auth_configs").object
+                let page = try await client.get("\(prefix)/auth_configs?limit=50").object
                 let items = try #require(page["items"] as? [[String: Any]])
-                #expect(items.count == 8)
-                #expect(page["total_items"] as? Int == 8)
+                #expect(items.count == 21)
+                #expect(page["total_items"] as? Int == 21)
                 #expect(page["current_page"] as? Int == 1)
                 #expect(page["total_pages"] as? Int == 1)
                 #expect(page.keys.contains("next_cursor"))
@@ -31,11 +31,21 @@ struct SandboxAuthConfigTests {
     func filters() async throws {
         try await withSandbox { client in
             let all = try await client.get("/api/v3.1/auth_configs?show_disabled=true").object
-            #expect(all["total_items"] as? Int == 9)
+            #expect(all["total_items"] as? Int == 22)
             let sendgrid = try await client.get("/api/v3.1/auth_configs?toolkit_slug=sendgrid,jira").object
             #expect(sendgrid["total_items"] as? Int == 2)
             let search = try await client.get("/api/v3.1/auth_configs?search=TAVILY").object
             #expect((search["items"] as? [[String: Any]])?.map { $0["name"] as? String } == ["Tavily search"])
+        }
+    }
+
+    @Test("without a limit a page holds 20 and says where the next starts")
+    func defaultLimit() async throws {
+        try await withSandbox { client in
+            let page = try await client.get("/api/v3.1/auth_configs").object
+            #expect((page["items"] as? [Any])?.count == 20)
+            #expect(page["next_cursor"] is String)
+            #expect(page["total_pages"] as? Int == 2)
         }
     }
 
@@ -49,13 +59,13 @@ struct SandboxAuthConfigTests {
                 let query = cursor.map { "&cursor=\($0)" } ?? ""
                 let page = try await client.get("/api/v3.1/auth_configs?limit=3\(query)").object
                 names += (page["items"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
-                #expect(page["total_pages"] as? Int == 3)
+                #expect(page["total_pages"] as? Int == 7)
                 cursor = page["next_cursor"] as? String
                 pages += 1
             } while cursor != nil && pages < 10
-            #expect(pages == 3)
-            #expect(names.count == 8)
-            #expect(Set(names).count == 8)
+            #expect(pages == 7)
+            #expect(names.count == 21)
+            #expect(Set(names).count == 21)
         }
     }
 

@@ -55,7 +55,7 @@ struct WizardRuntimeTests {
         try await Self.withLiveSandbox { client in
             let run = await Self.run(service: client, script: [
                 FakeTerminal.when("Freshdesk support desk", .paste("fresh")),
-                FakeTerminal.when("1 of 8 auth configs", .key(.enter)),
+                FakeTerminal.when("1 of 21 auth configs", .key(.enter)),
                 FakeTerminal.when("Subdomain required", .key(.enter)),
                 FakeTerminal.next(.paste("acme")),
                 FakeTerminal.next(.key(.enter)),
