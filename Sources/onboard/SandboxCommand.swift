@@ -3,25 +3,51 @@ import ComposioSandbox
 import Foundation
 import Logging
 import OnboardApp
+import OnboardCore
 
-/// `onboard sandbox ...`: the local Composio-compatible server.
+/// `onboard sandbox ...`: the local Composio-compatible server and its data.
 struct SandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sandbox",
-        abstract: "Run the local Composio-compatible API server.",
-        subcommands: [Serve.self]
+        abstract: "Run the local Composio-compatible API server, and manage its projects, keys and auth configs.",
+        subcommands: [Serve.self, Projects.self, Keys.self, AuthConfigs.self]
     )
+
+    /// `--db`, shared by every sandbox subcommand.
+    struct DatabaseOption: ParsableArguments {
+        @Option(name: .long, help: "SQLite database path (default: $XDG_DATA_HOME/onboard/sandbox.sqlite).")
+        var db: String?
+
+        var path: String { db ?? AppPaths.sandboxDatabase() }
+
+        /// Opens the database, printing the default project's key once if it was just created.
+        func open(options: SandboxOptions = SandboxOptions()) throws -> Sandbox {
+            let environmentKey = ProcessInfo.processInfo.environment["ONBOARD_SANDBOX_API_KEY"]
+            let opened: (sandbox: Sandbox, createdKey: String?)
+            do {
+                opened = try Sandbox.open(path: path, initialAPIKey: environmentKey, options: options)
+            } catch {
+                printError("\(error)")
+                throw ExitCode(1)
+            }
+            if let key = opened.createdKey, environmentKey == nil {
+                printError("Created \(path) with a default project (\(Sandbox.defaultProjectId)). Its API key, shown only this once:\n  \(key)")
+            }
+            return opened.sandbox
+        }
+    }
 
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Serve the sandbox API in the foreground until Ctrl-C.",
+            abstract: "Serve the sandbox API in the foreground until Ctrl-C or SIGTERM.",
             discussion: """
-                A new database is seeded with a project, toolkits and auth configs. Its API key is \
+                A new database is seeded with a project, 21 toolkits and their auth configs. Its API key is \
                 ONBOARD_SANDBOX_API_KEY when set at creation, else a random key printed once.
 
-                Example:
+                Examples:
                   ONBOARD_SANDBOX_API_KEY=ak_local_test onboard sandbox serve --port 9900 --db ./sandbox.sqlite
                   curl -H 'x-api-key: ak_local_test' http://127.0.0.1:9900/api/v3.1/auth_configs
+                  onboard sandbox serve --rate-limit 0 --faults "500=0.2,429=0.1,drop=0.05,latency=20ms"
                 """
         )
 
@@ -31,27 +57,111 @@ struct SandboxCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Port to listen on (0 picks a free one).")
         var port = Sandbox.defaultPort
 
-        @Option(name: .long, help: "SQLite database path (default: the user's data dir).")
-        var db: String?
+        @Option(name: .long, help: "Requests per organisation per minute before 429 (0: no limit).")
+        var rateLimit = 2000
+
+        @Option(name: .long, help: "Inject faults for client tests, e.g. \"500=0.2,429=0.1,drop=0.05,latency=20ms\".")
+        var faults: String?
+
+        @OptionGroup var database: DatabaseOption
+
+        func validate() throws {
+            guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535.") }
+            guard rateLimit >= 0 else { throw ValidationError("--rate-limit must be 0 or more.") }
+            if let faults { do { _ = try FaultPlan(parsing: faults) } catch { throw ValidationError("--faults: \(error)") } }
+        }
 
         func run() async throws {
-            let path = db ?? AppPaths.sandboxDatabase()
-            let opened: (sandbox: Sandbox, createdKey: String?)
-            do {
-                opened = try Sandbox.open(path: path, initialAPIKey: ProcessInfo.processInfo.environment["ONBOARD_SANDBOX_API_KEY"])
-            } catch {
-                FileHandle.standardError.write(Data("onboard: \(error)\n".utf8))
-                throw ExitCode(1)
-            }
+            let plan = try faults.map(FaultPlan.init(parsing:)) ?? .none
+            let sandbox = try database.open(options: SandboxOptions(rateLimit: rateLimit, faults: plan))
             var logger = Logger(label: "onboard.sandbox")
             logger.logLevel = .info
-            if let key = opened.createdKey, ProcessInfo.processInfo.environment["ONBOARD_SANDBOX_API_KEY"] == nil {
-                FileHandle.standardError.write(Data("Created \(path) with a default project. Its API key, shown only this once:\n  \(key)\n".utf8))
-            }
             let host = host
-            try await opened.sandbox.serve(host: host, port: port, logger: logger) { bound in
-                FileHandle.standardError.write(Data("Sandbox listening on http://\(host):\(bound) (database \(path))\n".utf8))
+            let path = database.path
+            try await sandbox.serve(host: host, port: port, logger: logger) { bound in
+                printError("Sandbox listening on http://\(host):\(bound) (database \(path))")
             }
         }
     }
+
+    struct Projects: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the sandbox's projects, or create one.",
+            discussion: "Examples:\n  onboard sandbox projects\n  onboard sandbox projects create \"Acme staging\"",
+            subcommands: [List.self, Create.self],
+            defaultSubcommand: List.self
+        )
+
+        struct List: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "List projects with their auth config counts.")
+            @OptionGroup var database: DatabaseOption
+            func run() throws {
+                for project in try database.open().projects() {
+                    print("\(project.id)\t\(project.name)\t\(project.authConfigCount) auth configs")
+                }
+            }
+        }
+
+        struct Create: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Create a project; its API key is printed once.")
+            @Argument(help: "The project's name.") var name: String
+            @OptionGroup var database: DatabaseOption
+            func run() throws {
+                let created = try database.open().createProject(name: name)
+                print("Created project \(created.id). Its API key, shown only this once:\n  \(created.key)")
+            }
+        }
+    }
+
+    struct Keys: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Issue API keys.",
+            discussion: "Example:\n  onboard sandbox keys create --read-only",
+            subcommands: [Create.self]
+        )
+
+        struct Create: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Issue a key for a project; printed once, stored as a digest.")
+            @Option(name: .long, help: "Project id (default: the default project).") var project = Sandbox.defaultProjectId
+            @Flag(name: .long, help: "A key that may only read (writes get 403).") var readOnly = false
+            @OptionGroup var database: DatabaseOption
+            func run() throws {
+                let key = try database.open().createKey(projectId: project, readOnly: readOnly)
+                print("New \(readOnly ? "read-only " : "")key for \(project), shown only this once:\n  \(key)")
+            }
+        }
+    }
+
+    struct AuthConfigs: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "auth-configs",
+            abstract: "Create auth configs on the seeded toolkits.",
+            discussion: "Example:\n  onboard sandbox auth-configs create --toolkit stripe --name \"Stripe (billing)\"",
+            subcommands: [Create.self]
+        )
+
+        struct Create: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Create an auth config and print its id.")
+            @Option(name: .long, help: "Toolkit slug: \(Sandbox.toolkitSlugs.joined(separator: ", ")).") var toolkit: String
+            @Option(name: .long, help: "Auth scheme (default: the toolkit's first), e.g. API_KEY, BASIC.") var scheme: String?
+            @Option(name: .long, help: "Display name.") var name: String?
+            @Option(name: .long, help: "Project id (default: the default project).") var project = Sandbox.defaultProjectId
+            @OptionGroup var database: DatabaseOption
+            func run() throws {
+                let sandbox = try database.open()
+                do {
+                    let id = try sandbox.createAuthConfig(projectId: project, toolkit: toolkit, scheme: scheme.map(AuthScheme.init(rawValue:)), name: name)
+                    print(id)
+                } catch let error as SandboxSetupError {
+                    printError(error.description)
+                    throw ExitCode(1)
+                }
+            }
+        }
+    }
+}
+
+/// Writes a line to stderr, prefixed so it is clear who speaks.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data(("onboard: " + message + "\n").utf8))
 }
