@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""Contract check: the sandbox's replies validate against Composio's published OpenAPI subset.
+
+Starts `onboard sandbox serve` on a free port with a fresh database, drives every operation in
+the subset under both /api/v3 and /api/v3.1 (successes and error replies), and validates each
+JSON body against the response schema the spec declares for that status.
+
+Usage: python3 contract/check_sandbox.py PATH/TO/onboard [PATH/TO/composio-openapi-subset.json]
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+from openapi_schema_validator import OAS30Validator
+
+KEY = "ak_contract_check_key"
+
+
+def resolve(node, spec):
+    """Inlines local $refs so each response schema validates on its own."""
+    if isinstance(node, dict):
+        if "$ref" in node:
+            target = spec
+            for part in node["$ref"].lstrip("#/").split("/"):
+                target = target[part]
+            return resolve(target, spec)
+        return {k: resolve(v, spec) for k, v in node.items()}
+    if isinstance(node, list):
+        return [resolve(v, spec) for v in node]
+    return node
+
+
+class Sandbox:
+    def __init__(self, binary):
+        self.dir = tempfile.mkdtemp(prefix="onboard-contract-")
+        env = dict(os.environ, ONBOARD_SANDBOX_API_KEY=KEY)
+        self.process = subprocess.Popen(
+            [binary, "sandbox", "serve", "--port", "0", "--rate-limit", "0", "--db", os.path.join(self.dir, "db.sqlite")],
+            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env, text=True)
+        deadline = time.time() + 30
+        self.base = None
+        while time.time() < deadline and self.base is None:
+            line = self.process.stderr.readline()
+            match = re.search(r"http://127\.0\.0\.1:(\d+)", line or "")
+            if match:
+                self.base = "http://127.0.0.1:" + match.group(1)
+        if self.base is None:
+            self.process.kill()
+            sys.exit("the sandbox did not start")
+
+    def call(self, method, path, body=None, key=KEY):
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.base + path, data=data, method=method)
+        if key is not None:
+            request.add_header("x-api-key", key)
+        if data is not None:
+            request.add_header("content-type", "application/json")
+        try:
+            with urllib.request.urlopen(request, timeout=10) as reply:
+                return reply.status, json.loads(reply.read() or b"null")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def main():
+    binary = sys.argv[1]
+    spec_path = sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.path.dirname(__file__), "..", "..", "shared", "reference", "composio-openapi-subset.json")
+    spec = json.load(open(spec_path))
+    sandbox = Sandbox(binary)
+    passed, failed = 0, 0
+
+    def check(method, template, path, status, body=None, key=KEY, expect=None):
+        nonlocal passed, failed
+        actual, reply = sandbox.call(method, path, body, key)
+        name = f"{method} {path} -> {actual}"
+        if expect is not None and actual != expect:
+            print(f"FAIL {name}: expected HTTP {expect}")
+            failed += 1
+            return reply
+        spec_template = template.replace("/api/v3.1/", "/api/v3/")
+        responses = spec["paths"][spec_template][method.lower()]["responses"]
+        declared = responses.get(str(actual))
+        if declared is None:
+            print(f"FAIL {name}: status {actual} is not declared for {method} {spec_template}")
+            failed += 1
+            return reply
+        schema = resolve(declared["content"]["application/json"]["schema"], spec)
+        errors = sorted(OAS30Validator(schema).iter_errors(reply), key=lambda e: list(e.path))
+        if errors:
+            failed += 1
+            print(f"FAIL {name}:")
+            for error in errors[:5]:
+                print(f"    at {'/'.join(map(str, error.path)) or '(root)'}: {error.message[:200]}")
+        else:
+            passed += 1
+            print(f"ok   {name}")
+        return reply
+
+    try:
+        for prefix in ["/api/v3", "/api/v3.1"]:
+            check("GET", "/api/v3/auth/session/info", prefix + "/auth/session/info", 200, expect=200)
+            check("GET", "/api/v3/auth/session/info", prefix + "/auth/session/info", 401, key="ak_wrong", expect=401)
+            page = check("GET", "/api/v3/auth_configs", prefix + "/auth_configs?limit=5", 200, expect=200)
+            check("GET", "/api/v3/auth_configs", prefix + "/auth_configs?cursor=" + (page.get("next_cursor") or ""), 200, expect=200)
+            check("GET", "/api/v3/auth_configs", prefix + "/auth_configs", 401, key=None, expect=401)
+            check("GET", "/api/v3/auth_configs", prefix + "/auth_configs?limit=x", 400, expect=400)
+            configs = {c["toolkit"]["slug"]: c["id"] for c in sandbox.call("GET", prefix + "/auth_configs?limit=50")[1]["items"]}
+            fresh = configs["freshdesk"]
+            check("GET", "/api/v3/auth_configs/{nanoid}", prefix + "/auth_configs/" + fresh, 200, expect=200)
+            check("GET", "/api/v3/auth_configs/{nanoid}", prefix + "/auth_configs/ac_missing", 404, expect=404)
+            check("PATCH", "/api/v3/auth_configs/{nanoid}", prefix + "/auth_configs/" + configs["posthog"], 200,
+                  body={"type": "custom", "shared_credentials": {"region": "eu"}}, expect=200)
+            check("PATCH", "/api/v3/auth_configs/{nanoid}", prefix + "/auth_configs/" + fresh, 400, body={"type": "default"}, expect=400)
+            check("GET", "/api/v3/toolkits/{slug}", prefix + "/toolkits/freshdesk", 200, expect=200)
+            check("GET", "/api/v3/toolkits/{slug}", prefix + "/toolkits/google_bigquery", 200, expect=200)
+            check("GET", "/api/v3/toolkits/{slug}", prefix + "/toolkits/nope", 404, expect=404)
+            create = {"auth_config": {"id": fresh}, "connection": {"user_id": "contract-user", "state": {
+                "authScheme": "API_KEY", "val": {"status": "ACTIVE", "subdomain": "acme", "generic_api_key": "abcdefABCDEF123456"}}}}
+            created = check("POST", "/api/v3/connected_accounts", prefix + "/connected_accounts", 201, body=create, expect=201)
+            account = created.get("id", "ca_missing")
+            missing = {"auth_config": {"id": fresh}, "connection": {"user_id": "u", "state": {"authScheme": "API_KEY", "val": {"status": "ACTIVE"}}}}
+            check("POST", "/api/v3/connected_accounts", prefix + "/connected_accounts", 400, body=missing, expect=400)
+            managed = {"auth_config": {"id": configs["github"]}, "connection": {"user_id": "u", "state": {"authScheme": "OAUTH2", "val": {"status": "INITIALIZING"}}}}
+            check("POST", "/api/v3/connected_accounts", prefix + "/connected_accounts", 400, body=managed, expect=400)
+            check("GET", "/api/v3/connected_accounts", prefix + "/connected_accounts?user_ids=contract-user&statuses=ACTIVE", 200, expect=200)
+            check("GET", "/api/v3/connected_accounts/{nanoid}", prefix + "/connected_accounts/" + account, 200, expect=200)
+            link = check("POST", "/api/v3/connected_accounts/link", prefix + "/connected_accounts/link", 201,
+                         body={"auth_config_id": configs["github"], "user_id": "contract-user"}, expect=201)
+            check("GET", "/api/v3/connected_accounts/{nanoid}", prefix + "/connected_accounts/" + link.get("connected_account_id", "x"), 200, expect=200)
+            check("POST", "/api/v3/connected_accounts/link", prefix + "/connected_accounts/link", 400, body={"user_id": "u"}, expect=400)
+            check("DELETE", "/api/v3/connected_accounts/{nanoid}", prefix + "/connected_accounts/" + account, 200, expect=200)
+            check("GET", "/api/v3/connected_accounts/{nanoid}", prefix + "/connected_accounts/" + account, 404, expect=404)
+    finally:
+        sandbox.stop()
+    print(f"contract: {passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
