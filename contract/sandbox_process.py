@@ -1,0 +1,50 @@
+"""Runs `onboard sandbox serve` on a free port with a fresh database, for the contract checks."""
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+KEY = "ak_contract_check_key"
+
+
+class Sandbox:
+    def __init__(self, binary):
+        self.dir = tempfile.mkdtemp(prefix="onboard-contract-")
+        env = dict(os.environ, ONBOARD_SANDBOX_API_KEY=KEY)
+        self.process = subprocess.Popen(
+            [binary, "sandbox", "serve", "--port", "0", "--rate-limit", "0", "--db", os.path.join(self.dir, "db.sqlite")],
+            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env, text=True)
+        deadline = time.time() + 30
+        self.base = None
+        while time.time() < deadline and self.base is None:
+            line = self.process.stderr.readline()
+            match = re.search(r"http://127\.0\.0\.1:(\d+)", line or "")
+            if match:
+                self.base = "http://127.0.0.1:" + match.group(1)
+        if self.base is None:
+            self.process.kill()
+            sys.exit("the sandbox did not start")
+
+    def call(self, method, path, body=None, key=KEY):
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.base + path, data=data, method=method)
+        if key is not None:
+            request.add_header("x-api-key", key)
+        if data is not None:
+            request.add_header("content-type", "application/json")
+        try:
+            with urllib.request.urlopen(request, timeout=10) as reply:
+                return reply.status, json.loads(reply.read() or b"null")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
