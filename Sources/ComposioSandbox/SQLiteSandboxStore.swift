@@ -196,6 +196,18 @@ final class SQLiteSandboxStore: SandboxStore {
         }
     }
 
+    func createProject(name: String, orgId: String, withKey: Bool, now: Date) async throws -> (id: String, key: String?) {
+        let project = ProjectRecord(id: SandboxIdentifiers.make("pr"), name: name, orgId: orgId, orgName: orgId, createdAt: now)
+        let key = withKey ? SandboxIdentifiers.apiKey() : nil
+        try await database.write { db in
+            try project.insert(db)
+            if let key {
+                try APIKeyRecord(digest: SandboxIdentifiers.digest(key), projectId: project.id, name: "default", readOnly: false, createdAt: now).insert(db)
+            }
+        }
+        return (project.id, key)
+    }
+
     func projects(orgId: String) async throws -> [ProjectRecord] {
         try await database.read { db in
             try ProjectRecord.filter(Column("org_id") == orgId).order(Column("created_at")).fetchAll(db)

@@ -50,6 +50,18 @@ extension Sandbox {
         return key
     }
 
+    /// Issues an organisation key (`x-org-api-key`) for the default organisation.
+    public func createOrgKey() throws -> String {
+        let key = "oak_" + String(SandboxIdentifiers.apiKey().dropFirst(3))
+        try store.database.write { db in
+            try db.execute(
+                sql: "INSERT INTO org_api_key (digest, org_id, name, created_at) VALUES (?, 'org_sandbox', 'cli', ?)",
+                arguments: [SandboxIdentifiers.digest(key), now()]
+            )
+        }
+        return key
+    }
+
     /// Creates an auth config on a seeded toolkit; `scheme` defaults to the toolkit's first.
     public func createAuthConfig(projectId: String, toolkit slug: String, scheme: AuthScheme?, name: String?) throws -> String {
         guard let toolkit = SeedCatalog.toolkit(slug: slug) else {

@@ -8,6 +8,8 @@ struct SandboxRequestContext: RequestContext {
     /// Set by ``APIKeyMiddleware`` for every authenticated route.
     var project: ProjectRecord?
     var readOnly: Bool
+    /// Set by ``OrgKeyMiddleware`` for organisation routes.
+    var organisation: String?
     /// The connection, so fault injection can drop it without a reply.
     let channel: any Channel
 
@@ -16,6 +18,12 @@ struct SandboxRequestContext: RequestContext {
         channel = source.channel
         project = nil
         readOnly = false
+        organisation = nil
+    }
+
+    func requireOrganisation() throws -> String {
+        guard let organisation else { throw SandboxError.invalidAPIKey }
+        return organisation
     }
 
     /// The authenticated project; routes behind the middleware can rely on it.

@@ -33,6 +33,7 @@ struct SandboxRoutes: Sendable {
             group.patch("connected_accounts/:id", use: patchConnectedAccount)
             group.patch("connected_accounts/:id/status", use: setConnectedAccountStatus)
             group.delete("connected_accounts/:id", use: deleteConnectedAccount)
+            registerOrganisation(on: router, prefix: prefix)
         }
         // The hosted connect page a link's redirect_url points at: a person, not an API key.
         router.get("link/:token", use: linkPage)

@@ -8,6 +8,8 @@ protocol SandboxStore: Sendable {
     /// The organisation an org key digest belongs to.
     func organisation(forOrgKeyDigest digest: String) async throws -> String?
     func projects(orgId: String) async throws -> [ProjectRecord]
+    /// Creates a project, with a new project key when asked (returned once).
+    func createProject(name: String, orgId: String, withKey: Bool, now: Date) async throws -> (id: String, key: String?)
 
     /// A page of a project's auth configs, filtered, with the total before paging.
     func authConfigs(projectId: String, filter: AuthConfigFilter, offset: Int, limit: Int) async throws -> (items: [AuthConfigRecord], total: Int)

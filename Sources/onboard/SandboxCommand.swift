@@ -124,9 +124,15 @@ struct SandboxCommand: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Issue a key for a project; printed once, stored as a digest.")
             @Option(name: .long, help: "Project id (default: the default project).") var project = Sandbox.defaultProjectId
             @Flag(name: .long, help: "A key that may only read (writes get 403).") var readOnly = false
+            @Flag(name: .long, help: "An organisation key (x-org-api-key) for the project endpoints instead.") var org = false
             @OptionGroup var database: DatabaseOption
             func run() throws {
-                let key = try database.open().createKey(projectId: project, readOnly: readOnly)
+                let sandbox = try database.open()
+                if org {
+                    print("New organisation key, shown only this once:\n  \(try sandbox.createOrgKey())")
+                    return
+                }
+                let key = try sandbox.createKey(projectId: project, readOnly: readOnly)
                 print("New \(readOnly ? "read-only " : "")key for \(project), shown only this once:\n  \(key)")
             }
         }

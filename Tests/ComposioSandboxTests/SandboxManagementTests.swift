@@ -138,3 +138,25 @@ struct SandboxManagementTests {
         }
     }
 }
+
+@Suite("Sandbox: organisation keys")
+struct SandboxOrganisationTests {
+    @Test("x-org-api-key lists the organisation's projects and creates one with a working key; a project key is refused")
+    func orgProjects() async throws {
+        try await withSandboxObject { client, sandbox in
+            let orgKey = try sandbox.createOrgKey()
+            let headers: HTTPFields = [HTTPField.Name("x-org-api-key")!: orgKey, .contentType: "application/json"]
+            let listed = try await client.get("/api/v3/org/owner/project/list", headers: headers).object
+            #expect((listed["items"] as? [[String: Any]])?.map { $0["id"] as? String } == [Sandbox.defaultProjectId])
+            let created = try await client.post("/api/v3.1/org/owner/project/new", #"{"name":"staging","should_create_api_key":true}"#, headers: headers)
+            #expect(created.status == .created)
+            let key = try #require(created.object["api_key"] as? String)
+            let session = try await client.get("/api/v3.1/auth/session/info", headers: [HTTPField.Name("x-api-key")!: key]).object
+            #expect((session["project"] as? [String: Any])?["name"] as? String == "staging")
+            #expect(try await client.get("/api/v3/org/owner/project/list", headers: headers).object["total_items"] as? Int == 2)
+            let refused = try await client.get("/api/v3/org/owner/project/list", headers: .authorized)
+            #expect(refused.status == .unauthorized)
+            #expect(refused.error["message"] as? String == "Invalid organization API key provided")
+        }
+    }
+}

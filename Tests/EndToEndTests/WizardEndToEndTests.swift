@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 
 /// The real binary in a real terminal: tmux at 80x24 against the embedded sandbox.
@@ -108,29 +111,73 @@ struct WizardEndToEndTests {
 
     /// Serves the database with `onboard sandbox serve --port 0` and reads one account over HTTP.
     static func fetchAccount(_ id: String, binary: String, database: String) async throws -> [String: Any] {
-        let process = Process()
+        let served = try ServedSandbox(binary: binary, database: database, key: sandboxKey)
+        defer { served.kill(signal: SIGTERM) }
+        return try served.json("GET", "/api/v3.1/connected_accounts/\(id)")
+    }
+}
+
+@Suite("Sandbox process", .serialized)
+struct SandboxProcessTests {
+    @Test("an acknowledged create survives kill -9 of the server")
+    func durableAcrossKill() async throws {
+        let binary = try OnboardBinary.path()
+        let data = try TemporaryDirectory()
+        let database = data.path + "/db.sqlite"
+        let first = try ServedSandbox(binary: binary, database: database, key: WizardEndToEndTests.sandboxKey)
+        let configs = try first.json("GET", "/api/v3.1/auth_configs?toolkit_slug=tavily")
+        let configId = try #require((configs["items"] as? [[String: Any]])?.first?["id"] as? String)
+        let body = #"{"auth_config":{"id":"\#(configId)"},"connection":{"user_id":"durable","state":{"authScheme":"API_KEY","val":{"status":"ACTIVE","generic_api_key":"tvly-durable123"}}}}"#
+        let created = try first.json("POST", "/api/v3.1/connected_accounts", body: body)
+        let id = try #require(created["id"] as? String)
+        first.kill(signal: SIGKILL)
+        let second = try ServedSandbox(binary: binary, database: database, key: WizardEndToEndTests.sandboxKey)
+        defer { second.kill(signal: SIGTERM) }
+        let account = try second.json("GET", "/api/v3.1/connected_accounts/\(id)")
+        #expect(account["status"] as? String == "ACTIVE")
+        #expect(account["user_id"] as? String == "durable")
+    }
+}
+
+/// `onboard sandbox serve --port 0` as a child process, spoken to with curl.
+final class ServedSandbox {
+    let process = Process()
+    let port: Int
+    let key: String
+
+    init(binary: String, database: String, key: String) throws {
+        self.key = key
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["sandbox", "serve", "--port", "0", "--db", database]
+        var environment = ProcessInfo.processInfo.environment
+        environment["ONBOARD_SANDBOX_API_KEY"] = key
+        process.environment = environment
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        defer {
-            process.terminate()
-            process.waitUntilExit()
-        }
-        var port: Int?
         var buffer = ""
+        var found: Int?
         let deadline = Date().addingTimeInterval(15)
-        while port == nil, Date() < deadline {
-            let chunk = errors.fileHandleForReading.availableData
-            buffer += String(decoding: chunk, as: UTF8.self)
+        while found == nil, Date() < deadline {
+            buffer += String(decoding: errors.fileHandleForReading.availableData, as: UTF8.self)
             if let range = buffer.range(of: #"http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
-                port = Int(buffer[range].split(separator: ":").last ?? "")
+                found = Int(buffer[range].split(separator: ":").last ?? "")
             }
         }
-        let bound = try #require(port, "the sandbox did not say where it listens: \(buffer)")
-        let curl = try TmuxSession.run("curl", ["-s", "-H", "x-api-key: \(sandboxKey)", "http://127.0.0.1:\(bound)/api/v3.1/connected_accounts/\(id)"])
-        return (try JSONSerialization.jsonObject(with: Data(curl.utf8)) as? [String: Any]) ?? [:]
+        guard let found else { throw E2EError.missing("the sandbox did not start: \(buffer)") }
+        port = found
+    }
+
+    func json(_ method: String, _ path: String, body: String? = nil) throws -> [String: Any] {
+        var arguments = ["-s", "-X", method, "-H", "x-api-key: \(key)", "-H", "content-type: application/json"]
+        if let body { arguments += ["-d", body] }
+        let output = try TmuxSession.run("curl", arguments + ["http://127.0.0.1:\(port)\(path)"])
+        return (try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any]) ?? [:]
+    }
+
+    func kill(signal: Int32) {
+        Glibc.kill(process.processIdentifier, signal)
+        process.waitUntilExit()
     }
 }
