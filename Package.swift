@@ -80,13 +80,19 @@ let package = Package(
         ),
         .target(
             name: "OnboardTestSupport",
-            dependencies: ["OnboardCore", "ComposioAPI", "OnboardTUI", "ComposioSandbox"],
+            dependencies: [
+                "OnboardCore", "ComposioAPI", "OnboardTUI", "ComposioSandbox",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "OnboardCoreTests", dependencies: ["OnboardCore", "OnboardTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "ComposioAPITests",
-            dependencies: ["ComposioAPI", "OnboardCore", "OnboardTestSupport"],
+            dependencies: [
+                "ComposioAPI", "ComposioSandbox", "OnboardCore", "OnboardTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

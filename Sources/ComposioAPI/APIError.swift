@@ -7,10 +7,25 @@ public struct APIError: Error, Equatable, Sendable, CustomStringConvertible {
     /// What onboard was doing, e.g. "list auth configs".
     public var operation: String
     public var failure: ServiceFailure
+    /// How the last attempt ended, for the retry policy.
+    public var outcome: RetryPolicy.Outcome
+    /// An earlier attempt of the same call may have been applied though its reply was lost.
+    public var retriedAfterAmbiguity: Bool
 
-    public init(operation: String, failure: ServiceFailure) {
+    public init(operation: String, failure: ServiceFailure, outcome: RetryPolicy.Outcome? = nil) {
         self.operation = operation
         self.failure = failure
+        self.outcome = outcome ?? (failure.kind == .network ? .noReply : .reply(status: failure.httpStatus ?? 0, headers: [:]))
+        self.retriedAfterAmbiguity = false
+    }
+
+    /// Whether the server may have carried out the request even though it failed: no reply
+    /// came, or the server failed while handling it.
+    public var mayHaveApplied: Bool {
+        switch outcome {
+        case .noReply: true
+        case .reply(let status, _): status >= 500
+        }
     }
 
     public var description: String {

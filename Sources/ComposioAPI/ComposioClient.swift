@@ -1,8 +1,13 @@
 import Foundation
+import Logging
 import OnboardCore
 
-/// ``ComposioService`` over HTTP: builds the contract's requests, decodes its replies and turns
-/// every failure into an ``APIError``.
+/// ``ComposioService`` over HTTP: builds the contract's requests, decodes its replies, retries
+/// what is safe to retry, and turns every failure into an ``APIError``.
+///
+/// Reads (and idempotent writes) are retried by ``RetryPolicy``. A create is never blindly
+/// retried: after an ambiguous failure the client lists the user's accounts on that auth config
+/// and adopts the one its request made, so one call never makes two accounts.
 public struct ComposioClient: ComposioService {
     public let baseURL: URL
     private let apiKey: Secret
@@ -10,16 +15,41 @@ public struct ComposioClient: ComposioService {
     private let transport: any HTTPTransport
     /// `/api/v3.1` by default; `/api/v3` for servers that only have the frozen version.
     public let pathPrefix: String
+    private let retry: RetryPolicy
+    private let logger: Logger
+    private let sleep: @Sendable (Duration) async throws -> Void
+    private let jitter: @Sendable () -> Double
 
     /// - Parameters:
-    ///   - keySource: where the key came from ("COMPOSIO_API_KEY", "the sandbox key file"),
-    ///     named in the message when the key is rejected.
-    public init(baseURL: URL, apiKey: Secret, keySource: String, transport: any HTTPTransport, pathPrefix: String = "/api/v3.1") {
+    ///   - keySource: where the key came from ("COMPOSIO_API_KEY", a file), named when it is rejected.
+    ///   - logger: receives one debug line per attempt (method, path, status, time); never
+    ///     headers, queries or bodies.
+    ///   - sleep, jitter: injected so tests run retries without waiting.
+    public init(
+        baseURL: URL, apiKey: Secret, keySource: String, transport: any HTTPTransport, pathPrefix: String = "/api/v3.1",
+        retry: RetryPolicy = .standard, logger: Logger = Logger(label: "onboard.api", factory: { _ in SwiftLogNoOpLogHandler() }),
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0...1) }
+    ) {
         self.baseURL = baseURL
         self.apiKey = apiKey
         self.keySource = keySource
         self.transport = transport
         self.pathPrefix = pathPrefix
+        self.retry = retry
+        self.logger = logger
+        self.sleep = sleep
+        self.jitter = jitter
+    }
+
+    // MARK: project and auth configs
+
+    public func sessionInfo() async throws -> ProjectInfo {
+        let wire: WireSessionInfo = try await fetch("check the API key", "GET", "/auth/session/info")
+        guard let project = wire.project, let id = project.nanoId ?? project.id else {
+            throw APIError.malformed(operation: "check the API key", status: 200)
+        }
+        return ProjectInfo(id: id, name: project.name ?? id, organisationName: project.org?.name)
     }
 
     public func listAuthConfigs(_ query: AuthConfigQuery) async throws -> AuthConfigPage {
@@ -28,13 +58,25 @@ public struct ComposioClient: ComposioService {
         if let slug = query.toolkitSlug { items.append(URLQueryItem(name: "toolkit_slug", value: slug)) }
         if query.showDisabled { items.append(URLQueryItem(name: "show_disabled", value: "true")) }
         if let cursor = query.cursor { items.append(URLQueryItem(name: "cursor", value: cursor)) }
-        let page: WirePage<WireAuthConfig> = try await call("list auth configs", "GET", "/auth_configs", query: items)
+        let page: WirePage<WireAuthConfig> = try await fetch("list auth configs", "GET", "/auth_configs", query: items)
         return AuthConfigPage(items: page.items.map(\.summary), nextCursor: page.nextCursor, totalItems: page.totalItems)
+    }
+
+    public func authConfig(id: String) async throws -> AuthConfigSummary {
+        let wire: WireAuthConfig = try await fetch("read auth config \(id)", "GET", "/auth_configs/\(Self.segment(id))")
+        return wire.summary
+    }
+
+    public func updateSharedCredentials(authConfigId: String, configType: String, values: [String: Secret]) async throws -> AuthConfigSummary {
+        let body = try JSONEncoder().encode(WirePatchAuthConfig(type: configType, sharedCredentials: WireSecretMap(values)))
+        // A PATCH that replaces the whole map is idempotent: safe to retry.
+        _ = try await send("update the shared credentials of \(authConfigId)", "PATCH", "/auth_configs/\(Self.segment(authConfigId))", body: body, retrying: true)
+        return try await authConfig(id: authConfigId)
     }
 
     public func connectionFields(toolkit: String, scheme: AuthScheme) async throws -> [CredentialField] {
         let operation = "read the fields of \(toolkit)"
-        let wire: WireToolkit = try await call(operation, "GET", "/toolkits/\(pathComponent(toolkit))", query: [URLQueryItem(name: "version", value: "latest")])
+        let wire: WireToolkit = try await fetch(operation, "GET", "/toolkits/\(Self.segment(toolkit))", query: [URLQueryItem(name: "version", value: "latest")])
         guard let fields = wire.initiationFields(for: scheme) else {
             throw APIError(
                 operation: operation,
@@ -48,35 +90,154 @@ public struct ComposioClient: ComposioService {
         return fields
     }
 
-    public func createConnectedAccount(_ request: ConnectionRequest) async throws -> ConnectedAccount {
-        let body = try JSONEncoder().encode(WireCreateConnectedAccountRequest(request))
-        let reply: WireCreateConnectedAccountResponse = try await call("create the connected account", "POST", "/connected_accounts", body: body)
-        return reply.account(authConfigId: request.authConfigId, userId: request.userId)
+    // MARK: connected accounts
+
+    public func listConnectedAccounts(_ query: ConnectedAccountQuery) async throws -> ConnectedAccountPage {
+        var items = [
+            URLQueryItem(name: "limit", value: String(query.limit)),
+            URLQueryItem(name: "order_by", value: "created_at"),
+            URLQueryItem(name: "order_direction", value: query.newestFirst ? "desc" : "asc"),
+        ]
+        // Arrays go comma-joined, as the official clients send them.
+        if !query.userIds.isEmpty { items.append(URLQueryItem(name: "user_ids", value: query.userIds.joined(separator: ","))) }
+        if !query.authConfigIds.isEmpty { items.append(URLQueryItem(name: "auth_config_ids", value: query.authConfigIds.joined(separator: ","))) }
+        if !query.toolkitSlugs.isEmpty { items.append(URLQueryItem(name: "toolkit_slugs", value: query.toolkitSlugs.joined(separator: ","))) }
+        if !query.statuses.isEmpty { items.append(URLQueryItem(name: "statuses", value: query.statuses.map(\.rawValue).joined(separator: ","))) }
+        if let cursor = query.cursor { items.append(URLQueryItem(name: "cursor", value: cursor)) }
+        let page: WirePage<WireConnectedAccount> = try await fetch("list connected accounts", "GET", "/connected_accounts", query: items)
+        return ConnectedAccountPage(items: page.items.map(\.account), nextCursor: page.nextCursor, totalItems: page.totalItems)
     }
 
     public func connectedAccount(id: String) async throws -> ConnectedAccount {
-        let wire: WireConnectedAccount = try await call("read connected account \(id)", "GET", "/connected_accounts/\(pathComponent(id))")
+        let wire: WireConnectedAccount = try await fetch("read connected account \(id)", "GET", "/connected_accounts/\(Self.segment(id))")
         return wire.account
     }
 
-    /// Sends one request and decodes a 2xx reply as `Reply`.
-    private func call<Reply: Decodable>(
-        _ operation: String, _ method: String, _ path: String, query: [URLQueryItem] = [], body: Data? = nil
-    ) async throws -> Reply {
-        let request = makeRequest(method, path, query: query, body: body)
-        let response: HTTPResponse
+    public func createConnectedAccount(_ request: ConnectionRequest) async throws -> ConnectedAccount {
+        let operation = "create the connected account"
+        let body = try JSONEncoder().encode(WireCreateConnectedAccountRequest(request))
+        let baseline = try await accountIds(userId: request.userId, authConfigId: request.authConfigId)
+        var attempt = 0
+        while true {
+            let failure: APIError
+            do {
+                let response = try await send(operation, "POST", "/connected_accounts", body: body, retrying: false)
+                return try decode(WireCreateConnectedAccountResponse.self, response, operation).account(authConfigId: request.authConfigId, userId: request.userId)
+            } catch let error as APIError {
+                failure = error
+            }
+            // No reply, or a server error, may hide an account that was made: look before retrying.
+            if failure.mayHaveApplied {
+                let made = try await accountIds(userId: request.userId, authConfigId: request.authConfigId).subtracting(baseline)
+                if let adopted = made.sorted().last {
+                    logger.debug("adopted \(adopted) after an ambiguous create failure")
+                    var account = try await connectedAccount(id: adopted)
+                    account.userId = account.userId ?? request.userId
+                    return account
+                }
+            }
+            guard case .retry(let delay) = retry.decide(attempt: attempt, outcome: failure.outcome, jitter: jitter()) else { throw failure }
+            try await sleep(delay)
+            attempt += 1
+        }
+    }
+
+    public func updateConnectedAccount(id: String, scheme: AuthScheme, values: [String: Secret?]) async throws {
+        let body = try JSONEncoder().encode(WirePatchConnectedAccount(connection: .init(state: .init(authScheme: scheme.rawValue, val: WireSecretMap(values)))))
+        _ = try await send("update connected account \(id)", "PATCH", "/connected_accounts/\(Self.segment(id))", body: body, retrying: true)
+    }
+
+    public func deleteConnectedAccount(id: String) async throws {
         do {
-            response = try await transport.send(request)
-        } catch let error as HTTPTransportError {
-            throw APIError.network(operation: operation, baseURL: baseURL, error)
+            _ = try await send("delete connected account \(id)", "DELETE", "/connected_accounts/\(Self.segment(id))", retrying: true)
+        } catch let error as APIError where error.failure.kind == .notFound && error.retriedAfterAmbiguity {
+            // An earlier attempt's reply was lost but it did delete the account.
+            return
         }
-        guard (200..<300).contains(response.status) else {
-            throw APIError.from(response: response, operation: operation, keySource: keySource)
+    }
+
+    public func createLink(authConfigId: String, userId: String, callbackURL: String?) async throws -> HostedLink {
+        let operation = "create a connect link"
+        let body = try JSONEncoder().encode(WireCreateLink(authConfigId: authConfigId, userId: userId, callbackUrl: callbackURL))
+        let baseline = try await accountIds(userId: userId, authConfigId: authConfigId)
+        var attempt = 0
+        while true {
+            let failure: APIError
+            do {
+                let response = try await send(operation, "POST", "/connected_accounts/link", body: body, retrying: false)
+                let wire = try decode(WireLinkResponse.self, response, operation)
+                return HostedLink(connectedAccountId: wire.connectedAccountId, redirectURL: wire.redirectUrl, expiresAt: wire.expiresAt ?? "")
+            } catch let error as APIError {
+                failure = error
+            }
+            if failure.mayHaveApplied {
+                let made = try await accountIds(userId: userId, authConfigId: authConfigId).subtracting(baseline)
+                if let adopted = made.sorted().last {
+                    let account = try await connectedAccount(id: adopted)
+                    if let redirect = account.redirectURL {
+                        return HostedLink(connectedAccountId: adopted, redirectURL: redirect, expiresAt: "")
+                    }
+                }
+            }
+            guard case .retry(let delay) = retry.decide(attempt: attempt, outcome: failure.outcome, jitter: jitter()) else { throw failure }
+            try await sleep(delay)
+            attempt += 1
         }
+    }
+
+    /// Every account id the user has on the auth config (all pages).
+    func accountIds(userId: String, authConfigId: String) async throws -> Set<String> {
+        var ids = Set<String>()
+        var cursor: String?
+        repeat {
+            let page = try await listConnectedAccounts(ConnectedAccountQuery(userIds: [userId], authConfigIds: [authConfigId], limit: 100, cursor: cursor))
+            ids.formUnion(page.items.map(\.id))
+            cursor = page.nextCursor
+        } while cursor != nil
+        return ids
+    }
+
+    // MARK: transport
+
+    /// A retried GET decoded as `Reply`.
+    private func fetch<Reply: Decodable>(_ operation: String, _ method: String, _ path: String, query: [URLQueryItem] = []) async throws -> Reply {
+        let response = try await send(operation, method, path, query: query, retrying: true)
+        return try decode(Reply.self, response, operation)
+    }
+
+    private func decode<Reply: Decodable>(_ type: Reply.Type, _ response: HTTPResponse, _ operation: String) throws -> Reply {
         do {
             return try JSONDecoder().decode(Reply.self, from: response.body)
         } catch {
             throw APIError.malformed(operation: operation, status: response.status)
+        }
+    }
+
+    /// Sends one request, retrying by policy when `retrying`; returns a 2xx reply or throws.
+    private func send(
+        _ operation: String, _ method: String, _ path: String, query: [URLQueryItem] = [], body: Data? = nil, retrying: Bool
+    ) async throws -> HTTPResponse {
+        let request = makeRequest(method, path, query: query, body: body)
+        var attempt = 0
+        var sawAmbiguity = false
+        while true {
+            let started = ContinuousClock.now
+            var error: APIError
+            do {
+                let response = try await transport.send(request)
+                logger.debug("\(method) \(pathPrefix)\(path) \(response.status) \((ContinuousClock.now - started).formattedMilliseconds) (attempt \(attempt + 1))")
+                if (200..<300).contains(response.status) { return response }
+                error = APIError.from(response: response, operation: operation, keySource: keySource)
+                error.outcome = .reply(status: response.status, headers: response.headers)
+            } catch let transportError as HTTPTransportError {
+                logger.debug("\(method) \(pathPrefix)\(path) no reply \((ContinuousClock.now - started).formattedMilliseconds) (attempt \(attempt + 1))")
+                error = APIError.network(operation: operation, baseURL: baseURL, transportError)
+            }
+            error.retriedAfterAmbiguity = sawAmbiguity
+            guard retrying, case .retry(let delay) = retry.decide(attempt: attempt, outcome: error.outcome, jitter: jitter()) else { throw error }
+            sawAmbiguity = sawAmbiguity || error.mayHaveApplied
+            try await sleep(delay)
+            attempt += 1
         }
     }
 
@@ -95,7 +256,15 @@ public struct ComposioClient: ComposioService {
     }
 
     /// Percent-encodes an id or slug for use as one path segment.
-    private func pathComponent(_ value: String) -> String {
+    static func segment(_ value: String) -> String {
         value.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? value
+    }
+}
+
+extension Duration {
+    /// "12 ms", for trace lines.
+    var formattedMilliseconds: String {
+        let (seconds, attoseconds) = components
+        return "\(seconds * 1000 + attoseconds / 1_000_000_000_000_000) ms"
     }
 }

@@ -20,15 +20,54 @@ public struct AuthConfigQuery: Equatable, Sendable {
     }
 }
 
+/// What to list: connected accounts narrowed by user, config, toolkit or status.
+public struct ConnectedAccountQuery: Equatable, Sendable {
+    public var userIds: [String]
+    public var authConfigIds: [String]
+    public var toolkitSlugs: [String]
+    public var statuses: [ConnectionStatus]
+    public var limit: Int
+    public var cursor: String?
+    /// Newest first unless false.
+    public var newestFirst: Bool
+
+    public init(
+        userIds: [String] = [], authConfigIds: [String] = [], toolkitSlugs: [String] = [], statuses: [ConnectionStatus] = [],
+        limit: Int = 100, cursor: String? = nil, newestFirst: Bool = true
+    ) {
+        self.userIds = userIds
+        self.authConfigIds = authConfigIds
+        self.toolkitSlugs = toolkitSlugs
+        self.statuses = statuses
+        self.limit = limit
+        self.cursor = cursor
+        self.newestFirst = newestFirst
+    }
+}
+
 /// Every operation the front ends need from a Composio-compatible service.
 /// Failures are thrown as ``APIError``.
 public protocol ComposioService: Sendable {
+    /// The project the key belongs to; a 401/403 here means the key is unusable.
+    func sessionInfo() async throws -> ProjectInfo
     /// One page of auth configs.
     func listAuthConfigs(_ query: AuthConfigQuery) async throws -> AuthConfigPage
+    /// One auth config.
+    func authConfig(id: String) async throws -> AuthConfigSummary
+    /// Replaces an auth config's shared credentials, then reads the config back.
+    func updateSharedCredentials(authConfigId: String, configType: String, values: [String: Secret]) async throws -> AuthConfigSummary
     /// The fields a user provides to connect `toolkit` with `scheme` (required, then optional).
     func connectionFields(toolkit: String, scheme: AuthScheme) async throws -> [CredentialField]
-    /// Creates a connected account from credentials.
+    /// One page of connected accounts.
+    func listConnectedAccounts(_ query: ConnectedAccountQuery) async throws -> ConnectedAccountPage
+    /// Creates a connected account from credentials; never creates two for one call.
     func createConnectedAccount(_ request: ConnectionRequest) async throws -> ConnectedAccount
     /// Reads one connected account.
     func connectedAccount(id: String) async throws -> ConnectedAccount
+    /// Changes some of an account's credential values (nil removes one).
+    func updateConnectedAccount(id: String, scheme: AuthScheme, values: [String: Secret?]) async throws
+    /// Deletes a connected account.
+    func deleteConnectedAccount(id: String) async throws
+    /// Starts a hosted connect link for `userId` on an auth config.
+    func createLink(authConfigId: String, userId: String, callbackURL: String?) async throws -> HostedLink
 }

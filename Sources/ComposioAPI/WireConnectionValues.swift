@@ -11,11 +11,11 @@ public struct WireConnectionValues: Codable, Sendable, Equatable {
         self.values = values
     }
 
-    struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
+    public struct Key: CodingKey {
+        public var stringValue: String
+        public var intValue: Int? { nil }
+        public init(stringValue: String) { self.stringValue = stringValue }
+        public init?(intValue: Int) { nil }
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -8,8 +8,11 @@ import Testing
 struct ComposioClientTests {
     static let base = URL(string: "https://backend.example.test")!
 
-    static func client(_ stub: StubTransport, key: String = "ak_test_key") -> ComposioClient {
-        ComposioClient(baseURL: base, apiKey: Secret(key), keySource: "COMPOSIO_API_KEY", transport: stub)
+    static func client(_ stub: StubTransport, key: String = "ak_test_key", retry: RetryPolicy = .none, sleeps: SleepLog? = nil) -> ComposioClient {
+        ComposioClient(
+            baseURL: base, apiKey: Secret(key), keySource: "COMPOSIO_API_KEY", transport: stub, retry: retry,
+            sleep: { duration in sleeps?.record(duration) }, jitter: { 1 }
+        )
     }
 
     @Test("lists auth configs on v3.1 with x-api-key, limit 50 and the cursor")
@@ -59,7 +62,7 @@ struct ComposioClientTests {
 
     @Test("creates with the SDKs' body: auth_config.id, user_id, state.authScheme, val.status ACTIVE and each field")
     func createBody() async throws {
-        let stub = StubTransport([StubTransport.json(201, Fixtures.createReply)])
+        let stub = StubTransport([StubTransport.json(200, Fixtures.emptyAccountPage), StubTransport.json(201, Fixtures.createReply)])
         let request = ConnectionRequest(
             authConfigId: "ac_1", userId: "user-123", authScheme: .apiKey,
             values: ["generic_api_key": Secret("sk-abc"), "subdomain": Secret("acme")], validateCredentials: true
@@ -67,7 +70,13 @@ struct ComposioClientTests {
         let account = try await Self.client(stub).createConnectedAccount(request)
         #expect(account.id == "ca_new")
         #expect(account.status == .active)
-        let sent = try #require(stub.requests.first)
+        // First the user's existing accounts on the config, so a lost reply can be told apart.
+        let listed = try #require(stub.requests.first)
+        #expect(listed.url.path == "/api/v3.1/connected_accounts")
+        #expect(listed.url.query?.contains("user_ids=user-123") == true)
+        #expect(listed.url.query?.contains("auth_config_ids=ac_1") == true)
+        let sent = try #require(stub.requests.last)
+        #expect(stub.requests.count == 2)
         #expect(sent.method == "POST")
         #expect(sent.url.path == "/api/v3.1/connected_accounts")
         #expect(sent.headers["content-type"] == "application/json")

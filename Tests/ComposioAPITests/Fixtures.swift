@@ -31,6 +31,17 @@ enum Fixtures {
      "status":"ACTIVE","redirect_url":null,"redirect_uri":null,"deprecated":{"uuid":"x","authConfigUuid":"y"}}
     """#
 
+    static let emptyAccountPage = #"{"items":[],"next_cursor":null,"total_pages":1,"current_page":1,"total_items":0}"#
+
+    /// A page holding one account with `id` for user u1.
+    static func accountPage(_ id: String) -> String {
+        #"{"items":[{"id":"\#(id)","user_id":"u1","status":"ACTIVE","status_reason":null,"is_disabled":false,"toolkit":{"slug":"sendgrid"},"auth_config":{"id":"ac_1"}}],"next_cursor":null,"total_pages":1,"current_page":1,"total_items":1}"#
+    }
+
+    static func account(_ id: String) -> String {
+        #"{"id":"\#(id)","user_id":"u1","status":"ACTIVE","status_reason":null,"is_disabled":false,"toolkit":{"slug":"sendgrid"},"auth_config":{"id":"ac_1"}}"#
+    }
+
     static let connectedAccount = #"""
     {"id":"ca_x","user_id":"u1","status":"FAILED","status_reason":"Max auth failures reached","is_disabled":false,
      "toolkit":{"slug":"sendgrid"},"auth_config":{"id":"ac_1","auth_scheme":"API_KEY","is_composio_managed":false,"is_disabled":false},

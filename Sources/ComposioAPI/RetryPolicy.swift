@@ -1,0 +1,77 @@
+import Foundation
+
+/// When to try a request again and how long to wait first, as data so it is tested as a pure
+/// function. The defaults follow the official SDKs: retry connection errors, 408, 409, 429 and
+/// 5xx; honour `retry-after-ms` and `Retry-After` (seconds or HTTP date) up to a minute; obey
+/// `x-should-retry`; otherwise back off 0.5 s · 2ⁿ, capped at 8 s, with jitter ×[0.75, 1].
+public struct RetryPolicy: Equatable, Sendable {
+    /// Retries after the first attempt.
+    public var maximumRetries: Int
+    public var initialDelay: Duration
+    public var maximumDelay: Duration
+    /// A server-requested wait longer than this is not honoured (back off instead).
+    public var maximumServerDelay: Duration
+
+    public init(maximumRetries: Int = 2, initialDelay: Duration = .milliseconds(500), maximumDelay: Duration = .seconds(8), maximumServerDelay: Duration = .seconds(60)) {
+        self.maximumRetries = maximumRetries
+        self.initialDelay = initialDelay
+        self.maximumDelay = maximumDelay
+        self.maximumServerDelay = maximumServerDelay
+    }
+
+    /// The SDKs' default: two retries.
+    public static let standard = RetryPolicy()
+    /// No retries at all.
+    public static let none = RetryPolicy(maximumRetries: 0)
+
+    /// How an attempt ended.
+    public enum Outcome: Equatable, Sendable {
+        /// A reply arrived (any status), with its headers (lower-cased names).
+        case reply(status: Int, headers: [String: String])
+        /// No reply: the connection failed or timed out.
+        case noReply
+    }
+
+    /// What to do next.
+    public enum Decision: Equatable, Sendable {
+        case retry(after: Duration)
+        case stop
+    }
+
+    /// Whether `outcome` is worth another try at all (ignoring how many were made).
+    public static func isRetryable(_ outcome: Outcome) -> Bool {
+        switch outcome {
+        case .noReply:
+            return true
+        case .reply(let status, let headers):
+            if let forced = headers["x-should-retry"]?.lowercased() {
+                if forced == "true" { return true }
+                if forced == "false" { return false }
+            }
+            return status == 408 || status == 409 || status == 429 || status >= 500
+        }
+    }
+
+    /// The decision after attempt number `attempt` (0 for the first) ended with `outcome`.
+    /// - Parameters:
+    ///   - jitter: a draw in 0...1 (0.75...1 of the backoff is used); injected for tests.
+    ///   - now: for `Retry-After` given as a date.
+    public func decide(attempt: Int, outcome: Outcome, jitter: Double, now: Date = Date()) -> Decision {
+        guard attempt < maximumRetries, Self.isRetryable(outcome) else { return .stop }
+        if case .reply(_, let headers) = outcome, let requested = Self.serverDelay(headers, now: now), requested <= maximumServerDelay {
+            return .retry(after: requested)
+        }
+        let exponent = min(attempt, 30)
+        let base = min(initialDelay * (1 << exponent), maximumDelay)
+        let factor = 0.75 + 0.25 * min(max(jitter, 0), 1)
+        return .retry(after: base * factor)
+    }
+
+    /// The wait a reply asks for: `retry-after-ms`, else `Retry-After` in seconds or as a date.
+    static func serverDelay(_ headers: [String: String], now: Date) -> Duration? {
+        if let milliseconds = headers["retry-after-ms"].flatMap(Double.init), milliseconds >= 0 {
+            return .milliseconds(Int64(milliseconds))
+        }
+        return APIError.retryAfterSeconds(headers["retry-after"], now: now).map { .seconds($0) }
+    }
+}
