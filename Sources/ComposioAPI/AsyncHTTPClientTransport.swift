@@ -10,10 +10,19 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     /// Replies larger than this are refused rather than buffered.
     private let maximumBodyBytes = 16 * 1024 * 1024
 
-    public init(connectTimeout: Duration = .seconds(5), requestTimeout: Duration = .seconds(60)) {
+    /// - Parameters:
+    ///   - proxy: an HTTP(S) proxy to tunnel through (``ProxySettings/resolve(for:environment:)``).
+    public init(connectTimeout: Duration = .seconds(5), requestTimeout: Duration = .seconds(60), proxy: ProxySettings? = nil) {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .nanoseconds(Int64(connectTimeout.components.seconds) * 1_000_000_000))
         configuration.redirectConfiguration = .disallow
+        // TLS certificate verification stays at AsyncHTTPClient's default: full verification.
+        if let proxy {
+            configuration.proxy = .server(
+                host: proxy.host, port: proxy.port,
+                authorization: proxy.credentials.map { HTTPClient.Authorization.basic(credentials: Data($0.utf8).base64EncodedString()) }
+            )
+        }
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         self.requestTimeout = .nanoseconds(Int64(requestTimeout.components.seconds) * 1_000_000_000)
     }

@@ -4,23 +4,58 @@ import Foundation
 import Logging
 import OnboardCore
 
-/// Which service the wizard talks to, decided once at start.
+/// Which service onboard talks to, decided once at start.
 public enum BackendChoice: Sendable {
     /// A real Composio (or compatible) service.
     case remote(baseURL: URL, apiKey: Secret, keySource: String)
     /// The sandbox, in this process, on a free loopback port.
     case embeddedSandbox(databasePath: String)
 
-    /// Composio when `COMPOSIO_API_KEY` is set, the embedded sandbox otherwise.
-    public static func from(environment: [String: String], baseURLOverride: String? = nil) throws -> BackendChoice {
-        if let key = environment["COMPOSIO_API_KEY"]?.trimmingCharacters(in: .whitespacesAndNewlines), !key.isEmpty {
-            let text = baseURLOverride ?? environment["COMPOSIO_BASE_URL"] ?? "https://backend.composio.dev"
-            guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
-                throw UsageError("The base URL \u{201C}\(text)\u{201D} is not an http(s) URL. Set COMPOSIO_BASE_URL to e.g. https://backend.composio.dev.")
-            }
-            return .remote(baseURL: url, apiKey: Secret(key), keySource: "COMPOSIO_API_KEY")
+    /// Composio when a key is configured (`COMPOSIO_API_KEY`, or a key file), else the sandbox.
+    ///
+    /// - Parameters:
+    ///   - keyFile: `--api-key-file`, else `COMPOSIO_API_KEY_FILE`; refused when others can read it.
+    public static func from(environment: [String: String], baseURLOverride: String? = nil, keyFile: String? = nil) throws -> BackendChoice {
+        var key: Secret?
+        var source = "COMPOSIO_API_KEY"
+        if let value = environment["COMPOSIO_API_KEY"]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty {
+            key = Secret(value)
+        } else if let path = keyFile ?? environment["COMPOSIO_API_KEY_FILE"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            key = try KeyFile.read(path)
+            source = "the key file \(path)"
         }
-        return .embeddedSandbox(databasePath: AppPaths.sandboxDatabase(environment: environment))
+        guard let key else {
+            if baseURLOverride != nil || environment["COMPOSIO_BASE_URL"] != nil {
+                throw UsageError("A base URL is set but no API key: set COMPOSIO_API_KEY (or COMPOSIO_API_KEY_FILE), or unset COMPOSIO_BASE_URL to use the embedded sandbox.")
+            }
+            return .embeddedSandbox(databasePath: AppPaths.sandboxDatabase(environment: environment))
+        }
+        let text = baseURLOverride ?? environment["COMPOSIO_BASE_URL"] ?? "https://backend.composio.dev"
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
+            throw UsageError("The base URL \u{201C}\(text)\u{201D} is not an http(s) URL. Set COMPOSIO_BASE_URL (or --base-url) to e.g. https://backend.composio.dev.")
+        }
+        return .remote(baseURL: url, apiKey: key, keySource: source)
+    }
+}
+
+/// Reads an API key from a file the way ssh treats private keys: refused when group or others
+/// may read it, with the chmod that fixes it.
+public enum KeyFile {
+    public static func read(_ path: String) throws -> Secret {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw UsageError("Cannot read the key file \(path): it does not exist or is not accessible.")
+        }
+        let mode = info.st_mode & 0o777
+        guard mode & 0o077 == 0 else {
+            throw UsageError("The key file \(path) is readable by others (mode \(String(mode, radix: 8))). Run: chmod 600 \(path)")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw UsageError("Cannot read the key file \(path).")
+        }
+        let key = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !key.isEmpty else { throw UsageError("The key file \(path) is empty; put the project API key (ak_...) in it.") }
+        return Secret(key)
     }
 }
 
@@ -32,19 +67,26 @@ public struct ConnectedBackend: Sendable {
     let sandbox: RunningSandbox?
 
     /// Opens the choice: starts the embedded sandbox when that is the choice.
-    public static func connect(_ choice: BackendChoice) async throws -> ConnectedBackend {
-        let transport = AsyncHTTPClientTransport()
+    public static func connect(_ choice: BackendChoice, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> ConnectedBackend {
         switch choice {
         case .remote(let baseURL, let apiKey, let keySource):
-            let client = ComposioClient(baseURL: baseURL, apiKey: apiKey, keySource: keySource, transport: transport)
+            let proxy: ProxySettings?
+            do {
+                proxy = try ProxySettings.resolve(for: baseURL, environment: environment)
+            } catch let error as ProxySettingsError {
+                throw UsageError(error.description)
+            }
+            let transport = AsyncHTTPClientTransport(proxy: proxy)
+            let client = ComposioClient(baseURL: baseURL, apiKey: apiKey, keySource: keySource, transport: transport, logger: logger)
             return ConnectedBackend(service: client, label: baseURL.host ?? baseURL.absoluteString, transport: transport, sandbox: nil)
         case .embeddedSandbox(let path):
-            let (sandbox, _) = try Sandbox.open(path: path, initialAPIKey: ProcessInfo.processInfo.environment["ONBOARD_SANDBOX_API_KEY"])
+            let transport = AsyncHTTPClientTransport()
+            let (sandbox, _) = try Sandbox.open(path: path, initialAPIKey: environment["ONBOARD_SANDBOX_API_KEY"])
             let key = try sandbox.issueSessionKey()
             // The TUI owns the screen: the in-process server logs nothing.
             let quiet = Logger(label: "onboard.sandbox", factory: { _ in SwiftLogNoOpLogHandler() })
             let running = try await sandbox.start(logger: quiet)
-            let client = ComposioClient(baseURL: running.baseURL, apiKey: key, keySource: "the embedded sandbox", transport: transport)
+            let client = ComposioClient(baseURL: running.baseURL, apiKey: key, keySource: "the embedded sandbox", transport: transport, logger: logger)
             return ConnectedBackend(service: client, label: "sandbox \(running.host):\(running.port)", transport: transport, sandbox: running)
         }
     }

@@ -10,9 +10,13 @@ public enum WizardLauncher {
     public struct Options: Sendable {
         public var userId: String?
         public var baseURL: String?
-        public init(userId: String? = nil, baseURL: String? = nil) {
+        public var keyFile: String?
+        public var verbose: Bool
+        public init(userId: String? = nil, baseURL: String? = nil, keyFile: String? = nil, verbose: Bool = false) {
             self.userId = userId
             self.baseURL = baseURL
+            self.keyFile = keyFile
+            self.verbose = verbose
         }
     }
 
@@ -24,7 +28,9 @@ public enum WizardLauncher {
         let environment = ProcessInfo.processInfo.environment
         let backend: ConnectedBackend
         do {
-            backend = try await ConnectedBackend.connect(try BackendChoice.from(environment: environment, baseURLOverride: options.baseURL))
+            let choice = try BackendChoice.from(environment: environment, baseURLOverride: options.baseURL, keyFile: options.keyFile)
+            let logger = Diagnostics.logger(verbose: options.verbose, interactive: true, environment: environment)
+            backend = try await ConnectedBackend.connect(choice, logger: logger, environment: environment)
         } catch let error as UsageError {
             printError(error.description)
             return 2

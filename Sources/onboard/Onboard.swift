@@ -36,11 +36,17 @@ struct WizardCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Prefill the user id the account is connected for.")
     var userId: String?
 
-    @Option(name: .long, help: "Service base URL (overrides COMPOSIO_BASE_URL; used only with COMPOSIO_API_KEY).")
+    @Option(name: .long, help: "Service base URL (overrides COMPOSIO_BASE_URL; used only with an API key).")
     var baseURL: String?
 
+    @Option(name: .long, help: "Read the project API key from this file (mode 600), instead of COMPOSIO_API_KEY.")
+    var apiKeyFile: String?
+
+    @Flag(name: .long, help: "Write a debug trace of every request (method, path, status, time; no secrets) to onboard.log in the data directory, or ONBOARD_LOG_FILE.")
+    var verbose = false
+
     func run() async throws {
-        let code = await WizardLauncher.run(.init(userId: userId, baseURL: baseURL))
+        let code = await WizardLauncher.run(.init(userId: userId, baseURL: baseURL, keyFile: apiKeyFile, verbose: verbose))
         if code != 0 { throw ExitCode(code) }
     }
 }
