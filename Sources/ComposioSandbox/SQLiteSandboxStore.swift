@@ -9,9 +9,12 @@ final class SQLiteSandboxStore: SandboxStore {
     init(path: String) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
-        let created = !FileManager.default.fileExists(atPath: path)
+        // Create the file 0600 before SQLite opens it: its -wal and -shm files copy its mode.
+        if !FileManager.default.fileExists(atPath: path) {
+            let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+            if descriptor >= 0 { close(descriptor) }
+        }
         database = try DatabasePool(path: path, configuration: configuration)
-        if created { chmod(path, 0o600) }
         try Self.migrator.migrate(database)
     }
 

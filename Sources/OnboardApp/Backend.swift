@@ -78,7 +78,8 @@ public struct ConnectedBackend: Sendable {
             }
             let transport = AsyncHTTPClientTransport(proxy: proxy)
             let client = ComposioClient(baseURL: baseURL, apiKey: apiKey, keySource: keySource, transport: transport, logger: logger)
-            return ConnectedBackend(service: client, label: baseURL.host ?? baseURL.absoluteString, transport: transport, sandbox: nil)
+            let label = (baseURL.host ?? baseURL.absoluteString) + (baseURL.port.map { ":\($0)" } ?? "")
+            return ConnectedBackend(service: client, label: label, transport: transport, sandbox: nil)
         case .embeddedSandbox(let path):
             let transport = AsyncHTTPClientTransport()
             let (sandbox, _) = try Sandbox.open(path: path, initialAPIKey: environment["ONBOARD_SANDBOX_API_KEY"])

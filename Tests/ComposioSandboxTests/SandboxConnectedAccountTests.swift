@@ -109,7 +109,7 @@ struct SandboxConnectedAccountTests {
             #expect(data.range(of: Data("tvly-CANARYCANARY".utf8)) == nil, "\(file) holds the credential in clear")
             #expect(data.range(of: Data(testKey.utf8)) == nil, "\(file) holds the API key in clear")
             let attributes = try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent(file).path)
-            if file == "db.sqlite" || file.hasSuffix(".key") {
+            if file.hasPrefix("db.sqlite") {
                 #expect((attributes[.posixPermissions] as? Int) == 0o600, "\(file) is not 0600")
             }
         }
