@@ -166,7 +166,7 @@ public struct ComposioClient: ComposioService {
             do {
                 let response = try await send(operation, "POST", "/connected_accounts/link", body: body, retrying: false)
                 let wire = try decode(WireLinkResponse.self, response, operation)
-                return HostedLink(connectedAccountId: wire.connectedAccountId, redirectURL: wire.redirectUrl, expiresAt: wire.expiresAt ?? "")
+                return HostedLink(connectedAccountId: wire.connectedAccountId, redirectURL: wire.redirectUrl, expiresAt: wire.expiresAt.flatMap(Self.parseTimestamp))
             } catch let error as APIError {
                 failure = error
             }
@@ -175,7 +175,7 @@ public struct ComposioClient: ComposioService {
                 if let adopted = made.sorted().last {
                     let account = try await connectedAccount(id: adopted)
                     if let redirect = account.redirectURL {
-                        return HostedLink(connectedAccountId: adopted, redirectURL: redirect, expiresAt: "")
+                        return HostedLink(connectedAccountId: adopted, redirectURL: redirect, expiresAt: nil)
                     }
                 }
             }
@@ -253,6 +253,11 @@ public struct ComposioClient: ComposioService {
         apiKey.withRevealedValue { headers["x-api-key"] = $0 }
         if body != nil { headers["content-type"] = "application/json" }
         return HTTPRequest(method: method, url: components.url ?? baseURL, headers: headers, body: body)
+    }
+
+    /// An ISO 8601 timestamp, with or without fractional seconds.
+    static func parseTimestamp(_ text: String) -> Date? {
+        (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text)) ?? (try? Date.ISO8601FormatStyle().parse(text))
     }
 
     /// Percent-encodes an id or slug for use as one path segment.

@@ -26,6 +26,30 @@ struct EffectRunner: Sendable {
                 let result = await Self.capture { try await service.createConnectedAccount(request) }
                 inbox.post(.connectionCreated(result))
             }
+        case .loadSession:
+            return Task {
+                inbox.post(.sessionLoaded(await Self.capture { try await service.sessionInfo() }))
+            }
+        case .loadExistingAccounts(let userId, let authConfigId):
+            return Task {
+                let result = await Self.capture {
+                    try await service.listConnectedAccounts(ConnectedAccountQuery(userIds: [userId], authConfigIds: [authConfigId])).items
+                }
+                inbox.post(.existingAccountsLoaded(result))
+            }
+        case .createLink(let authConfigId, let userId):
+            return Task {
+                let result = await Self.capture { try await service.createLink(authConfigId: authConfigId, userId: userId, callbackURL: nil) }
+                inbox.post(.linkCreated(result))
+            }
+        case .deleteAccounts(let ids):
+            return Task {
+                let result = await Self.capture {
+                    for id in ids { try await service.deleteConnectedAccount(id: id) }
+                    return ids
+                }
+                inbox.post(.accountsDeleted(result))
+            }
         case .pollConnection(let id, let delay):
             return Task {
                 do { try await Task.sleep(for: delay) } catch { return }

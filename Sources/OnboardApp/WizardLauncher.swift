@@ -9,11 +9,13 @@ import OnboardTUI
 public enum WizardLauncher {
     public struct Options: Sendable {
         public var userId: String?
+        public var authConfigId: String?
         public var baseURL: String?
         public var keyFile: String?
         public var verbose: Bool
-        public init(userId: String? = nil, baseURL: String? = nil, keyFile: String? = nil, verbose: Bool = false) {
+        public init(userId: String? = nil, authConfigId: String? = nil, baseURL: String? = nil, keyFile: String? = nil, verbose: Bool = false) {
             self.userId = userId
+            self.authConfigId = authConfigId
             self.baseURL = baseURL
             self.keyFile = keyFile
             self.verbose = verbose
@@ -51,7 +53,7 @@ public enum WizardLauncher {
                 return .failure(TerminalSetupError("Cannot use this terminal: \(error)"))
             }
             let context = ScreenContext(backendLabel: label, glyphs: terminal.supportsUnicode ? .unicode : .ascii)
-            let runtime = WizardRuntime(service: service, terminal: terminal, context: context, initialState: Wizard.State(presetUserId: options.userId))
+            let runtime = WizardRuntime(service: service, terminal: terminal, context: context, initialState: Wizard.State(presetUserId: options.userId, presetAuthConfigId: options.authConfigId))
             let code = runtime.run()
             terminal.restore()
             return .success((code, runtime.state))

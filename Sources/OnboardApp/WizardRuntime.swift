@@ -36,6 +36,7 @@ public final class WizardRuntime {
         dispatch(.started)
         var lastFrame: Canvas?
         var lastTick = ContinuousClock.now
+        var lastClock = ContinuousClock.now - .seconds(1)
         while state.exitCode == nil {
             let size = terminal.size
             // Render only when something happened: idle, the loop costs one input poll.
@@ -73,6 +74,10 @@ public final class WizardRuntime {
             if state.isWaiting, now - lastTick >= Self.tickInterval {
                 lastTick = now
                 dispatch(.tick)
+            }
+            if now - lastClock >= .seconds(1) {
+                lastClock = now
+                dispatch(.clockTicked(Date()))
             }
         }
         return state.exitCode ?? 1

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Who an API key belongs to, for the header and for checking a key before using it.
 public struct ProjectInfo: Equatable, Sendable {
     public var id: String
@@ -15,10 +17,10 @@ public struct ProjectInfo: Equatable, Sendable {
 public struct HostedLink: Equatable, Sendable {
     public var connectedAccountId: String
     public var redirectURL: String
-    /// ISO 8601, as the service sent it.
-    public var expiresAt: String
+    /// When the link stops working, if the service said.
+    public var expiresAt: Date?
 
-    public init(connectedAccountId: String, redirectURL: String, expiresAt: String) {
+    public init(connectedAccountId: String, redirectURL: String, expiresAt: Date?) {
         self.connectedAccountId = connectedAccountId
         self.redirectURL = redirectURL
         self.expiresAt = expiresAt

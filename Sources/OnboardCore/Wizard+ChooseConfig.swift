@@ -39,12 +39,17 @@ extension Wizard {
 
     /// Moves on from the list to the config's fields (or explains why it cannot).
     static func choose(_ state: inout State, _ config: AuthConfigSummary, from list: ConfigList) -> [Effect] {
-        guard let scheme = config.authScheme, !scheme.isRedirectBased else {
+        guard let scheme = config.authScheme else {
             state.step = .unsupportedScheme(UnsupportedScheme(config: config, list: list))
             return []
         }
-        let form = CredentialsForm(config: config, userId: state.presetUserId ?? defaultUserId, list: list)
-        state.step = .credentials(form)
+        let userId = state.presetUserId ?? defaultUserId
+        if scheme.isRedirectBased {
+            // Tokens cannot be imported: only the user id is asked; a hosted link does the rest.
+            state.step = .credentials(CredentialsForm(config: config, userId: userId, list: list, entries: .loaded([])))
+            return []
+        }
+        state.step = .credentials(CredentialsForm(config: config, userId: userId, list: list))
         return [.loadFields(toolkit: config.toolkitSlug, scheme: scheme)]
     }
 
@@ -62,12 +67,25 @@ extension Wizard {
         guard case .chooseConfig(var list) = state.step else { return [] }
         let expected = cursor == nil ? list.configs == .loading : cursor == list.pendingCursor
         guard expected else { return [] }
-        defer { state.step = .chooseConfig(list) }
+        // A preset auth config moves on to its fields; otherwise the list is updated in place.
+        defer { if case .chooseConfig = state.step { state.step = .chooseConfig(list) } }
         switch result {
         case .success(let page):
             list.configs = .loaded((list.configs.value ?? []) + page.items)
             list.pendingCursor = page.nextCursor
             list.pageFailure = nil
+            if let preset = state.presetAuthConfigId {
+                if let config = page.items.first(where: { $0.id == preset }) {
+                    state.presetAuthConfigId = nil
+                    list.pendingCursor = nil
+                    state.step = .chooseConfig(list)
+                    return choose(&state, config, from: list)
+                }
+                if page.nextCursor == nil {
+                    state.presetAuthConfigId = nil
+                    list.notice = "No enabled auth config has the id \(preset); choose one below."
+                }
+            }
             if let next = page.nextCursor { return [.loadAuthConfigs(cursor: next)] }
         case .failure(let failure):
             if cursor == nil {

@@ -1,11 +1,10 @@
 /// Step 4: creating the account and polling it until it settles.
 extension Wizard {
     static func connectionCreated(_ state: inout State, _ result: Result<ConnectedAccount, ServiceFailure>) -> [Effect] {
-        guard case .connecting(var connecting) = state.step, connecting.account == nil else { return [] }
+        guard case .connecting(var connecting) = state.step, connecting.account == nil, !connecting.review.isLink else { return [] }
         switch result {
         case .success(let account) where account.status.isSettled:
-            state.step = .done(Outcome(review: connecting.review, result: .settled(account)))
-            return []
+            return settle(&state, connecting.review, account)
         case .success(let account):
             connecting.account = account
             state.step = .connecting(connecting)
@@ -21,8 +20,7 @@ extension Wizard {
         connecting.pollsLeft -= 1
         switch result {
         case .success(let account) where account.status.isSettled:
-            state.step = .done(Outcome(review: connecting.review, result: .settled(account)))
-            return []
+            return settle(&state, connecting.review, account)
         case .success(let account):
             connecting.account = account
             guard connecting.pollsLeft > 0 else {
@@ -41,5 +39,46 @@ extension Wizard {
             state.step = .done(Outcome(review: connecting.review, result: .failed(failure)))
             return []
         }
+    }
+}
+
+extension Wizard {
+    /// The account settled: show it, and once it is ACTIVE delete the accounts it replaces.
+    static func settle(_ state: inout State, _ review: Review, _ account: ConnectedAccount) -> [Effect] {
+        let replaced = (review.existing.value ?? []).map(\.id).filter { $0 != account.id }
+        guard account.status == .active, review.choice == .replace, !replaced.isEmpty else {
+            state.step = .done(Outcome(review: review, result: .settled(account)))
+            return []
+        }
+        state.step = .done(Outcome(review: review, result: .settled(account), replacement: .loading))
+        return [.deleteAccounts(ids: replaced)]
+    }
+
+    static func linkCreated(_ state: inout State, _ result: Result<HostedLink, ServiceFailure>) -> [Effect] {
+        guard case .connecting(var connecting) = state.step, connecting.review.isLink, connecting.link == nil else { return [] }
+        switch result {
+        case .success(let link):
+            let config = connecting.review.form.config
+            connecting.link = link
+            connecting.account = ConnectedAccount(
+                id: link.connectedAccountId, status: .initiated, toolkitSlug: config.toolkitSlug, authConfigId: config.id,
+                userId: connecting.review.form.userId.text, redirectURL: link.redirectURL
+            )
+            state.step = .connecting(connecting)
+            return [.pollConnection(id: link.connectedAccountId, after: pollInterval)]
+        case .failure(let failure):
+            state.step = .done(Outcome(review: connecting.review, result: .failed(failure)))
+            return []
+        }
+    }
+
+    static func accountsDeleted(_ state: inout State, _ result: Result<[String], ServiceFailure>) -> [Effect] {
+        guard case .done(var outcome) = state.step, outcome.replacement == .loading else { return [] }
+        switch result {
+        case .success(let ids): outcome.replacement = .loaded(ids)
+        case .failure(let failure): outcome.replacement = .failed(failure)
+        }
+        state.step = .done(outcome)
+        return []
     }
 }

@@ -34,7 +34,9 @@ extension Wizard {
                 return []
             }
             guard form.checkAll() else { return [] }
-            state.step = .review(Review(form: form))
+            let userId = form.userId.text.trimmingCharacters(in: .whitespaces)
+            state.step = .review(Review(form: form, existing: .loading))
+            return [.loadExistingAccounts(userId: userId, authConfigId: form.config.id)]
         default:
             form.editFocused { $0.apply(key) } secret: { $0.apply(key) }
         }

@@ -34,7 +34,11 @@ extension Wizard.Outcome {
     /// Sending the same request again can help only when the service or network failed;
     /// a refusal or a FAILED account needs different values.
     public var offersRetry: Bool {
-        if case .failed(let failure) = result { return failure.isRetryable }
-        return false
+        switch result {
+        case .failed(let failure): return failure.isRetryable
+        // A link that expired or was denied: a new link is the way on.
+        case .settled(let account): return review.isLink && account.status.isTerminalFailure
+        case .timedOut: return false
+        }
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 extension Wizard {
     /// Something that happened: a key, a reply from the service, a tick of the clock.
     public enum Event: Equatable, Sendable {
@@ -19,6 +21,16 @@ extension Wizard {
         case connectionPolled(Result<ConnectedAccount, ServiceFailure>)
         /// SIGINT arrived from outside the keyboard (e.g. `kill -INT`); treated as Ctrl-C.
         case interrupted
+        /// The wall clock, reported about once a second (countdowns).
+        case clockTicked(Date)
+        /// Session info answered: the project the key belongs to.
+        case sessionLoaded(Result<ProjectInfo, ServiceFailure>)
+        /// The user's existing accounts on the chosen auth config came back.
+        case existingAccountsLoaded(Result<[ConnectedAccount], ServiceFailure>)
+        /// A hosted link was created (redirect-based schemes).
+        case linkCreated(Result<HostedLink, ServiceFailure>)
+        /// Accounts replaced by the new one were deleted (their ids), or not.
+        case accountsDeleted(Result<[String], ServiceFailure>)
     }
 
     /// Something the runtime must do; its result comes back as an ``Event``.
@@ -33,5 +45,13 @@ extension Wizard {
         case pollConnection(id: String, after: Duration)
         /// Leave the wizard with this exit code.
         case quit(exitCode: Int32)
+        /// Read the project the key belongs to; answers `.sessionLoaded`.
+        case loadSession
+        /// List `userId`'s accounts on the auth config; answers `.existingAccountsLoaded`.
+        case loadExistingAccounts(userId: String, authConfigId: String)
+        /// Create a hosted link; answers `.linkCreated`.
+        case createLink(authConfigId: String, userId: String)
+        /// Delete accounts the new one replaces; answers `.accountsDeleted`.
+        case deleteAccounts(ids: [String])
     }
 }

@@ -7,6 +7,8 @@ extension Wizard {
         public var pendingCursor: String?
         /// Why a later page did not load; the rows already here stay usable.
         public var pageFailure: ServiceFailure?
+        /// Something to tell about the list (e.g. a preset auth config that was not found).
+        public var notice: String?
         public var filter: TextInput
         /// Index into ``visible`` of the highlighted row.
         public var highlighted: Int
@@ -15,6 +17,7 @@ extension Wizard {
             self.configs = configs
             self.pendingCursor = nil
             self.pageFailure = nil
+            self.notice = nil
             self.filter = filter
             self.highlighted = highlighted
         }
@@ -85,29 +88,59 @@ extension Wizard {
         public var inputCount: Int { 1 + (entries.value?.count ?? 0) }
     }
 
-    /// Step 3: everything about to be sent, secrets masked.
+    /// What to do about accounts the user already has on the auth config.
+    public enum ExistingChoice: Equatable, Sendable {
+        /// Keep them and connect one more.
+        case addAnother
+        /// Delete them once the new account is ACTIVE (never before).
+        case replace
+    }
+
+    /// Step 3: everything about to be sent, secrets masked, and the user's existing accounts.
     public struct Review: Equatable, Sendable {
         public var form: CredentialsForm
         /// Ask the server to check the credentials (API_KEY only).
         public var validateCredentials: Bool
+        /// The user's accounts on this auth config already.
+        public var existing: Loadable<[ConnectedAccount]>
+        /// Required before connecting when `existing` is not empty.
+        public var choice: ExistingChoice?
 
-        public init(form: CredentialsForm, validateCredentials: Bool = false) {
+        public init(form: CredentialsForm, validateCredentials: Bool = false, existing: Loadable<[ConnectedAccount]> = .idle, choice: ExistingChoice? = nil) {
             self.form = form
             self.validateCredentials = validateCredentials
+            self.existing = existing
+            self.choice = choice
+        }
+
+        /// Redirect-based schemes connect through a hosted link instead of sent credentials.
+        public var isLink: Bool { form.config.authScheme?.isRedirectBased ?? false }
+
+        /// Whether Enter may connect now.
+        public var canConnect: Bool {
+            switch existing {
+            case .idle, .failed: true
+            case .loading: false
+            case .loaded(let accounts): accounts.isEmpty || choice != nil
+            }
         }
     }
 
-    /// Step 4 in progress: created or being created, polled until settled.
+    /// Step 4 in progress: created or being created (or a link waiting for its person),
+    /// polled until settled.
     public struct Connecting: Equatable, Sendable {
         public var review: Review
-        /// Known once the create call answered.
+        /// Known once the create call (or the link) answered.
         public var account: ConnectedAccount?
+        /// The hosted link, for redirect-based schemes.
+        public var link: HostedLink?
         public var pollsLeft: Int
 
-        public init(review: Review, account: ConnectedAccount? = nil, pollsLeft: Int = Wizard.maximumPolls) {
+        public init(review: Review, account: ConnectedAccount? = nil, link: HostedLink? = nil, pollsLeft: Int? = nil) {
             self.review = review
             self.account = account
-            self.pollsLeft = pollsLeft
+            self.link = link
+            self.pollsLeft = pollsLeft ?? (review.isLink ? Wizard.maximumLinkPolls : Wizard.maximumPolls)
         }
     }
 
@@ -124,10 +157,13 @@ extension Wizard {
 
         public var review: Review
         public var result: Result
+        /// Old accounts being deleted after this one became ACTIVE (`.idle` when not replacing).
+        public var replacement: Loadable<[String]>
 
-        public init(review: Review, result: Result) {
+        public init(review: Review, result: Result, replacement: Loadable<[String]> = .idle) {
             self.review = review
             self.result = result
+            self.replacement = replacement
         }
 
         /// The account is ACTIVE.

@@ -6,7 +6,20 @@ extension Wizard {
         switch event {
         case .started:
             state.step = .chooseConfig(ConfigList(configs: .loading))
-            return [.loadAuthConfigs(cursor: nil)]
+            return [.loadSession, .loadAuthConfigs(cursor: nil)]
+        case .clockTicked(let now):
+            state.now = now
+            return []
+        case .sessionLoaded(let result):
+            // A failure here shows where it matters: the list load fails the same way.
+            if case .success(let project) = result { state.project = project }
+            return []
+        case .existingAccountsLoaded(let result):
+            return existingAccountsLoaded(&state, result)
+        case .linkCreated(let result):
+            return linkCreated(&state, result)
+        case .accountsDeleted(let result):
+            return accountsDeleted(&state, result)
         case .keyPressed(.control("c")), .interrupted:
             return interrupt(&state)
         case .keyPressed(let key):
@@ -91,7 +104,9 @@ extension Wizard.State {
         case .chooseConfig(let list): list.configs == .loading || list.pendingCursor != nil
         case .credentials(let form): form.entries == .loading
         case .connecting: true
-        case .review, .done, .unsupportedScheme: false
+        case .review(let review): review.existing == .loading
+        case .done(let outcome): outcome.replacement == .loading
+        case .unsupportedScheme: false
         }
     }
 }

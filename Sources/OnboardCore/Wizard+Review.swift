@@ -3,7 +3,14 @@ extension Wizard {
     static func reviewKey(_ state: inout State, _ review: inout Review, _ key: Key) -> [Effect] {
         switch key {
         case .enter:
+            guard review.canConnect else { return [] }
             return connect(&state, review)
+        case .character("a") where !(review.existing.value ?? []).isEmpty:
+            review.choice = .addAnother
+            state.step = .review(review)
+        case .character("x") where !(review.existing.value ?? []).isEmpty:
+            review.choice = .replace
+            state.step = .review(review)
         case .escape, .backTab:
             state.step = .credentials(review.form)
         case .character("v") where review.offersValidation:
@@ -17,10 +24,23 @@ extension Wizard {
         return []
     }
 
-    /// Sends the create request.
+    /// Sends the create request, or asks for a hosted link for redirect-based schemes.
     static func connect(_ state: inout State, _ review: Review) -> [Effect] {
         state.step = .connecting(Connecting(review: review))
+        if review.isLink {
+            return [.createLink(authConfigId: review.form.config.id, userId: review.form.userId.text.trimmingCharacters(in: .whitespaces))]
+        }
         return [.createConnection(review.form.connectionRequest(validateCredentials: review.validateCredentials))]
+    }
+
+    static func existingAccountsLoaded(_ state: inout State, _ result: Result<[ConnectedAccount], ServiceFailure>) -> [Effect] {
+        guard case .review(var review) = state.step, review.existing == .loading else { return [] }
+        switch result {
+        case .success(let accounts): review.existing = .loaded(accounts)
+        case .failure(let failure): review.existing = .failed(failure)
+        }
+        state.step = .review(review)
+        return []
     }
 }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The onboarding wizard as a pure state machine: `reduce(&state, event) -> [Effect]`.
 ///
 /// Nothing here performs I/O or reads the clock; the runtime runs the returned effects and feeds
@@ -12,6 +14,9 @@ public enum Wizard {
     /// How many polls before the wizard gives up waiting (about a minute, as the SDKs do).
     public static let maximumPolls = 60
 
+    /// Polls for a hosted link: a person may take the link's whole ten minutes.
+    public static let maximumLinkPolls = 660
+
     /// The user id the official SDKs use when none is given.
     public static let defaultUserId = "default"
 }
@@ -22,6 +27,12 @@ extension Wizard {
         public var step: Step
         /// A user id given up front (`--user-id`), prefilled into the form.
         public var presetUserId: String?
+        /// An auth config given up front (`--auth-config`): chosen as soon as it is listed.
+        public var presetAuthConfigId: String?
+        /// The project the key belongs to, once known (for the header).
+        public var project: ProjectInfo?
+        /// The wall clock as the runtime last reported it (for countdowns).
+        public var now: Date?
         /// True after one Ctrl-C: the next one quits, anything else cancels.
         public var quitArmed: Bool
         /// Set once the wizard has finished; the runtime exits with it.
@@ -29,9 +40,12 @@ extension Wizard {
         /// Advances on each tick while something is in flight, for the spinner.
         public var spinnerFrame: Int
 
-        public init(step: Step = .chooseConfig(ConfigList()), presetUserId: String? = nil) {
+        public init(step: Step = .chooseConfig(ConfigList()), presetUserId: String? = nil, presetAuthConfigId: String? = nil) {
             self.step = step
             self.presetUserId = presetUserId
+            self.presetAuthConfigId = presetAuthConfigId
+            self.project = nil
+            self.now = nil
             self.quitArmed = false
             self.exitCode = nil
             self.spinnerFrame = 0

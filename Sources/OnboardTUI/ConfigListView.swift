@@ -25,6 +25,9 @@ enum ConfigListView {
         case .loaded:
             break
         }
+        if let notice = list.notice {
+            canvas.put(notice, x: area.x, y: y - 1, role: .warning, limit: area.width)
+        }
         let rows = list.visible
         let columns = Columns(width: area.width)
         canvas.put(columns.line(["NAME", "TOOLKIT", "SCHEME", "CONNECTED"]), x: area.x + 2, y: y, role: .muted)

@@ -35,7 +35,9 @@ public enum KeyBar {
                 return keys
             }
         case .review(let review):
-            var keys = [KeyBinding("enter", "connect")]
+            var keys: [KeyBinding] = []
+            if review.canConnect { keys.append(KeyBinding("enter", review.isLink ? "create link" : "connect")) }
+            if !(review.existing.value ?? []).isEmpty { keys += [KeyBinding("a", "add another"), KeyBinding("x", "replace")] }
             if review.offersValidation { keys.append(KeyBinding("v", "validate on/off")) }
             keys += [KeyBinding("esc", "edit"), KeyBinding("q", "quit")]
             return keys
@@ -46,7 +48,7 @@ public enum KeyBar {
                 return [KeyBinding("enter", "quit"), KeyBinding("n", "connect another")]
             }
             var keys = [KeyBinding("enter", "edit values")]
-            if outcome.offersRetry { keys.append(KeyBinding("r", "try again")) }
+            if outcome.offersRetry { keys.append(KeyBinding("r", outcome.review.isLink ? "new link" : "try again")) }
             if case .timedOut = outcome.result { keys.append(KeyBinding("w", "keep waiting")) }
             keys.append(KeyBinding("q", "quit"))
             return keys

@@ -1,15 +1,49 @@
+import Foundation
 import OnboardCore
 
 /// Step 4: the spinner while connecting, then the account or why it is not connected.
 enum OutcomeView {
-    static func drawConnecting(_ connecting: Wizard.Connecting, spinner: String, into canvas: inout Canvas, area: Rect) {
+    static func drawConnecting(_ connecting: Wizard.Connecting, spinner: String, now: Date?, into canvas: inout Canvas, area: Rect) {
         let form = connecting.review.form
         canvas.put("Connecting \(form.config.name) for \(form.userId.text)", x: area.x, y: area.y, role: .title, limit: area.width)
+        if connecting.review.isLink {
+            guard let link = connecting.link else {
+                canvas.put("\(spinner) Creating a hosted connect link", x: area.x, y: area.y + 2, role: .spinner)
+                return
+            }
+            var y = area.y + 2
+            canvas.put("Open this link in a browser (or send it to \(form.userId.text)):", x: area.x, y: y, role: .text, limit: area.width)
+            y += 2
+            for line in chunks(link.redirectURL, width: area.width) {
+                canvas.put(line, x: area.x, y: y, role: .accent)
+                y += 1
+            }
+            y += 1
+            var status = "\(spinner) Waiting for approval"
+            if let expiry = link.expiresAt, let now {
+                let seconds = max(0, Int(expiry.timeIntervalSince(now)))
+                status += " \(String(format: "%d:%02d", seconds / 60, seconds % 60)) left"
+            }
+            canvas.put(status, x: area.x, y: y, role: .spinner, limit: area.width)
+            return
+        }
         if let account = connecting.account {
             canvas.put("\(spinner) Created \(account.id); waiting for ACTIVE (now \(account.status.rawValue))", x: area.x, y: area.y + 2, role: .spinner, limit: area.width)
         } else {
             canvas.put("\(spinner) Creating the connected account", x: area.x, y: area.y + 2, role: .spinner)
         }
+    }
+
+    /// Splits a long URL into whole lines, so it can be selected and copied.
+    static func chunks(_ text: String, width: Int) -> [String] {
+        guard width > 0 else { return [] }
+        var lines: [String] = []
+        var rest = Substring(text)
+        while !rest.isEmpty {
+            lines.append(String(rest.prefix(width)))
+            rest = rest.dropFirst(width)
+        }
+        return lines
     }
 
     static func draw(_ outcome: Wizard.Outcome, into canvas: inout Canvas, area: Rect, glyphs: Glyphs) {
@@ -47,12 +81,24 @@ enum OutcomeView {
                 y += 1
                 y += WizardView.wrap("Reason: \(reason)", into: &canvas, x: area.x, y: y, width: area.width, maxRows: 3, role: .text)
             }
+            switch outcome.replacement {
+            case .idle: break
+            case .loading:
+                canvas.put("Deleting the account\(glyphs.ellipsis) it replaces", x: area.x, y: y, role: .muted)
+                y += 1
+            case .loaded(let ids):
+                canvas.put("Replaced: \(ids.joined(separator: ", ")) deleted", x: area.x, y: y, role: .text, limit: area.width)
+                y += 1
+            case .failed(let failure):
+                canvas.put("The old account was not deleted: \(failure.message)", x: area.x, y: y, role: .warning, limit: area.width)
+                y += 1
+            }
             y += 1
             let advice: String
             switch account.status {
             case .active: advice = "The account is ready to use with user id \(form.userId.text)."
             case .failed: advice = "Check the values (Enter goes back with them kept) and try again."
-            case .expired: advice = "The connection expired before it completed; try again."
+            case .expired: advice = outcome.review.isLink ? "The link expired before it was used; r makes a new one." : "The connection expired before it completed; try again."
             case .revoked: advice = "The account was revoked; connect again with fresh credentials."
             case .inactive: advice = "The account is disabled; enable it in the dashboard, or connect again."
             default: advice = "The service has not finished; w keeps waiting."

@@ -30,13 +30,43 @@ enum ReviewView {
             y += 1
         }
         y += 1
+        switch review.existing {
+        case .idle:
+            break
+        case .loading:
+            canvas.put("Checking \(form.userId.text)'s existing accounts on this config\(glyphs.ellipsis)", x: area.x, y: y, role: .muted, limit: area.width)
+            y += 2
+        case .failed(let failure):
+            canvas.put("Could not check existing accounts: \(failure.message)", x: area.x, y: y, role: .warning, limit: area.width)
+            y += 2
+        case .loaded(let accounts) where accounts.isEmpty:
+            break
+        case .loaded(let accounts):
+            let list = accounts.prefix(3).map { "\($0.id) (\($0.status.rawValue))" }.joined(separator: ", ") + (accounts.count > 3 ? ", \(glyphs.ellipsis)" : "")
+            canvas.put("\(form.userId.text) already has \(accounts.count) account\(accounts.count == 1 ? "" : "s") here: \(list)", x: area.x, y: y, role: .warning, limit: area.width)
+            y += 1
+            let add = review.choice == .addAnother ? "(•)" : "( )"
+            let replace = review.choice == .replace ? "(•)" : "( )"
+            canvas.put("\(add) a: add another   \(replace) x: replace it, once the new one is ACTIVE", x: area.x, y: y, role: review.choice == nil ? .accent : .text, limit: area.width)
+            y += 2
+        }
+        if review.isLink {
+            WizardView.wrap(
+                "\(form.config.authScheme?.rawValue ?? "This scheme") tokens cannot be imported. Enter creates a hosted connect link for \(form.userId.text) to open in a browser; onboard waits while they approve.",
+                into: &canvas, x: area.x, y: y, width: area.width, maxRows: 3, role: .text
+            )
+            y += 3
+        }
         if review.offersValidation {
             let box = review.validateCredentials ? "[x]" : "[ ]"
             canvas.put("\(box) Ask the service to check the credentials first (v)", x: area.x, y: y, role: review.validateCredentials ? .accent : .muted)
             y += 1
         }
         y += 1
-        canvas.put("Nothing has been sent yet. Enter connects; Esc goes back to edit.", x: area.x, y: y, role: .help, limit: area.width)
+        let prompt = review.canConnect
+            ? "Nothing has been sent yet. Enter \(review.isLink ? "creates the link" : "connects"); Esc goes back to edit."
+            : (review.existing == .loading ? "Nothing has been sent yet." : "Choose a or x first; Esc goes back to edit.")
+        canvas.put(prompt, x: area.x, y: y, role: .help, limit: area.width)
     }
 
     /// Bullets and, for long values, the last four characters, so a person can tell keys apart.

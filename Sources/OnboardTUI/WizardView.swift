@@ -23,7 +23,7 @@ public enum WizardView {
         case .review(let review):
             ReviewView.draw(review, into: &canvas, area: body, glyphs: context.glyphs)
         case .connecting(let connecting):
-            OutcomeView.drawConnecting(connecting, spinner: spinner(state, context), into: &canvas, area: body)
+            OutcomeView.drawConnecting(connecting, spinner: spinner(state, context), now: state.now, into: &canvas, area: body)
         case .done(let outcome):
             OutcomeView.draw(outcome, into: &canvas, area: body, glyphs: context.glyphs)
         case .unsupportedScheme(let page):
@@ -50,8 +50,10 @@ public enum WizardView {
         var x = 1
         x += canvas.put("onboard", x: x, y: 0, role: .title)
         x += 1
+        var label = context.backendLabel
+        if let project = state.project { label = "\(project.name) \(context.glyphs.dot) \(label)" }
         let room = canvas.width - rightWidth - x - 3
-        canvas.put(DisplayWidth.truncate(context.backendLabel, to: room, ellipsis: context.glyphs.ellipsis), x: x, y: 0, role: .header)
+        canvas.put(DisplayWidth.truncate(label, to: room, ellipsis: context.glyphs.ellipsis), x: x, y: 0, role: .header)
         canvas.put(right, x: canvas.width - rightWidth - 1, y: 0, role: .headerAccent)
     }
 

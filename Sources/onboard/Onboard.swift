@@ -18,6 +18,7 @@ struct Onboard: AsyncParsableCommand {
               onboard                         # the wizard, on the sandbox
               COMPOSIO_API_KEY=... onboard    # the wizard, on Composio
               onboard --user-id alice         # the wizard, user id prefilled
+              onboard --auth-config ac_123 --user-id alice   # straight to the fields
               onboard sandbox serve --port 9900
             """,
         version: OnboardVersion.current,
@@ -36,6 +37,9 @@ struct WizardCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Prefill the user id the account is connected for.")
     var userId: String?
 
+    @Option(name: .long, help: "Skip the list: go straight to this auth config's fields (ac_...).")
+    var authConfig: String?
+
     @Option(name: .long, help: "Service base URL (overrides COMPOSIO_BASE_URL; used only with an API key).")
     var baseURL: String?
 
@@ -46,7 +50,7 @@ struct WizardCommand: AsyncParsableCommand {
     var verbose = false
 
     func run() async throws {
-        let code = await WizardLauncher.run(.init(userId: userId, baseURL: baseURL, keyFile: apiKeyFile, verbose: verbose))
+        let code = await WizardLauncher.run(.init(userId: userId, authConfigId: authConfig, baseURL: baseURL, keyFile: apiKeyFile, verbose: verbose))
         if code != 0 { throw ExitCode(code) }
     }
 }

@@ -107,12 +107,14 @@ struct WizardErrorTests {
         }
     }
 
-    @Test("a redirect-based (OAuth) config is explained, not sent; Esc goes back to the list")
-    func oauthIsExplained() {
-        let list = Wizard.ConfigList(configs: .loaded([Fixtures.github]))
+    @Test("a config without a scheme is explained, not sent; Esc goes back to the list")
+    func noSchemeIsExplained() {
+        var config = Fixtures.github
+        config.authScheme = nil
+        let list = Wizard.ConfigList(configs: .loaded([config]))
         var scenario = WizardScenario(Wizard.State(step: .chooseConfig(list)))
         scenario.send(.keyPressed(.enter)) {
-            $0.step = .unsupportedScheme(Wizard.UnsupportedScheme(config: Fixtures.github, list: list))
+            $0.step = .unsupportedScheme(Wizard.UnsupportedScheme(config: config, list: list))
         }
         scenario.send(.keyPressed(.escape)) { $0.step = .chooseConfig(list) }
     }

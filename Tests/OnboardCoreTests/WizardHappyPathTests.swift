@@ -7,7 +7,7 @@ struct WizardHappyPathTests {
     @Test("start loads the first page of auth configs")
     func startLoadsConfigs() {
         var scenario = WizardScenario()
-        scenario.send(.started, effects: [.loadAuthConfigs(cursor: nil)]) {
+        scenario.send(.started, effects: [.loadSession, .loadAuthConfigs(cursor: nil)]) {
             $0.step = .chooseConfig(Wizard.ConfigList(configs: .loading))
         }
     }
@@ -58,13 +58,19 @@ struct WizardHappyPathTests {
         }
         #expect(form.entries.value?[0].value == Secret("acme"))
         #expect(form.entries.value?[1].value == Secret("0123456789abcdefWXYZ"))
-        scenario.send(.keyPressed(.enter)) {
-            $0.step = .review(Wizard.Review(form: form))
+        // Review first checks whether this user already has accounts on the config.
+        scenario.send(.keyPressed(.enter), effects: [.loadExistingAccounts(userId: "default", authConfigId: "ac_fresh")]) {
+            $0.step = .review(Wizard.Review(form: form, existing: .loading))
+        }
+        // Enter does nothing until that answer is in.
+        scenario.send(.keyPressed(.enter))
+        scenario.send(.existingAccountsLoaded(.success([]))) {
+            $0.step = .review(Wizard.Review(form: form, existing: .loaded([])))
         }
         scenario.send(.keyPressed(.character("v"))) {
-            $0.step = .review(Wizard.Review(form: form, validateCredentials: true))
+            $0.step = .review(Wizard.Review(form: form, validateCredentials: true, existing: .loaded([])))
         }
-        let review = Wizard.Review(form: form, validateCredentials: true)
+        let review = Wizard.Review(form: form, validateCredentials: true, existing: .loaded([]))
         let request = ConnectionRequest(
             authConfigId: "ac_fresh", userId: "default", authScheme: .apiKey,
             values: ["subdomain": Secret("acme"), "generic_api_key": Secret("0123456789abcdefWXYZ")],
@@ -80,6 +86,34 @@ struct WizardHappyPathTests {
         }
         scenario.send(.tick)
         scenario.send(.keyPressed(.enter), effects: [.quit(exitCode: 0)]) { $0.exitCode = 0 }
+    }
+
+    @Test("session info names the project for the header; a failure leaves it unnamed")
+    func session() {
+        var scenario = WizardScenario()
+        let project = ProjectInfo(id: "pr_1", name: "Acme")
+        scenario.send(.sessionLoaded(.success(project))) { $0.project = project }
+        scenario.send(.sessionLoaded(.failure(Fixtures.unauthorized)))
+    }
+
+    @Test("--auth-config chooses the config as soon as it is listed; an unknown id is said and the list shown")
+    func presetAuthConfig() {
+        var scenario = WizardScenario(Wizard.State(step: .chooseConfig(Wizard.ConfigList(configs: .loading)), presetAuthConfigId: "ac_fresh"))
+        scenario.send(
+            .authConfigsLoaded(cursor: nil, .success(AuthConfigPage(items: [Fixtures.sendgrid, Fixtures.freshdesk], nextCursor: "c2"))),
+            effects: [.loadFields(toolkit: "freshdesk", scheme: .apiKey)]
+        ) {
+            $0.presetAuthConfigId = nil
+            let list = Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid, Fixtures.freshdesk]))
+            $0.step = .credentials(Wizard.CredentialsForm(config: Fixtures.freshdesk, userId: "default", list: list))
+        }
+        var missing = WizardScenario(Wizard.State(step: .chooseConfig(Wizard.ConfigList(configs: .loading)), presetAuthConfigId: "ac_nope"))
+        missing.send(.authConfigsLoaded(cursor: nil, .success(AuthConfigPage(items: [Fixtures.sendgrid], nextCursor: nil)))) {
+            $0.presetAuthConfigId = nil
+            var list = Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid]))
+            list.notice = "No enabled auth config has the id ac_nope; choose one below."
+            $0.step = .chooseConfig(list)
+        }
     }
 
     @Test("an account that starts INITIATED is polled once a second until ACTIVE")

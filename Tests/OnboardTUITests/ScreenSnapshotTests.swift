@@ -1,3 +1,4 @@
+import Foundation
 import OnboardCore
 import OnboardTestSupport
 import OnboardTUI
@@ -44,6 +45,19 @@ struct ScreenSnapshotTests {
         let unauthorized = ServiceFailure(kind: .unauthorized, message: "Invalid API key provided (key from COMPOSIO_API_KEY)", suggestion: "Pass a valid project API key in the x-api-key header.", httpStatus: 401, requestId: "req_42")
         var armed = Wizard.State(step: .review(review))
         armed.quitArmed = true
+        let old = ConnectedAccount(id: "ca_OldOne00001", status: .active, toolkitSlug: "freshdesk", authConfigId: "ac_fresh00001", userId: "alice")
+        let existing = Wizard.Review(form: form, existing: .loaded([old]))
+        var named = Wizard.State(step: .chooseConfig(list))
+        named.project = ProjectInfo(id: "pr_1", name: "Acme production")
+        var notice = list
+        notice.notice = "No enabled auth config has the id ac_nope; choose one below."
+        let oauthForm = Wizard.CredentialsForm(config: configs[3], userId: "alice", list: list, entries: .loaded([]))
+        let oauthReview = Wizard.Review(form: oauthForm, existing: .loaded([]))
+        let link = HostedLink(connectedAccountId: "ca_Link0000001", redirectURL: "http://127.0.0.1:9900/link/lt_Q2x8yVb3kLm9Pq4RsT7uWz1A", expiresAt: Date(timeIntervalSince1970: 1_800_000_600))
+        var linking = Wizard.State(step: .connecting(Wizard.Connecting(review: oauthReview, account: nil, link: link)))
+        linking.now = Date(timeIntervalSince1970: 1_800_000_000 + 75)
+        var replacedReview = existing
+        replacedReview.choice = .replace
         return [
             ("list-loading", Wizard.State(step: .chooseConfig(Wizard.ConfigList(configs: .loading)))),
             ("list", Wizard.State(step: .chooseConfig(list))),
@@ -59,6 +73,12 @@ struct ScreenSnapshotTests {
             ("done-error", Wizard.State(step: .done(Wizard.Outcome(review: review, result: .failed(unauthorized))))),
             ("oauth", Wizard.State(step: .unsupportedScheme(Wizard.UnsupportedScheme(config: configs[3], list: list)))),
             ("quit-armed", armed),
+            ("review-existing", Wizard.State(step: .review(existing))),
+            ("list-project-named", named),
+            ("list-preset-missing", Wizard.State(step: .chooseConfig(notice))),
+            ("oauth-review", Wizard.State(step: .review(oauthReview))),
+            ("oauth-link-waiting", linking),
+            ("done-replaced", Wizard.State(step: .done(Wizard.Outcome(review: replacedReview, result: .settled(active), replacement: .loaded(["ca_OldOne00001"]))))),
         ]
     }()
 

@@ -1,0 +1,109 @@
+import Foundation
+import OnboardCore
+import OnboardTestSupport
+import Testing
+
+@Suite("Wizard: hosted links and existing connections")
+struct WizardLinkAndReplaceTests {
+    static let list = Wizard.ConfigList(configs: .loaded([Fixtures.github]))
+
+    @Test("an OAuth config asks only the user id, creates a link, polls it to ACTIVE, with a countdown clock")
+    func oauthLinkFlow() {
+        var scenario = WizardScenario(Wizard.State(step: .chooseConfig(Self.list)))
+        let form = Wizard.CredentialsForm(config: Fixtures.github, userId: "default", list: Self.list, entries: .loaded([]))
+        scenario.send(.keyPressed(.enter)) { $0.step = .credentials(form) }
+        scenario.send(.keyPressed(.enter), effects: [.loadExistingAccounts(userId: "default", authConfigId: "ac_github")]) {
+            $0.step = .review(Wizard.Review(form: form, existing: .loading))
+        }
+        let review = Wizard.Review(form: form, existing: .loaded([]))
+        scenario.send(.existingAccountsLoaded(.success([]))) { $0.step = .review(review) }
+        #expect(review.isLink)
+        #expect(!review.offersValidation)
+        scenario.send(.keyPressed(.enter), effects: [.createLink(authConfigId: "ac_github", userId: "default")]) {
+            $0.step = .connecting(Wizard.Connecting(review: review))
+        }
+        guard case .connecting(let waiting) = scenario.state.step else { return }
+        #expect(waiting.pollsLeft == Wizard.maximumLinkPolls)
+        let expiry = Date(timeIntervalSince1970: 1_800_000_600)
+        let link = HostedLink(connectedAccountId: "ca_link", redirectURL: "http://127.0.0.1:9900/link/lt_1", expiresAt: expiry)
+        let initiated = ConnectedAccount(id: "ca_link", status: .initiated, toolkitSlug: "github", authConfigId: "ac_github", userId: "default", redirectURL: link.redirectURL)
+        scenario.send(.linkCreated(.success(link)), effects: [.pollConnection(id: "ca_link", after: .seconds(1))]) {
+            $0.step = .connecting(Wizard.Connecting(review: review, account: initiated, link: link))
+        }
+        scenario.send(.clockTicked(Date(timeIntervalSince1970: 1_800_000_000))) { $0.now = Date(timeIntervalSince1970: 1_800_000_000) }
+        let active = ConnectedAccount(id: "ca_link", status: .active, toolkitSlug: "github", authConfigId: "ac_github", userId: "default")
+        scenario.send(.connectionPolled(.success(active))) {
+            $0.step = .done(Wizard.Outcome(review: review, result: .settled(active)))
+        }
+    }
+
+    @Test("an EXPIRED link offers a new one with r")
+    func expiredLink() {
+        let form = Wizard.CredentialsForm(config: Fixtures.github, userId: "default", list: Self.list, entries: .loaded([]))
+        let review = Wizard.Review(form: form, existing: .loaded([]))
+        let expired = ConnectedAccount(id: "ca_link", status: .expired, statusReason: "Connection initiation did not complete within 10 minutes", toolkitSlug: "github", authConfigId: "ac_github")
+        var scenario = WizardScenario(Wizard.State(step: .done(Wizard.Outcome(review: review, result: .settled(expired)))))
+        scenario.send(.keyPressed(.character("r")), effects: [.createLink(authConfigId: "ac_github", userId: "default")]) {
+            $0.step = .connecting(Wizard.Connecting(review: review))
+        }
+    }
+
+    @Test("existing accounts must be answered: add another, or replace, deleting the old only after ACTIVE")
+    func replaceExisting() {
+        let review = WizardHappyPathTests.review
+        var loading = review
+        loading.existing = .loading
+        let old = Fixtures.account("ca_old", .active)
+        var scenario = WizardScenario(Wizard.State(step: .review(loading)))
+        scenario.send(.existingAccountsLoaded(.success([old]))) {
+            var loaded = review
+            loaded.existing = .loaded([old])
+            $0.step = .review(loaded)
+        }
+        // Enter waits for a choice.
+        scenario.send(.keyPressed(.enter))
+        var chosen = review
+        chosen.existing = .loaded([old])
+        chosen.choice = .replace
+        scenario.send(.keyPressed(.character("x"))) { $0.step = .review(chosen) }
+        scenario.send(.keyPressed(.enter), effects: [.createConnection(review.form.connectionRequestForTest)]) {
+            $0.step = .connecting(Wizard.Connecting(review: chosen))
+        }
+        let new = Fixtures.account("ca_new", .active)
+        scenario.send(.connectionCreated(.success(new)), effects: [.deleteAccounts(ids: ["ca_old"])]) {
+            $0.step = .done(Wizard.Outcome(review: chosen, result: .settled(new), replacement: .loading))
+        }
+        scenario.send(.accountsDeleted(.success(["ca_old"]))) {
+            $0.step = .done(Wizard.Outcome(review: chosen, result: .settled(new), replacement: .loaded(["ca_old"])))
+        }
+    }
+
+    @Test("a replacement that does not become ACTIVE deletes nothing")
+    func failedReplacementKeepsOld() {
+        var review = WizardHappyPathTests.review
+        review.existing = .loaded([Fixtures.account("ca_old", .active)])
+        review.choice = .replace
+        var scenario = WizardScenario(Wizard.State(step: .connecting(Wizard.Connecting(review: review))))
+        let failed = Fixtures.account("ca_new", .failed, reason: "bad key")
+        scenario.send(.connectionCreated(.success(failed))) {
+            $0.step = .done(Wizard.Outcome(review: review, result: .settled(failed)))
+        }
+    }
+
+    @Test("adding another keeps the old account")
+    func addAnother() {
+        var review = WizardHappyPathTests.review
+        review.existing = .loaded([Fixtures.account("ca_old", .active)])
+        var scenario = WizardScenario(Wizard.State(step: .review(review)))
+        var chosen = review
+        chosen.choice = .addAnother
+        scenario.send(.keyPressed(.character("a"))) { $0.step = .review(chosen) }
+        scenario.send(.keyPressed(.enter), effects: [.createConnection(review.form.connectionRequestForTest)]) {
+            $0.step = .connecting(Wizard.Connecting(review: chosen))
+        }
+        let new = Fixtures.account("ca_new", .active)
+        scenario.send(.connectionCreated(.success(new))) {
+            $0.step = .done(Wizard.Outcome(review: chosen, result: .settled(new)))
+        }
+    }
+}
