@@ -122,7 +122,10 @@ public struct ComposioClient: ComposioService {
             let failure: APIError
             do {
                 let response = try await send(operation, "POST", "/connected_accounts", body: body, retrying: false)
-                return try decode(WireCreateConnectedAccountResponse.self, response, operation).account(authConfigId: request.authConfigId, userId: request.userId)
+                let created = try decode(WireCreateConnectedAccountResponse.self, response, operation).account(authConfigId: request.authConfigId, userId: request.userId)
+                // The create reply carries no status_reason: read the account to say why it failed.
+                guard created.status.isTerminalFailure, let full = try? await connectedAccount(id: created.id) else { return created }
+                return full
             } catch let error as APIError {
                 failure = error
             }

@@ -105,12 +105,19 @@ extension Wizard {
         public var existing: Loadable<[ConnectedAccount]>
         /// Required before connecting when `existing` is not empty.
         public var choice: ExistingChoice?
+        /// Enter was pressed while the existing accounts were still loading: connect as soon
+        /// as they are in, if none stand in the way.
+        public var connectRequested: Bool
 
-        public init(form: CredentialsForm, validateCredentials: Bool = false, existing: Loadable<[ConnectedAccount]> = .idle, choice: ExistingChoice? = nil) {
+        public init(
+            form: CredentialsForm, validateCredentials: Bool = false, existing: Loadable<[ConnectedAccount]> = .idle,
+            choice: ExistingChoice? = nil, connectRequested: Bool = false
+        ) {
             self.form = form
             self.validateCredentials = validateCredentials
             self.existing = existing
             self.choice = choice
+            self.connectRequested = connectRequested
         }
 
         /// Redirect-based schemes connect through a hosted link instead of sent credentials.

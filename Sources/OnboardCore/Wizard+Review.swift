@@ -3,7 +3,13 @@ extension Wizard {
     static func reviewKey(_ state: inout State, _ review: inout Review, _ key: Key) -> [Effect] {
         switch key {
         case .enter:
-            guard review.canConnect else { return [] }
+            guard review.canConnect else {
+                if review.existing == .loading {
+                    review.connectRequested = true
+                    state.step = .review(review)
+                }
+                return []
+            }
             return connect(&state, review)
         case .character("a") where !(review.existing.value ?? []).isEmpty:
             review.choice = .addAnother
@@ -39,6 +45,11 @@ extension Wizard {
         case .success(let accounts): review.existing = .loaded(accounts)
         case .failure(let failure): review.existing = .failed(failure)
         }
+        if review.connectRequested && review.canConnect && review.existing.value?.isEmpty == true {
+            review.connectRequested = false
+            return connect(&state, review)
+        }
+        review.connectRequested = false
         state.step = .review(review)
         return []
     }

@@ -19,9 +19,27 @@ final class TmuxSession {
         _ = try? Self.run("tmux", ["-L", socket, "kill-server"])
     }
 
-    /// Sends tmux key names (`Enter`, `Down`, `C-c`).
+    /// Sends Enter until the screen no longer shows `text` (the page moved on), failing the test
+    /// if it never does: a key press the program dropped is a bug to see, not to wait out.
+    func enter(leaving text: String, timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        try keys("Enter")
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if !(try screen()).contains(text) { return }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        Issue.record("Enter did not leave the page showing \u{201C}\(text)\u{201D}. Screen:\n\(try screen())", sourceLocation: sourceLocation)
+        throw E2EError.timedOut(text)
+    }
+
+    /// Sends tmux key names (`Enter`, `Down`, `C-c`), once more if tmux itself failed.
     func keys(_ names: String...) throws {
-        try Self.run("tmux", ["-L", socket, "send-keys", "-t", target] + names)
+        do {
+            try Self.run("tmux", ["-L", socket, "send-keys", "-t", target] + names)
+        } catch {
+            Thread.sleep(forTimeInterval: 0.2)
+            try Self.run("tmux", ["-L", socket, "send-keys", "-t", target] + names)
+        }
     }
 
     /// Types text literally.
@@ -96,7 +114,13 @@ final class TmuxSession {
             output.append(contentsOf: buffer[0..<count])
         }
         var status: Int32 = 0
-        waitpid(pid, &status, 0)
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        // A tmux command that failed (e.g. a busy server) must not pass silently: keys would be lost.
+        let exited = (status & 0x7f) == 0
+        let code = (status >> 8) & 0xff
+        if tool == "tmux", !(exited && code == 0) {
+            throw E2EError.missing("tmux \(arguments.dropFirst(2).joined(separator: " ")) failed (status \(status))")
+        }
         return String(decoding: output, as: UTF8.self)
     }
 }

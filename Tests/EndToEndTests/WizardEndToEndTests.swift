@@ -35,8 +35,9 @@ struct WizardEndToEndTests {
         screens.append(try tmux.waitFor("21 characters"))
         #expect(screens.last?.contains("•••••••••••••••••••••") == true)
         try tmux.keys("Enter")
-        screens.append(try tmux.waitFor("Review before connecting"))
-        #expect(screens.last?.contains("••••••••6789") == true)
+        // The masked tail, on the review page.
+        screens.append(try tmux.waitFor("••••••••6789"))
+        #expect(screens.last?.contains("Review before connecting") == true)
         try tmux.keys("Enter")
         let done = try tmux.waitFor("✓ Connected")
         screens.append(done)
@@ -139,35 +140,61 @@ struct SandboxProcessTests {
     }
 }
 
-/// `onboard sandbox serve --port 0` as a child process, spoken to with curl.
+/// `onboard sandbox serve --port 0` as a child process (posix_spawn, so it can be killed and
+/// reaped without Foundation's Process), spoken to with curl.
 final class ServedSandbox {
-    let process = Process()
+    let pid: pid_t
     let port: Int
     let key: String
+    private var reaped = false
 
     init(binary: String, database: String, key: String) throws {
         self.key = key
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["sandbox", "serve", "--port", "0", "--db", database]
+        var pipe: [Int32] = [0, 0]
+        guard Glibc.pipe(&pipe) == 0 else { throw E2EError.missing("pipe") }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, pipe[1], 2)
+        posix_spawn_file_actions_addclose(&actions, pipe[0])
+        posix_spawn_file_actions_addclose(&actions, pipe[1])
+        let arguments = [binary, "sandbox", "serve", "--port", "0", "--rate-limit", "0", "--db", database]
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
         var environment = ProcessInfo.processInfo.environment
         environment["ONBOARD_SANDBOX_API_KEY"] = key
-        process.environment = environment
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for pointer in envp { free(pointer) } }
+        var child: pid_t = 0
+        let spawned = posix_spawn(&child, binary, &actions, nil, argv, envp)
+        close(pipe[1])
+        defer { close(pipe[0]) }
+        guard spawned == 0 else { throw E2EError.missing("cannot start \(binary)") }
+        pid = child
+        // Read stderr until the line that says where it listens.
         var buffer = ""
+        var chunk = [UInt8](repeating: 0, count: 4096)
         var found: Int?
-        let deadline = Date().addingTimeInterval(15)
-        while found == nil, Date() < deadline {
-            buffer += String(decoding: errors.fileHandleForReading.availableData, as: UTF8.self)
+        while found == nil {
+            let count = read(pipe[0], &chunk, chunk.count)
+            if count <= 0 { break }
+            buffer += String(decoding: chunk[0..<count], as: UTF8.self)
             if let range = buffer.range(of: #"http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
                 found = Int(buffer[range].split(separator: ":").last ?? "")
             }
         }
-        guard let found else { throw E2EError.missing("the sandbox did not start: \(buffer)") }
+        guard let found else {
+            Glibc.kill(child, SIGKILL)
+            var status: Int32 = 0
+            waitpid(child, &status, 0)
+            throw E2EError.missing("the sandbox did not start: \(buffer)")
+        }
         port = found
     }
+
+    deinit { kill(signal: SIGKILL) }
 
     func json(_ method: String, _ path: String, body: String? = nil) throws -> [String: Any] {
         var arguments = ["-s", "-X", method, "-H", "x-api-key: \(key)", "-H", "content-type: application/json"]
@@ -176,8 +203,12 @@ final class ServedSandbox {
         return (try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any]) ?? [:]
     }
 
+    /// Sends `signal` and waits for the process to end.
     func kill(signal: Int32) {
-        Glibc.kill(process.processIdentifier, signal)
-        process.waitUntilExit()
+        guard !reaped else { return }
+        reaped = true
+        Glibc.kill(pid, signal)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     }
 }

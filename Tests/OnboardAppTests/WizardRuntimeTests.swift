@@ -82,7 +82,9 @@ struct WizardRuntimeTests {
 
     @Test("a rejected key shows the 401 screen, and Esc quits with 1")
     func unauthorized() async throws {
-        let stub = StubTransport([StubTransport.json(401, #"{"error":{"message":"Invalid API key provided","code":401,"status":401}}"#)])
+        // Session info and the list both meet the 401.
+        let rejected = StubTransport.json(401, #"{"error":{"message":"Invalid API key provided","code":401,"status":401}}"#)
+        let stub = StubTransport([rejected, rejected])
         let client = ComposioClient(baseURL: URL(string: "http://127.0.0.1:9")!, apiKey: Secret("ak_bad"), keySource: "COMPOSIO_API_KEY", transport: stub)
         let run = await Self.run(service: client, script: [
             FakeTerminal.when("Could not load auth configs", .key(.escape)),

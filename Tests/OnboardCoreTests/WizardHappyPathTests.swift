@@ -62,8 +62,14 @@ struct WizardHappyPathTests {
         scenario.send(.keyPressed(.enter), effects: [.loadExistingAccounts(userId: "default", authConfigId: "ac_fresh")]) {
             $0.step = .review(Wizard.Review(form: form, existing: .loading))
         }
-        // Enter does nothing until that answer is in.
-        scenario.send(.keyPressed(.enter))
+        // Enter waits for that answer.
+        scenario.send(.keyPressed(.enter)) {
+            $0.step = .review(Wizard.Review(form: form, existing: .loading, connectRequested: true))
+        }
+        scenario.send(.keyPressed(.escape)) { $0.step = .credentials(form) }
+        scenario.send(.keyPressed(.enter), effects: [.loadExistingAccounts(userId: "default", authConfigId: "ac_fresh")]) {
+            $0.step = .review(Wizard.Review(form: form, existing: .loading))
+        }
         scenario.send(.existingAccountsLoaded(.success([]))) {
             $0.step = .review(Wizard.Review(form: form, existing: .loaded([])))
         }
@@ -86,6 +92,25 @@ struct WizardHappyPathTests {
         }
         scenario.send(.tick)
         scenario.send(.keyPressed(.enter), effects: [.quit(exitCode: 0)]) { $0.exitCode = 0 }
+    }
+
+    @Test("Enter pressed while existing accounts load connects once they are in and there are none")
+    func enterWhileChecking() {
+        let form = Self.form
+        var scenario = WizardScenario(Wizard.State(step: .review(Wizard.Review(form: form, existing: .loading))))
+        scenario.send(.keyPressed(.enter)) {
+            $0.step = .review(Wizard.Review(form: form, existing: .loading, connectRequested: true))
+        }
+        let review = Wizard.Review(form: form, existing: .loaded([]))
+        scenario.send(.existingAccountsLoaded(.success([])), effects: [.createConnection(form.connectionRequestForTest)]) {
+            $0.step = .connecting(Wizard.Connecting(review: review))
+        }
+        // With accounts in the way, the request waits for a choice instead.
+        var blocked = WizardScenario(Wizard.State(step: .review(Wizard.Review(form: form, existing: .loading, connectRequested: true))))
+        let old = Fixtures.account("ca_old", .active)
+        blocked.send(.existingAccountsLoaded(.success([old]))) {
+            $0.step = .review(Wizard.Review(form: form, existing: .loaded([old])))
+        }
     }
 
     @Test("session info names the project for the header; a failure leaves it unnamed")

@@ -1,0 +1,167 @@
+import Foundation
+import Testing
+
+/// Each wizard flow in the real binary, in tmux at 80x24, against the sandbox.
+@Suite("End to end: every wizard flow", .serialized)
+struct WizardFlowEndToEndTests {
+    /// Starts the wizard on a fresh embedded sandbox (or with `environment` pointing elsewhere).
+    static func start(_ data: TemporaryDirectory, environment: String = "") throws -> TmuxSession {
+        try TmuxSession(command: WizardEndToEndTests.command(try OnboardBinary.path(), data: data.path, extra: environment))
+    }
+
+    /// Filters the list down to `filter` and chooses the first row.
+    static func choose(_ tmux: TmuxSession, _ filter: String) throws {
+        try tmux.waitFor("auth configs")
+        try tmux.type(filter)
+        // The footer, not the header's "Step 1 of 4": the list has loaded and filtered to one row.
+        try tmux.waitFor("  1 of 21 auth configs")
+        try tmux.enter(leaving: "Step 1 of 4")
+    }
+
+    static func exitCode(_ data: TemporaryDirectory) async throws -> String {
+        try await WizardEndToEndTests.waitForFile(data.path + "/stty-after")
+        return try String(contentsOfFile: data.path + "/exit-code", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test("basic auth: subdomain, email and a masked API token make an ACTIVE Jira account")
+    func basicAuth() async throws {
+        let data = try TemporaryDirectory()
+        let tmux = try Self.start(data)
+        try Self.choose(tmux, "jira")
+        try tmux.waitFor("Email required")
+        try tmux.keys("Enter")
+        try tmux.type("acme")
+        try tmux.keys("Enter")
+        try tmux.type("ops@acme.test")
+        try tmux.keys("Enter")
+        try tmux.type("jira-e2e-token-123")
+        try tmux.keys("Enter")
+        let review = try tmux.waitFor("Enter connects")
+        #expect(review.contains("ops@acme.test"))
+        #expect(!review.contains("jira-e2e-token"))
+        try tmux.keys("Enter")
+        try tmux.waitFor("✓ Connected")
+        try tmux.keys("Enter")
+        #expect(try await Self.exitCode(data) == "0")
+    }
+
+    @Test("a field with a default is prefilled and sent as is")
+    func defaultField() async throws {
+        let data = try TemporaryDirectory()
+        let tmux = try Self.start(data)
+        try Self.choose(tmux, "firecrawl")
+        let fields = try tmux.waitFor("Base URL required")
+        #expect(fields.contains("https://api.firecrawl.dev"))
+        try tmux.keys("Enter", "Enter")
+        try tmux.type("fc-abcdefgh12")
+        try tmux.keys("Enter")
+        let review = try tmux.waitFor("Enter connects")
+        #expect(review.contains("Base URL     https://api.firecrawl.dev"))
+        try tmux.keys("Enter")
+        try tmux.waitFor("✓ Connected")
+        try tmux.keys("Enter")
+        #expect(try await Self.exitCode(data) == "0")
+    }
+
+    @Test("validation FAILED shows the reason; editing the key and replacing the failed account ends ACTIVE")
+    func failedValidationThenRetry() async throws {
+        let data = try TemporaryDirectory()
+        let tmux = try Self.start(data)
+        try Self.choose(tmux, "sendgrid")
+        try tmux.waitFor("API Key required")
+        try tmux.keys("Enter")
+        try tmux.type("not-a-sendgrid-key")
+        try tmux.keys("Enter")
+        try tmux.waitFor("Enter connects")
+        try tmux.type("v")
+        try tmux.waitFor("[x] Ask the service")
+        try tmux.keys("Enter")
+        let failed = try tmux.waitFor("Not connected: FAILED")
+        // The reason wraps onto a second line at 80 columns.
+        #expect(failed.contains("Reason: Credential validation failed: API Key does not look valid for"))
+        try tmux.keys("Enter")
+        try tmux.waitFor("18 characters")
+        try tmux.keys("C-u")
+        try tmux.type("SG.abcdefghijkl.mnopqrstuvwx")
+        try tmux.keys("Enter")
+        let review = try tmux.waitFor("already has 1 account here")
+        #expect(review.contains("(FAILED)"))
+        try tmux.type("x")
+        try tmux.waitFor("Enter connects")
+        try tmux.keys("Enter")
+        let done = try tmux.waitFor("deleted")
+        #expect(done.contains("✓ Connected"))
+        #expect(done.contains("Replaced: ca_"))
+        try tmux.keys("Enter")
+        #expect(try await Self.exitCode(data) == "0")
+    }
+
+    @Test("an existing connection is replaced: the old account is deleted after the new one is ACTIVE")
+    func replaceExisting() async throws {
+        let data = try TemporaryDirectory()
+        let tmux = try Self.start(data)
+        try Self.choose(tmux, "tavily")
+        try tmux.waitFor("API Key required")
+        try tmux.keys("Enter")
+        try tmux.type("tvly-firstkey01")
+        try tmux.keys("Enter")
+        try tmux.waitFor("Enter connects")
+        try tmux.keys("Enter")
+        let first = try tmux.waitFor("✓ Connected")
+        let oldId = try #require(first.split(separator: "\n").first { $0.contains("Account") }?.split(separator: " ").last.map(String.init))
+        try tmux.type("n")
+        try Self.choose(tmux, "tavily")
+        try tmux.waitFor("API Key required")
+        try tmux.keys("Enter")
+        try tmux.type("tvly-secondkey2")
+        try tmux.keys("Enter")
+        let review = try tmux.waitFor("already has 1 account here")
+        #expect(review.contains(oldId))
+        try tmux.type("x")
+        try tmux.keys("Enter")
+        let done = try tmux.waitFor("Replaced: \(oldId) deleted")
+        #expect(done.contains("✓ Connected"))
+        try tmux.keys("Enter")
+        #expect(try await Self.exitCode(data) == "0")
+        let served = try ServedSandbox(binary: try OnboardBinary.path(), database: data.path + "/onboard/sandbox.sqlite", key: WizardEndToEndTests.sandboxKey)
+        defer { served.kill(signal: SIGTERM) }
+        let remaining = try served.json("GET", "/api/v3.1/connected_accounts?user_ids=default")
+        #expect((remaining["items"] as? [[String: Any]])?.count == 1)
+        #expect(try served.json("GET", "/api/v3.1/connected_accounts/\(oldId)")["error"] != nil)
+    }
+
+    @Test("OAuth: a hosted link is shown, approved on the sandbox's page, and the wizard sees ACTIVE")
+    func oauthLinkApproved() async throws {
+        let data = try TemporaryDirectory()
+        let tmux = try Self.start(data)
+        try Self.choose(tmux, "github")
+        try tmux.waitFor("User ID required")
+        try tmux.keys("Enter")
+        let review = try tmux.waitFor("Enter creates the link")
+        #expect(review.contains("OAUTH2 tokens cannot be imported"))
+        try tmux.keys("Enter")
+        let waiting = try tmux.waitFor("left")
+        #expect(waiting.range(of: #"Waiting for approval (10:00|9:[0-5][0-9]) left"#, options: .regularExpression) != nil)
+        let url = try #require(waiting.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.first { $0.hasPrefix("http://") && $0.contains("/link/lt_") })
+        let page = try TmuxSession.run("curl", ["-s", url])
+        #expect(page.contains("Connect GitHub"))
+        _ = try TmuxSession.run("curl", ["-s", "-d", "decision=approve", url])
+        try tmux.waitFor("✓ Connected")
+        try tmux.keys("Enter")
+        #expect(try await Self.exitCode(data) == "0")
+    }
+
+    @Test("a rejected key shows the 401 screen with where the key came from; Esc quits with 1")
+    func unauthorized() async throws {
+        let data = try TemporaryDirectory()
+        let served = try ServedSandbox(binary: try OnboardBinary.path(), database: data.path + "/served.sqlite", key: "ak_served_key")
+        defer { served.kill(signal: SIGTERM) }
+        let tmux = try Self.start(data, environment: "COMPOSIO_API_KEY=ak_wrong_key COMPOSIO_BASE_URL=http://127.0.0.1:\(served.port)")
+        let screen = try tmux.waitFor("Could not load auth configs")
+        #expect(screen.contains("Invalid API key provided (key from COMPOSIO_API_KEY)"))
+        #expect(screen.contains("127.0.0.1:\(served.port)"))
+        #expect(!screen.contains("ak_wrong_key"))
+        try tmux.keys("Escape")
+        #expect(try await Self.exitCode(data) == "1")
+    }
+}
