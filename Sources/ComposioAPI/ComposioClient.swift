@@ -116,32 +116,15 @@ public struct ComposioClient: ComposioService {
     public func createConnectedAccount(_ request: ConnectionRequest) async throws -> ConnectedAccount {
         let operation = "create the connected account"
         let body = try JSONEncoder().encode(WireCreateConnectedAccountRequest(request))
-        let baseline = try await accountIds(userId: request.userId, authConfigId: request.authConfigId)
-        var attempt = 0
-        while true {
-            let failure: APIError
-            do {
-                let response = try await send(operation, "POST", "/connected_accounts", body: body, retrying: false)
-                let created = try decode(WireCreateConnectedAccountResponse.self, response, operation).account(authConfigId: request.authConfigId, userId: request.userId)
-                // The create reply carries no status_reason: read the account to say why it failed.
-                guard created.status.isTerminalFailure, let full = try? await connectedAccount(id: created.id) else { return created }
-                return full
-            } catch let error as APIError {
-                failure = error
-            }
-            // No reply, or a server error, may hide an account that was made: look before retrying.
-            if failure.mayHaveApplied {
-                let made = try await accountIds(userId: request.userId, authConfigId: request.authConfigId).subtracting(baseline)
-                if let adopted = made.sorted().last {
-                    logger.debug("adopted \(adopted) after an ambiguous create failure")
-                    var account = try await connectedAccount(id: adopted)
-                    account.userId = account.userId ?? request.userId
-                    return account
-                }
-            }
-            guard case .retry(let delay) = retry.decide(attempt: attempt, outcome: failure.outcome, jitter: jitter()) else { throw failure }
-            try await sleep(delay)
-            attempt += 1
+        return try await createOnce(operation, "/connected_accounts", body: body, userId: request.userId, authConfigId: request.authConfigId) { response in
+            let created = try decode(WireCreateConnectedAccountResponse.self, response, operation).account(authConfigId: request.authConfigId, userId: request.userId)
+            // The create reply carries no status_reason: read the account to say why it failed.
+            guard created.status.isTerminalFailure, let full = try? await connectedAccount(id: created.id) else { return created }
+            return full
+        } adopt: { account in
+            var adopted = account
+            adopted.userId = adopted.userId ?? request.userId
+            return adopted
         }
     }
 
@@ -162,24 +145,37 @@ public struct ComposioClient: ComposioService {
     public func createLink(authConfigId: String, userId: String, callbackURL: String?) async throws -> HostedLink {
         let operation = "create a connect link"
         let body = try JSONEncoder().encode(WireCreateLink(authConfigId: authConfigId, userId: userId, callbackUrl: callbackURL))
+        return try await createOnce(operation, "/connected_accounts/link", body: body, userId: userId, authConfigId: authConfigId) { response in
+            let wire = try decode(WireLinkResponse.self, response, operation)
+            return HostedLink(connectedAccountId: wire.connectedAccountId, redirectURL: wire.redirectUrl, expiresAt: wire.expiresAt.flatMap(Self.parseTimestamp))
+        } adopt: { account in
+            guard let redirect = account.redirectURL else { return nil }
+            return HostedLink(connectedAccountId: account.id, redirectURL: redirect, expiresAt: nil)
+        }
+    }
+
+    /// POSTs something that makes a connected account, never making two: an ambiguous failure
+    /// (no reply, or a 5xx) is followed by listing the user's accounts on the auth config, and an
+    /// account that was not there before is adopted instead of posting again. Only failures
+    /// that certainly made nothing are retried, by policy.
+    private func createOnce<Made>(
+        _ operation: String, _ path: String, body: Data, userId: String, authConfigId: String,
+        decode made: (HTTPResponse) async throws -> Made, adopt: (ConnectedAccount) -> Made?
+    ) async throws -> Made {
         let baseline = try await accountIds(userId: userId, authConfigId: authConfigId)
         var attempt = 0
         while true {
             let failure: APIError
             do {
-                let response = try await send(operation, "POST", "/connected_accounts/link", body: body, retrying: false)
-                let wire = try decode(WireLinkResponse.self, response, operation)
-                return HostedLink(connectedAccountId: wire.connectedAccountId, redirectURL: wire.redirectUrl, expiresAt: wire.expiresAt.flatMap(Self.parseTimestamp))
+                return try await made(try await send(operation, "POST", path, body: body, retrying: false))
             } catch let error as APIError {
                 failure = error
             }
             if failure.mayHaveApplied {
-                let made = try await accountIds(userId: userId, authConfigId: authConfigId).subtracting(baseline)
-                if let adopted = made.sorted().last {
-                    let account = try await connectedAccount(id: adopted)
-                    if let redirect = account.redirectURL {
-                        return HostedLink(connectedAccountId: adopted, redirectURL: redirect, expiresAt: nil)
-                    }
+                let new = try await accountIds(userId: userId, authConfigId: authConfigId).subtracting(baseline)
+                if let id = new.sorted().last, let adopted = adopt(try await connectedAccount(id: id)) {
+                    logger.debug("adopted \(id) after an ambiguous failure to \(operation)")
+                    return adopted
                 }
             }
             guard case .retry(let delay) = retry.decide(attempt: attempt, outcome: failure.outcome, jitter: jitter()) else { throw failure }

@@ -81,47 +81,72 @@ final class TmuxSession {
         throw E2EError.timedOut(text)
     }
 
-    /// Runs a tool and returns its standard output. posix_spawn and waitpid directly:
-    /// Foundation's Process can miss the child's exit when run from the test runner.
+    /// Runs a tool and returns its standard output.
     @discardableResult
     static func run(_ tool: String, _ arguments: [String], capture: Bool = true) throws -> String {
-        var pipe: [Int32] = [0, 0]
-        guard Glibc.pipe(&pipe) == 0 else { throw E2EError.missing("pipe") }
+        let (pid, output) = try ChildProcess.spawn(["/usr/bin/env", tool] + arguments, readFrom: capture ? .standardOutput : nil)
+        defer { close(output) }
+        var text = Data()
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while capture {
+            let count = read(output, &buffer, buffer.count)
+            if count <= 0 { break }
+            text.append(contentsOf: buffer[0..<count])
+        }
+        let status = ChildProcess.wait(pid)
+        // A tmux command that failed (e.g. a busy server) must not pass silently: keys would be lost.
+        if tool == "tmux", status != 0 {
+            throw E2EError.missing("tmux \(arguments.dropFirst(2).joined(separator: " ")) failed (status \(status))")
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+}
+
+/// posix_spawn and waitpid directly: Foundation's Process can miss a child's exit when run from
+/// the test runner, and tmux's server inherits descriptors it must not hold.
+enum ChildProcess {
+    enum Stream { case standardOutput, standardError }
+
+    /// Starts `argv` with stdin and the unread streams on /dev/null; returns its pid and the read
+    /// end of a pipe on `readFrom` (or -1).
+    static func spawn(_ argv: [String], environment: [String: String]? = nil, readFrom stream: Stream?) throws -> (pid: pid_t, output: Int32) {
+        var pipe: [Int32] = [-1, -1]
+        if stream != nil, Glibc.pipe(&pipe) != 0 { throw E2EError.missing("pipe") }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        if capture {
-            posix_spawn_file_actions_adddup2(&actions, pipe[1], 1)
-        } else {
-            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        for (descriptor, kind) in [(Int32(1), Stream.standardOutput), (Int32(2), Stream.standardError)] {
+            if stream == kind {
+                posix_spawn_file_actions_adddup2(&actions, pipe[1], descriptor)
+            } else {
+                posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", O_WRONLY, 0)
+            }
         }
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addclose(&actions, pipe[0])
-        posix_spawn_file_actions_addclose(&actions, pipe[1])
-        let argv = (["/usr/bin/env", tool] + arguments).map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
+        if stream != nil {
+            posix_spawn_file_actions_addclose(&actions, pipe[0])
+            posix_spawn_file_actions_addclose(&actions, pipe[1])
+        }
+        let arguments = argv.map { strdup($0) } + [nil]
+        defer { for pointer in arguments { free(pointer) } }
+        let variables = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for pointer in variables { free(pointer) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, "/usr/bin/env", &actions, nil, argv, environ)
-        close(pipe[1])
-        defer { close(pipe[0]) }
-        guard spawned == 0 else { throw E2EError.missing("cannot run \(tool)") }
-        var output = Data()
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while capture {
-            let count = read(pipe[0], &buffer, buffer.count)
-            if count <= 0 { break }
-            output.append(contentsOf: buffer[0..<count])
+        let spawned = posix_spawn(&pid, argv[0], &actions, nil, arguments, variables)
+        if stream != nil { close(pipe[1]) }
+        guard spawned == 0 else {
+            if stream != nil { close(pipe[0]) }
+            throw E2EError.missing("cannot run \(argv[0])")
         }
+        return (pid, pipe[0])
+    }
+
+    /// Waits for `pid`; its exit code, or 128 + the signal that ended it.
+    @discardableResult
+    static func wait(_ pid: pid_t) -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        // A tmux command that failed (e.g. a busy server) must not pass silently: keys would be lost.
-        let exited = (status & 0x7f) == 0
-        let code = (status >> 8) & 0xff
-        if tool == "tmux", !(exited && code == 0) {
-            throw E2EError.missing("tmux \(arguments.dropFirst(2).joined(separator: " ")) failed (status \(status))")
-        }
-        return String(decoding: output, as: UTF8.self)
+        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
 }
 

@@ -150,35 +150,19 @@ final class ServedSandbox {
 
     init(binary: String, database: String, key: String) throws {
         self.key = key
-        var pipe: [Int32] = [0, 0]
-        guard Glibc.pipe(&pipe) == 0 else { throw E2EError.missing("pipe") }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, pipe[1], 2)
-        posix_spawn_file_actions_addclose(&actions, pipe[0])
-        posix_spawn_file_actions_addclose(&actions, pipe[1])
-        let arguments = [binary, "sandbox", "serve", "--port", "0", "--rate-limit", "0", "--db", database]
-        let argv = arguments.map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
         var environment = ProcessInfo.processInfo.environment
         environment["ONBOARD_SANDBOX_API_KEY"] = key
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { for pointer in envp { free(pointer) } }
-        var child: pid_t = 0
-        let spawned = posix_spawn(&child, binary, &actions, nil, argv, envp)
-        close(pipe[1])
-        defer { close(pipe[0]) }
-        guard spawned == 0 else { throw E2EError.missing("cannot start \(binary)") }
+        let (child, errors) = try ChildProcess.spawn(
+            [binary, "sandbox", "serve", "--port", "0", "--rate-limit", "0", "--db", database], environment: environment, readFrom: .standardError
+        )
+        defer { close(errors) }
         pid = child
         // Read stderr until the line that says where it listens.
         var buffer = ""
         var chunk = [UInt8](repeating: 0, count: 4096)
         var found: Int?
         while found == nil {
-            let count = read(pipe[0], &chunk, chunk.count)
+            let count = read(errors, &chunk, chunk.count)
             if count <= 0 { break }
             buffer += String(decoding: chunk[0..<count], as: UTF8.self)
             if let range = buffer.range(of: #"http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
@@ -187,8 +171,7 @@ final class ServedSandbox {
         }
         guard let found else {
             Glibc.kill(child, SIGKILL)
-            var status: Int32 = 0
-            waitpid(child, &status, 0)
+            ChildProcess.wait(child)
             throw E2EError.missing("the sandbox did not start: \(buffer)")
         }
         port = found
@@ -208,7 +191,6 @@ final class ServedSandbox {
         guard !reaped else { return }
         reaped = true
         Glibc.kill(pid, signal)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        ChildProcess.wait(pid)
     }
 }
