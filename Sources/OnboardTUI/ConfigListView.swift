@@ -15,16 +15,10 @@ enum ConfigListView {
             canvas.cursor = (min(area.x + area.width - 1, filterX + DisplayWidth.of(before)), y)
         }
         y += 2
-        switch list.configs {
-        case .idle, .loading:
-            canvas.put("\(spinner) Loading auth configs\(glyphs.ellipsis)", x: area.x, y: y, role: .spinner)
-            return
-        case .failed(let failure):
-            FailureView.draw(failure, title: "Could not load auth configs", into: &canvas, x: area.x, y: y, width: area.width, glyphs: glyphs)
-            return
-        case .loaded:
-            break
-        }
+        guard LoadableView.value(
+            list.configs, loading: "Loading auth configs", failed: "Could not load auth configs", spinner: spinner,
+            into: &canvas, x: area.x, y: y, width: area.width, glyphs: glyphs
+        ) != nil else { return }
         if let notice = list.notice {
             canvas.put(notice, x: area.x, y: y - 1, role: .warning, limit: area.width)
         }

@@ -12,26 +12,21 @@ enum CredentialsView {
         y += 1
         canvas.put("\(form.config.toolkitSlug) \(glyphs.dot) \(scheme) \(glyphs.dot) \(form.config.id)", x: area.x, y: y, role: .muted, limit: area.width)
         y += 2
-        switch form.entries {
-        case .idle, .loading:
-            canvas.put("\(spinner) Loading the fields \(form.config.toolkitSlug) needs\(glyphs.ellipsis)", x: area.x, y: y, role: .spinner)
-            return
-        case .failed(let failure):
-            FailureView.draw(failure, title: "Could not load the fields", into: &canvas, x: area.x, y: y, width: area.width, glyphs: glyphs)
-            return
-        case .loaded(let entries):
-            let inputs = [InputRow.userId(form)] + entries.map(InputRow.entry)
-            let fitting = max(1, (area.maxY - y) / rowsPerInput)
-            let first = max(0, min(form.focus - fitting + 1, inputs.count - fitting))
-            if first > 0 { canvas.put("\(first) more above", x: area.x + area.width - 16, y: y - 1, role: .muted) }
-            for (offset, input) in inputs.dropFirst(first).prefix(fitting).enumerated() {
-                let index = first + offset
-                draw(input, focused: index == form.focus, into: &canvas, x: area.x, y: y, width: area.width, glyphs: glyphs)
-                y += rowsPerInput
-            }
-            let below = inputs.count - first - fitting
-            if below > 0 { canvas.put("\(below) more below", x: area.x + area.width - 16, y: area.maxY - 1, role: .muted) }
+        guard let entries = LoadableView.value(
+            form.entries, loading: "Loading the fields \(form.config.toolkitSlug) needs", failed: "Could not load the fields",
+            spinner: spinner, into: &canvas, x: area.x, y: y, width: area.width, glyphs: glyphs
+        ) else { return }
+        let inputs = [InputRow.userId(form)] + entries.map(InputRow.entry)
+        let fitting = max(1, (area.maxY - y) / rowsPerInput)
+        let first = max(0, min(form.focus - fitting + 1, inputs.count - fitting))
+        if first > 0 { canvas.put("\(first) more above", x: area.x + area.width - 16, y: y - 1, role: .muted) }
+        for (offset, input) in inputs.dropFirst(first).prefix(fitting).enumerated() {
+            let index = first + offset
+            draw(input, focused: index == form.focus, into: &canvas, x: area.x, y: y, width: area.width, glyphs: glyphs)
+            y += rowsPerInput
         }
+        let below = inputs.count - first - fitting
+        if below > 0 { canvas.put("\(below) more below", x: area.x + area.width - 16, y: area.maxY - 1, role: .muted) }
     }
 
     /// What one input shows, independent of its kind.

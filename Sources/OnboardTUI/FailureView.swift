@@ -20,3 +20,23 @@ enum FailureView {
         return row - y
     }
 }
+
+/// What a page shows for data it is still waiting for, or that failed to come.
+enum LoadableView {
+    /// Draws the spinner line or the failure for `loadable`, and returns its value once loaded.
+    static func value<Value>(
+        _ loadable: Loadable<Value>, loading: String, failed title: String, spinner: String,
+        into canvas: inout Canvas, x: Int, y: Int, width: Int, glyphs: Glyphs
+    ) -> Value? {
+        switch loadable {
+        case .idle, .loading:
+            canvas.put("\(spinner) \(loading)\(glyphs.ellipsis)", x: x, y: y, role: .spinner, limit: width)
+            return nil
+        case .failed(let failure):
+            FailureView.draw(failure, title: title, into: &canvas, x: x, y: y, width: width, glyphs: glyphs)
+            return nil
+        case .loaded(let value):
+            return value
+        }
+    }
+}
