@@ -3,14 +3,14 @@ import PackageDescription
 
 /// Every target compiles in Swift 6 language mode with strict concurrency.
 let strict: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 
 let package = Package(
     name: "onboard",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "onboard", targets: ["onboard"]),
+        .executable(name: "onboard", targets: ["onboard"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -130,4 +130,3 @@ extension APIError {
         return max(0, Int(date.timeIntervalSince(now).rounded(.up)))
     }
 }
-

@@ -70,7 +70,8 @@ public struct ComposioClient: ComposioService {
     public func updateSharedCredentials(authConfigId: String, configType: String, values: [String: Secret]) async throws -> AuthConfigSummary {
         let body = try JSONEncoder().encode(WirePatchAuthConfig(type: configType, sharedCredentials: WireSecretMap(values)))
         // A PATCH that replaces the whole map is idempotent: safe to retry.
-        _ = try await send("update the shared credentials of \(authConfigId)", "PATCH", "/auth_configs/\(Self.segment(authConfigId))", body: body, retrying: true)
+        _ = try await send(
+            "update the shared credentials of \(authConfigId)", "PATCH", "/auth_configs/\(Self.segment(authConfigId))", body: body, retrying: true)
         return try await authConfig(id: authConfigId)
     }
 
@@ -117,7 +118,8 @@ public struct ComposioClient: ComposioService {
         let operation = "create the connected account"
         let body = try JSONEncoder().encode(WireCreateConnectedAccountRequest(request))
         return try await createOnce(operation, "/connected_accounts", body: body, userId: request.userId, authConfigId: request.authConfigId) { response in
-            let created = try decode(WireCreateConnectedAccountResponse.self, response, operation).account(authConfigId: request.authConfigId, userId: request.userId)
+            let created = try decode(WireCreateConnectedAccountResponse.self, response, operation).account(
+                authConfigId: request.authConfigId, userId: request.userId)
             // The create reply carries no status_reason: read the account to say why it failed.
             guard created.status.isTerminalFailure, let full = try? await connectedAccount(id: created.id) else { return created }
             return full
@@ -147,7 +149,8 @@ public struct ComposioClient: ComposioService {
         let body = try JSONEncoder().encode(WireCreateLink(authConfigId: authConfigId, userId: userId, callbackUrl: callbackURL))
         return try await createOnce(operation, "/connected_accounts/link", body: body, userId: userId, authConfigId: authConfigId) { response in
             let wire = try decode(WireLinkResponse.self, response, operation)
-            return HostedLink(connectedAccountId: wire.connectedAccountId, redirectURL: wire.redirectUrl, expiresAt: wire.expiresAt.flatMap(Self.parseTimestamp))
+            return HostedLink(
+                connectedAccountId: wire.connectedAccountId, redirectURL: wire.redirectUrl, expiresAt: wire.expiresAt.flatMap(Self.parseTimestamp))
         } adopt: { account in
             guard let redirect = account.redirectURL else { return nil }
             return HostedLink(connectedAccountId: account.id, redirectURL: redirect, expiresAt: nil)
@@ -224,7 +227,8 @@ public struct ComposioClient: ComposioService {
             var error: APIError
             do {
                 let response = try await transport.send(request)
-                logger.debug("\(method) \(pathPrefix)\(path) \(response.status) \((ContinuousClock.now - started).formattedMilliseconds) (attempt \(attempt + 1))")
+                logger.debug(
+                    "\(method) \(pathPrefix)\(path) \(response.status) \((ContinuousClock.now - started).formattedMilliseconds) (attempt \(attempt + 1))")
                 if (200..<300).contains(response.status) { return response }
                 error = APIError.from(response: response, operation: operation, keySource: keySource)
                 error.outcome = .reply(status: response.status, headers: response.headers)

@@ -26,7 +26,8 @@ public struct ProxySettings: Equatable, Sendable {
             let name = bare.split(separator: ":").first.map(String.init) ?? bare
             if host == name || host.hasSuffix("." + name) { return nil }
         }
-        let names = target.scheme?.lowercased() == "https"
+        let names =
+            target.scheme?.lowercased() == "https"
             ? ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
             : ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]
         guard let name = names.first(where: { !(environment[$0] ?? "").isEmpty }), let value = environment[name] else { return nil }

@@ -12,7 +12,9 @@ public struct RetryPolicy: Equatable, Sendable {
     /// A server-requested wait longer than this is not honoured (back off instead).
     public var maximumServerDelay: Duration
 
-    public init(maximumRetries: Int = 2, initialDelay: Duration = .milliseconds(500), maximumDelay: Duration = .seconds(8), maximumServerDelay: Duration = .seconds(60)) {
+    public init(
+        maximumRetries: Int = 2, initialDelay: Duration = .milliseconds(500), maximumDelay: Duration = .seconds(8), maximumServerDelay: Duration = .seconds(60)
+    ) {
         self.maximumRetries = maximumRetries
         self.initialDelay = initialDelay
         self.maximumDelay = maximumDelay

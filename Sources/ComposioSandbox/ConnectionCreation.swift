@@ -29,11 +29,13 @@ struct ConnectionCreation {
         }
         let userId = (body.connection?.userId ?? "").trimmingCharacters(in: .whitespaces)
         guard !userId.isEmpty else {
-            throw SandboxError.badRequest("Missing required field: connection.user_id", slug: "Request_MissingField", errors: ["connection.user_id is required"])
+            throw SandboxError.badRequest(
+                "Missing required field: connection.user_id", slug: "Request_MissingField", errors: ["connection.user_id is required"])
         }
         let scheme = AuthScheme(rawValue: config.authScheme)
         if scheme.isRedirectBased && config.type == "default" {
-            throw SandboxError.badRequest(managedOAuthRetired, slug: "ConnectedAccount_BadRequest", fix: "Create a hosted link with POST /api/v3.1/connected_accounts/link.")
+            throw SandboxError.badRequest(
+                managedOAuthRetired, slug: "ConnectedAccount_BadRequest", fix: "Create a hosted link with POST /api/v3.1/connected_accounts/link.")
         }
         let state = body.connection?.state
         if let sent = state?.authScheme, AuthScheme(rawValue: sent) != scheme {
@@ -62,7 +64,8 @@ struct ConnectionCreation {
             }
             if !wrong.isEmpty {
                 creation.status = .failed
-                creation.statusReason = "Credential validation failed: \(wrong.map(\.displayName).joined(separator: ", ")) does not look valid for \(config.toolkitSlug)"
+                creation.statusReason =
+                    "Credential validation failed: \(wrong.map(\.displayName).joined(separator: ", ")) does not look valid for \(config.toolkitSlug)"
             }
         }
         return creation

@@ -18,7 +18,8 @@ enum LinkPage {
             for field in fields {
                 let kind = field.isSecret ? "password" : "text"
                 let value = field.isSecret ? "" : escape(field.defaultValue ?? "")
-                body += "<label>\(escape(field.displayName))\(field.required ? " *" : "")<br><input type=\"\(kind)\" name=\"\(escape(field.name))\" value=\"\(value)\" autocomplete=\"off\"></label><br><small>\(escape(field.description))</small><br>\n"
+                body +=
+                    "<label>\(escape(field.displayName))\(field.required ? " *" : "")<br><input type=\"\(kind)\" name=\"\(escape(field.name))\" value=\"\(value)\" autocomplete=\"off\"></label><br><small>\(escape(field.description))</small><br>\n"
             }
             body += "<button name=\"decision\" value=\"approve\">Approve</button> <button name=\"decision\" value=\"deny\">Deny</button>\n</form>\n"
         case .active:

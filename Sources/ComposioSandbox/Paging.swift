@@ -18,7 +18,8 @@ struct Paging: Sendable {
         }
         if let cursor, !cursor.isEmpty {
             guard let offset = Self.offset(fromCursor: String(cursor)) else {
-                throw SandboxError.badRequest("cursor is not one this server issued", slug: "Request_InvalidCursor", fix: "Pass next_cursor from the previous page unchanged.")
+                throw SandboxError.badRequest(
+                    "cursor is not one this server issued", slug: "Request_InvalidCursor", fix: "Pass next_cursor from the previous page unchanged.")
             }
             self.offset = offset
         } else {
@@ -44,7 +45,7 @@ struct Paging: Sendable {
 
     static func offset(fromCursor cursor: String) -> Int? {
         guard let data = Data(base64Encoded: cursor), let text = String(data: data, encoding: .utf8),
-              text.hasPrefix("offset:"), let value = Int(text.dropFirst("offset:".count)), value >= 0
+            text.hasPrefix("offset:"), let value = Int(text.dropFirst("offset:".count)), value >= 0
         else { return nil }
         return value
     }

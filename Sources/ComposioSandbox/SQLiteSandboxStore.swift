@@ -111,7 +111,7 @@ final class SQLiteSandboxStore: SandboxStore {
     func project(forKeyDigest digest: String) async throws -> (project: ProjectRecord, readOnly: Bool)? {
         try await database.read { db in
             guard let key = try APIKeyRecord.fetchOne(db, key: digest),
-                  let project = try ProjectRecord.fetchOne(db, key: key.projectId)
+                let project = try ProjectRecord.fetchOne(db, key: key.projectId)
             else { return nil }
             return (project, key.readOnly)
         }
@@ -170,7 +170,9 @@ final class SQLiteSandboxStore: SandboxStore {
         }
     }
 
-    func connectedAccounts(projectId: String, filter: ConnectedAccountFilter, offset: Int, limit: Int) async throws -> (items: [ConnectedAccountRecord], total: Int) {
+    func connectedAccounts(projectId: String, filter: ConnectedAccountFilter, offset: Int, limit: Int) async throws -> (
+        items: [ConnectedAccountRecord], total: Int
+    ) {
         try await database.read { db in
             var request = ConnectedAccountRecord.filter(Column("project_id") == projectId && Column("is_deleted") == false)
             if !filter.userIds.isEmpty { request = request.filter(filter.userIds.contains(Column("user_id"))) }

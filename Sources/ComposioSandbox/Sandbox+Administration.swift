@@ -14,10 +14,13 @@ extension Sandbox {
 
     public func projects() throws -> [ProjectSummary] {
         try store.database.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT p.id, p.name, (SELECT COUNT(*) FROM auth_config a WHERE a.project_id = p.id AND a.is_deleted = 0) AS n
-                FROM project p ORDER BY p.created_at
-                """).map { ProjectSummary(id: $0["id"], name: $0["name"], authConfigCount: $0["n"]) }
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT p.id, p.name, (SELECT COUNT(*) FROM auth_config a WHERE a.project_id = p.id AND a.is_deleted = 0) AS n
+                    FROM project p ORDER BY p.created_at
+                    """
+            ).map { ProjectSummary(id: $0["id"], name: $0["name"], authConfigCount: $0["n"]) }
         }
     }
 

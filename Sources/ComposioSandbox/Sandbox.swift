@@ -97,7 +97,8 @@ public final class Sandbox: Sendable {
     /// key is ever written to disk in clear.
     public func issueSessionKey() throws -> Secret {
         let key = SandboxIdentifiers.apiKey()
-        let record = APIKeyRecord(digest: SandboxIdentifiers.digest(key), projectId: Self.defaultProjectId, name: "embedded session", readOnly: false, createdAt: now())
+        let record = APIKeyRecord(
+            digest: SandboxIdentifiers.digest(key), projectId: Self.defaultProjectId, name: "embedded session", readOnly: false, createdAt: now())
         try store.database.write { db in
             try db.execute(sql: "DELETE FROM api_key WHERE name = 'embedded session'")
             try record.insert(db)

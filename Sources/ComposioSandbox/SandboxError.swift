@@ -16,15 +16,16 @@ struct SandboxError: Error, HTTPResponseError {
     var headers: HTTPFields = [:]
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = WireErrorEnvelope(error: .init(
-            message: message,
-            code: code,
-            slug: slug,
-            status: Int(status.code),
-            requestId: SandboxIdentifiers.make("req", length: 16),
-            suggestedFix: suggestedFix ?? "",
-            errors: errors
-        ))
+        let body = WireErrorEnvelope(
+            error: .init(
+                message: message,
+                code: code,
+                slug: slug,
+                status: Int(status.code),
+                requestId: SandboxIdentifiers.make("req", length: 16),
+                suggestedFix: suggestedFix ?? "",
+                errors: errors
+            ))
         var response = try JSONResponse.make(body, status: status)
         response.headers.append(contentsOf: headers)
         return response
@@ -49,7 +50,9 @@ struct SandboxError: Error, HTTPResponseError {
     }
 
     static func unprocessable(_ message: String) -> SandboxError {
-        SandboxError(status: .unprocessableContent, message: message, code: 422, slug: "Request_ValidationError", suggestedFix: "Send a JSON body shaped as the API reference shows.")
+        SandboxError(
+            status: .unprocessableContent, message: message, code: 422, slug: "Request_ValidationError",
+            suggestedFix: "Send a JSON body shaped as the API reference shows.")
     }
 }
 

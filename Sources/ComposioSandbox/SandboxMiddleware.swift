@@ -10,7 +10,7 @@ struct APIKeyMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let key = Self.presentedKey(request.headers), !key.isEmpty,
-              let found = try await store.project(forKeyDigest: SandboxIdentifiers.digest(key))
+            let found = try await store.project(forKeyDigest: SandboxIdentifiers.digest(key))
         else { throw SandboxError.invalidAPIKey }
         var context = context
         context.project = found.project
@@ -43,7 +43,8 @@ struct EnvelopeMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as SandboxError {
             response = try error.response(from: request, context: context)
         } catch let error as HTTPError {
-            let envelope: SandboxError = error.status == .notFound
+            let envelope: SandboxError =
+                error.status == .notFound
                 ? SandboxError(status: .notFound, message: "Route \(request.method) \(request.uri.path) not found", code: 404, slug: "Route_NotFound")
                 : SandboxError(status: error.status, message: error.body ?? error.status.reasonPhrase, code: Int(error.status.code), slug: "HTTP_Error")
             response = try envelope.response(from: request, context: context)
@@ -103,9 +104,13 @@ struct FaultMiddleware: RouterMiddleware {
         case .none:
             return try await next(request, context)
         case .serverError:
-            throw SandboxError(status: .internalServerError, message: "Injected fault: internal server error", code: 500, slug: "Internal_Error", suggestedFix: "Retry the request.")
+            throw SandboxError(
+                status: .internalServerError, message: "Injected fault: internal server error", code: 500, slug: "Internal_Error",
+                suggestedFix: "Retry the request.")
         case .rateLimit:
-            var error = SandboxError(status: .tooManyRequests, message: "Injected fault: rate limit exceeded", code: 10429, slug: "HTTP_TooManyRequests", suggestedFix: "Wait and retry.")
+            var error = SandboxError(
+                status: .tooManyRequests, message: "Injected fault: rate limit exceeded", code: 10429, slug: "HTTP_TooManyRequests",
+                suggestedFix: "Wait and retry.")
             error.headers = [.retryAfter: "1"]
             throw error
         case .drop:

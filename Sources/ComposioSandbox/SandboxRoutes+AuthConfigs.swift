@@ -51,7 +51,8 @@ extension SandboxRoutes {
             scheme = first
         } else {
             guard let raw = options["authScheme"]?.text ?? options["auth_scheme"]?.text else {
-                throw SandboxError.badRequest("Missing required field: auth_config.authScheme", slug: "Request_MissingField", errors: ["auth_config.authScheme is required"])
+                throw SandboxError.badRequest(
+                    "Missing required field: auth_config.authScheme", slug: "Request_MissingField", errors: ["auth_config.authScheme is required"])
             }
             scheme = AuthScheme(rawValue: raw)
             guard toolkit.scheme(scheme) != nil else {

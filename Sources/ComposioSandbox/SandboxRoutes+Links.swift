@@ -77,7 +77,8 @@ extension SandboxRoutes {
         if form["decision"] == "approve" {
             let missing = fields.filter { $0.required && (form[$0.name] ?? "").isEmpty }
             if !missing.isEmpty {
-                var page = LinkPage.response(for: record, fields: fields, problem: "Fill in: \(missing.map(\.displayName).joined(separator: ", ")).", now: now())
+                var page = LinkPage.response(
+                    for: record, fields: fields, problem: "Fill in: \(missing.map(\.displayName).joined(separator: ", ")).", now: now())
                 page.status = .badRequest
                 return page
             }
@@ -94,9 +95,10 @@ extension SandboxRoutes {
         try await store.save(record)
         if let callback = record.callbackURL, var components = URLComponents(string: callback) {
             let outcome = record.status == ConnectionStatus.active.rawValue ? "success" : "failed"
-            components.queryItems = (components.queryItems ?? []) + [
-                URLQueryItem(name: "status", value: outcome), URLQueryItem(name: "connected_account_id", value: record.id),
-            ]
+            components.queryItems =
+                (components.queryItems ?? []) + [
+                    URLQueryItem(name: "status", value: outcome), URLQueryItem(name: "connected_account_id", value: record.id),
+                ]
             if let target = components.url?.absoluteString {
                 return Response(status: .seeOther, headers: [.location: target])
             }

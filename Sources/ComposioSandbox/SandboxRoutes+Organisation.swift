@@ -46,7 +46,7 @@ struct OrgKeyMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let key = request.headers[HTTPField.Name("x-org-api-key")!], !key.isEmpty,
-              let org = try await store.organisation(forOrgKeyDigest: SandboxIdentifiers.digest(key))
+            let org = try await store.organisation(forOrgKeyDigest: SandboxIdentifiers.digest(key))
         else {
             throw SandboxError(
                 status: .unauthorized, message: "Invalid organization API key provided", code: 401, slug: "Auth_InvalidOrgApiKey",

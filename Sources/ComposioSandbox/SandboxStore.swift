@@ -18,7 +18,9 @@ protocol SandboxStore: Sendable {
     /// ACTIVE connected accounts per auth config id.
     func activeConnectionCounts(authConfigIds: [String]) async throws -> [String: Int]
 
-    func connectedAccounts(projectId: String, filter: ConnectedAccountFilter, offset: Int, limit: Int) async throws -> (items: [ConnectedAccountRecord], total: Int)
+    func connectedAccounts(projectId: String, filter: ConnectedAccountFilter, offset: Int, limit: Int) async throws -> (
+        items: [ConnectedAccountRecord], total: Int
+    )
     func connectedAccount(projectId: String, id: String) async throws -> ConnectedAccountRecord?
     func connectedAccount(linkToken: String) async throws -> ConnectedAccountRecord?
     func insert(_ account: ConnectedAccountRecord) async throws

@@ -26,13 +26,16 @@ public enum BackendChoice: Sendable {
         }
         guard let key else {
             if baseURLOverride != nil || environment["COMPOSIO_BASE_URL"] != nil {
-                throw UsageError("A base URL is set but no API key: set COMPOSIO_API_KEY (or COMPOSIO_API_KEY_FILE), or unset COMPOSIO_BASE_URL to use the embedded sandbox.")
+                throw UsageError(
+                    "A base URL is set but no API key: set COMPOSIO_API_KEY (or COMPOSIO_API_KEY_FILE), or unset COMPOSIO_BASE_URL to use the embedded sandbox."
+                )
             }
             return .embeddedSandbox(databasePath: AppPaths.sandboxDatabase(environment: environment))
         }
         let text = baseURLOverride ?? environment["COMPOSIO_BASE_URL"] ?? "https://backend.composio.dev"
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
-            throw UsageError("The base URL \u{201C}\(text)\u{201D} is not an http(s) URL. Set COMPOSIO_BASE_URL (or --base-url) to e.g. https://backend.composio.dev.")
+            throw UsageError(
+                "The base URL \u{201C}\(text)\u{201D} is not an http(s) URL. Set COMPOSIO_BASE_URL (or --base-url) to e.g. https://backend.composio.dev.")
         }
         return .remote(baseURL: url, apiKey: key, keySource: source)
     }
@@ -67,7 +70,9 @@ public struct ConnectedBackend: Sendable {
     let sandbox: RunningSandbox?
 
     /// Opens the choice: starts the embedded sandbox when that is the choice.
-    public static func connect(_ choice: BackendChoice, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> ConnectedBackend {
+    public static func connect(_ choice: BackendChoice, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment) async throws
+        -> ConnectedBackend
+    {
         switch choice {
         case .remote(let baseURL, let apiKey, let keySource):
             let proxy: ProxySettings?

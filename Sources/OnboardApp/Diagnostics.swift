@@ -13,7 +13,8 @@ public enum Diagnostics {
         guard level <= .debug else {
             return Logger(label: "onboard", factory: { _ in SwiftLogNoOpLogHandler() })
         }
-        let path = environment["ONBOARD_LOG_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        let path =
+            environment["ONBOARD_LOG_FILE"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (interactive ? AppPaths.dataDirectory(environment: environment) + "/onboard.log" : nil)
         var logger: Logger
         if let path, let sink = FileLogSink(path: path) {

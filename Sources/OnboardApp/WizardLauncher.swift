@@ -53,7 +53,9 @@ public enum WizardLauncher {
                 return .failure(TerminalSetupError("Cannot use this terminal: \(error)"))
             }
             let context = ScreenContext(backendLabel: label, glyphs: terminal.supportsUnicode ? .unicode : .ascii)
-            let runtime = WizardRuntime(service: service, terminal: terminal, context: context, initialState: Wizard.State(presetUserId: options.userId, presetAuthConfigId: options.authConfigId))
+            let runtime = WizardRuntime(
+                service: service, terminal: terminal, context: context,
+                initialState: Wizard.State(presetUserId: options.userId, presetAuthConfigId: options.authConfigId))
             let code = runtime.run()
             terminal.restore()
             return .success((code, runtime.state))

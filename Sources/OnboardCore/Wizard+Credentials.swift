@@ -26,7 +26,10 @@ extension Wizard {
         case .backTab, .up:
             form.focus = max(0, form.focus - 1)
         case .control("r"):
-            form.editFocused { _ in } secret: { $0.isRevealed.toggle() }
+            form.editFocused { _ in
+            } secret: {
+                $0.isRevealed.toggle()
+            }
         case .enter:
             guard form.checkFocused() else { return [] }
             if form.focus < form.inputCount - 1 {
@@ -38,7 +41,11 @@ extension Wizard {
             state.step = .review(Review(form: form, existing: .loading))
             return [.loadExistingAccounts(userId: userId, authConfigId: form.config.id)]
         default:
-            form.editFocused { $0.apply(key) } secret: { $0.apply(key) }
+            form.editFocused {
+                $0.apply(key)
+            } secret: {
+                $0.apply(key)
+            }
         }
         return []
     }
@@ -52,7 +59,8 @@ extension Wizard {
         guard case .credentials(var form) = state.step, form.entries == .loading else { return [] }
         switch result {
         case .success(let fields):
-            let entries = fields
+            let entries =
+                fields
                 .filter { !form.config.sharedFieldNames.contains($0.name) }
                 .map(FieldEntry.init(field:))
             form.entries = .loaded(entries)

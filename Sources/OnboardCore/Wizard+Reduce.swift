@@ -75,7 +75,11 @@ extension Wizard {
             list.highlighted = 0
             state.step = .chooseConfig(list)
         case .credentials(var form):
-            form.editFocused { $0.insert(text) } secret: { $0.insert(text) }
+            form.editFocused {
+                $0.insert(text)
+            } secret: {
+                $0.insert(text)
+            }
             state.step = .credentials(form)
         case .review, .connecting, .done, .unsupportedScheme:
             break

@@ -28,7 +28,8 @@ public final class CursesTerminal: TerminalDevice {
         // A short Escape delay unless the user chose one, so Esc answers at once over SSH too.
         setenv("ESCDELAY", "25", 0)
         let codeset = String(cString: nl_langinfo(nl_item(CODESET)))
-        supportsUnicode = codeset.uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
+        supportsUnicode =
+            codeset.uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
             && ProcessInfo.processInfo.environment["NCURSES_NO_UTF8_ACS"] == nil
         // newterm, unlike initscr, reports an unknown TERM instead of exiting the process.
         guard onb_newterm() != nil else {

@@ -15,10 +15,12 @@ enum ConfigListView {
             canvas.cursor = (min(area.x + area.width - 1, filterX + DisplayWidth.of(before)), y)
         }
         y += 2
-        guard LoadableView.value(
-            list.configs, loading: "Loading auth configs", failed: "Could not load auth configs", spinner: spinner,
-            into: &canvas, x: area.x, y: y, width: area.width, glyphs: glyphs
-        ) != nil else { return }
+        guard
+            LoadableView.value(
+                list.configs, loading: "Loading auth configs", failed: "Could not load auth configs", spinner: spinner,
+                into: &canvas, x: area.x, y: y, width: area.width, glyphs: glyphs
+            ) != nil
+        else { return }
         if let notice = list.notice {
             canvas.put(notice, x: area.x, y: y - 1, role: .warning, limit: area.width)
         }
@@ -29,7 +31,8 @@ enum ConfigListView {
         let tableHeight = area.maxY - y - 2
         if rows.isEmpty {
             let total = list.configs.value?.count ?? 0
-            let message = total == 0
+            let message =
+                total == 0
                 ? "This project has no enabled auth configs. Create one in the dashboard, then press ctrl-r."
                 : "No auth config matches \u{201C}\(list.filter.text)\u{201D}. Esc clears the filter."
             WizardView.wrap(message, into: &canvas, x: area.x, y: y, width: area.width, maxRows: 3, role: .muted)

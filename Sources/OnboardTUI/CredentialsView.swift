@@ -12,10 +12,12 @@ enum CredentialsView {
         y += 1
         canvas.put("\(form.config.toolkitSlug) \(glyphs.dot) \(scheme) \(glyphs.dot) \(form.config.id)", x: area.x, y: y, role: .muted, limit: area.width)
         y += 2
-        guard let entries = LoadableView.value(
-            form.entries, loading: "Loading the fields \(form.config.toolkitSlug) needs", failed: "Could not load the fields",
-            spinner: spinner, into: &canvas, x: area.x, y: y, width: area.width, glyphs: glyphs
-        ) else { return }
+        guard
+            let entries = LoadableView.value(
+                form.entries, loading: "Loading the fields \(form.config.toolkitSlug) needs", failed: "Could not load the fields",
+                spinner: spinner, into: &canvas, x: area.x, y: y, width: area.width, glyphs: glyphs
+            )
+        else { return }
         let inputs = [InputRow.userId(form)] + entries.map(InputRow.entry)
         let fitting = max(1, (area.maxY - y) / rowsPerInput)
         let first = max(0, min(form.focus - fitting + 1, inputs.count - fitting))

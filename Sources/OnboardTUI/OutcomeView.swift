@@ -28,7 +28,9 @@ enum OutcomeView {
             return
         }
         if let account = connecting.account {
-            canvas.put("\(spinner) Created \(account.id); waiting for ACTIVE (now \(account.status.rawValue))", x: area.x, y: area.y + 2, role: .spinner, limit: area.width)
+            canvas.put(
+                "\(spinner) Created \(account.id); waiting for ACTIVE (now \(account.status.rawValue))", x: area.x, y: area.y + 2, role: .spinner,
+                limit: area.width)
         } else {
             canvas.put("\(spinner) Creating the connected account", x: area.x, y: area.y + 2, role: .spinner)
         }
@@ -98,7 +100,9 @@ enum OutcomeView {
             switch account.status {
             case .active: advice = "The account is ready to use with user id \(form.userId.text)."
             case .failed: advice = "Check the values (Enter goes back with them kept) and try again."
-            case .expired: advice = outcome.review.isLink ? "The link expired before it was used; r makes a new one." : "The connection expired before it completed; try again."
+            case .expired:
+                advice =
+                    outcome.review.isLink ? "The link expired before it was used; r makes a new one." : "The connection expired before it completed; try again."
             case .revoked: advice = "The account was revoked; connect again with fresh credentials."
             case .inactive: advice = "The account is disabled; enable it in the dashboard, or connect again."
             default: advice = "The service has not finished; w keeps waiting."
@@ -112,7 +116,8 @@ enum OutcomeView {
     static func drawUnsupported(_ page: Wizard.UnsupportedScheme, into canvas: inout Canvas, area: Rect) {
         let scheme = page.config.authScheme?.rawValue ?? "no auth scheme"
         canvas.put("\(page.config.name) uses \(scheme)", x: area.x, y: area.y, role: .title, limit: area.width)
-        let text = page.config.authScheme == nil
+        let text =
+            page.config.authScheme == nil
             ? "The service did not say which auth scheme this config uses, so onboard cannot tell which fields to ask for."
             : "Tokens for redirect-based schemes cannot be imported: the user has to approve access in a browser through a hosted connect link. Choose an API key, bearer token or basic auth config here instead."
         WizardView.wrap(text, into: &canvas, x: area.x, y: area.y + 2, width: area.width, maxRows: 6, role: .text)

@@ -42,12 +42,17 @@ enum ReviewView {
         case .loaded(let accounts) where accounts.isEmpty:
             break
         case .loaded(let accounts):
-            let list = accounts.prefix(3).map { "\($0.id) (\($0.status.rawValue))" }.joined(separator: ", ") + (accounts.count > 3 ? ", \(glyphs.ellipsis)" : "")
-            canvas.put("\(form.userId.text) already has \(accounts.count) account\(accounts.count == 1 ? "" : "s") here: \(list)", x: area.x, y: y, role: .warning, limit: area.width)
+            let list =
+                accounts.prefix(3).map { "\($0.id) (\($0.status.rawValue))" }.joined(separator: ", ") + (accounts.count > 3 ? ", \(glyphs.ellipsis)" : "")
+            canvas.put(
+                "\(form.userId.text) already has \(accounts.count) account\(accounts.count == 1 ? "" : "s") here: \(list)", x: area.x, y: y, role: .warning,
+                limit: area.width)
             y += 1
             let add = review.choice == .addAnother ? "(•)" : "( )"
             let replace = review.choice == .replace ? "(•)" : "( )"
-            canvas.put("\(add) a: add another   \(replace) x: replace it, once the new one is ACTIVE", x: area.x, y: y, role: review.choice == nil ? .accent : .text, limit: area.width)
+            canvas.put(
+                "\(add) a: add another   \(replace) x: replace it, once the new one is ACTIVE", x: area.x, y: y, role: review.choice == nil ? .accent : .text,
+                limit: area.width)
             y += 2
         }
         if review.isLink {
@@ -63,7 +68,8 @@ enum ReviewView {
             y += 1
         }
         y += 1
-        let prompt = review.canConnect
+        let prompt =
+            review.canConnect
             ? "Nothing has been sent yet. Enter \(review.isLink ? "creates the link" : "connects"); Esc goes back to edit."
             : (review.existing == .loading ? "Nothing has been sent yet." : "Choose a or x first; Esc goes back to edit.")
         canvas.put(prompt, x: area.x, y: y, role: .help, limit: area.width)

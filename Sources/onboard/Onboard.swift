@@ -46,7 +46,9 @@ struct WizardCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Read the project API key from this file (mode 600), instead of COMPOSIO_API_KEY.")
     var apiKeyFile: String?
 
-    @Flag(name: .long, help: "Write a debug trace of every request (method, path, status, time; no secrets) to onboard.log in the data directory, or ONBOARD_LOG_FILE.")
+    @Flag(
+        name: .long,
+        help: "Write a debug trace of every request (method, path, status, time; no secrets) to onboard.log in the data directory, or ONBOARD_LOG_FILE.")
     var verbose = false
 
     func run() async throws {

@@ -30,10 +30,12 @@ struct ComposioClientTests {
         #expect(page.nextCursor == "bmV4dA==")
         #expect(page.totalItems == 2)
         #expect(page.items.map(\.id) == ["ac_1", "ac_2"])
-        #expect(page.items[0] == AuthConfigSummary(
-            id: "ac_1", name: "SendGrid", toolkitSlug: "sendgrid", authScheme: .apiKey, isEnabled: true,
-            isComposioManaged: false, connectionCount: 3, sharedFieldNames: []
-        ))
+        #expect(
+            page.items[0]
+                == AuthConfigSummary(
+                    id: "ac_1", name: "SendGrid", toolkitSlug: "sendgrid", authScheme: .apiKey, isEnabled: true,
+                    isComposioManaged: false, connectionCount: 3, sharedFieldNames: []
+                ))
         // Unknown schemes and missing optional fields still decode.
         #expect(page.items[1].authScheme == AuthScheme(rawValue: "FUTURE_SCHEME"))
         #expect(page.items[1].isEnabled == false)
@@ -45,11 +47,14 @@ struct ComposioClientTests {
         let stub = StubTransport([StubTransport.json(200, Fixtures.toolkit)])
         let fields = try await Self.client(stub).connectionFields(toolkit: "firecrawl", scheme: .apiKey)
         #expect(stub.requests.first?.url.path == "/api/v3.1/toolkits/firecrawl")
-        #expect(fields == [
-            CredentialField(name: "full", displayName: "Base URL", description: "API base", isRequired: true, defaultValue: "https://api.firecrawl.dev", isSecret: false),
-            CredentialField(name: "generic_api_key", displayName: "API Key", description: "", isRequired: true, isSecret: true),
-            CredentialField(name: "timeout", displayName: "Timeout", description: "", isRequired: false, defaultValue: "30", isSecret: false),
-        ])
+        #expect(
+            fields == [
+                CredentialField(
+                    name: "full", displayName: "Base URL", description: "API base", isRequired: true, defaultValue: "https://api.firecrawl.dev", isSecret: false
+                ),
+                CredentialField(name: "generic_api_key", displayName: "API Key", description: "", isRequired: true, isSecret: true),
+                CredentialField(name: "timeout", displayName: "Timeout", description: "", isRequired: false, defaultValue: "30", isSecret: false),
+            ])
     }
 
     @Test("a scheme the toolkit lacks is a not-found failure that says so")
@@ -94,7 +99,10 @@ struct ComposioClientTests {
     func readAccount() async throws {
         let stub = StubTransport([StubTransport.json(200, Fixtures.connectedAccount)])
         let account = try await Self.client(stub).connectedAccount(id: "ca_x")
-        #expect(account == ConnectedAccount(id: "ca_x", status: .failed, statusReason: "Max auth failures reached", toolkitSlug: "sendgrid", authConfigId: "ac_1", userId: "u1"))
+        #expect(
+            account
+                == ConnectedAccount(
+                    id: "ca_x", status: .failed, statusReason: "Max auth failures reached", toolkitSlug: "sendgrid", authConfigId: "ac_1", userId: "u1"))
         var dumped = ""
         dump(account, to: &dumped)
         #expect(!dumped.contains("echoed-secret"))
@@ -117,7 +125,10 @@ struct ComposioClientErrorTests {
 
     @Test("401 uses the server's message, names where the key came from, and keeps its request id")
     func unauthorized() async throws {
-        let failure = try #require(await failure(StubTransport.json(401, #"{"error":{"message":"Invalid API key provided","code":401,"status":401,"request_id":"req_1","suggested_fix":"Use a valid key"}}"#)))
+        let failure = try #require(
+            await failure(
+                StubTransport.json(
+                    401, #"{"error":{"message":"Invalid API key provided","code":401,"status":401,"request_id":"req_1","suggested_fix":"Use a valid key"}}"#)))
         #expect(failure.kind == .unauthorized)
         #expect(failure.message == "Invalid API key provided (key from COMPOSIO_API_KEY)")
         #expect(failure.suggestion == "Use a valid key")
@@ -134,7 +145,8 @@ struct ComposioClientErrorTests {
 
     @Test("a platform 429 with only a top-level message and Retry-After")
     func rateLimited() async throws {
-        let failure = try #require(await failure(StubTransport.json(429, #"{"message":"Rate limit exceeded. Limit: 2000 requests per 1 minutes"}"#, headers: ["Retry-After": "12"])))
+        let failure = try #require(
+            await failure(StubTransport.json(429, #"{"message":"Rate limit exceeded. Limit: 2000 requests per 1 minutes"}"#, headers: ["Retry-After": "12"])))
         #expect(failure.kind == .rateLimited(retryAfterSeconds: 12))
         #expect(failure.message == "Rate limit exceeded. Limit: 2000 requests per 1 minutes")
         #expect(failure.suggestion == "Wait 12 s and try again.")

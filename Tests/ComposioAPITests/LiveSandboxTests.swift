@@ -44,7 +44,8 @@ struct LiveSandboxTests {
                     let user = users[next]
                     next += 1
                     group.addTask {
-                        let request = ConnectionRequest(authConfigId: config.id, userId: user, authScheme: .apiKey, values: ["generic_api_key": Secret("tvly-\(user)")])
+                        let request = ConnectionRequest(
+                            authConfigId: config.id, userId: user, authScheme: .apiKey, values: ["generic_api_key": Secret("tvly-\(user)")])
                         return (user, try await client.createConnectedAccount(request).status)
                     }
                 }
@@ -80,9 +81,10 @@ struct LiveSandboxTests {
             #expect(shared.sharedFieldNames == ["subdomain"])
             let fields = try await client.connectionFields(toolkit: "freshdesk", scheme: .apiKey)
             #expect(fields.map(\.name) == ["subdomain", "generic_api_key"])
-            let account = try await client.createConnectedAccount(ConnectionRequest(
-                authConfigId: freshdesk.id, userId: "ops-user", authScheme: .apiKey, values: ["generic_api_key": Secret("abcdefABCDEF123456")]
-            ))
+            let account = try await client.createConnectedAccount(
+                ConnectionRequest(
+                    authConfigId: freshdesk.id, userId: "ops-user", authScheme: .apiKey, values: ["generic_api_key": Secret("abcdefABCDEF123456")]
+                ))
             #expect(account.status == .active)
             try await client.updateConnectedAccount(id: account.id, scheme: .apiKey, values: ["generic_api_key": Secret("rotated-0000000000")])
             let listed = try await client.listConnectedAccounts(ConnectedAccountQuery(userIds: ["ops-user"]))
@@ -104,20 +106,24 @@ struct LiveSandboxTests {
         try await Self.withLiveSandbox(logger: capture.logger()) { client in
             let config = try #require(try await client.listAuthConfigs(AuthConfigQuery(toolkitSlug: "freshdesk")).items.first)
             _ = try await client.updateSharedCredentials(authConfigId: config.id, configType: "custom", values: ["generic_api_key": Secret(marker)])
-            let account = try await client.createConnectedAccount(ConnectionRequest(
-                authConfigId: config.id, userId: "canary-user", authScheme: .apiKey,
-                values: ["subdomain": Secret("acme"), "generic_api_key": Secret(marker)], validateCredentials: true
-            ))
+            let account = try await client.createConnectedAccount(
+                ConnectionRequest(
+                    authConfigId: config.id, userId: "canary-user", authScheme: .apiKey,
+                    values: ["subdomain": Secret("acme"), "generic_api_key": Secret(marker)], validateCredentials: true
+                ))
             try await client.updateConnectedAccount(id: account.id, scheme: .apiKey, values: ["generic_api_key": Secret(marker)])
             _ = try await client.connectedAccount(id: account.id)
             do {
-                _ = try await client.createConnectedAccount(ConnectionRequest(authConfigId: "ac_missing", userId: marker, authScheme: .apiKey, values: ["k": Secret(marker)]))
+                _ = try await client.createConnectedAccount(
+                    ConnectionRequest(authConfigId: "ac_missing", userId: marker, authScheme: .apiKey, values: ["k": Secret(marker)]))
             } catch { errors.append(String(describing: error)); errors.append(String(reflecting: error)) }
             do {
                 try await client.updateConnectedAccount(id: account.id, scheme: .basic, values: ["password": Secret(marker)])
             } catch { errors.append(String(describing: error)) }
         }
-        let wrongKey = ComposioClient(baseURL: URL(string: "http://127.0.0.1:1")!, apiKey: Secret(marker), keySource: "test", transport: StubTransport([StubTransport.json(401, "{}")]), logger: capture.logger())
+        let wrongKey = ComposioClient(
+            baseURL: URL(string: "http://127.0.0.1:1")!, apiKey: Secret(marker), keySource: "test", transport: StubTransport([StubTransport.json(401, "{}")]),
+            logger: capture.logger())
         do { _ = try await wrongKey.sessionInfo() } catch { errors.append(String(describing: error)) }
         #expect(capture.all.count > 5)
         #expect(errors.count == 4)

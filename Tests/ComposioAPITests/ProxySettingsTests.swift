@@ -8,7 +8,9 @@ struct ProxySettingsTests {
 
     @Test("HTTPS_PROXY (or https_proxy, then ALL_PROXY) applies to https, with credentials kept apart")
     func httpsProxy() throws {
-        #expect(try ProxySettings.resolve(for: target, environment: ["HTTPS_PROXY": "http://user:pw@proxy.corp:8080"]) == ProxySettings(host: "proxy.corp", port: 8080, credentials: "user:pw"))
+        #expect(
+            try ProxySettings.resolve(for: target, environment: ["HTTPS_PROXY": "http://user:pw@proxy.corp:8080"])
+                == ProxySettings(host: "proxy.corp", port: 8080, credentials: "user:pw"))
         #expect(try ProxySettings.resolve(for: target, environment: ["https_proxy": "proxy.corp"]) == ProxySettings(host: "proxy.corp", port: 3128))
         #expect(try ProxySettings.resolve(for: target, environment: ["ALL_PROXY": "http://p:1"]) == ProxySettings(host: "p", port: 1))
         #expect(try ProxySettings.resolve(for: target, environment: ["HTTP_PROXY": "http://p:1"]) == nil)

@@ -37,7 +37,11 @@ struct RetryPolicyTests {
     func backoff() {
         let long = RetryPolicy(maximumRetries: 10)
         let delays = (0..<6).map { long.decide(attempt: $0, outcome: .noReply, jitter: 1) }
-        #expect(delays == [.retry(after: .milliseconds(500)), .retry(after: .seconds(1)), .retry(after: .seconds(2)), .retry(after: .seconds(4)), .retry(after: .seconds(8)), .retry(after: .seconds(8))])
+        #expect(
+            delays == [
+                .retry(after: .milliseconds(500)), .retry(after: .seconds(1)), .retry(after: .seconds(2)), .retry(after: .seconds(4)),
+                .retry(after: .seconds(8)), .retry(after: .seconds(8)),
+            ])
         #expect(long.decide(attempt: 1, outcome: .noReply, jitter: 0) == .retry(after: .milliseconds(750)))
     }
 
@@ -45,12 +49,15 @@ struct RetryPolicyTests {
     func serverDelays() {
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         #expect(policy.decide(attempt: 0, outcome: .reply(status: 429, headers: ["retry-after": "7"]), jitter: 1, now: now) == .retry(after: .seconds(7)))
-        #expect(policy.decide(attempt: 0, outcome: .reply(status: 429, headers: ["retry-after-ms": "250", "retry-after": "7"]), jitter: 1, now: now) == .retry(after: .milliseconds(250)))
+        #expect(
+            policy.decide(attempt: 0, outcome: .reply(status: 429, headers: ["retry-after-ms": "250", "retry-after": "7"]), jitter: 1, now: now)
+                == .retry(after: .milliseconds(250)))
         let date = "Fri, 15 Jan 2027 08:00:30 GMT"
         let before = Date(timeIntervalSince1970: 1_800_000_030 - 12)
         #expect(policy.decide(attempt: 0, outcome: .reply(status: 503, headers: ["retry-after": date]), jitter: 1, now: before) == .retry(after: .seconds(12)))
         // Longer than a minute: back off instead of hanging.
-        #expect(policy.decide(attempt: 0, outcome: .reply(status: 429, headers: ["retry-after": "3600"]), jitter: 1, now: now) == .retry(after: .milliseconds(500)))
+        #expect(
+            policy.decide(attempt: 0, outcome: .reply(status: 429, headers: ["retry-after": "3600"]), jitter: 1, now: now) == .retry(after: .milliseconds(500)))
     }
 
     @Test("stops after the last retry and on what is not retryable")
@@ -85,10 +92,10 @@ struct ClientRetryTests {
     @Test("a create whose reply was lost adopts the account it made instead of posting again")
     func adoptsAfterLostReply() async throws {
         let stub = StubTransport([
-            StubTransport.json(200, Fixtures.emptyAccountPage),       // baseline: none yet
-            .fail(.connectionFailed("reply lost")),                    // POST: applied, no reply
-            StubTransport.json(200, Fixtures.accountPage("ca_new")),   // list again: one new account
-            StubTransport.json(200, Fixtures.account("ca_new")),       // read it
+            StubTransport.json(200, Fixtures.emptyAccountPage),  // baseline: none yet
+            .fail(.connectionFailed("reply lost")),  // POST: applied, no reply
+            StubTransport.json(200, Fixtures.accountPage("ca_new")),  // list again: one new account
+            StubTransport.json(200, Fixtures.account("ca_new")),  // read it
         ])
         let account = try await ComposioClientTests.client(stub, retry: .standard, sleeps: SleepLog()).createConnectedAccount(Self.request)
         #expect(account.id == "ca_new")
@@ -98,10 +105,10 @@ struct ClientRetryTests {
     @Test("a create that failed before being applied is posted again once nothing new is found")
     func retriesWhenNothingWasMade() async throws {
         let stub = StubTransport([
-            StubTransport.json(200, Fixtures.accountPage("ca_old")),   // baseline: an older account
-            .reply(HTTPResponse(status: 502)),                         // POST failed
-            StubTransport.json(200, Fixtures.accountPage("ca_old")),   // nothing new
-            StubTransport.json(201, Fixtures.createReply),             // POST again
+            StubTransport.json(200, Fixtures.accountPage("ca_old")),  // baseline: an older account
+            .reply(HTTPResponse(status: 502)),  // POST failed
+            StubTransport.json(200, Fixtures.accountPage("ca_old")),  // nothing new
+            StubTransport.json(201, Fixtures.createReply),  // POST again
         ])
         let account = try await ComposioClientTests.client(stub, retry: .standard, sleeps: SleepLog()).createConnectedAccount(Self.request)
         #expect(account.id == "ca_new")

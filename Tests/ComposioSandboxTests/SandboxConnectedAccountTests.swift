@@ -12,7 +12,8 @@ struct SandboxConnectedAccountTests {
     func createAndGet() async throws {
         try await withSandbox { client in
             let configId = try await client.authConfigId(toolkit: "freshdesk")
-            let created = try await client.post("/api/v3.1/connected_accounts", Self.body(configId, val: #""subdomain":"acme","generic_api_key":"key-canary-0001""#))
+            let created = try await client.post(
+                "/api/v3.1/connected_accounts", Self.body(configId, val: #""subdomain":"acme","generic_api_key":"key-canary-0001""#))
             #expect(created.status == .created)
             #expect(!created.text.contains("key-canary-0001"))
             let id = try #require(created.object["id"] as? String)
@@ -82,12 +83,14 @@ struct SandboxConnectedAccountTests {
     func validation() async throws {
         try await withSandbox { client in
             let configId = try await client.authConfigId(toolkit: "sendgrid")
-            let bad = try await client.post("/api/v3.1/connected_accounts", Self.body(configId, val: #""generic_api_key":"not-a-sendgrid-key""#, validate: true))
+            let bad = try await client.post(
+                "/api/v3.1/connected_accounts", Self.body(configId, val: #""generic_api_key":"not-a-sendgrid-key""#, validate: true))
             #expect(bad.object["status"] as? String == "FAILED")
             let badId = try #require(bad.object["id"] as? String)
             let reason = try await client.get("/api/v3.1/connected_accounts/\(badId)").object["status_reason"] as? String
             #expect(reason == "Credential validation failed: API Key does not look valid for sendgrid")
-            let good = try await client.post("/api/v3.1/connected_accounts", Self.body(configId, val: #""generic_api_key":"SG.abcdefghijkl.mnopqrstuvwx""#, validate: true))
+            let good = try await client.post(
+                "/api/v3.1/connected_accounts", Self.body(configId, val: #""generic_api_key":"SG.abcdefghijkl.mnopqrstuvwx""#, validate: true))
             #expect(good.object["status"] as? String == "ACTIVE")
         }
     }

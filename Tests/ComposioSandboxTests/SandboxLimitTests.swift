@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Testing
+
 @testable import ComposioSandbox
 
 @Suite("Sandbox: rate limits and fault injection")
@@ -75,8 +76,10 @@ struct SandboxLimitTests {
         drops.dropShare = 1
         try await withSandboxObject(options: SandboxOptions(rateLimit: 0, faults: drops), live: true) { client, sandbox in
             let filter = AuthConfigFilter(search: nil, toolkitSlugs: ["tavily"], showDisabled: false)
-            let configId = try #require(try await sandbox.store.authConfigs(projectId: Sandbox.defaultProjectId, filter: filter, offset: 0, limit: 1).items.first?.id)
-            let body = #"{"auth_config":{"id":"\#(configId)"},"connection":{"user_id":"dropped-user","state":{"authScheme":"API_KEY","val":{"status":"ACTIVE","generic_api_key":"tvly-abcdefgh12"}}}}"#
+            let configId = try #require(
+                try await sandbox.store.authConfigs(projectId: Sandbox.defaultProjectId, filter: filter, offset: 0, limit: 1).items.first?.id)
+            let body =
+                #"{"auth_config":{"id":"\#(configId)"},"connection":{"user_id":"dropped-user","state":{"authScheme":"API_KEY","val":{"status":"ACTIVE","generic_api_key":"tvly-abcdefgh12"}}}}"#
             await #expect(throws: (any Error).self) {
                 _ = try await client.post("/api/v3.1/connected_accounts", body)
             }

@@ -52,7 +52,8 @@ struct SandboxLinkTests {
             let missing = try await client.execute(uri: Self.path(link), method: .post, headers: Self.form, body: ByteBuffer(string: "decision=approve"))
             #expect(missing.status == .badRequest)
             #expect(missing.text.contains("Fill in: API Key."))
-            let done = try await client.execute(uri: Self.path(link), method: .post, headers: Self.form, body: ByteBuffer(string: "decision=approve&generic_api_key=abcdefABCDEF123456"))
+            let done = try await client.execute(
+                uri: Self.path(link), method: .post, headers: Self.form, body: ByteBuffer(string: "decision=approve&generic_api_key=abcdefABCDEF123456"))
             #expect(done.status == .ok)
             let id = try #require(link["connected_account_id"] as? String)
             #expect(try await client.get("/api/v3.1/connected_accounts/\(id)").object["status"] as? String == "ACTIVE")

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Testing
+
 @testable import ComposioSandbox
 
 @Suite("Sandbox: managing auth configs, accounts, keys and projects")
@@ -24,7 +25,8 @@ struct SandboxManagementTests {
     @Test("custom and managed auth configs are created; unknown toolkits and schemes are refused")
     func createAuthConfig() async throws {
         try await withSandbox { client in
-            let custom = try await client.post("/api/v3.1/auth_configs", #"{"toolkit":{"slug":"stripe"},"auth_config":{"type":"use_custom_auth","authScheme":"API_KEY","name":"Billing"}}"#)
+            let custom = try await client.post(
+                "/api/v3.1/auth_configs", #"{"toolkit":{"slug":"stripe"},"auth_config":{"type":"use_custom_auth","authScheme":"API_KEY","name":"Billing"}}"#)
             #expect(custom.status == .created)
             let config = try #require(custom.object["auth_config"] as? [String: Any])
             #expect(config["auth_scheme"] as? String == "API_KEY")
@@ -35,7 +37,8 @@ struct SandboxManagementTests {
             #expect((managed.object["auth_config"] as? [String: Any])?["auth_scheme"] as? String == "OAUTH2")
             let noManaged = try await client.post("/api/v3.1/auth_configs", #"{"toolkit":{"slug":"stripe"}}"#)
             #expect(noManaged.status == .badRequest)
-            let wrongScheme = try await client.post("/api/v3.1/auth_configs", #"{"toolkit":{"slug":"stripe"},"auth_config":{"type":"use_custom_auth","authScheme":"BASIC"}}"#)
+            let wrongScheme = try await client.post(
+                "/api/v3.1/auth_configs", #"{"toolkit":{"slug":"stripe"},"auth_config":{"type":"use_custom_auth","authScheme":"BASIC"}}"#)
             #expect(wrongScheme.status == .badRequest)
             #expect(wrongScheme.error["suggested_fix"] as? String == "Use one of: API_KEY.")
             let unknown = try await client.post("/api/v3.1/auth_configs", #"{"toolkit":{"slug":"nope"}}"#)
@@ -49,13 +52,16 @@ struct SandboxManagementTests {
             let id = try await client.authConfigId(toolkit: "freshdesk")
             let mismatch = try await client.patch("/api/v3.1/auth_configs/\(id)", #"{"type":"default","shared_credentials":{}}"#)
             #expect(mismatch.status == .badRequest)
-            let patched = try await client.patch("/api/v3.1/auth_configs/\(id)", #"{"type":"custom","shared_credentials":{"generic_api_key":"shared-canary-key"},"credentials":{"client_id":"cid"}}"#)
+            let patched = try await client.patch(
+                "/api/v3.1/auth_configs/\(id)",
+                #"{"type":"custom","shared_credentials":{"generic_api_key":"shared-canary-key"},"credentials":{"client_id":"cid"}}"#)
             #expect(patched.status == .ok)
             let config = try await client.get("/api/v3.1/auth_configs/\(id)")
             #expect(!config.text.contains("shared-canary-key"))
             #expect((config.object["shared_credentials"] as? [String: String]) == ["generic_api_key": "REDACTED"])
             #expect((config.object["credentials"] as? [String: String]) == ["client_id": "REDACTED"])
-            let body = #"{"auth_config":{"id":"\#(id)"},"connection":{"user_id":"u","state":{"authScheme":"API_KEY","val":{"status":"ACTIVE","subdomain":"acme"}}}}"#
+            let body =
+                #"{"auth_config":{"id":"\#(id)"},"connection":{"user_id":"u","state":{"authScheme":"API_KEY","val":{"status":"ACTIVE","subdomain":"acme"}}}}"#
             #expect(try await client.post("/api/v3.1/connected_accounts", body).status == .created)
         }
     }
@@ -67,7 +73,8 @@ struct SandboxManagementTests {
             #expect(try await client.patch("/api/v3.1/auth_configs/\(id)/DISABLED", "").status == .ok)
             let listed = try await client.get("/api/v3.1/auth_configs?toolkit_slug=tavily").object
             #expect(listed["total_items"] as? Int == 0)
-            let body = #"{"auth_config":{"id":"\#(id)"},"connection":{"user_id":"u","state":{"authScheme":"API_KEY","val":{"status":"ACTIVE","generic_api_key":"k"}}}}"#
+            let body =
+                #"{"auth_config":{"id":"\#(id)"},"connection":{"user_id":"u","state":{"authScheme":"API_KEY","val":{"status":"ACTIVE","generic_api_key":"k"}}}}"#
             let refused = try await client.post("/api/v3.1/connected_accounts", body)
             #expect(refused.status == .badRequest)
             #expect(refused.error["slug"] as? String == "AuthConfig_Disabled")
@@ -101,7 +108,9 @@ struct SandboxManagementTests {
     func patchDisableDelete() async throws {
         try await withSandbox { client in
             let id = try await client.createTavilyAccount(user: "dee")
-            let patched = try await client.patch("/api/v3.1/connected_accounts/\(id)", #"{"alias":"work","connection":{"state":{"authScheme":"API_KEY","val":{"generic_api_key":"tvly-rotated123"}}}}"#)
+            let patched = try await client.patch(
+                "/api/v3.1/connected_accounts/\(id)",
+                #"{"alias":"work","connection":{"state":{"authScheme":"API_KEY","val":{"generic_api_key":"tvly-rotated123"}}}}"#)
             #expect(patched.object["success"] as? Bool == true)
             #expect(!patched.text.contains("tvly-rotated123"))
             #expect(try await client.get("/api/v3.1/connected_accounts/\(id)").object["alias"] as? String == "work")

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import Synchronization
+
 @testable import ComposioSandbox
 
 /// Runs `body` against a fresh in-memory sandbox whose default project key is `testKey`.
@@ -77,7 +78,8 @@ extension TestClientProtocol {
     /// Creates an ACTIVE API-key account for `user` on the Tavily config; returns its id.
     func createTavilyAccount(user: String) async throws -> String {
         let configId = try await authConfigId(toolkit: "tavily")
-        let body = #"{"auth_config":{"id":"\#(configId)"},"connection":{"user_id":"\#(user)","state":{"authScheme":"API_KEY","val":{"status":"ACTIVE","generic_api_key":"tvly-abcdefgh12"}}}}"#
+        let body =
+            #"{"auth_config":{"id":"\#(configId)"},"connection":{"user_id":"\#(user)","state":{"authScheme":"API_KEY","val":{"status":"ACTIVE","generic_api_key":"tvly-abcdefgh12"}}}}"#
         return (try await post("/api/v3.1/connected_accounts", body).object["id"] as? String) ?? "missing"
     }
 

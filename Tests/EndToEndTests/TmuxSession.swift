@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A tmux server of its own (`-L`) running one command in a pane of a fixed size; tests type
 /// with `send-keys` and read the screen with `capture-pane`, as a person at a terminal would.
@@ -12,7 +13,8 @@ final class TmuxSession {
 
     init(command: String, width: Int = 80, height: Int = 24) throws {
         // The server inherits the client's descriptors: no pipe here, or reading it never ends.
-        try Self.run("tmux", ["-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", target, "-x", "\(width)", "-y", "\(height)", command], capture: false)
+        try Self.run(
+            "tmux", ["-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", target, "-x", "\(width)", "-y", "\(height)", command], capture: false)
     }
 
     deinit {

@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The real binary in a real terminal: tmux at 80x24 against the embedded sandbox.
 @Suite("End to end in tmux", .serialized)
@@ -128,7 +129,8 @@ struct SandboxProcessTests {
         let first = try ServedSandbox(binary: binary, database: database, key: WizardEndToEndTests.sandboxKey)
         let configs = try first.json("GET", "/api/v3.1/auth_configs?toolkit_slug=tavily")
         let configId = try #require((configs["items"] as? [[String: Any]])?.first?["id"] as? String)
-        let body = #"{"auth_config":{"id":"\#(configId)"},"connection":{"user_id":"durable","state":{"authScheme":"API_KEY","val":{"status":"ACTIVE","generic_api_key":"tvly-durable123"}}}}"#
+        let body =
+            #"{"auth_config":{"id":"\#(configId)"},"connection":{"user_id":"durable","state":{"authScheme":"API_KEY","val":{"status":"ACTIVE","generic_api_key":"tvly-durable123"}}}}"#
         let created = try first.json("POST", "/api/v3.1/connected_accounts", body: body)
         let id = try #require(created["id"] as? String)
         first.kill(signal: SIGKILL)

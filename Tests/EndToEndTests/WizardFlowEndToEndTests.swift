@@ -142,7 +142,8 @@ struct WizardFlowEndToEndTests {
         try tmux.keys("Enter")
         let waiting = try tmux.waitFor("left")
         #expect(waiting.range(of: #"Waiting for approval (10:00|9:[0-5][0-9]) left"#, options: .regularExpression) != nil)
-        let url = try #require(waiting.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.first { $0.hasPrefix("http://") && $0.contains("/link/lt_") })
+        let url = try #require(
+            waiting.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.first { $0.hasPrefix("http://") && $0.contains("/link/lt_") })
         let page = try TmuxSession.run("curl", ["-s", url])
         #expect(page.contains("Connect GitHub"))
         _ = try TmuxSession.run("curl", ["-s", "-d", "decision=approve", url])

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import OnboardCore
 import Testing
+
 @testable import OnboardApp
 
 @Suite("Configuration: key, base URL, data directory, trace", .serialized)
@@ -25,9 +26,11 @@ struct ConfigurationTests {
 
     @Test("COMPOSIO_API_KEY selects Composio; --base-url beats COMPOSIO_BASE_URL")
     func remote() throws {
-        guard case .remote(let url, let key, let source) = try BackendChoice.from(
-            environment: ["COMPOSIO_API_KEY": " ak_x \n", "COMPOSIO_BASE_URL": "https://staging.example"], baseURLOverride: "https://override.example"
-        ) else {
+        guard
+            case .remote(let url, let key, let source) = try BackendChoice.from(
+                environment: ["COMPOSIO_API_KEY": " ak_x \n", "COMPOSIO_BASE_URL": "https://staging.example"], baseURLOverride: "https://override.example"
+            )
+        else {
             Issue.record("expected remote")
             return
         }

@@ -3,9 +3,10 @@ import ComposioSandbox
 import Foundation
 import Logging
 import OnboardCore
-import OnboardTestSupport
 import OnboardTUI
+import OnboardTestSupport
 import Testing
+
 @testable import OnboardApp
 
 /// The runtime loop against a live in-memory sandbox over real HTTP, with a scripted terminal.
@@ -53,17 +54,19 @@ struct WizardRuntimeTests {
     @Test("keys alone connect a Freshdesk account ACTIVE, and the secret is on no frame")
     func connectsOverHTTP() async throws {
         try await Self.withLiveSandbox { client in
-            let run = await Self.run(service: client, script: [
-                FakeTerminal.when("Freshdesk support desk", .paste("fresh")),
-                FakeTerminal.when("1 of 21 auth configs", .key(.enter)),
-                FakeTerminal.when("Subdomain required", .key(.enter)),
-                FakeTerminal.next(.paste("acme")),
-                FakeTerminal.next(.key(.enter)),
-                FakeTerminal.next(.paste("CANARYsecret0000001")),
-                FakeTerminal.next(.key(.enter)),
-                FakeTerminal.when("Review before connecting", .key(.enter)),
-                FakeTerminal.when("✓ Connected", .key(.enter)),
-            ])
+            let run = await Self.run(
+                service: client,
+                script: [
+                    FakeTerminal.when("Freshdesk support desk", .paste("fresh")),
+                    FakeTerminal.when("1 of 21 auth configs", .key(.enter)),
+                    FakeTerminal.when("Subdomain required", .key(.enter)),
+                    FakeTerminal.next(.paste("acme")),
+                    FakeTerminal.next(.key(.enter)),
+                    FakeTerminal.next(.paste("CANARYsecret0000001")),
+                    FakeTerminal.next(.key(.enter)),
+                    FakeTerminal.when("Review before connecting", .key(.enter)),
+                    FakeTerminal.when("✓ Connected", .key(.enter)),
+                ])
             #expect(run.exitCode == 0)
             #expect(run.unreached == 0)
             #expect(!run.timedOut)
@@ -86,9 +89,11 @@ struct WizardRuntimeTests {
         let rejected = StubTransport.json(401, #"{"error":{"message":"Invalid API key provided","code":401,"status":401}}"#)
         let stub = StubTransport([rejected, rejected])
         let client = ComposioClient(baseURL: URL(string: "http://127.0.0.1:9")!, apiKey: Secret("ak_bad"), keySource: "COMPOSIO_API_KEY", transport: stub)
-        let run = await Self.run(service: client, script: [
-            FakeTerminal.when("Could not load auth configs", .key(.escape)),
-        ])
+        let run = await Self.run(
+            service: client,
+            script: [
+                FakeTerminal.when("Could not load auth configs", .key(.escape))
+            ])
         #expect(run.exitCode == 1)
         #expect(run.frames.last?.contains("Invalid API key provided (key from COMPOSIO_API_KEY)") == true)
     }
@@ -96,10 +101,12 @@ struct WizardRuntimeTests {
     @Test("Ctrl-C twice quits with 130 from any step")
     func controlC() async throws {
         try await Self.withLiveSandbox { client in
-            let run = await Self.run(service: client, script: [
-                FakeTerminal.when("SendGrid", .key(.control("c"))),
-                FakeTerminal.when("Press Ctrl-C again", .key(.control("c"))),
-            ])
+            let run = await Self.run(
+                service: client,
+                script: [
+                    FakeTerminal.when("SendGrid", .key(.control("c"))),
+                    FakeTerminal.when("Press Ctrl-C again", .key(.control("c"))),
+                ])
             #expect(run.exitCode == 130)
         }
     }

@@ -44,7 +44,8 @@ struct WizardErrorTests {
     @Test("an empty required field blocks review and says which")
     func requiredFieldBlocks() {
         let list = Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid]))
-        var form = Wizard.CredentialsForm(config: Fixtures.sendgrid, userId: "default", list: list, entries: .loaded([Wizard.FieldEntry(field: Fixtures.apiKeyField)]))
+        var form = Wizard.CredentialsForm(
+            config: Fixtures.sendgrid, userId: "default", list: list, entries: .loaded([Wizard.FieldEntry(field: Fixtures.apiKeyField)]))
         form.focus = 1
         var scenario = WizardScenario(Wizard.State(step: .credentials(form)))
         scenario.send(.keyPressed(.enter)) { state in
@@ -158,6 +159,7 @@ extension Wizard.CredentialsForm {
     var connectionRequestForTest: ConnectionRequest {
         var values: [String: Secret] = [:]
         for entry in entries.value ?? [] where !entry.value.isEmpty { values[entry.field.name] = entry.value }
-        return ConnectionRequest(authConfigId: config.id, userId: userId.text.trimmingCharacters(in: .whitespaces), authScheme: config.authScheme ?? .apiKey, values: values)
+        return ConnectionRequest(
+            authConfigId: config.id, userId: userId.text.trimmingCharacters(in: .whitespaces), authScheme: config.authScheme ?? .apiKey, values: values)
     }
 }

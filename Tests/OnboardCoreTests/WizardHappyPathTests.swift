@@ -28,10 +28,11 @@ struct WizardHappyPathTests {
             $0.step = .credentials(Wizard.CredentialsForm(config: Fixtures.freshdesk, userId: "default", list: list))
         }
         scenario.send(.fieldsLoaded(.success([Fixtures.subdomainField, Fixtures.apiKeyField]))) {
-            $0.step = .credentials(Wizard.CredentialsForm(
-                config: Fixtures.freshdesk, userId: "default", list: list,
-                entries: .loaded([Wizard.FieldEntry(field: Fixtures.subdomainField), Wizard.FieldEntry(field: Fixtures.apiKeyField)])
-            ))
+            $0.step = .credentials(
+                Wizard.CredentialsForm(
+                    config: Fixtures.freshdesk, userId: "default", list: list,
+                    entries: .loaded([Wizard.FieldEntry(field: Fixtures.subdomainField), Wizard.FieldEntry(field: Fixtures.apiKeyField)])
+                ))
         }
         // Enter accepts the prefilled user id and moves to the subdomain.
         scenario.send(.keyPressed(.enter)) { state in
@@ -208,7 +209,8 @@ struct WizardHappyPathTests {
 
     @Test("typing filters the list and resets the highlight; Esc clears, then quits")
     func filtering() {
-        var scenario = WizardScenario(Wizard.State(step: .chooseConfig(Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid, Fixtures.jira]), highlighted: 1))))
+        var scenario = WizardScenario(
+            Wizard.State(step: .chooseConfig(Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid, Fixtures.jira]), highlighted: 1))))
         scenario.send(.keyPressed(.character("j"))) {
             $0.step = .chooseConfig(Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid, Fixtures.jira]), filter: TextInput("j")))
         }
@@ -228,7 +230,8 @@ struct WizardHappyPathTests {
             $0.step = .credentials(Wizard.CredentialsForm(config: Fixtures.sendgrid, userId: "alice", list: list))
         }
         scenario.send(.fieldsLoaded(.success([Fixtures.apiKeyField]))) {
-            var form = Wizard.CredentialsForm(config: Fixtures.sendgrid, userId: "alice", list: list, entries: .loaded([Wizard.FieldEntry(field: Fixtures.apiKeyField)]))
+            var form = Wizard.CredentialsForm(
+                config: Fixtures.sendgrid, userId: "alice", list: list, entries: .loaded([Wizard.FieldEntry(field: Fixtures.apiKeyField)]))
             form.focus = 1
             $0.step = .credentials(form)
         }

@@ -26,7 +26,8 @@ struct WizardLinkAndReplaceTests {
         #expect(waiting.pollsLeft == Wizard.maximumLinkPolls)
         let expiry = Date(timeIntervalSince1970: 1_800_000_600)
         let link = HostedLink(connectedAccountId: "ca_link", redirectURL: "http://127.0.0.1:9900/link/lt_1", expiresAt: expiry)
-        let initiated = ConnectedAccount(id: "ca_link", status: .initiated, toolkitSlug: "github", authConfigId: "ac_github", userId: "default", redirectURL: link.redirectURL)
+        let initiated = ConnectedAccount(
+            id: "ca_link", status: .initiated, toolkitSlug: "github", authConfigId: "ac_github", userId: "default", redirectURL: link.redirectURL)
         scenario.send(.linkCreated(.success(link)), effects: [.pollConnection(id: "ca_link", after: .seconds(1))]) {
             $0.step = .connecting(Wizard.Connecting(review: review, account: initiated, link: link))
         }
@@ -41,7 +42,9 @@ struct WizardLinkAndReplaceTests {
     func expiredLink() {
         let form = Wizard.CredentialsForm(config: Fixtures.github, userId: "default", list: Self.list, entries: .loaded([]))
         let review = Wizard.Review(form: form, existing: .loaded([]))
-        let expired = ConnectedAccount(id: "ca_link", status: .expired, statusReason: "Connection initiation did not complete within 10 minutes", toolkitSlug: "github", authConfigId: "ac_github")
+        let expired = ConnectedAccount(
+            id: "ca_link", status: .expired, statusReason: "Connection initiation did not complete within 10 minutes", toolkitSlug: "github",
+            authConfigId: "ac_github")
         var scenario = WizardScenario(Wizard.State(step: .done(Wizard.Outcome(review: review, result: .settled(expired)))))
         scenario.send(.keyPressed(.character("r")), effects: [.createLink(authConfigId: "ac_github", userId: "default")]) {
             $0.step = .connecting(Wizard.Connecting(review: review))

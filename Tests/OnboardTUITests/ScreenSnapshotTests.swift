@@ -1,7 +1,7 @@
 import Foundation
 import OnboardCore
-import OnboardTestSupport
 import OnboardTUI
+import OnboardTestSupport
 import Testing
 
 /// Every screen at 80x24 and 100x30, as text. `RECORD_SNAPSHOTS=1 swift test` re-records.
@@ -20,9 +20,13 @@ struct ScreenSnapshotTests {
     static var list: Wizard.ConfigList { Wizard.ConfigList(configs: .loaded(configs), highlighted: 1) }
 
     static var form: Wizard.CredentialsForm {
-        var subdomain = Wizard.FieldEntry(field: CredentialField(name: "subdomain", displayName: "Subdomain", description: "The part before .freshdesk.com.", isRequired: true, isSecret: false))
+        var subdomain = Wizard.FieldEntry(
+            field: CredentialField(
+                name: "subdomain", displayName: "Subdomain", description: "The part before .freshdesk.com.", isRequired: true, isSecret: false))
         subdomain.input = .text(TextInput("acme"))
-        var key = Wizard.FieldEntry(field: CredentialField(name: "generic_api_key", displayName: "API Key", description: "Profile settings > View API key.", isRequired: true, isSecret: true))
+        var key = Wizard.FieldEntry(
+            field: CredentialField(
+                name: "generic_api_key", displayName: "API Key", description: "Profile settings > View API key.", isRequired: true, isSecret: true))
         key.input = .secret(SecretInput(Secret("fd-SNAPSHOT-CANARY-9876")))
         var form = Wizard.CredentialsForm(config: configs[1], userId: "alice", list: list, entries: .loaded([subdomain, key]))
         form.focus = 2
@@ -41,8 +45,12 @@ struct ScreenSnapshotTests {
         }
         let review = Wizard.Review(form: form, validateCredentials: true)
         let active = ConnectedAccount(id: "ca_AXeSpIl9eGZS", status: .active, toolkitSlug: "freshdesk", authConfigId: "ac_fresh00001", userId: "alice")
-        let failed = ConnectedAccount(id: "ca_BadKey00001", status: .failed, statusReason: "Credential validation failed: API Key does not look valid for freshdesk", toolkitSlug: "freshdesk", authConfigId: "ac_fresh00001", userId: "alice")
-        let unauthorized = ServiceFailure(kind: .unauthorized, message: "Invalid API key provided (key from COMPOSIO_API_KEY)", suggestion: "Pass a valid project API key in the x-api-key header.", httpStatus: 401, requestId: "req_42")
+        let failed = ConnectedAccount(
+            id: "ca_BadKey00001", status: .failed, statusReason: "Credential validation failed: API Key does not look valid for freshdesk",
+            toolkitSlug: "freshdesk", authConfigId: "ac_fresh00001", userId: "alice")
+        let unauthorized = ServiceFailure(
+            kind: .unauthorized, message: "Invalid API key provided (key from COMPOSIO_API_KEY)",
+            suggestion: "Pass a valid project API key in the x-api-key header.", httpStatus: 401, requestId: "req_42")
         var armed = Wizard.State(step: .review(review))
         armed.quitArmed = true
         let old = ConnectedAccount(id: "ca_OldOne00001", status: .active, toolkitSlug: "freshdesk", authConfigId: "ac_fresh00001", userId: "alice")
@@ -53,7 +61,9 @@ struct ScreenSnapshotTests {
         notice.notice = "No enabled auth config has the id ac_nope; choose one below."
         let oauthForm = Wizard.CredentialsForm(config: configs[3], userId: "alice", list: list, entries: .loaded([]))
         let oauthReview = Wizard.Review(form: oauthForm, existing: .loaded([]))
-        let link = HostedLink(connectedAccountId: "ca_Link0000001", redirectURL: "http://127.0.0.1:9900/link/lt_Q2x8yVb3kLm9Pq4RsT7uWz1A", expiresAt: Date(timeIntervalSince1970: 1_800_000_600))
+        let link = HostedLink(
+            connectedAccountId: "ca_Link0000001", redirectURL: "http://127.0.0.1:9900/link/lt_Q2x8yVb3kLm9Pq4RsT7uWz1A",
+            expiresAt: Date(timeIntervalSince1970: 1_800_000_600))
         var linking = Wizard.State(step: .connecting(Wizard.Connecting(review: oauthReview, account: nil, link: link)))
         linking.now = Date(timeIntervalSince1970: 1_800_000_000 + 75)
         var replacedReview = existing
@@ -78,7 +88,10 @@ struct ScreenSnapshotTests {
             ("list-preset-missing", Wizard.State(step: .chooseConfig(notice))),
             ("oauth-review", Wizard.State(step: .review(oauthReview))),
             ("oauth-link-waiting", linking),
-            ("done-replaced", Wizard.State(step: .done(Wizard.Outcome(review: replacedReview, result: .settled(active), replacement: .loaded(["ca_OldOne00001"]))))),
+            (
+                "done-replaced",
+                Wizard.State(step: .done(Wizard.Outcome(review: replacedReview, result: .settled(active), replacement: .loaded(["ca_OldOne00001"]))))
+            ),
         ]
     }()
 
