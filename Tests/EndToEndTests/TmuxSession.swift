@@ -71,7 +71,7 @@ final class TmuxSession {
 
     /// Waits until the screen contains `text`; fails the test with the screen if it never does.
     @discardableResult
-    func waitFor(_ text: String, timeout: Double = 20, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+    func waitFor(_ text: String, timeout: Double = 45, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var last = ""
         while Date() < deadline {
