@@ -136,7 +136,11 @@ public final class Sandbox: Sendable {
     public func start(host: String = defaultHost, port: Int = 0, logger: Logger) async throws -> RunningSandbox {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = application(host: host, port: port, logger: logger) { bound in continuation.yield(bound) }
-        let task = Task { try await app.run() }
+        let task = Task {
+            // If the server stops (or never starts), the wait for its port ends too.
+            defer { continuation.finish() }
+            try await app.run()
+        }
         var iterator = ports.makeAsyncIterator()
         guard let bound = await iterator.next() else {
             task.cancel()
