@@ -11,9 +11,9 @@ struct EffectRunner: Sendable {
         switch effect {
         case .quit:
             return nil
-        case .loadAuthConfigs(let cursor):
+        case .loadAuthConfigs(let cursor, let showDisabled):
             return Task {
-                let result = await Self.capture { try await service.listAuthConfigs(AuthConfigQuery(cursor: cursor)) }
+                let result = await Self.capture { try await service.listAuthConfigs(AuthConfigQuery(showDisabled: showDisabled, cursor: cursor)) }
                 inbox.post(.authConfigsLoaded(cursor: cursor, result))
             }
         case .loadFields(let toolkit, let scheme):

@@ -17,17 +17,24 @@ extension Wizard {
         case .pageDown:
             list.highlighted = max(0, min(count - 1, list.highlighted + pageJump))
         case .control("r"):
-            list = ConfigList(configs: .loading, filter: list.filter)
-            return [.loadAuthConfigs(cursor: nil)]
+            list = ConfigList(configs: .loading, filter: list.filter, showDisabled: list.showDisabled)
+            return [.loadAuthConfigs(cursor: nil, showDisabled: list.showDisabled)]
         case .character("r") where list.configs.isFailed:
-            list = ConfigList(configs: .loading, filter: list.filter)
-            return [.loadAuthConfigs(cursor: nil)]
+            list = ConfigList(configs: .loading, filter: list.filter, showDisabled: list.showDisabled)
+            return [.loadAuthConfigs(cursor: nil, showDisabled: list.showDisabled)]
+        case .control("d"):
+            list = ConfigList(configs: .loading, filter: list.filter, showDisabled: !list.showDisabled)
+            return [.loadAuthConfigs(cursor: nil, showDisabled: list.showDisabled)]
         case .escape:
             if list.filter.text.isEmpty { return finish(&state, exitCode: 1) }
             list.filter.clear()
             list.highlighted = 0
         case .enter:
             guard let config = list.selection else { return [] }
+            guard config.isEnabled else {
+                list.notice = "\(config.name) is disabled; enable it in the dashboard to connect accounts."
+                return []
+            }
             return choose(&state, config, from: list)
         default:
             let before = list.filter.text
@@ -56,8 +63,8 @@ extension Wizard {
     /// Returns to the list as it was, resuming paging if a page was still owed.
     static func showList(_ state: inout State, _ list: ConfigList) -> [Effect] {
         state.step = .chooseConfig(list)
-        if let cursor = list.pendingCursor { return [.loadAuthConfigs(cursor: cursor)] }
-        if list.configs == .loading { return [.loadAuthConfigs(cursor: nil)] }
+        if let cursor = list.pendingCursor { return [.loadAuthConfigs(cursor: cursor, showDisabled: list.showDisabled)] }
+        if list.configs == .loading { return [.loadAuthConfigs(cursor: nil, showDisabled: list.showDisabled)] }
         return []
     }
 
@@ -86,7 +93,7 @@ extension Wizard {
                     list.notice = "No enabled auth config has the id \(preset); choose one below."
                 }
             }
-            if let next = page.nextCursor { return [.loadAuthConfigs(cursor: next)] }
+            if let next = page.nextCursor { return [.loadAuthConfigs(cursor: next, showDisabled: list.showDisabled)] }
         case .failure(let failure):
             if cursor == nil {
                 list.configs = .failed(failure)

@@ -35,8 +35,8 @@ extension Wizard {
 
     /// Something the runtime must do; its result comes back as an ``Event``.
     public enum Effect: Equatable, Sendable {
-        /// Fetch a page of enabled auth configs; answers `.authConfigsLoaded`.
-        case loadAuthConfigs(cursor: String?)
+        /// Fetch a page of auth configs (disabled ones too when asked); answers `.authConfigsLoaded`.
+        case loadAuthConfigs(cursor: String?, showDisabled: Bool = false)
         /// Fetch the fields a user provides for `scheme` on `toolkit`; answers `.fieldsLoaded`.
         case loadFields(toolkit: String, scheme: AuthScheme)
         /// Create the connected account; answers `.connectionCreated`.

@@ -9,11 +9,14 @@ extension Wizard {
         public var pageFailure: ServiceFailure?
         /// Something to tell about the list (e.g. a preset auth config that was not found).
         public var notice: String?
+        /// Whether disabled configs are listed too (Ctrl-D); they cannot be chosen.
+        public var showDisabled: Bool
         public var filter: TextInput
         /// Index into ``visible`` of the highlighted row.
         public var highlighted: Int
 
-        public init(configs: Loadable<[AuthConfigSummary]> = .idle, filter: TextInput = TextInput(), highlighted: Int = 0) {
+        public init(configs: Loadable<[AuthConfigSummary]> = .idle, filter: TextInput = TextInput(), highlighted: Int = 0, showDisabled: Bool = false) {
+            self.showDisabled = showDisabled
             self.configs = configs
             self.pendingCursor = nil
             self.pageFailure = nil

@@ -26,7 +26,7 @@ enum ConfigListView {
         }
         let rows = list.visible
         let columns = Columns(width: area.width)
-        canvas.put(columns.line(["NAME", "TOOLKIT", "SCHEME", "CONNECTED"]), x: area.x + 2, y: y, role: .muted)
+        canvas.put(columns.line(["NAME", "TOOLKIT", "SCHEME", "STATUS", "ACCOUNTS"]), x: area.x + 2, y: y, role: .muted)
         y += 1
         let tableHeight = area.maxY - y - 2
         if rows.isEmpty {
@@ -42,14 +42,19 @@ enum ConfigListView {
             let index = first + offset
             let isSelected = index == list.highlighted
             let marker = isSelected ? glyphs.pointer : " "
-            let cells = [config.name, config.toolkitSlug, config.authScheme?.rawValue ?? "?", String(config.connectionCount)]
+            let cells = [
+                config.name, config.toolkitSlug, config.authScheme?.rawValue ?? "?", config.isEnabled ? "enabled" : "disabled",
+                String(config.connectionCount),
+            ]
             canvas.put(marker, x: area.x, y: y, role: .accent)
-            canvas.put(columns.line(cells, ellipsis: glyphs.ellipsis), x: area.x + 2, y: y, role: isSelected ? .selected : .text, limit: area.width - 2)
+            let role: StyleRole = isSelected ? .selected : (config.isEnabled ? .text : .muted)
+            canvas.put(columns.line(cells, ellipsis: glyphs.ellipsis), x: area.x + 2, y: y, role: role, limit: area.width - 2)
             if isSelected { canvas.paint(role: .selected, x: area.x + 2, y: y, width: area.width - 2) }
             y += 1
         }
         let footerY = area.maxY - 1
         var footer = "\(rows.count) of \(list.configs.value?.count ?? 0) auth configs"
+        if list.showDisabled { footer += " (disabled shown)" }
         if list.pendingCursor != nil { footer += " \(spinner) loading more" }
         canvas.put(footer, x: area.x, y: footerY, role: .muted)
         if let failure = list.pageFailure {
@@ -61,9 +66,9 @@ enum ConfigListView {
     struct Columns {
         let widths: [Int]
         init(width: Int) {
-            let toolkit = 14, scheme = 16, connected = 9
-            let name = max(10, width - 2 - toolkit - scheme - connected - 3)
-            widths = [name, toolkit, scheme, connected]
+            let toolkit = 14, scheme = 14, status = 8, accounts = 8
+            let name = max(10, width - 2 - toolkit - scheme - status - accounts - 4)
+            widths = [name, toolkit, scheme, status, accounts]
         }
 
         func line(_ cells: [String], ellipsis: String = "…") -> String {

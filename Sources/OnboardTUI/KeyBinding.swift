@@ -21,6 +21,7 @@ public enum KeyBar {
             case .idle, .loading: return [KeyBinding("esc", "quit")]
             case .loaded:
                 var keys = [KeyBinding("↑↓", "move"), KeyBinding("enter", "choose"), KeyBinding("type", "filter")]
+                keys.append(KeyBinding("ctrl-d", list.showDisabled ? "hide disabled" : "show disabled"))
                 keys.append(KeyBinding("esc", list.filter.text.isEmpty ? "quit" : "clear filter"))
                 return keys
             }

@@ -163,3 +163,27 @@ extension Wizard.CredentialsForm {
             authConfigId: config.id, userId: userId.text.trimmingCharacters(in: .whitespaces), authScheme: config.authScheme ?? .apiKey, values: values)
     }
 }
+
+@Suite("Wizard: disabled auth configs")
+struct WizardDisabledConfigTests {
+    @Test("Ctrl-D reloads with disabled configs shown (and again hidden); a disabled one cannot be chosen")
+    func showDisabled() {
+        var disabled = Fixtures.sendgrid
+        disabled.isEnabled = false
+        var scenario = WizardScenario(Wizard.State(step: .chooseConfig(Wizard.ConfigList(configs: .loaded([Fixtures.freshdesk])))))
+        scenario.send(.keyPressed(.control("d")), effects: [.loadAuthConfigs(cursor: nil, showDisabled: true)]) {
+            $0.step = .chooseConfig(Wizard.ConfigList(configs: .loading, showDisabled: true))
+        }
+        scenario.send(.authConfigsLoaded(cursor: nil, .success(AuthConfigPage(items: [disabled], nextCursor: nil)))) {
+            $0.step = .chooseConfig(Wizard.ConfigList(configs: .loaded([disabled]), showDisabled: true))
+        }
+        scenario.send(.keyPressed(.enter)) {
+            var list = Wizard.ConfigList(configs: .loaded([disabled]), showDisabled: true)
+            list.notice = "SendGrid is disabled; enable it in the dashboard to connect accounts."
+            $0.step = .chooseConfig(list)
+        }
+        scenario.send(.keyPressed(.control("d")), effects: [.loadAuthConfigs(cursor: nil, showDisabled: false)]) {
+            $0.step = .chooseConfig(Wizard.ConfigList(configs: .loading))
+        }
+    }
+}

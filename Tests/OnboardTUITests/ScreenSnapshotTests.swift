@@ -66,6 +66,15 @@ struct ScreenSnapshotTests {
             expiresAt: Date(timeIntervalSince1970: 1_800_000_600))
         var linking = Wizard.State(step: .connecting(Wizard.Connecting(review: oauthReview, account: nil, link: link)))
         linking.now = Date(timeIntervalSince1970: 1_800_000_000 + 75)
+        var disabledShown = Wizard.State(step: .chooseConfig(list))
+        if case .chooseConfig(var shown) = disabledShown.step {
+            var legacy = configs[0]
+            legacy.isEnabled = false
+            legacy.name = "SendGrid (legacy)"
+            shown.showDisabled = true
+            shown.configs = .loaded(configs + [legacy])
+            disabledShown.step = .chooseConfig(shown)
+        }
         var replacedReview = existing
         replacedReview.choice = .replace
         return [
@@ -88,6 +97,7 @@ struct ScreenSnapshotTests {
             ("list-preset-missing", Wizard.State(step: .chooseConfig(notice))),
             ("oauth-review", Wizard.State(step: .review(oauthReview))),
             ("oauth-link-waiting", linking),
+            ("list-disabled-shown", disabledShown),
             (
                 "done-replaced",
                 Wizard.State(step: .done(Wizard.Outcome(review: replacedReview, result: .settled(active), replacement: .loaded(["ca_OldOne00001"]))))
