@@ -93,7 +93,7 @@ public struct ConnectedBackend: Sendable {
             let quiet = Logger(label: "onboard.sandbox", factory: { _ in SwiftLogNoOpLogHandler() })
             let running = try await sandbox.start(logger: quiet)
             let client = ComposioClient(baseURL: running.baseURL, apiKey: key, keySource: "the embedded sandbox", transport: transport, logger: logger)
-            return ConnectedBackend(service: client, label: "sandbox \(running.host):\(running.port)", transport: transport, sandbox: running)
+            return ConnectedBackend(service: client, label: "embedded sandbox", transport: transport, sandbox: running)
         }
     }
 
