@@ -42,6 +42,14 @@ public struct ComposioClient: ComposioService {
         self.jitter = jitter
     }
 
+    /// The same client with another key (e.g. one typed into the masked prompt).
+    public func with(apiKey: Secret, keySource: String = "the key you entered") -> ComposioClient {
+        ComposioClient(
+            baseURL: baseURL, apiKey: apiKey, keySource: keySource, transport: transport, pathPrefix: pathPrefix, retry: retry,
+            logger: logger, sleep: sleep, jitter: jitter
+        )
+    }
+
     // MARK: project and auth configs
 
     public func sessionInfo() async throws -> ProjectInfo {

@@ -10,6 +10,8 @@ public enum BackendChoice: Sendable {
     case remote(baseURL: URL, apiKey: Secret, keySource: String)
     /// The sandbox, in this process, on a free loopback port.
     case embeddedSandbox(databasePath: String)
+    /// A service was chosen (`COMPOSIO_BASE_URL`) but no key configured: ask for one, masked.
+    case remoteNeedingKey(baseURL: URL)
 
     /// Composio when a key is configured (`COMPOSIO_API_KEY`, or a key file), else the sandbox.
     ///
@@ -24,19 +26,17 @@ public enum BackendChoice: Sendable {
             key = try KeyFile.read(path)
             source = "the key file \(path)"
         }
-        guard let key else {
-            if baseURLOverride != nil || environment["COMPOSIO_BASE_URL"] != nil {
-                throw UsageError(
-                    "A base URL is set but no API key: set COMPOSIO_API_KEY (or COMPOSIO_API_KEY_FILE), or unset COMPOSIO_BASE_URL to use the embedded sandbox."
-                )
-            }
+        let chosenURL = baseURLOverride ?? environment["COMPOSIO_BASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        guard key != nil || chosenURL != nil else {
             return .embeddedSandbox(databasePath: AppPaths.sandboxDatabase(environment: environment))
         }
-        let text = baseURLOverride ?? environment["COMPOSIO_BASE_URL"] ?? "https://backend.composio.dev"
+        let text = chosenURL ?? "https://backend.composio.dev"
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
             throw UsageError(
                 "The base URL \u{201C}\(text)\u{201D} is not an http(s) URL. Set COMPOSIO_BASE_URL (or --base-url) to e.g. https://backend.composio.dev.")
         }
+        // A service but no key: the wizard asks for one, masked.
+        guard let key else { return .remoteNeedingKey(baseURL: url) }
         return .remote(baseURL: url, apiKey: key, keySource: source)
     }
 }
@@ -65,6 +65,8 @@ public enum KeyFile {
 /// A connected backend: the service to call, a label for the header, and how to let go of it.
 public struct ConnectedBackend: Sendable {
     public let service: ComposioClient
+    /// A client like `service` but with another key (the one the prompt collected).
+    public func service(withKey key: Secret) -> ComposioClient { service.with(apiKey: key) }
     public let label: String
     let transport: AsyncHTTPClientTransport
     let sandbox: RunningSandbox?
@@ -74,6 +76,10 @@ public struct ConnectedBackend: Sendable {
         -> ConnectedBackend
     {
         switch choice {
+        case .remoteNeedingKey(let baseURL):
+            // The key comes later, from the masked prompt; until then the client has none.
+            return try await connect(
+                .remote(baseURL: baseURL, apiKey: .empty, keySource: "the key you entered"), logger: logger, environment: environment)
         case .remote(let baseURL, let apiKey, let keySource):
             let proxy: ProxySettings?
             do {

@@ -4,7 +4,7 @@ import OnboardCore
 /// Runs the wizard's effects against the service and posts each result back as an event.
 struct EffectRunner: Sendable {
     let service: any ComposioService
-    let inbox: EventInbox
+    let inbox: EventInbox<Wizard.Event>
 
     /// Starts the effect in a child task; `.quit` needs no work here (the loop sees the exit code).
     func run(_ effect: Wizard.Effect) -> Task<Void, Never>? {

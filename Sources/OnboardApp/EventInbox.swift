@@ -2,15 +2,15 @@ import OnboardCore
 import Synchronization
 
 /// Where effect tasks post their result events for the loop to reduce, in arrival order.
-final class EventInbox: Sendable {
-    private let events = Mutex<[Wizard.Event]>([])
+final class EventInbox<Event: Sendable>: Sendable {
+    private let events = Mutex<[Event]>([])
 
-    func post(_ event: Wizard.Event) {
+    func post(_ event: Event) {
         events.withLock { $0.append(event) }
     }
 
     /// Everything posted since the last call.
-    func drain() -> [Wizard.Event] {
+    func drain() -> [Event] {
         events.withLock { pending in
             defer { pending.removeAll() }
             return pending

@@ -29,8 +29,10 @@ public enum WizardLauncher {
         }
         let environment = ProcessInfo.processInfo.environment
         let backend: ConnectedBackend
+        let needsKey: Bool
         do {
             let choice = try BackendChoice.from(environment: environment, baseURLOverride: options.baseURL, keyFile: options.keyFile)
+            if case .remoteNeedingKey = choice { needsKey = true } else { needsKey = false }
             let logger = Diagnostics.logger(verbose: options.verbose, interactive: true, environment: environment)
             backend = try await ConnectedBackend.connect(choice, logger: logger, environment: environment)
         } catch let error as UsageError {
@@ -41,7 +43,6 @@ public enum WizardLauncher {
             return 1
         }
         let useColor = environment["NO_COLOR"].map(\.isEmpty) ?? true
-        let service = backend.service
         let label = backend.label
         let outcome: Result<(Int32, Wizard.State), TerminalSetupError> = await runOnOwnThread {
             let terminal: CursesTerminal
@@ -52,10 +53,23 @@ public enum WizardLauncher {
             } catch {
                 return .failure(TerminalSetupError("Cannot use this terminal: \(error)"))
             }
-            let context = ScreenContext(backendLabel: label, glyphs: terminal.supportsUnicode ? .unicode : .ascii)
-            let runtime = WizardRuntime(
-                service: service, terminal: terminal, context: context,
-                initialState: Wizard.State(presetUserId: options.userId, presetAuthConfigId: options.authConfigId))
+            let glyphs: Glyphs = terminal.supportsUnicode ? .unicode : .ascii
+            var service = backend.service
+            var initial = Wizard.State(presetUserId: options.userId, presetAuthConfigId: options.authConfigId)
+            if needsKey {
+                // No key configured for the chosen service: ask for one, masked, and check it.
+                let prompt = KeyPromptRuntime(host: label, terminal: terminal, glyphs: glyphs) { key in backend.service(withKey: key) }
+                switch prompt.run() {
+                case .success(let (key, project)):
+                    service = backend.service(withKey: key)
+                    initial.project = project
+                case .failure(let status):
+                    terminal.restore()
+                    return .success((status.code, initial))
+                }
+            }
+            let context = ScreenContext(backendLabel: label, glyphs: glyphs)
+            let runtime = WizardRuntime(service: service, terminal: terminal, context: context, initialState: initial)
             let code = runtime.run()
             terminal.restore()
             return .success((code, runtime.state))

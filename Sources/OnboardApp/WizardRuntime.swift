@@ -10,7 +10,7 @@ import OnboardTUI
 public final class WizardRuntime {
     private let terminal: any TerminalDevice
     private let runner: EffectRunner
-    private let inbox = EventInbox()
+    private let inbox = EventInbox<Wizard.Event>()
     private let context: ScreenContext
     private var tasks: [Task<Void, Never>] = []
     /// Set by every event; the loop redraws only then (or on resize).

@@ -166,3 +166,28 @@ struct WizardFlowEndToEndTests {
         #expect(try await Self.exitCode(data) == "1")
     }
 }
+
+@Suite("End to end: the key prompt", .serialized)
+struct KeyPromptEndToEndTests {
+    @Test("with a base URL and no key, a masked prompt takes the key, refuses a wrong one, and opens the project")
+    func prompt() async throws {
+        let data = try TemporaryDirectory()
+        let served = try ServedSandbox(binary: try OnboardBinary.path(), database: data.path + "/served.sqlite", key: "ak_prompt_right_key")
+        defer { served.kill(signal: SIGTERM) }
+        let tmux = try WizardFlowEndToEndTests.start(data, environment: "COMPOSIO_BASE_URL=http://127.0.0.1:\(served.port)")
+        try tmux.waitFor("Project API key")
+        try tmux.type("ak_prompt_wrong_key")
+        try tmux.keys("Enter")
+        let refused = try tmux.waitFor("Invalid API key provided")
+        #expect(!refused.contains("ak_prompt_wrong"))
+        try tmux.paste("ak_prompt_right_key")
+        let typed = try tmux.waitFor("19 characters")
+        #expect(!typed.contains("ak_prompt_right"))
+        try tmux.keys("Enter")
+        let list = try tmux.waitFor("auth configs")
+        #expect(list.contains("Sandbox project"))
+        try tmux.keys("Escape")
+        #expect(try await WizardFlowEndToEndTests.exitCode(data) == "1")
+        #expect(!(try tmux.history()).contains("ak_prompt_right"))
+    }
+}

@@ -1,0 +1,67 @@
+import ComposioAPI
+import Foundation
+import OnboardCore
+import OnboardTUI
+
+/// Runs the masked key prompt on the terminal until a key is accepted or the person quits.
+/// Each candidate key is checked with session info through `makeService`.
+final class KeyPromptRuntime {
+    private let terminal: any TerminalDevice
+    private let glyphs: Glyphs
+    private let makeService: @Sendable (Secret) -> any ComposioService
+    private let inbox = EventInbox<KeyPrompt.Event>()
+    private(set) var state: KeyPrompt.State
+    private var candidate: Secret?
+
+    init(host: String, terminal: any TerminalDevice, glyphs: Glyphs, makeService: @escaping @Sendable (Secret) -> any ComposioService) {
+        self.terminal = terminal
+        self.glyphs = glyphs
+        self.makeService = makeService
+        self.state = KeyPrompt.State(host: host)
+    }
+
+    /// The accepted key and its project, or the exit code to leave with.
+    func run() -> Result<(Secret, ProjectInfo), ExitStatus> {
+        var lastFrame: Canvas?
+        while true {
+            if let project = state.accepted, let key = candidate { return .success((key, project)) }
+            if let code = state.exitCode { return .failure(ExitStatus(code: code)) }
+            let size = terminal.size
+            let frame = KeyPromptView.render(state, glyphs: glyphs, width: size.width, height: size.height)
+            if frame != lastFrame {
+                terminal.draw(frame)
+                lastFrame = frame
+            }
+            switch terminal.takeSignal() {
+            case .interrupt?: dispatch(.interrupted)
+            case .terminate?: return .failure(ExitStatus(code: 143))
+            case .hangup?: return .failure(ExitStatus(code: 129))
+            case nil: break
+            }
+            switch terminal.readInput() {
+            case .key(let key): dispatch(.keyPressed(key))
+            case .paste(let text): dispatch(.pasted(text))
+            case .resize: lastFrame = nil
+            case nil: break
+            }
+            for event in inbox.drain() { dispatch(event) }
+        }
+    }
+
+    private func dispatch(_ event: KeyPrompt.Event) {
+        for effect in KeyPrompt.reduce(&state, event) {
+            switch effect {
+            case .check(let key):
+                candidate = key
+                let service = makeService(key)
+                let inbox = inbox
+                Task { inbox.post(.checked(await EffectRunner.capture { try await service.sessionInfo() })) }
+            }
+        }
+    }
+}
+
+/// How the process should exit when a front end ends without finishing.
+struct ExitStatus: Error {
+    var code: Int32
+}

@@ -1,0 +1,86 @@
+/// The masked prompt for a project API key, shown before the wizard when a service is chosen
+/// (`COMPOSIO_BASE_URL`) but no key is configured. Like the wizard, a pure state machine: the
+/// runtime checks a key against session info and reports back.
+public enum KeyPrompt {
+    public struct State: Equatable, Sendable {
+        /// Where the key will be used, for the prompt's text.
+        public var host: String
+        public var input: SecretInput
+        /// A check is in flight.
+        public var checking: Bool
+        /// Why the last key was not accepted.
+        public var problem: String?
+        /// The key the service accepted, and the project it opened.
+        public var accepted: ProjectInfo?
+        /// Set when the person gave up (Esc, Ctrl-C twice).
+        public var exitCode: Int32?
+        public var quitArmed: Bool
+
+        public init(host: String) {
+            self.host = host
+            self.input = SecretInput()
+            self.checking = false
+            self.problem = nil
+            self.accepted = nil
+            self.exitCode = nil
+            self.quitArmed = false
+        }
+    }
+
+    public enum Event: Equatable, Sendable {
+        case keyPressed(Key)
+        case pasted(String)
+        /// The service answered the check of `key`.
+        case checked(Result<ProjectInfo, ServiceFailure>)
+        case interrupted
+    }
+
+    public enum Effect: Equatable, Sendable {
+        /// Ask session info with this key; answers `.checked`.
+        case check(Secret)
+    }
+
+    public static func reduce(_ state: inout State, _ event: Event) -> [Effect] {
+        switch event {
+        case .keyPressed(.control("c")), .interrupted:
+            if state.quitArmed { state.exitCode = 130 } else { state.quitArmed = true }
+            return []
+        case .keyPressed(let key):
+            state.quitArmed = false
+            guard !state.checking else { return [] }
+            switch key {
+            case .escape:
+                state.exitCode = 1
+            case .enter:
+                guard !state.input.value.isEmpty else {
+                    state.problem = "Paste the project API key (ak_...) from the dashboard's project settings."
+                    return []
+                }
+                state.checking = true
+                state.problem = nil
+                let key = state.input.value.withRevealedValue { Secret($0.trimmingCharacters(in: .whitespaces)) }
+                return [.check(key)]
+            case .control("r"):
+                state.input.isRevealed.toggle()
+            default:
+                if state.input.apply(key) { state.problem = nil }
+            }
+            return []
+        case .pasted(let text):
+            state.quitArmed = false
+            guard !state.checking else { return [] }
+            state.input.insert(text)
+            state.problem = nil
+            return []
+        case .checked(.success(let project)):
+            state.checking = false
+            state.accepted = project
+            return []
+        case .checked(.failure(let failure)):
+            state.checking = false
+            state.input.clear()
+            state.problem = [failure.message, failure.suggestion].compactMap { $0 }.joined(separator: " ")
+            return []
+        }
+    }
+}
