@@ -157,7 +157,8 @@ public struct WireField: Codable, Sendable {
             description: description ?? "",
             isRequired: required,
             defaultValue: defaultValue,
-            isSecret: isSecret ?? CredentialField.looksSecret(name: name)
+            isSecret: isSecret ?? CredentialField.looksSecret(name: name),
+            isMultiline: CredentialField.looksMultiline(name: name, type: type)
         )
     }
 }

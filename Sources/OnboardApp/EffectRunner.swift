@@ -50,6 +50,10 @@ struct EffectRunner: Sendable {
                 }
                 inbox.post(.accountsDeleted(result))
             }
+        case .readSecretFile(let field, let path):
+            return Task {
+                inbox.post(.secretFileRead(field: field, SecretFile.read(path)))
+            }
         case .pollConnection(let id, let delay):
             return Task {
                 do { try await Task.sleep(for: delay) } catch { return }

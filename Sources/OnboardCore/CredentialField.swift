@@ -1,3 +1,5 @@
+import Foundation
+
 /// One value a person must (or may) provide to connect an account, as the toolkit declares it.
 public struct CredentialField: Equatable, Sendable, Identifiable {
     /// The key in `connection.state.val`.
@@ -7,19 +9,38 @@ public struct CredentialField: Equatable, Sendable, Identifiable {
     public var isRequired: Bool
     public var defaultValue: String?
     public var isSecret: Bool
+    /// A value of several lines (a service-account JSON, a PEM key): pasted whole with its line
+    /// breaks, or read from a file by typing `@path`.
+    public var isMultiline: Bool
 
     public var id: String { name }
 
     public init(
         name: String, displayName: String, description: String = "", isRequired: Bool,
-        defaultValue: String? = nil, isSecret: Bool
+        defaultValue: String? = nil, isSecret: Bool, isMultiline: Bool = false
     ) {
+        self.isMultiline = isMultiline
         self.name = name
         self.displayName = displayName
         self.description = description
         self.isRequired = isRequired
         self.defaultValue = defaultValue
         self.isSecret = isSecret
+    }
+
+    /// Fields whose values span lines: JSON documents and private keys.
+    public static func looksMultiline(name: String, type: String?) -> Bool {
+        let lowered = name.lowercased()
+        return lowered.contains("json") || lowered.contains("private_key") || ["json", "text", "textarea"].contains(type?.lowercased() ?? "")
+    }
+
+    /// Whether a multi-line value should be read as JSON and is not.
+    public func jsonProblem(_ value: String) -> String? {
+        guard isMultiline, name.lowercased().contains("json"), !value.isEmpty, !value.hasPrefix("@") else { return nil }
+        guard let data = value.data(using: .utf8), (try? JSONSerialization.jsonObject(with: data)) != nil else {
+            return "\(displayName) is not valid JSON; paste the whole file, or type @ and its path."
+        }
+        return nil
     }
 
     /// The contract's rule for servers that omit `is_secret`: names that look like keys,

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The editing logic of a masked field. It keeps the value as a ``Secret`` and exposes only its
 /// length and a masked preview; reveal is an explicit, per-field choice.
 ///
@@ -7,17 +9,31 @@ public struct SecretInput: Equatable, Sendable {
     /// Whether the person asked to see the value in clear.
     public var isRevealed: Bool
 
-    public init(_ value: Secret = .empty) {
+    /// Whether line breaks in a paste are kept (multi-line values such as a JSON key file).
+    public var keepsLineBreaks: Bool
+
+    public init(_ value: Secret = .empty, keepsLineBreaks: Bool = false) {
         self.value = value
         self.isRevealed = false
+        self.keepsLineBreaks = keepsLineBreaks
     }
+
+    /// Number of lines in the value (1 for a single-line value).
+    public var lineCount: Int {
+        value.withRevealedValue { $0.isEmpty ? 0 : $0.split(separator: "\n", omittingEmptySubsequences: false).count }
+    }
+
+    /// Replaces the whole value (a file that was read).
+    public mutating func replace(with secret: Secret) { value = secret }
 
     /// Number of graphemes entered: the mask shows one bullet for each.
     public var count: Int { value.characterCount }
 
     /// Appends typed or pasted text, dropping line breaks and control characters.
     public mutating func insert(_ typed: String) {
-        let clean = String(String.UnicodeScalarView(typed.unicodeScalars.filter { !$0.properties.isControlLike }))
+        let keep = keepsLineBreaks
+        let normalized = keep ? typed.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n") : typed
+        let clean = String(String.UnicodeScalarView(normalized.unicodeScalars.filter { !$0.properties.isControlLike || (keep && $0 == "\n") }))
         guard !clean.isEmpty else { return }
         value = value.withRevealedValue { Secret($0 + clean) }
     }

@@ -31,6 +31,9 @@ extension Wizard {
                 $0.isRevealed.toggle()
             }
         case .enter:
+            if let entry = form.focusedEntry, let path = entry.filePath {
+                return [.readSecretFile(field: entry.field.name, path: path)]
+            }
             guard form.checkFocused() else { return [] }
             if form.focus < form.inputCount - 1 {
                 form.focus += 1
@@ -47,6 +50,30 @@ extension Wizard {
                 $0.apply(key)
             }
         }
+        return []
+    }
+
+    /// A file named with `@path` was read into its field; focus moves on as Enter would.
+    static func secretFileRead(_ state: inout State, field: String, _ result: Result<Secret, ServiceFailure>) -> [Effect] {
+        guard case .credentials(var form) = state.step, var entries = form.entries.value,
+            let index = entries.firstIndex(where: { $0.field.name == field }), case .secret(var input) = entries[index].input
+        else { return [] }
+        switch result {
+        case .success(let content):
+            input.replace(with: content)
+            entries[index].input = .secret(input)
+            entries[index].problem = nil
+            form.entries = .loaded(entries)
+            // The Enter that asked for the file now goes on as Enter does: check, next, or review.
+            if form.focus == index + 1 {
+                state.step = .credentials(form)
+                return credentialsKey(&state, &form, .enter)
+            }
+        case .failure(let failure):
+            entries[index].problem = failure.message
+            form.entries = .loaded(entries)
+        }
+        state.step = .credentials(form)
         return []
     }
 
@@ -75,6 +102,12 @@ extension Wizard {
 }
 
 extension Wizard.CredentialsForm {
+    /// The focused field's entry (nil on the user id).
+    var focusedEntry: Wizard.FieldEntry? {
+        guard focus > 0, let entries = entries.value, entries.indices.contains(focus - 1) else { return nil }
+        return entries[focus - 1]
+    }
+
     /// Edits whichever input has focus; editing clears that input's problem.
     mutating func editFocused(text: (inout TextInput) -> Void, secret: (inout SecretInput) -> Void) {
         if focus == 0 {
@@ -103,7 +136,9 @@ extension Wizard.CredentialsForm {
         }
         guard var entries = entries.value, entries.indices.contains(focus - 1) else { return true }
         let entry = entries[focus - 1]
-        entries[focus - 1].problem = Validation.problem(field: entry.field, value: entry.value)
+        entries[focus - 1].problem =
+            Validation.problem(field: entry.field, value: entry.value)
+            ?? entry.value.withRevealedValue { entry.field.jsonProblem($0) }
         self.entries = .loaded(entries)
         return entries[focus - 1].problem == nil
     }

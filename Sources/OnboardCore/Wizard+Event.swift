@@ -31,6 +31,8 @@ extension Wizard {
         case linkCreated(Result<HostedLink, ServiceFailure>)
         /// Accounts replaced by the new one were deleted (their ids), or not.
         case accountsDeleted(Result<[String], ServiceFailure>)
+        /// A multi-line field's file was read (its content), or could not be.
+        case secretFileRead(field: String, Result<Secret, ServiceFailure>)
     }
 
     /// Something the runtime must do; its result comes back as an ``Event``.
@@ -53,5 +55,7 @@ extension Wizard {
         case createLink(authConfigId: String, userId: String)
         /// Delete accounts the new one replaces; answers `.accountsDeleted`.
         case deleteAccounts(ids: [String])
+        /// Read a field's value from a file (`@path`); answers `.secretFileRead`.
+        case readSecretFile(field: String, path: String)
     }
 }

@@ -47,15 +47,23 @@ extension Wizard {
         public init(field: CredentialField) {
             self.field = field
             let initial = field.defaultValue ?? ""
-            self.input = field.isSecret ? .secret(SecretInput(Secret(initial))) : .text(TextInput(initial))
+            self.input = field.isSecret ? .secret(SecretInput(Secret(initial), keepsLineBreaks: field.isMultiline)) : .text(TextInput(initial))
             self.problem = nil
+        }
+
+        /// A path typed as `@path` into a multi-line field: the file to read the value from.
+        public var filePath: String? {
+            guard field.isMultiline else { return nil }
+            return value.withRevealedValue { text in
+                text.hasPrefix("@") && text.count > 1 && !text.contains("\n") ? String(text.dropFirst()) : nil
+            }
         }
 
         /// The value as it will be sent: trimmed of surrounding white space.
         public var value: Secret {
             switch input {
             case .text(let text): Secret(text.text.trimmingCharacters(in: .whitespaces))
-            case .secret(let secret): secret.value.withRevealedValue { Secret($0.trimmingCharacters(in: .whitespaces)) }
+            case .secret(let secret): secret.value.withRevealedValue { Secret($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
             }
         }
     }

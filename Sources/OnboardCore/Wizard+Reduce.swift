@@ -20,6 +20,8 @@ extension Wizard {
             return linkCreated(&state, result)
         case .accountsDeleted(let result):
             return accountsDeleted(&state, result)
+        case .secretFileRead(let field, let result):
+            return secretFileRead(&state, field: field, result)
         case .keyPressed(.control("c")), .interrupted:
             return interrupt(&state)
         case .keyPressed(let key):

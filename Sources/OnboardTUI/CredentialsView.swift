@@ -60,17 +60,21 @@ enum CredentialsView {
                 cursor = DisplayWidth.of(String(input.text.prefix(input.cursor)))
             case .secret(let input):
                 if input.isRevealed {
-                    display = input.value.withRevealedValue { $0 }
+                    display = input.value.withRevealedValue { $0.replacingOccurrences(of: "\n", with: " ⏎ ") }
                     note = "shown"
                 } else {
-                    display = String(repeating: "•", count: input.count)
-                    if input.count > 0 { note = "\(input.count) characters" }
+                    display = String(repeating: "•", count: min(input.count, 512))
+                    if input.count > 0 {
+                        let lines = input.lineCount
+                        note = lines > 1 ? "\(input.count) chars, \(lines) lines" : "\(input.count) characters"
+                    }
                 }
                 cursor = DisplayWidth.of(display)
             }
+            let help = entry.field.isMultiline ? "Paste it whole, or type @ and the file's path. " + entry.field.description : entry.field.description
             return InputRow(
                 label: entry.field.displayName, required: entry.field.isRequired, display: display, cursorColumn: cursor,
-                help: entry.field.description, problem: entry.problem, note: note
+                help: help, problem: entry.problem, note: note
             )
         }
     }

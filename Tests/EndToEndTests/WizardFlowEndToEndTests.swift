@@ -191,3 +191,53 @@ struct KeyPromptEndToEndTests {
         #expect(!(try tmux.history()).contains("ak_prompt_right"))
     }
 }
+
+@Suite("End to end: multi-line credentials", .serialized)
+struct MultilineEndToEndTests {
+    static let json = """
+        {
+          "type": "service_account",
+          "project_id": "acme-data",
+          "private_key": "-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\\n-----END PRIVATE KEY-----\\n",
+          "client_email": "loader@acme-data.iam.gserviceaccount.com"
+        }
+        """
+
+    @Test("a service-account JSON pasted over several lines connects, validated")
+    func pasteJSON() async throws {
+        let data = try TemporaryDirectory()
+        let tmux = try WizardFlowEndToEndTests.start(data)
+        try WizardFlowEndToEndTests.choose(tmux, "bigquery")
+        try tmux.waitFor("Service account key (JSON) required")
+        try tmux.keys("Enter")
+        try tmux.paste(Self.json)
+        let pasted = try tmux.waitFor("6 lines")
+        #expect(!pasted.contains("BEGIN PRIVATE KEY"))
+        try tmux.keys("Enter")
+        try tmux.waitFor("Enter connects")
+        try tmux.type("v")
+        try tmux.keys("Enter")
+        try tmux.waitFor("✓ Connected")
+        try tmux.keys("Enter")
+        #expect(try await WizardFlowEndToEndTests.exitCode(data) == "0")
+    }
+
+    @Test("@path reads the key file into the masked field")
+    func readFile() async throws {
+        let data = try TemporaryDirectory()
+        let file = data.path + "/sa.json"
+        try Self.json.write(toFile: file, atomically: true, encoding: .utf8)
+        let tmux = try WizardFlowEndToEndTests.start(data)
+        try WizardFlowEndToEndTests.choose(tmux, "bigquery")
+        try tmux.waitFor("Service account key (JSON) required")
+        try tmux.keys("Enter")
+        try tmux.type("@" + file)
+        try tmux.keys("Enter")
+        let review = try tmux.waitFor("Enter connects")
+        #expect(!review.contains("acme-data"))
+        try tmux.keys("Enter")
+        try tmux.waitFor("✓ Connected")
+        try tmux.keys("Enter")
+        #expect(try await WizardFlowEndToEndTests.exitCode(data) == "0")
+    }
+}
