@@ -19,6 +19,8 @@ public struct ComposioClient: ComposioService {
     private let logger: Logger
     private let sleep: @Sendable (Duration) async throws -> Void
     private let jitter: @Sendable () -> Double
+    /// Hears about each wait before a retry (for a visible countdown).
+    public let retryNotifier: RetryNotifier
 
     /// - Parameters:
     ///   - keySource: where the key came from ("COMPOSIO_API_KEY", a file), named when it is rejected.
@@ -29,8 +31,9 @@ public struct ComposioClient: ComposioService {
         baseURL: URL, apiKey: Secret, keySource: String, transport: any HTTPTransport, pathPrefix: String = "/api/v3.1",
         retry: RetryPolicy = .standard, logger: Logger = Logger(label: "onboard.api", factory: { _ in SwiftLogNoOpLogHandler() }),
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
-        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0...1) }
+        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0...1) }, retryNotifier: RetryNotifier = RetryNotifier()
     ) {
+        self.retryNotifier = retryNotifier
         self.baseURL = baseURL
         self.apiKey = apiKey
         self.keySource = keySource
@@ -46,7 +49,7 @@ public struct ComposioClient: ComposioService {
     public func with(apiKey: Secret, keySource: String = "the key you entered") -> ComposioClient {
         ComposioClient(
             baseURL: baseURL, apiKey: apiKey, keySource: keySource, transport: transport, pathPrefix: pathPrefix, retry: retry,
-            logger: logger, sleep: sleep, jitter: jitter
+            logger: logger, sleep: sleep, jitter: jitter, retryNotifier: retryNotifier
         )
     }
 
@@ -190,6 +193,7 @@ public struct ComposioClient: ComposioService {
                 }
             }
             guard case .retry(let delay) = retry.decide(attempt: attempt, outcome: failure.outcome, jitter: jitter()) else { throw failure }
+            announce(operation, delay, failure)
             try await sleep(delay)
             attempt += 1
         }
@@ -247,9 +251,16 @@ public struct ComposioClient: ComposioService {
             error.retriedAfterAmbiguity = sawAmbiguity
             guard retrying, case .retry(let delay) = retry.decide(attempt: attempt, outcome: error.outcome, jitter: jitter()) else { throw error }
             sawAmbiguity = sawAmbiguity || error.mayHaveApplied
+            announce(operation, delay, error)
             try await sleep(delay)
             attempt += 1
         }
+    }
+
+    private func announce(_ operation: String, _ delay: Duration, _ failure: APIError) {
+        var rateLimited = false
+        if case .rateLimited = failure.failure.kind { rateLimited = true }
+        retryNotifier.notify(RetryNotifier.Notice(operation: operation, delay: delay, rateLimited: rateLimited))
     }
 
     func makeRequest(_ method: String, _ path: String, query: [URLQueryItem], body: Data?) -> HTTPRequest {

@@ -69,7 +69,8 @@ public enum WizardLauncher {
                 }
             }
             let context = ScreenContext(backendLabel: label, glyphs: glyphs)
-            let runtime = WizardRuntime(service: service, terminal: terminal, context: context, initialState: initial)
+            let runtime = WizardRuntime(
+                service: service, terminal: terminal, context: context, initialState: initial, retryNotifier: service.retryNotifier)
             let code = runtime.run()
             terminal.restore()
             return .success((code, runtime.state))

@@ -20,11 +20,22 @@ public final class WizardRuntime {
     /// How often the spinner advances.
     static let tickInterval: Duration = .milliseconds(100)
 
-    public init(service: any ComposioService, terminal: any TerminalDevice, context: ScreenContext, initialState: Wizard.State = Wizard.State()) {
+    /// - Parameters:
+    ///   - retryNotifier: the client's, so its scheduled retries show as a countdown.
+    public init(
+        service: any ComposioService, terminal: any TerminalDevice, context: ScreenContext, initialState: Wizard.State = Wizard.State(),
+        retryNotifier: RetryNotifier? = nil
+    ) {
         self.terminal = terminal
         self.context = context
         self.state = initialState
         self.runner = EffectRunner(service: service, inbox: inbox)
+        // Retries the client schedules become a visible countdown.
+        retryNotifier?.observe { [inbox] notice in
+            let seconds = Double(notice.delay.components.seconds) + Double(notice.delay.components.attoseconds) / 1e18
+            let reason = notice.rateLimited ? "The service is rate limiting requests" : "No usable answer to \(notice.operation)"
+            inbox.post(.retryScheduled(RetryNotice(reason: reason, until: Date().addingTimeInterval(seconds))))
+        }
     }
 
     /// Runs until the wizard finishes or a signal ends it; returns the exit code.

@@ -31,6 +31,8 @@ extension Wizard {
         case linkCreated(Result<HostedLink, ServiceFailure>)
         /// Accounts replaced by the new one were deleted (their ids), or not.
         case accountsDeleted(Result<[String], ServiceFailure>)
+        /// The client will retry a request at `until` (rate limit or failure); answers come as usual.
+        case retryScheduled(RetryNotice)
         /// A multi-line field's file was read (its content), or could not be.
         case secretFileRead(field: String, Result<Secret, ServiceFailure>)
     }

@@ -33,6 +33,8 @@ extension Wizard {
         public var project: ProjectInfo?
         /// The wall clock as the runtime last reported it (for countdowns).
         public var now: Date?
+        /// The service asked to wait (or failed) and a retry is scheduled: why, and until when.
+        public var retryNotice: RetryNotice?
         /// True after one Ctrl-C: the next one quits, anything else cancels.
         public var quitArmed: Bool
         /// Set once the wizard has finished; the runtime exits with it.
@@ -46,6 +48,7 @@ extension Wizard {
             self.presetAuthConfigId = presetAuthConfigId
             self.project = nil
             self.now = nil
+            self.retryNotice = nil
             self.quitArmed = false
             self.exitCode = nil
             self.spinnerFrame = 0
@@ -73,5 +76,17 @@ extension Wizard.Step {
         case .review: 3
         case .connecting, .done: 4
         }
+    }
+}
+
+/// A retry the client scheduled, shown with a countdown so a wait never looks like a hang.
+public struct RetryNotice: Equatable, Sendable {
+    /// E.g. "The service is rate limiting requests".
+    public var reason: String
+    public var until: Date
+
+    public init(reason: String, until: Date) {
+        self.reason = reason
+        self.until = until
     }
 }

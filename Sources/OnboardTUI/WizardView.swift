@@ -31,6 +31,10 @@ public enum WizardView {
         }
         if state.quitArmed {
             canvas.put("Press Ctrl-C again to quit, any other key to stay.", x: 2, y: height - 3, role: .warning)
+        } else if let notice = state.retryNotice {
+            let seconds = state.now.map { max(0, Int(notice.until.timeIntervalSince($0).rounded(.up))) }
+            let when = seconds.map { "retrying in \($0) s" } ?? "retrying shortly"
+            canvas.put("\(notice.reason); \(when)\(context.glyphs.ellipsis)", x: 2, y: height - 3, role: .warning, limit: width - 4)
         }
         canvas.fill(context.glyphs.horizontal, y: height - 2, role: .border)
         drawKeyBar(KeyBar.bindings(for: state), into: &canvas, y: height - 1)

@@ -98,6 +98,34 @@ struct WizardRuntimeTests {
         #expect(run.frames.last?.contains("Invalid API key provided (key from COMPOSIO_API_KEY)") == true)
     }
 
+    @Test("a 429 shows a countdown while the client waits, then the list")
+    func rateLimitCountdown() async throws {
+        let page = #"{"items":[],"next_cursor":null,"total_pages":1,"current_page":1,"total_items":0}"#
+        let session = #"{"project":{"id":"pr_1","nano_id":"pr_1","name":"Acme"}}"#
+        let stub = StubTransport([
+            StubTransport.json(200, session),
+            StubTransport.json(429, #"{"message":"Rate limit exceeded"}"#, headers: ["Retry-After": "2"]),
+            StubTransport.json(200, page),
+        ])
+        let notifier = RetryNotifier()
+        let client = ComposioClient(
+            baseURL: URL(string: "http://127.0.0.1:9")!, apiKey: Secret("ak"), keySource: "test", transport: stub, retryNotifier: notifier)
+        nonisolated(unsafe) let script: [FakeTerminal.Step] = [
+            FakeTerminal.when("The service is rate limiting requests; retrying in", .key(.character("x"))),
+            FakeTerminal.when("This project has no enabled auth configs", .key(.escape)),
+            FakeTerminal.next(.key(.escape)),
+        ]
+        let run = await WizardLauncher.runOnOwnThread {
+            let terminal = FakeTerminal(script: script)
+            let runtime = WizardRuntime(service: client, terminal: terminal, context: ScreenContext(backendLabel: "test"), retryNotifier: notifier)
+            let code = runtime.run()
+            return (code, terminal.remainingSteps, terminal.frames.map(\.text))
+        }
+        #expect(run.0 == 1)
+        #expect(run.1 == 0)
+        #expect(run.2.contains { $0.contains("The service is rate limiting requests; retrying in 2 s") })
+    }
+
     @Test("Ctrl-C twice quits with 130 from any step")
     func controlC() async throws {
         try await Self.withLiveSandbox { client in

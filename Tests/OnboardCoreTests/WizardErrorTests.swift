@@ -1,3 +1,4 @@
+import Foundation
 import OnboardCore
 import OnboardTestSupport
 import Testing
@@ -184,6 +185,27 @@ struct WizardDisabledConfigTests {
         }
         scenario.send(.keyPressed(.control("d")), effects: [.loadAuthConfigs(cursor: nil, showDisabled: false)]) {
             $0.step = .chooseConfig(Wizard.ConfigList(configs: .loading))
+        }
+    }
+}
+
+@Suite("Wizard: retry countdown")
+struct WizardRetryNoticeTests {
+    @Test("a scheduled retry is shown until its time passes or the service answers")
+    func notice() {
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        let notice = RetryNotice(reason: "The service is rate limiting requests", until: start.addingTimeInterval(12))
+        var scenario = WizardScenario(Wizard.State(step: .chooseConfig(Wizard.ConfigList(configs: .loading))))
+        scenario.send(.retryScheduled(notice)) { $0.retryNotice = notice }
+        scenario.send(.clockTicked(start.addingTimeInterval(5))) { $0.now = start.addingTimeInterval(5) }
+        scenario.send(.clockTicked(start.addingTimeInterval(12))) {
+            $0.now = start.addingTimeInterval(12)
+            $0.retryNotice = nil
+        }
+        scenario.send(.retryScheduled(notice)) { $0.retryNotice = notice }
+        scenario.send(.authConfigsLoaded(cursor: nil, .success(AuthConfigPage(items: [], nextCursor: nil)))) {
+            $0.retryNotice = nil
+            $0.step = .chooseConfig(Wizard.ConfigList(configs: .loaded([])))
         }
     }
 }
