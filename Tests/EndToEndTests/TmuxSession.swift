@@ -23,12 +23,13 @@ final class TmuxSession {
 
     /// Sends Enter until the screen no longer shows `text` (the page moved on), failing the test
     /// if it never does: a key press the program dropped is a bug to see, not to wait out.
-    func enter(leaving text: String, timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func enter(leaving text: String, timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         try keys("Enter")
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if !(try screen()).contains(text) { return }
-            Thread.sleep(forTimeInterval: 0.05)
+            // Waiting suspends instead of blocking: the test runner's threads are shared.
+            try await Task.sleep(for: .milliseconds(50))
         }
         Issue.record("Enter did not leave the page showing \u{201C}\(text)\u{201D}. Screen:\n\(try screen())", sourceLocation: sourceLocation)
         throw E2EError.timedOut(text)
@@ -71,13 +72,13 @@ final class TmuxSession {
 
     /// Waits until the screen contains `text`; fails the test with the screen if it never does.
     @discardableResult
-    func waitFor(_ text: String, timeout: Double = 45, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+    func waitFor(_ text: String, timeout: Double = 45, sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var last = ""
         while Date() < deadline {
             last = try screen()
             if last.contains(text) { return last }
-            Thread.sleep(forTimeInterval: 0.05)
+            try await Task.sleep(for: .milliseconds(50))
         }
         Issue.record("Timed out waiting for \u{201C}\(text)\u{201D}. Screen:\n\(last)", sourceLocation: sourceLocation)
         throw E2EError.timedOut(text)

@@ -5,6 +5,7 @@ import Logging
 import OnboardCore
 import OnboardTUI
 import OnboardTestSupport
+import Synchronization
 import Testing
 
 @testable import OnboardApp
@@ -100,13 +101,8 @@ struct WizardRuntimeTests {
 
     @Test("a 429 shows a countdown while the client waits, then the list")
     func rateLimitCountdown() async throws {
-        let page = #"{"items":[],"next_cursor":null,"total_pages":1,"current_page":1,"total_items":0}"#
-        let session = #"{"project":{"id":"pr_1","nano_id":"pr_1","name":"Acme"}}"#
-        let stub = StubTransport([
-            StubTransport.json(200, session),
-            StubTransport.json(429, #"{"message":"Rate limit exceeded"}"#, headers: ["Retry-After": "2"]),
-            StubTransport.json(200, page),
-        ])
+        // Session info and the list are asked at once: answer by path, the list first with a 429.
+        let stub = RoutedStub()
         let notifier = RetryNotifier()
         let client = ComposioClient(
             baseURL: URL(string: "http://127.0.0.1:9")!, apiKey: Secret("ak"), keySource: "test", transport: stub, retryNotifier: notifier)
@@ -123,7 +119,7 @@ struct WizardRuntimeTests {
         }
         #expect(run.0 == 1)
         #expect(run.1 == 0)
-        #expect(run.2.contains { $0.contains("The service is rate limiting requests; retrying in 2 s") })
+        #expect(run.2.contains { $0.range(of: #"The service is rate limiting requests; retrying in [1-3] s"#, options: .regularExpression) != nil })
     }
 
     @Test("Ctrl-C twice quits with 130 from any step")
@@ -137,5 +133,27 @@ struct WizardRuntimeTests {
                 ])
             #expect(run.exitCode == 130)
         }
+    }
+}
+
+/// Answers session info at once, and the auth-config list first with a 429 (Retry-After 2).
+final class RoutedStub: HTTPTransport {
+    private let listCalls = Mutex(0)
+
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        let json = ["content-type": "application/json"]
+        if request.url.path.hasSuffix("/auth/session/info") {
+            return HTTPResponse(status: 200, headers: json, body: Data(#"{"project":{"id":"pr_1","nano_id":"pr_1","name":"Acme"}}"#.utf8))
+        }
+        let call = listCalls.withLock { count in
+            count += 1
+            return count
+        }
+        if call == 1 {
+            return HTTPResponse(
+                status: 429, headers: ["content-type": "application/json", "retry-after": "2"], body: Data(#"{"message":"Rate limit exceeded"}"#.utf8))
+        }
+        return HTTPResponse(
+            status: 200, headers: json, body: Data(#"{"items":[],"next_cursor":null,"total_pages":1,"current_page":1,"total_items":0}"#.utf8))
     }
 }
