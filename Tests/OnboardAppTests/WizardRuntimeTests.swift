@@ -22,11 +22,12 @@ struct WizardRuntimeTests {
         var restored: Bool
     }
 
-    static func run(service: any ComposioService, script: [FakeTerminal.Step]) async -> Run {
+    static func run(service: any ComposioService, retryNotifier: RetryNotifier? = nil, script: [FakeTerminal.Step]) async -> Run {
         nonisolated(unsafe) let script = script
         return await WizardLauncher.runOnOwnThread {
             let terminal = FakeTerminal(script: script)
-            let runtime = WizardRuntime(service: service, terminal: terminal, context: ScreenContext(backendLabel: "test"))
+            let runtime = WizardRuntime(
+                service: service, terminal: terminal, context: ScreenContext(backendLabel: "test"), retryNotifier: retryNotifier)
             let code = runtime.run()
             terminal.restore()
             return Run(
@@ -106,20 +107,16 @@ struct WizardRuntimeTests {
         let notifier = RetryNotifier()
         let client = ComposioClient(
             baseURL: URL(string: "http://127.0.0.1:9")!, apiKey: Secret("ak"), keySource: "test", transport: stub, retryNotifier: notifier)
-        nonisolated(unsafe) let script: [FakeTerminal.Step] = [
-            FakeTerminal.when("The service is rate limiting requests; retrying in", .key(.character("x"))),
-            FakeTerminal.when("This project has no enabled auth configs", .key(.escape)),
-            FakeTerminal.next(.key(.escape)),
-        ]
-        let run = await WizardLauncher.runOnOwnThread {
-            let terminal = FakeTerminal(script: script)
-            let runtime = WizardRuntime(service: client, terminal: terminal, context: ScreenContext(backendLabel: "test"), retryNotifier: notifier)
-            let code = runtime.run()
-            return (code, terminal.remainingSteps, terminal.frames.map(\.text))
-        }
-        #expect(run.0 == 1)
-        #expect(run.1 == 0)
-        #expect(run.2.contains { $0.range(of: #"The service is rate limiting requests; retrying in [1-3] s"#, options: .regularExpression) != nil })
+        let run = await Self.run(
+            service: client, retryNotifier: notifier,
+            script: [
+                FakeTerminal.when("The service is rate limiting requests; retrying in", .key(.character("x"))),
+                FakeTerminal.when("This project has no enabled auth configs", .key(.escape)),
+                FakeTerminal.next(.key(.escape)),
+            ])
+        #expect(run.exitCode == 1)
+        #expect(run.unreached == 0)
+        #expect(run.frames.contains { $0.range(of: #"The service is rate limiting requests; retrying in [1-3] s"#, options: .regularExpression) != nil })
     }
 
     @Test("Ctrl-C twice quits with 130 from any step")
