@@ -3,7 +3,6 @@ extension Wizard {
     ///
     /// Switches on the event first, then on the step; each step's rules are in its own file.
     public static func reduce(_ state: inout State, _ event: Event) -> [Effect] {
-        if event.isServiceAnswer { state.retryNotice = nil }
         switch event {
         case .started:
             state.step = .chooseConfig(ConfigList(configs: .loading))
@@ -118,19 +117,6 @@ extension Wizard.State {
         case .review(let review): review.existing == .loading
         case .done(let outcome): outcome.replacement == .loading
         case .unsupportedScheme: false
-        }
-    }
-}
-
-extension Wizard.Event {
-    /// A reply from the service (which ends any retry wait shown).
-    var isServiceAnswer: Bool {
-        switch self {
-        case .authConfigsLoaded, .fieldsLoaded, .connectionCreated, .connectionPolled, .sessionLoaded, .existingAccountsLoaded,
-            .linkCreated, .accountsDeleted:
-            true
-        case .started, .keyPressed, .pasted, .tick, .interrupted, .clockTicked, .retryScheduled, .secretFileRead:
-            false
         }
     }
 }
