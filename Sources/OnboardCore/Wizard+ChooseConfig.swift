@@ -3,6 +3,10 @@ extension Wizard {
     /// How far Page Up / Page Down move the highlight.
     static let pageJump = 10
 
+    /// The next page is fetched once the highlight is this close to the last matching row
+    /// (a filter that matches little keeps fetching until enough rows match or none are left).
+    static let rowsAhead = 20
+
     static func chooseConfigKey(_ state: inout State, _ list: inout ConfigList, _ key: Key) -> [Effect] {
         // Keys that leave the list set another step; every other key edits the list in place.
         defer { if case .chooseConfig = state.step { state.step = .chooseConfig(list) } }
@@ -16,6 +20,12 @@ extension Wizard {
             list.highlighted = max(0, list.highlighted - pageJump)
         case .pageDown:
             list.highlighted = max(0, min(count - 1, list.highlighted + pageJump))
+        case .control("r") where list.pageFailure != nil && list.nextCursor != nil:
+            // Only the page that failed is asked for again; the rows already here stay.
+            list.pageFailure = nil
+            list.pendingCursor = list.nextCursor
+            list.nextCursor = nil
+            return [.loadAuthConfigs(cursor: list.pendingCursor, showDisabled: list.showDisabled)]
         case .control("r"):
             list = ConfigList(configs: .loading, filter: list.filter, showDisabled: list.showDisabled)
             return [.loadAuthConfigs(cursor: nil, showDisabled: list.showDisabled)]
@@ -29,6 +39,9 @@ extension Wizard {
             if list.filter.text.isEmpty { return finish(&state, exitCode: 1) }
             list.filter.clear()
             list.highlighted = 0
+        case .character("/") where list.filter.text.isEmpty:
+            // The filter always has focus; `/` is accepted as the usual "search" key, not text.
+            break
         case .enter:
             guard let config = list.selection else { return [] }
             guard config.isEnabled else {
@@ -41,7 +54,18 @@ extension Wizard {
             list.filter.apply(key)
             if list.filter.text != before { list.highlighted = 0 }
         }
-        return []
+        return loadMoreIfNeeded(state, &list)
+    }
+
+    /// Asks for the next page when the highlight nears the end of the matching rows, or while
+    /// a preset auth config has not been found yet; at most one page is in flight.
+    static func loadMoreIfNeeded(_ state: State, _ list: inout ConfigList) -> [Effect] {
+        guard let next = list.nextCursor, list.pendingCursor == nil, list.pageFailure == nil else { return [] }
+        let nearEnd = list.visible.count - list.highlighted <= rowsAhead
+        guard nearEnd || state.presetAuthConfigId != nil else { return [] }
+        list.nextCursor = nil
+        list.pendingCursor = next
+        return [.loadAuthConfigs(cursor: next, showDisabled: list.showDisabled)]
     }
 
     /// Moves on from the list to the config's fields (or explains why it cannot).
@@ -60,12 +84,17 @@ extension Wizard {
         return [.loadFields(toolkit: config.toolkitSlug, scheme: scheme)]
     }
 
-    /// Returns to the list as it was, resuming paging if a page was still owed.
+    /// Returns to the list as it was; a page that was on its way when the person left is
+    /// asked for again (its answer was dropped while another step showed).
     static func showList(_ state: inout State, _ list: ConfigList) -> [Effect] {
-        state.step = .chooseConfig(list)
-        if let cursor = list.pendingCursor { return [.loadAuthConfigs(cursor: cursor, showDisabled: list.showDisabled)] }
+        var list = list
+        defer { state.step = .chooseConfig(list) }
         if list.configs == .loading { return [.loadAuthConfigs(cursor: nil, showDisabled: list.showDisabled)] }
-        return []
+        if let cursor = list.pendingCursor {
+            list.pendingCursor = nil
+            list.nextCursor = cursor
+        }
+        return loadMoreIfNeeded(state, &list)
     }
 
     static func authConfigsLoaded(
@@ -79,12 +108,13 @@ extension Wizard {
         switch result {
         case .success(let page):
             list.configs = .loaded((list.configs.value ?? []) + page.items)
-            list.pendingCursor = page.nextCursor
+            list.pendingCursor = nil
+            list.nextCursor = page.nextCursor
+            list.totalItems = page.totalItems
             list.pageFailure = nil
             if let preset = state.presetAuthConfigId {
                 if let config = page.items.first(where: { $0.id == preset }) {
                     state.presetAuthConfigId = nil
-                    list.pendingCursor = nil
                     state.step = .chooseConfig(list)
                     return choose(&state, config, from: list)
                 }
@@ -93,11 +123,13 @@ extension Wizard {
                     list.notice = "No enabled auth config has the id \(preset); choose one below."
                 }
             }
-            if let next = page.nextCursor { return [.loadAuthConfigs(cursor: next, showDisabled: list.showDisabled)] }
+            return loadMoreIfNeeded(state, &list)
         case .failure(let failure):
             if cursor == nil {
                 list.configs = .failed(failure)
             } else {
+                // The cursor is kept: Ctrl-R reloads from the start, and nothing is lost.
+                list.nextCursor = list.pendingCursor
                 list.pendingCursor = nil
                 list.pageFailure = failure
             }

@@ -1,10 +1,16 @@
 extension Wizard {
     /// Step 1: the filterable list of auth configs.
     public struct ConfigList: Equatable, Sendable {
-        /// Everything loaded so far; more pages are appended while `pendingCursor` is set.
+        /// Everything loaded so far; later pages are appended as the person scrolls or filters.
         public var configs: Loadable<[AuthConfigSummary]>
-        /// The cursor of a page still on its way, after the first.
+        /// The cursor of the next page, not asked for yet: pages are fetched only when the
+        /// highlight comes near the end of what is loaded, so a project with thousands of
+        /// configs costs one request to open.
+        public var nextCursor: String?
+        /// The cursor of a page asked for and still on its way.
         public var pendingCursor: String?
+        /// How many configs the project has in all, as the server last said.
+        public var totalItems: Int?
         /// Why a later page did not load; the rows already here stay usable.
         public var pageFailure: ServiceFailure?
         /// Something to tell about the list (e.g. a preset auth config that was not found).
@@ -18,7 +24,9 @@ extension Wizard {
         public init(configs: Loadable<[AuthConfigSummary]> = .idle, filter: TextInput = TextInput(), highlighted: Int = 0, showDisabled: Bool = false) {
             self.showDisabled = showDisabled
             self.configs = configs
+            self.nextCursor = nil
             self.pendingCursor = nil
+            self.totalItems = nil
             self.pageFailure = nil
             self.notice = nil
             self.filter = filter
@@ -29,6 +37,9 @@ extension Wizard {
         public var visible: [AuthConfigSummary] {
             (configs.value ?? []).filter { $0.matches(filter: filter.text) }
         }
+
+        /// Whether pages remain on the server, asked for or not.
+        public var hasMore: Bool { nextCursor != nil || pendingCursor != nil }
 
         /// The highlighted config, if any row is visible.
         public var selection: AuthConfigSummary? {

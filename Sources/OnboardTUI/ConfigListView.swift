@@ -53,12 +53,14 @@ enum ConfigListView {
             y += 1
         }
         let footerY = area.maxY - 1
-        var footer = "\(rows.count) of \(list.configs.value?.count ?? 0) auth configs"
+        let loaded = list.configs.value?.count ?? 0
+        var footer = "\(rows.count) of \(loaded) auth configs"
+        if list.hasMore { footer += " loaded, \(list.totalItems.map(String.init) ?? "more") in all" }
         if list.showDisabled { footer += " (disabled shown)" }
         if list.pendingCursor != nil { footer += " \(spinner) loading more" }
         canvas.put(footer, x: area.x, y: footerY, role: .muted)
         if let failure = list.pageFailure {
-            canvas.put(" \(glyphs.dot) more did not load: \(failure.message) (ctrl-r reloads)", x: area.x + DisplayWidth.of(footer), y: footerY, role: .error)
+            canvas.put(" \(glyphs.dot) more did not load: \(failure.message) (ctrl-r retries)", x: area.x + DisplayWidth.of(footer), y: footerY, role: .error)
         }
     }
 

@@ -7,6 +7,11 @@ enum Fixtures {
     static let jira = AuthConfigSummary(id: "ac_jira", name: "Jira", toolkitSlug: "jira", authScheme: .basic)
     static let github = AuthConfigSummary(id: "ac_github", name: "GitHub", toolkitSlug: "github", authScheme: .oauth2)
 
+    /// A filler API-key config for long lists.
+    static func config(_ id: String, name: String) -> AuthConfigSummary {
+        AuthConfigSummary(id: id, name: name, toolkitSlug: "demo", authScheme: .apiKey)
+    }
+
     static let apiKeyField = CredentialField(name: "generic_api_key", displayName: "API Key", isRequired: true, isSecret: true)
     static let subdomainField = CredentialField(name: "subdomain", displayName: "Subdomain", isRequired: true, isSecret: false)
     static let regionField = CredentialField(name: "region", displayName: "Region", isRequired: false, defaultValue: "us", isSecret: false)

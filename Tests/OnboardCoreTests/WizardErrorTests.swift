@@ -17,16 +17,18 @@ struct WizardErrorTests {
         }
     }
 
-    @Test("a later page that fails keeps the rows already loaded and says so")
+    @Test("a later page that fails keeps the rows already loaded and says so; ctrl-r asks for that page again")
     func laterPageFails() {
         var list = Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid]))
         list.pendingCursor = "c2"
         var scenario = WizardScenario(Wizard.State(step: .chooseConfig(list)))
-        scenario.send(.authConfigsLoaded(cursor: "c2", .failure(Fixtures.serverDown))) {
-            var after = Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid]))
-            after.pageFailure = Fixtures.serverDown
-            $0.step = .chooseConfig(after)
-        }
+        var failed = Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid]))
+        failed.nextCursor = "c2"
+        failed.pageFailure = Fixtures.serverDown
+        scenario.send(.authConfigsLoaded(cursor: "c2", .failure(Fixtures.serverDown))) { $0.step = .chooseConfig(failed) }
+        // Moving does not hammer a failing server.
+        scenario.send(.keyPressed(.down))
+        scenario.send(.keyPressed(.control("r")), effects: [.loadAuthConfigs(cursor: "c2")]) { $0.step = .chooseConfig(list) }
     }
 
     @Test("the toolkit failing to load offers retry and back")

@@ -130,7 +130,9 @@ struct WizardHappyPathTests {
             effects: [.loadFields(toolkit: "freshdesk", scheme: .apiKey)]
         ) {
             $0.presetAuthConfigId = nil
-            let list = Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid, Fixtures.freshdesk]))
+            // The list remembers that more pages exist, for when the person goes back to it.
+            var list = Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid, Fixtures.freshdesk]))
+            list.nextCursor = "c2"
             $0.step = .credentials(Wizard.CredentialsForm(config: Fixtures.freshdesk, userId: "default", list: list))
         }
         var missing = WizardScenario(Wizard.State(step: .chooseConfig(Wizard.ConfigList(configs: .loading)), presetAuthConfigId: "ac_nope"))
@@ -188,22 +190,89 @@ struct WizardHappyPathTests {
         }
     }
 
-    @Test("more pages are fetched while next_cursor is set, and appended")
-    func pagesThroughCursors() {
+    @Test("the next page is fetched only when the highlight nears the end, and appended")
+    func pagesLazily() {
+        let first = (0..<30).map { Fixtures.config("ac_\($0)", name: "Config \($0)") }
         var scenario = WizardScenario()
         scenario.skip(.started)
+        scenario.send(.authConfigsLoaded(cursor: nil, .success(AuthConfigPage(items: first, nextCursor: "c2", totalItems: 31)))) {
+            var list = Wizard.ConfigList(configs: .loaded(first))
+            list.nextCursor = "c2"
+            list.totalItems = 31
+            $0.step = .chooseConfig(list)
+        }
+        // Nine rows down, 21 rows remain below the highlight: nothing is fetched yet.
+        for _ in 0..<9 { scenario.skip(.keyPressed(.down)) }
+        scenario.send(.keyPressed(.down), effects: [.loadAuthConfigs(cursor: "c2")]) {
+            var list = Wizard.ConfigList(configs: .loaded(first), highlighted: 10)
+            list.pendingCursor = "c2"
+            list.totalItems = 31
+            $0.step = .chooseConfig(list)
+        }
+        // One page at a time; a stale page for a cursor nobody asked for is ignored.
+        scenario.send(.keyPressed(.down)) {
+            var list = Wizard.ConfigList(configs: .loaded(first), highlighted: 11)
+            list.pendingCursor = "c2"
+            list.totalItems = 31
+            $0.step = .chooseConfig(list)
+        }
+        scenario.send(.authConfigsLoaded(cursor: "zz", .success(AuthConfigPage(items: [Fixtures.jira], nextCursor: nil))))
+        scenario.send(.authConfigsLoaded(cursor: "c2", .success(AuthConfigPage(items: [Fixtures.freshdesk], nextCursor: nil, totalItems: 31)))) {
+            var list = Wizard.ConfigList(configs: .loaded(first + [Fixtures.freshdesk]), highlighted: 11)
+            list.totalItems = 31
+            $0.step = .chooseConfig(list)
+        }
+    }
+
+    @Test("a filter that matches few loaded rows keeps fetching pages until enough match")
+    func filterFetchesMore() {
+        let first = (0..<30).map { Fixtures.config("ac_\($0)", name: "Config \($0)") }
+        var list = Wizard.ConfigList(configs: .loaded(first))
+        list.nextCursor = "c2"
+        var scenario = WizardScenario(Wizard.State(step: .chooseConfig(list)))
+        scenario.send(.keyPressed(.character("j")), effects: [.loadAuthConfigs(cursor: "c2")]) {
+            var filtered = Wizard.ConfigList(configs: .loaded(first), filter: TextInput("j"))
+            filtered.pendingCursor = "c2"
+            $0.step = .chooseConfig(filtered)
+        }
         scenario.send(
-            .authConfigsLoaded(cursor: nil, .success(AuthConfigPage(items: [Fixtures.sendgrid], nextCursor: "c2"))),
-            effects: [.loadAuthConfigs(cursor: "c2")]
+            .authConfigsLoaded(cursor: "c2", .success(AuthConfigPage(items: [Fixtures.jira], nextCursor: "c3"))), effects: [.loadAuthConfigs(cursor: "c3")]
         ) {
-            var list = Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid]))
+            var filtered = Wizard.ConfigList(configs: .loaded(first + [Fixtures.jira]), filter: TextInput("j"))
+            filtered.pendingCursor = "c3"
+            $0.step = .chooseConfig(filtered)
+        }
+    }
+
+    @Test("a preset auth config not on the first page keeps pages coming until it is found")
+    func presetOnLaterPage() {
+        let first = (0..<30).map { Fixtures.config("ac_\($0)", name: "Config \($0)") }
+        var scenario = WizardScenario(Wizard.State(step: .chooseConfig(Wizard.ConfigList(configs: .loading)), presetAuthConfigId: "ac_jira"))
+        scenario.send(.authConfigsLoaded(cursor: nil, .success(AuthConfigPage(items: first, nextCursor: "c2"))), effects: [.loadAuthConfigs(cursor: "c2")]) {
+            var list = Wizard.ConfigList(configs: .loaded(first))
             list.pendingCursor = "c2"
             $0.step = .chooseConfig(list)
         }
-        // A stale page for a cursor nobody asked for is ignored.
-        scenario.send(.authConfigsLoaded(cursor: "zz", .success(AuthConfigPage(items: [Fixtures.jira], nextCursor: nil))))
-        scenario.send(.authConfigsLoaded(cursor: "c2", .success(AuthConfigPage(items: [Fixtures.freshdesk], nextCursor: nil)))) {
-            $0.step = .chooseConfig(Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid, Fixtures.freshdesk])))
+        scenario.send(
+            .authConfigsLoaded(cursor: "c2", .success(AuthConfigPage(items: [Fixtures.jira], nextCursor: nil))),
+            effects: [.loadFields(toolkit: "jira", scheme: .basic)]
+        ) {
+            $0.presetAuthConfigId = nil
+            let list = Wizard.ConfigList(configs: .loaded(first + [Fixtures.jira]))
+            $0.step = .credentials(Wizard.CredentialsForm(config: Fixtures.jira, userId: "default", list: list))
+        }
+    }
+
+    @Test("/ on an empty filter is the search key, not text")
+    func slashStartsSearch() {
+        let list = Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid, Fixtures.jira]), highlighted: 1)
+        var scenario = WizardScenario(Wizard.State(step: .chooseConfig(list)))
+        scenario.send(.keyPressed(.character("/")))
+        scenario.send(.keyPressed(.character("j"))) {
+            $0.step = .chooseConfig(Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid, Fixtures.jira]), filter: TextInput("j")))
+        }
+        scenario.send(.keyPressed(.character("/"))) {
+            $0.step = .chooseConfig(Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid, Fixtures.jira]), filter: TextInput("j/")))
         }
     }
 
