@@ -18,6 +18,9 @@ public final class CursesTerminal: TerminalDevice {
     private var signalSources: [any DispatchSourceSignal] = []
     /// Whether the locale and terminal can show Unicode (else ASCII glyphs are used).
     public let supportsUnicode: Bool
+    /// Whether links are sent as OSC 8 hyperlinks. Terminals without them ignore the sequence;
+    /// the Linux console does not, and `ONBOARD_NO_HYPERLINKS` turns them off anywhere.
+    let emitsHyperlinks: Bool
 
     /// Takes over the terminal.
     /// - Parameters:
@@ -31,6 +34,8 @@ public final class CursesTerminal: TerminalDevice {
         supportsUnicode =
             codeset.uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
             && ProcessInfo.processInfo.environment["NCURSES_NO_UTF8_ACS"] == nil
+        let environment = ProcessInfo.processInfo.environment
+        emitsHyperlinks = environment["ONBOARD_NO_HYPERLINKS"] == nil && !(environment["TERM"] ?? "").hasPrefix("linux")
         // newterm, unlike initscr, reports an unknown TERM instead of exiting the process.
         guard onb_newterm() != nil else {
             let name = ProcessInfo.processInfo.environment["TERM"] ?? "(unset)"
@@ -169,7 +174,28 @@ public final class CursesTerminal: TerminalDevice {
             curs_set(0)
         }
         refresh()
+        if emitsHyperlinks { paintHyperlinks(canvas, over: previous) }
         painted = canvas
+    }
+
+    /// Repaints each link's row inside an OSC 8 sequence, so the terminal makes it clickable.
+    ///
+    /// curses cannot carry the sequence itself; the row is marked damaged and refreshed between
+    /// the opening and closing sequences, so its cells keep their colours. Only rows whose link
+    /// or cells changed are sent again.
+    private func paintHyperlinks(_ canvas: Canvas, over previous: Canvas?) {
+        for link in canvas.links {
+            let unchanged =
+                previous.map { old in
+                    old.links.contains(link) && (0..<canvas.width).allSatisfy { old[$0, link.y] == canvas[$0, link.y] }
+                } ?? false
+            if unchanged { continue }
+            let id = String(link.url.utf8.reduce(UInt32(2_166_136_261)) { ($0 ^ UInt32($1)) &* 16_777_619 }, radix: 16)
+            writeRaw("\u{1B}]8;id=onboard-\(id);\(link.url)\u{1B}\\")
+            wredrawln(onb_stdscr(), Int32(link.y), 1)
+            refresh()
+            writeRaw("\u{1B}]8;;\u{1B}\\")
+        }
     }
 
     private func drawCell(_ cell: Canvas.Cell, x: Int, y: Int) {

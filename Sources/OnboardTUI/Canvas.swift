@@ -17,12 +17,23 @@ public struct Canvas: Equatable, Sendable {
     public private(set) var cells: [Cell]
     /// Where the terminal cursor should sit (a focused text input), or nil to hide it.
     public var cursor: (x: Int, y: Int)?
+    /// Runs of cells that are a link, for terminals that make them clickable (OSC 8).
+    public private(set) var links: [Hyperlink]
+
+    /// A run of cells on one row that opens `url` when clicked.
+    public struct Hyperlink: Equatable, Sendable {
+        public var x: Int
+        public var y: Int
+        public var width: Int
+        public var url: String
+    }
 
     public init(width: Int, height: Int) {
         self.width = max(0, width)
         self.height = max(0, height)
         cells = Array(repeating: Cell(), count: self.width * self.height)
         cursor = nil
+        links = []
     }
 
     public subscript(x: Int, y: Int) -> Cell {
@@ -47,6 +58,14 @@ public struct Canvas: Equatable, Sendable {
             column += columns
         }
         return column - x
+    }
+
+    /// Marks `width` cells from (`x`, `y`) as a link to `url`. A URL with anything but
+    /// printable ASCII is not linked (it would travel inside an escape sequence).
+    public mutating func link(_ url: String, x: Int, y: Int, width: Int) {
+        guard y >= 0, y < height, x >= 0, width > 0, x + width <= self.width else { return }
+        guard !url.isEmpty, url.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F }) else { return }
+        links.append(Hyperlink(x: x, y: y, width: width, url: url))
     }
 
     /// Sets the role of a run of cells (e.g. a highlighted row), keeping their text.
@@ -75,6 +94,6 @@ public struct Canvas: Equatable, Sendable {
 
     public static func == (lhs: Canvas, rhs: Canvas) -> Bool {
         lhs.width == rhs.width && lhs.height == rhs.height && lhs.cells == rhs.cells
-            && lhs.cursor?.x == rhs.cursor?.x && lhs.cursor?.y == rhs.cursor?.y
+            && lhs.cursor?.x == rhs.cursor?.x && lhs.cursor?.y == rhs.cursor?.y && lhs.links == rhs.links
     }
 }

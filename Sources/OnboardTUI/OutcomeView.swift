@@ -15,7 +15,8 @@ enum OutcomeView {
             canvas.put("Open this link in a browser (or send it to \(form.userId.text)):", x: area.x, y: y, role: .text, limit: area.width)
             y += 2
             for line in chunks(link.redirectURL, width: area.width) {
-                canvas.put(line, x: area.x, y: y, role: .accent)
+                let width = canvas.put(line, x: area.x, y: y, role: .accent)
+                canvas.link(link.redirectURL, x: area.x, y: y, width: width)
                 y += 1
             }
             y += 1

@@ -56,6 +56,11 @@ final class TmuxSession {
         try Self.run("tmux", ["-L", socket, "paste-buffer", "-p", "-d", "-b", "e2e", "-t", target])
     }
 
+    /// Appends everything the program writes to the pane, escape sequences included, to `path`.
+    func recordOutput(to path: String) throws {
+        try Self.run("tmux", ["-L", socket, "pipe-pane", "-o", "-t", target, "cat >> '\(path)'"])
+    }
+
     /// The visible screen.
     func screen() throws -> String {
         try Self.run("tmux", ["-L", socket, "capture-pane", "-p", "-t", target])

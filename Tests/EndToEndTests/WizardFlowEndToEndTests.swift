@@ -134,6 +134,7 @@ struct WizardFlowEndToEndTests {
     func oauthLinkApproved() async throws {
         let data = try TemporaryDirectory()
         let tmux = try Self.start(data)
+        try tmux.recordOutput(to: data.path + "/pane-output")
         try await Self.choose(tmux, "github")
         try await tmux.waitFor("User ID required")
         try tmux.keys("Enter")
@@ -144,6 +145,10 @@ struct WizardFlowEndToEndTests {
         #expect(waiting.range(of: #"Waiting for approval (10:00|9:[0-5][0-9]) left"#, options: .regularExpression) != nil)
         let url = try #require(
             waiting.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.first { $0.hasPrefix("http://") && $0.contains("/link/lt_") })
+        // The URL is also an OSC 8 hyperlink, so terminals that support them make it clickable.
+        let output = try String(contentsOfFile: data.path + "/pane-output", encoding: .utf8)
+        #expect(output.contains("\u{1B}]8;id=onboard-"))
+        #expect(output.contains(";\(url)\u{1B}\\"))
         let page = try TmuxSession.run("curl", ["-s", url])
         #expect(page.contains("Connect GitHub"))
         _ = try TmuxSession.run("curl", ["-s", "-d", "decision=approve", url])

@@ -44,4 +44,15 @@ struct CanvasTests {
         #expect(Wrapping.lines("the quick brown fox", width: 9) == ["the quick", "brown fox"])
         #expect(Wrapping.lines("abcdefghij", width: 4) == ["abcd", "efgh", "ij"])
     }
+
+    @Test("a link with control characters or spaces is not linked, so it cannot break out of OSC 8")
+    func hostileLinkRefused() {
+        var canvas = Canvas(width: 40, height: 2)
+        canvas.link("https://example.com/\u{1B}]8;;evil", x: 0, y: 0, width: 10)
+        canvas.link("https://example.com/a b", x: 0, y: 0, width: 10)
+        canvas.link("https://example.com/ok", x: 35, y: 0, width: 10)
+        #expect(canvas.links.isEmpty)
+        canvas.link("https://example.com/ok", x: 0, y: 1, width: 22)
+        #expect(canvas.links.count == 1)
+    }
 }

@@ -160,4 +160,22 @@ struct ScreenSnapshotTests {
         let hidden = WizardView.render(state, context: Self.context, width: 80, height: 24)
         #expect(!hidden.text.contains("SNAPSHOT-CANARY"))
     }
+
+    @Test("the hosted link's URL is marked as a hyperlink on every row it wraps onto")
+    func linkIsHyperlink() throws {
+        let state = try #require(Self.states.first { $0.0 == "oauth-link-waiting" }).1
+        let url = "http://127.0.0.1:9900/link/lt_Q2x8yVb3kLm9Pq4RsT7uWz1A"
+        let wide = WizardView.render(state, context: Self.context, width: 80, height: 24)
+        #expect(wide.links.map(\.url) == [url])
+        var long = state
+        let longURL = "https://connect.example.com/link/" + String(repeating: "a1b2c3d4", count: 12)
+        if case .connecting(var connecting) = long.step {
+            connecting.link?.redirectURL = longURL
+            long.step = .connecting(connecting)
+        }
+        let narrow = WizardView.render(long, context: Self.context, width: 60, height: 18)
+        #expect(narrow.links.count == 3)
+        #expect(narrow.links.allSatisfy { $0.url == longURL })
+        #expect(narrow.links.map(\.width).reduce(0, +) == longURL.count)
+    }
 }
