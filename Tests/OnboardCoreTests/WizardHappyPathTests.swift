@@ -306,6 +306,26 @@ struct WizardHappyPathTests {
         }
     }
 
+    @Test("Esc walks back one step from review and from the fields, values kept")
+    func escapeGoesBack() {
+        var scenario = WizardScenario(Self.reviewing())
+        scenario.send(.keyPressed(.escape)) { $0.step = .credentials(Self.form) }
+        scenario.send(.keyPressed(.escape)) { $0.step = .chooseConfig(Self.form.list) }
+        scenario.send(.keyPressed(.escape), effects: [.quit(exitCode: 1)]) { $0.exitCode = 1 }
+    }
+
+    @Test("after ACTIVE, n connects another from a freshly loaded list and Enter quits with 0")
+    func connectAnother() {
+        let outcome = Wizard.Outcome(review: Self.review, result: .settled(Fixtures.account("ca_1", .active)))
+        var scenario = WizardScenario(Wizard.State(step: .done(outcome)))
+        scenario.send(.keyPressed(.character("x")))
+        scenario.send(.keyPressed(.character("n")), effects: [.loadAuthConfigs(cursor: nil)]) {
+            $0.step = .chooseConfig(Wizard.ConfigList(configs: .loading))
+        }
+        var finishing = WizardScenario(Wizard.State(step: .done(outcome)))
+        finishing.send(.keyPressed(.enter), effects: [.quit(exitCode: 0)]) { $0.exitCode = 0 }
+    }
+
     // MARK: helpers
 
     static let form: Wizard.CredentialsForm = {
