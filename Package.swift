@@ -67,6 +67,7 @@ let package = Package(
                 "OnboardCore", "OnboardTUI", "OnboardCurses", "ComposioAPI", "ComposioSandbox",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),

@@ -128,7 +128,9 @@ public struct ComposioClient: ComposioService {
     public func createConnectedAccount(_ request: ConnectionRequest) async throws -> ConnectedAccount {
         let operation = "create the connected account"
         let body = try JSONEncoder().encode(WireCreateConnectedAccountRequest(request))
-        return try await createOnce(operation, "/connected_accounts", body: body, userId: request.userId, authConfigId: request.authConfigId) { response in
+        return try await createOnce(
+            operation, "/connected_accounts", body: body, userId: request.userId, authConfigId: request.authConfigId, baseline: request.knownAccountIds
+        ) { response in
             let created = try decode(WireCreateConnectedAccountResponse.self, response, operation).account(
                 authConfigId: request.authConfigId, userId: request.userId)
             // The create reply carries no status_reason: read the account to say why it failed.
@@ -173,10 +175,11 @@ public struct ComposioClient: ComposioService {
     /// account that was not there before is adopted instead of posting again. Only failures
     /// that certainly made nothing are retried, by policy.
     private func createOnce<Made>(
-        _ operation: String, _ path: String, body: Data, userId: String, authConfigId: String,
+        _ operation: String, _ path: String, body: Data, userId: String, authConfigId: String, baseline known: Set<String>? = nil,
         decode made: (HTTPResponse) async throws -> Made, adopt: (ConnectedAccount) -> Made?
     ) async throws -> Made {
-        let baseline = try await accountIds(userId: userId, authConfigId: authConfigId)
+        let baseline: Set<String>
+        if let known { baseline = known } else { baseline = try await accountIds(userId: userId, authConfigId: authConfigId) }
         var attempt = 0
         while true {
             let failure: APIError

@@ -98,13 +98,26 @@ public final class Sandbox: Sendable {
     public func issueSessionKey() throws -> Secret {
         let key = SandboxIdentifiers.apiKey()
         let record = APIKeyRecord(
-            digest: SandboxIdentifiers.digest(key), projectId: Self.defaultProjectId, name: "embedded session", readOnly: false, createdAt: now())
+            digest: SandboxIdentifiers.digest(key), projectId: Self.defaultProjectId, name: Self.sessionKeyName, readOnly: false, createdAt: now())
         try store.database.write { db in
-            try db.execute(sql: "DELETE FROM api_key WHERE name = 'embedded session'")
+            // Other processes may be using their own session keys on this database right now;
+            // only keys a killed process left behind long ago are removed.
+            try db.execute(
+                sql: "DELETE FROM api_key WHERE name = ? AND created_at < ?", arguments: [Self.sessionKeyName, now().addingTimeInterval(-86_400)])
             try record.insert(db)
         }
         return Secret(key)
     }
+
+    /// Removes a key ``issueSessionKey()`` made, when its process is done with it.
+    public func revokeSessionKey(_ key: Secret) throws {
+        let digest = key.withRevealedValue { SandboxIdentifiers.digest($0) }
+        try store.database.write { db in
+            try db.execute(sql: "DELETE FROM api_key WHERE name = ? AND digest = ?", arguments: [Self.sessionKeyName, digest])
+        }
+    }
+
+    static let sessionKeyName = "embedded session"
 
     /// The router with every route and the error envelope, for `.router` tests and the server.
     func router(logger: Logger) -> Router<SandboxRequestContext> {

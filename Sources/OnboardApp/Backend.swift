@@ -70,16 +70,19 @@ public struct ConnectedBackend: Sendable {
     public let label: String
     let transport: AsyncHTTPClientTransport
     let sandbox: RunningSandbox?
+    /// The embedded sandbox and the key this process was given, revoked on close.
+    let embedded: (sandbox: Sandbox, key: Secret)?
 
     /// Opens the choice: starts the embedded sandbox when that is the choice.
-    public static func connect(_ choice: BackendChoice, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment) async throws
-        -> ConnectedBackend
-    {
+    /// - Parameter pacer: paces every request (a bulk import keeps under the rate limit).
+    public static func connect(
+        _ choice: BackendChoice, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment, pacer: RateLimitPacer? = nil
+    ) async throws -> ConnectedBackend {
         switch choice {
         case .remoteNeedingKey(let baseURL):
             // The key comes later, from the masked prompt; until then the client has none.
             return try await connect(
-                .remote(baseURL: baseURL, apiKey: .empty, keySource: "the key you entered"), logger: logger, environment: environment)
+                .remote(baseURL: baseURL, apiKey: .empty, keySource: "the key you entered"), logger: logger, environment: environment, pacer: pacer)
         case .remote(let baseURL, let apiKey, let keySource):
             let proxy: ProxySettings?
             do {
@@ -88,9 +91,9 @@ public struct ConnectedBackend: Sendable {
                 throw UsageError(error.description)
             }
             let transport = AsyncHTTPClientTransport(proxy: proxy)
-            let client = ComposioClient(baseURL: baseURL, apiKey: apiKey, keySource: keySource, transport: transport, logger: logger)
+            let client = ComposioClient(baseURL: baseURL, apiKey: apiKey, keySource: keySource, transport: paced(transport, pacer), logger: logger)
             let label = (baseURL.host ?? baseURL.absoluteString) + (baseURL.port.map { ":\($0)" } ?? "")
-            return ConnectedBackend(service: client, label: label, transport: transport, sandbox: nil)
+            return ConnectedBackend(service: client, label: label, transport: transport, sandbox: nil, embedded: nil)
         case .embeddedSandbox(let path):
             let transport = AsyncHTTPClientTransport()
             let (sandbox, _) = try Sandbox.open(path: path, initialAPIKey: environment["ONBOARD_SANDBOX_API_KEY"])
@@ -98,15 +101,21 @@ public struct ConnectedBackend: Sendable {
             // The TUI owns the screen: the in-process server logs nothing.
             let quiet = Logger(label: "onboard.sandbox", factory: { _ in SwiftLogNoOpLogHandler() })
             let running = try await sandbox.start(logger: quiet)
-            let client = ComposioClient(baseURL: running.baseURL, apiKey: key, keySource: "the embedded sandbox", transport: transport, logger: logger)
-            return ConnectedBackend(service: client, label: "embedded sandbox", transport: transport, sandbox: running)
+            let client = ComposioClient(
+                baseURL: running.baseURL, apiKey: key, keySource: "the embedded sandbox", transport: paced(transport, pacer), logger: logger)
+            return ConnectedBackend(service: client, label: "embedded sandbox", transport: transport, sandbox: running, embedded: (sandbox, key))
         }
     }
 
-    /// Closes connections and stops the embedded sandbox.
+    private static func paced(_ transport: any HTTPTransport, _ pacer: RateLimitPacer?) -> any HTTPTransport {
+        pacer.map { PacedTransport(transport, pacer: $0) } ?? transport
+    }
+
+    /// Closes connections, stops the embedded sandbox and revokes its session key.
     public func close() async {
         await transport.shutdown()
         await sandbox?.stop()
+        if let embedded { try? embedded.sandbox.revokeSessionKey(embedded.key) }
     }
 }
 

@@ -7,6 +7,9 @@ public struct ConnectionRequest: Equatable, Sendable {
     public var values: [String: Secret]
     /// Ask the server to check the credentials before answering (API_KEY only, experimental).
     public var validateCredentials: Bool
+    /// The user's account ids on this auth config just before, when the caller already listed
+    /// them (a bulk import does): the create then skips listing them again.
+    public var knownAccountIds: Set<String>?
 
     public init(
         authConfigId: String, userId: String, authScheme: AuthScheme, values: [String: Secret],
@@ -17,5 +20,6 @@ public struct ConnectionRequest: Equatable, Sendable {
         self.authScheme = authScheme
         self.values = values
         self.validateCredentials = validateCredentials
+        self.knownAccountIds = nil
     }
 }

@@ -6,6 +6,25 @@ import OnboardCore
 /// `onboard`: the interactive wizard by default, plus subcommands.
 @main
 struct Onboard: AsyncParsableCommand {
+    /// Parses and runs, with the exit codes scripts rely on: 0 ok, 1 failure, 2 usage error
+    /// (ArgumentParser's own is 64), 130 interrupted.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                printError(fullMessage(for: error))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "onboard",
         abstract: "Connect users' API keys, tokens and passwords to Composio auth configs from the terminal.",
@@ -19,10 +38,19 @@ struct Onboard: AsyncParsableCommand {
               COMPOSIO_API_KEY=... onboard    # the wizard, on Composio
               onboard --user-id alice         # the wizard, user id prefilled
               onboard --auth-config ac_123 --user-id alice   # straight to the fields
+              onboard auth-configs                               # what can be connected
+              onboard fields ac_123                              # what a user must provide
+              printf 'generic_api_key=%s\\n' "$KEY" | onboard connect --auth-config ac_123 --user-id alice --secrets-stdin
+              onboard import users.csv --auth-config ac_123      # many users, resumable
               onboard sandbox serve --port 9900
+
+            Exit codes: 0 ok, 1 failure, 2 usage error, 130 interrupted.
             """,
         version: OnboardVersion.current,
-        subcommands: [WizardCommand.self, SandboxCommand.self],
+        subcommands: [
+            WizardCommand.self, AuthConfigsCommand.self, FieldsCommand.self, AccountsCommand.self, ConnectCommand.self, RotateCommand.self,
+            ImportCommand.self, SandboxCommand.self,
+        ],
         defaultSubcommand: WizardCommand.self
     )
 }

@@ -149,6 +149,23 @@ enum ChildProcess {
         return (pid, pipe[0])
     }
 
+    /// Starts `argv` with stdin, stdout and stderr on the given files; returns its pid.
+    static func spawn(_ argv: [String], environment: [String: String], stdin: String, stdout: String, stderr: String) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let arguments = argv.map { strdup($0) } + [nil]
+        defer { for pointer in arguments { free(pointer) } }
+        let variables = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for pointer in variables { free(pointer) } }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, argv[0], &actions, nil, arguments, variables) == 0 else { throw E2EError.missing("cannot run \(argv[0])") }
+        return pid
+    }
+
     /// Waits for `pid`; its exit code, or 128 + the signal that ended it.
     @discardableResult
     static func wait(_ pid: pid_t) -> Int32 {

@@ -1,0 +1,171 @@
+import ComposioAPI
+import Foundation
+import OnboardCore
+
+/// `onboard connect`: one account from flags and a secrets file or stdin, for scripts.
+public enum ConnectAction {
+    /// What to do when the user already has an account on the auth config.
+    public enum ExistingPolicy: Sendable {
+        /// Stop and say so (the default: a script should not add a second account by accident).
+        case refuse
+        /// Delete the old accounts once the new one is ACTIVE.
+        case replace
+        /// Keep them and add another.
+        case allowMultiple
+    }
+
+    public struct Options: Sendable {
+        public var authConfigId: String
+        public var userId: String
+        /// Non-secret values from `--field NAME=VALUE`.
+        public var fields: [String: String]
+        public var secrets: SecretSource?
+        public var validate: Bool
+        public var existing: ExistingPolicy
+        public var wait: Bool
+        public var timeout: Duration
+        public var json: Bool
+
+        public init(
+            authConfigId: String, userId: String, fields: [String: String] = [:], secrets: SecretSource? = nil, validate: Bool = false,
+            existing: ExistingPolicy = .refuse, wait: Bool = true, timeout: Duration = .seconds(60), json: Bool = false
+        ) {
+            self.authConfigId = authConfigId
+            self.userId = userId
+            self.fields = fields
+            self.secrets = secrets
+            self.validate = validate
+            self.existing = existing
+            self.wait = wait
+            self.timeout = timeout
+            self.json = json
+        }
+    }
+
+    /// Splits `--field NAME=VALUE` arguments; the error names the argument's position only.
+    public static func parseFields(_ arguments: [String]) throws -> [String: String] {
+        var fields: [String: String] = [:]
+        for (index, argument) in arguments.enumerated() {
+            guard let equals = argument.firstIndex(of: "="), equals != argument.startIndex else {
+                throw UsageError("--field number \(index + 1) is not NAME=VALUE.")
+            }
+            let name = String(argument[..<equals])
+            guard fields[name] == nil else { throw UsageError("--field \(name) is given twice.") }
+            fields[name] = String(argument[argument.index(after: equals)...])
+        }
+        return fields
+    }
+
+    public static func run(_ service: any ComposioService, _ options: Options, output: CommandOutput) async throws {
+        if let problem = Validation.problem(userId: options.userId) { throw UsageError("--user-id: \(problem)") }
+        let (config, scheme, fields) = try await ServiceCommands.userFields(service, authConfigId: options.authConfigId)
+        let existing = try await AccountConnector.liveAccounts(service, authConfigId: config.id, userId: options.userId)
+        if !existing.isEmpty && options.existing == .refuse {
+            let list = existing.map { "\($0.id) (\($0.status.rawValue))" }.joined(separator: ", ")
+            throw CommandFailure(
+                "\(options.userId) already has \(existing.count == 1 ? "an account" : "\(existing.count) accounts") on \(config.id): \(list). "
+                    + "Pass --replace to replace \(existing.count == 1 ? "it" : "them") (deleted once the new one is ACTIVE) or --allow-multiple to add another."
+            )
+        }
+        let replacing = options.existing == .replace ? existing.map(\.id) : []
+        let connector = AccountConnector(service: service, timeout: options.timeout)
+        let outcome: AccountConnector.Outcome
+        if scheme.isRedirectBased {
+            outcome = try await connectThroughLink(service, connector, config: config, scheme: scheme, options: options, replacing: replacing, output: output)
+        } else {
+            let values = try values(for: fields, options: options)
+            var request = ConnectionRequest(authConfigId: config.id, userId: options.userId, authScheme: scheme, values: values)
+            request.validateCredentials = options.validate
+            outcome = try await connector.connect(request, toolkit: config.toolkitSlug, replacing: replacing, wait: options.wait)
+        }
+        if let failure = report(outcome, options: options, output: output) { throw CommandFailure(failure) }
+    }
+
+    /// The values to send: `--field` for plain ones, the secrets source for the rest, defaults
+    /// for what is left; refuses secrets on argv, unknown names and missing required fields.
+    static func values(for fields: [CredentialField], options: Options) throws -> [String: Secret] {
+        let known = Dictionary(uniqueKeysWithValues: fields.map { ($0.name, $0) })
+        let names = fields.map(\.name).joined(separator: ", ")
+        for name in options.fields.keys.sorted() {
+            guard let field = known[name] else { throw UsageError("--field \(name): this auth config has no such field (its fields: \(names)).") }
+            if field.isSecret {
+                throw UsageError("\(name) is a secret: pass it in --secrets-file PATH or --secrets-stdin, never on the command line.")
+            }
+        }
+        let secrets = try options.secrets?.read() ?? [:]
+        for name in secrets.keys.sorted() where known[name] == nil {
+            throw UsageError("The secrets name \(name), which this auth config does not have (its fields: \(names)).")
+        }
+        var values: [String: Secret] = [:]
+        var missing: [String] = []
+        for field in fields {
+            let given = secrets[field.name] ?? options.fields[field.name].map(Secret.init)
+            let trimmed = given?.withRevealedValue { Secret($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            if let trimmed, !trimmed.isEmpty {
+                if let problem = trimmed.withRevealedValue({ field.jsonProblem($0) }) { throw UsageError(problem) }
+                values[field.name] = trimmed
+            } else if let fallback = field.defaultValue, !fallback.isEmpty {
+                values[field.name] = Secret(fallback)
+            } else if field.isRequired {
+                missing.append(field.isSecret ? "\(field.name) (secret: --secrets-file or --secrets-stdin)" : "\(field.name) (--field \(field.name)=...)")
+            }
+        }
+        guard missing.isEmpty else { throw UsageError("Missing required \(missing.count == 1 ? "field" : "fields"): \(missing.joined(separator: ", ")).") }
+        return values
+    }
+
+    /// Redirect-based schemes: a hosted link, printed for the person to open, then polled.
+    static func connectThroughLink(
+        _ service: any ComposioService, _ connector: AccountConnector, config: AuthConfigSummary, scheme: AuthScheme, options: Options,
+        replacing: [String], output: CommandOutput
+    ) async throws -> AccountConnector.Outcome {
+        if !options.fields.isEmpty || options.secrets != nil {
+            throw UsageError(
+                "\(config.id) uses \(scheme.rawValue): its tokens cannot be imported. Drop --field and the secrets; the user approves through a link.")
+        }
+        let link = try await service.createLink(authConfigId: config.id, userId: options.userId, callbackURL: nil)
+        output.err("Open this link in a browser (or send it to \(options.userId)):\n  \(link.redirectURL)")
+        var account = ConnectedAccount(
+            id: link.connectedAccountId, status: .initiated, toolkitSlug: config.toolkitSlug, authConfigId: config.id, userId: options.userId,
+            redirectURL: link.redirectURL)
+        guard options.wait else { return AccountConnector.Outcome(account: account, replaced: [], timedOut: false) }
+        output.err("Waiting for approval (up to \(Int(options.timeout.components.seconds)) s; --timeout changes it)...")
+        let settled = try await connector.settle(account)
+        account = settled.0
+        account.redirectURL = link.redirectURL
+        var replaced: [String] = []
+        if account.status == .active {
+            for id in replacing where id != account.id {
+                try await service.deleteConnectedAccount(id: id)
+                replaced.append(id)
+            }
+        }
+        return AccountConnector.Outcome(account: account, replaced: replaced, timedOut: settled.timedOut)
+    }
+
+    /// Prints the result; returns why the command failed when the account is not ACTIVE (or,
+    /// with `--no-wait`, already failed).
+    static func report(_ outcome: AccountConnector.Outcome, options: Options, output: CommandOutput) -> String? {
+        let account = outcome.account
+        if options.json {
+            output.json(CommandRecords.Connected(account: CommandRecords.Account(account), replaced: outcome.replaced, timedOut: outcome.timedOut))
+        }
+        let settledWell = account.status == .active || (!options.wait && !account.status.isTerminalFailure)
+        if settledWell {
+            if !options.json {
+                output.out("\(account.id) \(account.status.rawValue): \(account.toolkitSlug) for user \(options.userId)")
+                for id in outcome.replaced { output.err("Deleted \(id), which it replaces.") }
+            }
+            return nil
+        }
+        var message = "\(account.id) is \(account.status.rawValue)"
+        if let reason = account.statusReason, !reason.isEmpty { message += ": \(reason)" }
+        if outcome.timedOut {
+            message += " after \(Int(options.timeout.components.seconds)) s. It may still settle: onboard accounts get \(account.id)"
+        } else if account.status.isTerminalFailure {
+            message += ". Check the values and run again"
+            if !outcome.replaced.isEmpty || options.existing == .replace { message += "; nothing was replaced" }
+        }
+        return message + "."
+    }
+}

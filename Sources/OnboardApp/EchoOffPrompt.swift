@@ -1,0 +1,112 @@
+import Foundation
+import OnboardCore
+
+/// Reads one secret line from the terminal with echo off, showing a bullet per character, for
+/// the line-based commands (`rotate`, the accessible mode). The terminal's settings are put back
+/// on every path; Ctrl-C ends the read instead of killing the process with echo still off.
+public enum EchoOffPrompt {
+    public enum Outcome: Equatable {
+        case entered(Secret)
+        case interrupted
+        case endOfInput
+    }
+
+    /// Whether stdin is a terminal this prompt can use.
+    public static var isAvailable: Bool { isatty(STDIN_FILENO) == 1 }
+
+    /// Shows `label` on stderr and reads a line from stdin. Pasted line breaks inside a
+    /// bracketed paste are kept out; Enter typed ends the line.
+    public static func read(_ label: String, bullets: Bool = true) -> Outcome {
+        FileHandle.standardError.write(Data(label.utf8))
+        var saved = termios()
+        guard tcgetattr(STDIN_FILENO, &saved) == 0 else { return readPlainLine() }
+        var raw = saved
+        raw.c_lflag &= ~tcflag_t(ECHO | ICANON | ISIG)
+        raw.c_iflag &= ~tcflag_t(ICRNL)
+        withUnsafeMutableBytes(of: &raw.c_cc) { cc in
+            cc[Int(VMIN)] = 1
+            cc[Int(VTIME)] = 0
+        }
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw)
+        FileHandle.standardError.write(Data("\u{1B}[?2004h".utf8))
+        defer {
+            FileHandle.standardError.write(Data("\u{1B}[?2004l\n".utf8))
+            tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved)
+        }
+        var line = LineEditor()
+        while true {
+            var byte: UInt8 = 0
+            guard Foundation.read(STDIN_FILENO, &byte, 1) == 1 else { return .endOfInput }
+            switch line.feed(byte) {
+            case .continue(let echo):
+                if bullets, !echo.isEmpty { FileHandle.standardError.write(Data(echo.utf8)) }
+            case .done:
+                return .entered(line.value)
+            case .interrupted:
+                return .interrupted
+            }
+        }
+    }
+
+    /// Without a terminal (a pipe of keystrokes): a plain line, nothing to hide.
+    static func readPlainLine() -> Outcome {
+        guard let text = Swift.readLine(strippingNewline: true) else { return .endOfInput }
+        return .entered(Secret(text))
+    }
+
+    /// The byte-level line editing, kept apart so it is tested without a terminal.
+    struct LineEditor {
+        enum Step: Equatable {
+            /// Keep reading; `echo` is what to show (bullets, or erasing them).
+            case `continue`(echo: String)
+            case done
+            case interrupted
+        }
+
+        private var bytes: [UInt8] = []
+        private var escape: [UInt8] = []
+        private var inPaste = false
+
+        var value: Secret {
+            Secret(String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+
+        mutating func feed(_ byte: UInt8) -> Step {
+            if !escape.isEmpty || byte == 0x1B {
+                escape.append(byte)
+                let text = String(decoding: escape, as: UTF8.self)
+                if text == "\u{1B}[200~" {
+                    inPaste = true
+                } else if text == "\u{1B}[201~" {
+                    inPaste = false
+                } else if ["\u{1B}[200~", "\u{1B}[201~"].contains(where: { $0.hasPrefix(text) }) {
+                    return .continue(echo: "")
+                }
+                // Any other sequence (an arrow key) is dropped whole.
+                escape = []
+                return .continue(echo: "")
+            }
+            switch byte {
+            case 0x03:
+                return .interrupted
+            case 0x0D, 0x0A:
+                if inPaste { return .continue(echo: "") }
+                return .done
+            case 0x7F, 0x08:
+                guard !bytes.isEmpty else { return .continue(echo: "") }
+                // Drop one whole UTF-8 character.
+                while let last = bytes.popLast(), last & 0xC0 == 0x80 {}
+                return .continue(echo: "\u{8} \u{8}")
+            case 0x15:
+                let count = String(decoding: bytes, as: UTF8.self).count
+                bytes = []
+                return .continue(echo: String(repeating: "\u{8} \u{8}", count: count))
+            default:
+                guard byte >= 0x20 else { return .continue(echo: "") }
+                bytes.append(byte)
+                // One bullet per character: continuation bytes show nothing.
+                return .continue(echo: byte & 0xC0 == 0x80 ? "" : "•")
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import Synchronization
+
+/// Shows how an import is going: a bar redrawn in place on a terminal, or a plain line every few
+/// seconds for logs and pipes. Counts only; never a value.
+final class ImportProgress: Sendable {
+    struct Counts: Equatable {
+        var done = 0
+        var failed = 0
+    }
+
+    private let total: Int
+    /// Rows settled before this run started (journal, already connected): not part of the rate.
+    private let settledBefore: Int
+    private let output: CommandOutput
+    private let started = ContinuousClock.now
+    private let state = Mutex<(counts: Counts, lastDrawn: ContinuousClock.Instant?, lastPercent: Int)>((Counts(), nil, 0))
+    /// Plain lines at most this often (and at each tenth of the way).
+    static let plainInterval: Duration = .seconds(5)
+
+    init(total: Int, settledBefore: Int, output: CommandOutput) {
+        self.total = total
+        self.settledBefore = settledBefore
+        self.output = output
+        state.withLock { $0.counts.done = settledBefore }
+    }
+
+    /// One row finished (created, skipped or failed).
+    func rowFinished(failed: Bool) {
+        let line: String? = state.withLock { state in
+            state.counts.done += 1
+            if failed { state.counts.failed += 1 }
+            return lineIfDue(&state, force: state.counts.done == total)
+        }
+        if let line { draw(line) }
+    }
+
+    /// Redraws on a timer, so a pause (a rate-limit wait) still shows a live clock.
+    func tick() {
+        let line: String? = state.withLock { state in lineIfDue(&state, force: false) }
+        if let line { draw(line) }
+    }
+
+    /// Ends the bar's line so what follows starts on its own.
+    func finish() {
+        if output.errIsTerminal { output.err("") }
+    }
+
+    private func lineIfDue(_ state: inout (counts: Counts, lastDrawn: ContinuousClock.Instant?, lastPercent: Int), force: Bool) -> String? {
+        let now = ContinuousClock.now
+        let percent = total == 0 ? 100 : state.counts.done * 100 / total
+        let interval: Duration = output.errIsTerminal ? .milliseconds(100) : Self.plainInterval
+        let due = state.lastDrawn.map { now - $0 >= interval } ?? true
+        let crossedTenth = percent / 10 > state.lastPercent / 10
+        guard force || due || (!output.errIsTerminal && crossedTenth) else { return nil }
+        state.lastDrawn = now
+        state.lastPercent = percent
+        return Self.line(counts: state.counts, total: total, settledBefore: settledBefore, elapsed: now - started, bar: output.errIsTerminal)
+    }
+
+    private func draw(_ line: String) {
+        if output.errIsTerminal { output.writeErr("\r\u{1B}[K" + line) } else { output.err(line) }
+    }
+
+    /// `[#######.......]  700/2000  35%  98/s  ETA 0:13  2 failed`, or the same words plainly.
+    static func line(counts: Counts, total: Int, settledBefore: Int = 0, elapsed: Duration, bar: Bool) -> String {
+        let seconds = max(0.001, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        let rate = Double(counts.done - settledBefore) / seconds
+        let percent = total == 0 ? 100 : counts.done * 100 / total
+        let left = rate > 0 ? Int((Double(total - counts.done) / rate).rounded(.up)) : nil
+        let eta = left.map { String(format: "%d:%02d", $0 / 60, $0 % 60) } ?? "-:--"
+        let failures = counts.failed == 0 ? "" : "  \(counts.failed) failed"
+        if bar {
+            let width = 24
+            let filled = total == 0 ? width : counts.done * width / total
+            let drawn = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+            return "[\(drawn)] \(counts.done)/\(total)  \(percent)%  \(Int(rate.rounded()))/s  ETA \(eta)\(failures)"
+        }
+        return "import: \(counts.done)/\(total) rows (\(percent)%), \(Int(rate.rounded()))/s, ETA \(eta)\(failures.isEmpty ? "" : ",\(failures)")"
+    }
+}
