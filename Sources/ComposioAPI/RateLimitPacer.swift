@@ -12,6 +12,11 @@ public actor RateLimitPacer {
     public struct Counts: Equatable, Sendable {
         public var requests = 0
         public var rateLimited = 0
+
+        public init(requests: Int = 0, rateLimited: Int = 0) {
+            self.requests = requests
+            self.rateLimited = rateLimited
+        }
     }
 
     private var remaining: Int?

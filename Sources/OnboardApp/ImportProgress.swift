@@ -76,6 +76,7 @@ final class ImportProgress: Sendable {
             let drawn = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
             return "[\(drawn)] \(counts.done)/\(total)  \(percent)%  \(Int(rate.rounded()))/s  ETA \(eta)\(failures)"
         }
-        return "import: \(counts.done)/\(total) rows (\(percent)%), \(Int(rate.rounded()))/s, ETA \(eta)\(failures.isEmpty ? "" : ",\(failures)")"
+        return
+            "import: \(counts.done)/\(total) rows (\(percent)%), \(Int(rate.rounded()))/s, ETA \(eta)\(counts.failed == 0 ? "" : ", \(counts.failed) failed")"
     }
 }
