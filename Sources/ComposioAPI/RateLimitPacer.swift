@@ -34,6 +34,13 @@ public actor RateLimitPacer {
 
     public var totals: Counts { counts }
 
+    /// How long requests are held after a 429, if they are (for a visible countdown).
+    public var pauseRemaining: Duration? {
+        guard let until = pausedUntil else { return nil }
+        let left = until - clock.now
+        return left > .zero ? left : nil
+    }
+
     /// Requests kept in hand so other clients of the organisation are not starved to a 429.
     private var reserve: Int { max(1, (limit ?? 0) / 100) }
 

@@ -85,7 +85,7 @@ public enum ImportAction {
         let ticker = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
-                progress.tick()
+                progress.tick(pause: await pacer?.pauseRemaining)
             }
         }
         let stopped = await runner.run(plan.toCreate, concurrency: max(1, options.concurrency), progress: progress, interrupted: interrupted)

@@ -36,8 +36,13 @@ final class ImportProgress: Sendable {
     }
 
     /// Redraws on a timer, so a pause (a rate-limit wait) still shows a live clock.
-    func tick() {
-        let line: String? = state.withLock { state in lineIfDue(&state, force: false) }
+    /// - Parameter pause: how long the service asked everyone to wait, if it did.
+    func tick(pause: Duration? = nil) {
+        let line: String? = state.withLock { state in
+            guard var line = lineIfDue(&state, force: pause != nil && output.errIsTerminal) else { return nil }
+            if let pause { line += "  (rate limited: resuming in \(max(1, Int(pause.components.seconds))) s)" }
+            return line
+        }
         if let line { draw(line) }
     }
 
