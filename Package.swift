@@ -50,7 +50,12 @@ let package = Package(
             swiftSettings: strict
         ),
         // Pure terminal UI: Canvas, views, widget logic, keys, style roles.
-        .target(name: "OnboardTUI", dependencies: ["OnboardCore"], swiftSettings: strict),
+        .target(
+            name: "OnboardTUI", dependencies: ["OnboardCore"],
+            // The theme files in themes/ (linked here), compiled into the binary.
+            resources: ["default", "light", "high-contrast", "mono", "dracula"].map { .embedInCode("Themes/\($0).toml") },
+            swiftSettings: strict
+        ),
         // The only C: ncursesw, with wrappers for what Swift cannot import.
         .systemLibrary(
             name: "CNcursesw",

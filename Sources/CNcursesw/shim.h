@@ -24,6 +24,8 @@ static inline int onb_color_pairs(void) { return COLOR_PAIRS; }
 static inline int onb_getmaxy(WINDOW *w) { return getmaxy(w); }
 static inline int onb_getmaxx(WINDOW *w) { return getmaxx(w); }
 static inline attr_t onb_color_pair(int n) { return (attr_t)COLOR_PAIR(n); }
+/* Colour pairs with int colours, so direct-colour (24-bit) terminals get RGB values. */
+static inline int onb_init_pair(int pair, int fg, int bg) { return init_extended_pair(pair, fg, bg); }
 
 static inline attr_t onb_a_normal(void) { return A_NORMAL; }
 static inline attr_t onb_a_bold(void) { return A_BOLD; }

@@ -13,7 +13,16 @@ public enum WizardLauncher {
         public var baseURL: String?
         public var keyFile: String?
         public var verbose: Bool
-        public init(userId: String? = nil, authConfigId: String? = nil, baseURL: String? = nil, keyFile: String? = nil, verbose: Bool = false) {
+        /// `--theme NAME|PATH`; nil for `ONBOARD_THEME` or the default.
+        public var theme: String?
+        /// `--accessible`: line prompts instead of the full screen.
+        public var accessible: Bool
+        public init(
+            userId: String? = nil, authConfigId: String? = nil, baseURL: String? = nil, keyFile: String? = nil, verbose: Bool = false,
+            theme: String? = nil, accessible: Bool = false
+        ) {
+            self.theme = theme
+            self.accessible = accessible
             self.userId = userId
             self.authConfigId = authConfigId
             self.baseURL = baseURL
@@ -22,15 +31,20 @@ public enum WizardLauncher {
         }
     }
 
+    /// Whether to use the plain mode: asked for, `TERM=dumb` (or none), or no terminal on
+    /// stdin and stdout (a pipe of answers, a screen reader's shell).
+    static func wantsPlainMode(_ options: Options, environment: [String: String]) -> Bool {
+        let term = environment["TERM"] ?? ""
+        return options.accessible || term == "dumb" || term.isEmpty || isatty(STDIN_FILENO) != 1 || isatty(STDOUT_FILENO) != 1
+    }
+
     public static func run(_ options: Options) async -> Int32 {
-        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
-            printError("onboard's wizard needs an interactive terminal (stdin and stdout are not both a tty). Run it in a terminal, or with ssh -t over SSH.")
-            return 2
-        }
         let environment = ProcessInfo.processInfo.environment
         let backend: ConnectedBackend
         let needsKey: Bool
+        let theme: Theme
         do {
+            theme = try ThemeLoader.resolve(options.theme, environment: environment)
             let choice = try BackendChoice.from(environment: environment, baseURLOverride: options.baseURL, keyFile: options.keyFile)
             if case .remoteNeedingKey = choice { needsKey = true } else { needsKey = false }
             let logger = Diagnostics.logger(verbose: options.verbose, interactive: true, environment: environment)
@@ -44,10 +58,15 @@ public enum WizardLauncher {
         }
         let useColor = environment["NO_COLOR"].map(\.isEmpty) ?? true
         let label = backend.label
+        if wantsPlainMode(options, environment: environment) {
+            let code = await runPlain(options, backend: backend, needsKey: needsKey)
+            await backend.close()
+            return code
+        }
         let outcome: Result<(Int32, Wizard.State), TerminalSetupError> = await runOnOwnThread {
             let terminal: CursesTerminal
             do {
-                terminal = try CursesTerminal(theme: useColor ? .defaultDark : .mono, useColor: useColor)
+                terminal = try CursesTerminal(theme: useColor ? theme : .mono, useColor: useColor)
             } catch let error as TerminalSetupError {
                 return .failure(error)
             } catch {
@@ -75,18 +94,46 @@ public enum WizardLauncher {
             terminal.restore()
             return .success((code, runtime.state))
         }
-        await backend.close()
         let finalState: (Int32, Wizard.State)
         switch outcome {
         case .success(let result): finalState = result
         case .failure(let error):
-            printError(error.description)
-            return 2
+            // No usable terminfo: the plain mode needs none.
+            printError(error.description + " Continuing in the plain mode.")
+            let code = await runPlain(options, backend: backend, needsKey: needsKey)
+            await backend.close()
+            return code
         }
+        await backend.close()
         if case .done(let outcome) = finalState.1.step, case .settled(let account) = outcome.result, account.status == .active {
             print("Connected \(account.id): \(outcome.review.form.config.toolkitSlug) for user \(outcome.review.form.userId.text) (ACTIVE)")
         }
         return finalState.0
+    }
+
+    /// The plain mode: a masked line for a missing key, then line prompts.
+    static func runPlain(_ options: Options, backend: ConnectedBackend, needsKey: Bool) async -> Int32 {
+        let io = PlainIO.standard
+        var service = backend.service
+        var initial = Wizard.State(presetUserId: options.userId, presetAuthConfigId: options.authConfigId)
+        if needsKey {
+            while true {
+                guard let typed = io.secret("API key for \(backend.label) (ak_..., typing hidden): ") else { return 1 }
+                let candidate = backend.service(withKey: Secret(typed.trimmingCharacters(in: .whitespaces)))
+                do {
+                    initial.project = try await candidate.sessionInfo()
+                    service = candidate
+                    break
+                } catch let error as APIError {
+                    io.say("That key did not work: \(error.failure.message) Try again, or Ctrl-C to quit.")
+                } catch {
+                    io.say("That key could not be checked: \(error)")
+                }
+            }
+        }
+        let chosen = service
+        let state = initial
+        return await runOnOwnThread { PlainRuntime(service: chosen, io: io, initialState: state).run() }
     }
 
     /// The loop blocks on terminal input, so it gets a thread of its own instead of one of the

@@ -1,23 +1,42 @@
 import OnboardTUI
 
-/// Maps theme colours onto what the terminal has: 256, 16 or 8 colours, or none.
+/// Maps theme colours onto what the terminal has: 24-bit (a direct-colour terminfo such as
+/// xterm-direct), 256, 16 or 8 colours, or none.
 public enum ColorDegrader {
+    /// Terminals with this many colours take RGB values directly.
+    static let directColors = 1 << 24
+
     /// A curses colour number for `color` on a terminal with `available` colours; -1 is the
     /// terminal's default.
-    public static func resolve(_ color: ThemeColor, available: Int) -> Int16 {
+    public static func resolve(_ color: ThemeColor, available: Int) -> Int32 {
+        if available >= directColors { return direct(color) }
         switch color {
         case .terminalDefault:
             return -1
         case .indexed(let index):
-            if index < available { return Int16(index) }
+            if index < available { return Int32(index) }
             return resolve(rgbOf(index: index), available: available)
         case .rgb(let red, let green, let blue):
-            if available >= 256 { return Int16(cubeIndex(red, green, blue)) }
-            return Int16(nearestANSI(red, green, blue, count: available >= 16 ? 16 : 8))
+            if available >= 256 { return Int32(cubeIndex(red, green, blue)) }
+            return Int32(nearestANSI(red, green, blue, count: available >= 16 ? 16 : 8))
         }
     }
 
-    static func resolve(_ rgb: (UInt8, UInt8, UInt8), available: Int) -> Int16 {
+    /// Direct colour: 0-7 are still the ANSI colours, anything else is sent as its RGB value.
+    static func direct(_ color: ThemeColor) -> Int32 {
+        switch color {
+        case .terminalDefault: return -1
+        case .indexed(let index) where index < 8: return Int32(index)
+        case .indexed(let index): return packed(rgbOf(index: index))
+        case .rgb(let red, let green, let blue): return packed((red, green, blue))
+        }
+    }
+
+    static func packed(_ rgb: (UInt8, UInt8, UInt8)) -> Int32 {
+        Int32(rgb.0) << 16 | Int32(rgb.1) << 8 | Int32(rgb.2)
+    }
+
+    static func resolve(_ rgb: (UInt8, UInt8, UInt8), available: Int) -> Int32 {
         resolve(.rgb(rgb.0, rgb.1, rgb.2), available: available)
     }
 

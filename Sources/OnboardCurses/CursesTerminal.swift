@@ -82,7 +82,7 @@ public final class CursesTerminal: TerminalDevice {
                     pair = existing
                 } else if pairFor.count + 1 < Int(onb_color_pairs()) {
                     pair = Int16(pairFor.count + 1)
-                    init_pair(pair, foreground, background)
+                    _ = onb_init_pair(Int32(pair), foreground, background)
                     pairFor[key] = pair
                 }
             }

@@ -33,10 +33,13 @@ public struct Style: Equatable, Sendable, Hashable {
 /// Roles mapped to styles. Every role has a style; a missing one falls back to `text`.
 public struct Theme: Equatable, Sendable {
     public var name: String
+    /// One line saying what it is for, from the file's `description`.
+    public var summary: String
     public var styles: [StyleRole: Style]
 
-    public init(name: String, styles: [StyleRole: Style]) {
+    public init(name: String, summary: String = "", styles: [StyleRole: Style]) {
         self.name = name
+        self.summary = summary
         self.styles = styles
     }
 
@@ -44,54 +47,24 @@ public struct Theme: Equatable, Sendable {
         styles[role] ?? styles[.text] ?? Style()
     }
 
-    /// The default: readable on dark backgrounds, built from the 16 ANSI colours so it holds
-    /// up on 8- and 16-colour terminals too.
-    public static let defaultDark = Theme(
-        name: "default",
-        styles: [
-            .text: Style(),
-            .muted: Style(.indexed(8)),
-            .title: Style(.indexed(14), bold: true),
-            .header: Style(.indexed(7)),
-            .headerAccent: Style(.indexed(13), bold: true),
-            .border: Style(.indexed(8)),
-            .accent: Style(.indexed(13), bold: true),
-            .selected: Style(.indexed(0), on: .indexed(14), bold: true),
-            .label: Style(.indexed(12), bold: true),
-            .input: Style(),
-            .inputFocused: Style(.indexed(15), on: .indexed(236)),
-            .placeholder: Style(.indexed(8)),
-            .help: Style(.indexed(7), dim: true),
-            .error: Style(.indexed(9), bold: true),
-            .success: Style(.indexed(10), bold: true),
-            .warning: Style(.indexed(11), bold: true),
-            .keyName: Style(.indexed(14), bold: true),
-            .keyLabel: Style(.indexed(8)),
-            .spinner: Style(.indexed(13)),
-        ])
+    /// The default: readable on dark backgrounds (themes/default.toml).
+    public static let defaultDark = bundled(named: "default")!
 
-    /// No colour at all, only attributes: for `NO_COLOR` and monochrome terminals.
-    public static let mono = Theme(
-        name: "mono",
-        styles: [
-            .text: Style(),
-            .muted: Style(dim: true),
-            .title: Style(bold: true),
-            .header: Style(),
-            .headerAccent: Style(bold: true),
-            .border: Style(dim: true),
-            .accent: Style(bold: true),
-            .selected: Style(reverse: true),
-            .label: Style(bold: true),
-            .input: Style(),
-            .inputFocused: Style(underline: true),
-            .placeholder: Style(dim: true),
-            .help: Style(dim: true),
-            .error: Style(bold: true),
-            .success: Style(bold: true),
-            .warning: Style(bold: true),
-            .keyName: Style(bold: true),
-            .keyLabel: Style(dim: true),
-            .spinner: Style(),
-        ])
+    /// No colour at all, only attributes: for `NO_COLOR` (themes/mono.toml).
+    public static let mono = bundled(named: "mono")!
+
+    /// The themes in themes/, compiled into the binary, by name.
+    public static let bundledFiles: [(name: String, text: String)] = [
+        ("default", String(decoding: PackageResources.default_toml, as: UTF8.self)),
+        ("light", String(decoding: PackageResources.light_toml, as: UTF8.self)),
+        ("high-contrast", String(decoding: PackageResources.high_contrast_toml, as: UTF8.self)),
+        ("mono", String(decoding: PackageResources.mono_toml, as: UTF8.self)),
+        ("dracula", String(decoding: PackageResources.dracula_toml, as: UTF8.self)),
+    ]
+
+    /// A bundled theme; nil for an unknown name. (The bundled files are checked by the tests.)
+    public static func bundled(named name: String) -> Theme? {
+        guard let file = bundledFiles.first(where: { $0.name == name }) else { return nil }
+        return try? ThemeFile.parse(file.text, source: "themes/\(name).toml")
+    }
 }

@@ -49,7 +49,7 @@ struct Onboard: AsyncParsableCommand {
         version: OnboardVersion.current,
         subcommands: [
             WizardCommand.self, AuthConfigsCommand.self, FieldsCommand.self, AccountsCommand.self, ConnectCommand.self, RotateCommand.self,
-            ImportCommand.self, SandboxCommand.self,
+            ImportCommand.self, ThemesCommand.self, SandboxCommand.self,
         ],
         defaultSubcommand: WizardCommand.self
     )
@@ -79,8 +79,44 @@ struct WizardCommand: AsyncParsableCommand {
         help: "Write a debug trace of every request (method, path, status, time; no secrets) to onboard.log in the data directory, or ONBOARD_LOG_FILE.")
     var verbose = false
 
+    @Option(name: .long, help: "Colour theme: a name (see onboard themes) or a .toml file; default ONBOARD_THEME, else default.")
+    var theme: String?
+
+    @Flag(name: .long, help: "Line prompts with numbered choices instead of the full screen (automatic with TERM=dumb or without a terminal).")
+    var accessible = false
+
     func run() async throws {
-        let code = await WizardLauncher.run(.init(userId: userId, authConfigId: authConfig, baseURL: baseURL, keyFile: apiKeyFile, verbose: verbose))
+        let code = await WizardLauncher.run(
+            .init(userId: userId, authConfigId: authConfig, baseURL: baseURL, keyFile: apiKeyFile, verbose: verbose, theme: theme, accessible: accessible))
         if code != 0 { throw ExitCode(code) }
+    }
+}
+
+/// `onboard themes`: what `--theme` accepts.
+struct ThemesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "themes",
+        abstract: "List the colour themes (built in, and yours in $XDG_CONFIG_HOME/onboard/themes).",
+        discussion: """
+            A theme is a TOML file mapping roles to colours and attributes; copy one from the \
+            repository's themes/ directory to start your own.
+
+            Examples:
+              onboard themes
+              onboard --theme light
+              ONBOARD_THEME=high-contrast onboard
+              onboard --theme ./my-theme.toml
+            """
+    )
+
+    func run() throws {
+        let themes = ThemeLoader.available()
+        let width = themes.map(\.name.count).max() ?? 0
+        for theme in themes {
+            print(
+                theme.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + theme.summary + (theme.source == "built in" ? "" : "  (\(theme.source))")
+            )
+        }
+        print("\nYour themes go in \(ThemeLoader.userDirectory()); a file there named like a built-in one replaces it.")
     }
 }

@@ -66,4 +66,12 @@ struct ColorDegraderTests {
         #expect(ColorDegrader.resolve(.rgb(250, 250, 250), available: 256) == 231)
         #expect(ColorDegrader.resolve(.rgb(0, 200, 0), available: 16) == 2)
     }
+
+    @Test("a direct-colour terminal gets 24-bit values; 0-7 stay ANSI")
+    func direct() {
+        #expect(ColorDegrader.resolve(.rgb(0xbd, 0x93, 0xf9), available: 1 << 24) == 0xbd93f9)
+        #expect(ColorDegrader.resolve(.indexed(3), available: 1 << 24) == 3)
+        #expect(ColorDegrader.resolve(.indexed(231), available: 1 << 24) == 0xffffff)
+        #expect(ColorDegrader.resolve(.terminalDefault, available: 1 << 24) == -1)
+    }
 }

@@ -1,0 +1,326 @@
+import ComposioAPI
+import Foundation
+import OnboardCore
+import OnboardTUI
+
+/// The accessible plain mode: the same wizard controller, driven by line prompts instead of a
+/// full screen. Choices are numbered, confirmations are `y/N`, secrets are read with echo off;
+/// nothing is redrawn, so a screen reader reads each line once and a pipe of answers works.
+///
+/// Each answer becomes the key presses and pastes the full-screen wizard would have received,
+/// so the rules (validation, existing accounts, replacement, retries) are the reducer's.
+public final class PlainRuntime {
+    private let runner: EffectRunner
+    private let inbox = EventInbox<Wizard.Event>()
+    private let io: PlainIO
+    private var tasks: [Task<Void, Never>] = []
+    public private(set) var state: Wizard.State
+    /// What was last announced, so a step is introduced once, not after every answer.
+    private var announced: String?
+
+    public init(service: any ComposioService, io: PlainIO, initialState: Wizard.State = Wizard.State()) {
+        self.io = io
+        self.state = initialState
+        self.runner = EffectRunner(service: service, inbox: inbox)
+    }
+
+    /// Runs until the wizard finishes or the input ends; returns the exit code.
+    public func run() -> Int32 {
+        defer { for task in tasks { task.cancel() } }
+        io.say("onboard (plain mode). Answer each question and press Enter; < goes back a step, Ctrl-C quits.")
+        dispatch(.started)
+        while state.exitCode == nil {
+            waitWhileBusy()
+            guard state.exitCode == nil else { break }
+            guard ask() else {
+                io.say("The input ended before the wizard did; nothing more was sent.")
+                return 1
+            }
+        }
+        return state.exitCode ?? 1
+    }
+
+    // MARK: the loop
+
+    func dispatch(_ event: Wizard.Event) {
+        for effect in Wizard.reduce(&state, event) {
+            if let task = runner.run(effect) { tasks.append(task) }
+        }
+        tasks.removeAll { $0.isCancelled }
+    }
+
+    private func send(_ keys: Wizard.Event...) {
+        for key in keys { dispatch(key) }
+    }
+
+    /// Lets effects finish, saying what is going on once per wait.
+    private func waitWhileBusy() {
+        var said: String?
+        while state.exitCode == nil {
+            for event in inbox.drain() { dispatch(event) }
+            guard state.isWaiting || waitingForLink else { return }
+            let note = progressNote
+            if let note, note != said {
+                io.say(note)
+                said = note
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+            dispatch(.clockTicked(Date()))
+        }
+    }
+
+    private var waitingForLink: Bool {
+        if case .connecting = state.step { return true }
+        return false
+    }
+
+    private var progressNote: String? {
+        if let notice = state.retryNotice { return "\(notice.reason); retrying shortly." }
+        switch state.step {
+        case .chooseConfig(let list) where list.configs == .loading: return "Loading auth configs..."
+        case .credentials(let form) where form.entries == .loading: return "Loading the fields for \(clean(form.config.name))..."
+        case .review(let review) where review.existing == .loading: return "Checking \(clean(review.form.userId.text))'s existing accounts..."
+        case .connecting(let connecting):
+            if let link = connecting.link {
+                return "Open this link in a browser (or send it to the user):\n  \(link.redirectURL)\nWaiting for approval..."
+            }
+            if let account = connecting.account { return "Created \(account.id); waiting for ACTIVE (now \(account.status.rawValue))..." }
+            return "Connecting..."
+        case .done(let outcome) where outcome.replacement == .loading: return "Deleting the accounts it replaces..."
+        default: return nil
+        }
+    }
+
+    /// Asks the question the current step needs and applies the answer. False when input ended.
+    private func ask() -> Bool {
+        switch state.step {
+        case .chooseConfig(let list): return askConfig(list)
+        case .credentials(let form): return askCredentials(form)
+        case .review(let review): return askReview(review)
+        case .done(let outcome): return askDone(outcome)
+        case .unsupportedScheme(let page):
+            io.say(
+                "\(clean(page.config.name)) uses \(page.config.authScheme?.rawValue ?? "a scheme onboard does not know"), which cannot take imported credentials."
+            )
+            guard io.line("Press Enter to choose another auth config: ") != nil else { return false }
+            send(.keyPressed(.enter))
+            return true
+        case .connecting:
+            return true
+        }
+    }
+
+    // MARK: steps
+
+    private func announce(_ key: String, _ text: @autoclosure () -> String) {
+        guard announced != key else { return }
+        announced = key
+        io.say("")
+        io.say(text())
+    }
+
+    private func header(_ step: Wizard.Step) -> String {
+        let project = state.project.map { " (project \(clean($0.name)))" } ?? ""
+        return "Step \(step.number) of \(Wizard.stepTitles.count): \(Wizard.stepTitles[step.number - 1])\(project)"
+    }
+
+    private func askConfig(_ list: Wizard.ConfigList) -> Bool {
+        if case .failed(let failure) = list.configs {
+            io.say("Could not load auth configs: \(describe(failure))")
+            guard let answer = io.line("Type r to try again, or q to quit: ") else { return false }
+            send(.keyPressed(answer.lowercased() == "r" ? .character("r") : .escape))
+            return true
+        }
+        announce("list", header(state.step))
+        if let notice = list.notice { io.say(clean(notice)) }
+        let rows = list.visible
+        if rows.isEmpty {
+            io.say(list.filter.text.isEmpty ? "This project has no enabled auth configs." : "No auth config matches \u{201C}\(list.filter.text)\u{201D}.")
+        }
+        for (index, config) in rows.enumerated() {
+            let state = config.isEnabled ? "" : ", disabled"
+            io.say("  \(index + 1). \(clean(config.name)) (\(clean(config.toolkitSlug)), \(config.authScheme?.rawValue ?? "?")\(state))")
+        }
+        if list.hasMore { io.say("  More are on the server: type part of a name to search them.") }
+        if let failure = list.pageFailure { io.say("More did not load: \(describe(failure))") }
+        guard let answer = io.line("Number to choose, text to filter, q to quit: ") else { return false }
+        let trimmed = answer.trimmingCharacters(in: .whitespaces)
+        if trimmed == "q" { return finish() }
+        if let number = Int(trimmed), rows.indices.contains(number - 1) {
+            for _ in 0..<list.highlighted { send(.keyPressed(.up)) }
+            for _ in 0..<(number - 1) { send(.keyPressed(.down)) }
+            send(.keyPressed(.enter))
+            announced = nil
+            return true
+        }
+        // Anything else filters (an empty answer clears the filter).
+        if !list.filter.text.isEmpty { send(.keyPressed(.escape)) }
+        if !trimmed.isEmpty { send(.pasted(trimmed)) }
+        return true
+    }
+
+    private func askCredentials(_ form: Wizard.CredentialsForm) -> Bool {
+        if case .failed(let failure) = form.entries {
+            io.say("Could not load the fields: \(describe(failure))")
+            guard let answer = io.line("Type r to try again, or < to go back: ") else { return false }
+            send(.keyPressed(answer == "r" ? .character("r") : .escape))
+            return true
+        }
+        guard let entries = form.entries.value else { return true }
+        let asked = entries.isEmpty ? "only the user id" : "the user id and \(entries.count) field\(entries.count == 1 ? "" : "s")"
+        announce("fields-\(form.config.id)", header(state.step) + "\n\(clean(form.config.name)) needs \(asked).")
+        let answer: String?
+        if form.focus == 0 {
+            if let problem = form.userIdProblem { io.say(problem) }
+            answer = io.line("User ID [\(form.userId.text)]: ")
+        } else {
+            let entry = entries[form.focus - 1]
+            let field = entry.field
+            if let problem = entry.problem { io.say(problem) }
+            var about = field.displayName + (field.isRequired ? " (required" : " (optional") + (field.isSecret ? ", secret)" : ")")
+            if !field.description.isEmpty { about += ": " + clean(field.description) }
+            io.say(about)
+            if field.isMultiline { io.say("Paste it on one line, or type @ and the path of a file holding it.") }
+            switch entry.input {
+            case .secret(let input):
+                let kept = input.value.isEmpty ? "" : " [Enter keeps \(input.value.maskedTail())]"
+                answer = io.secret("\(field.displayName)\(kept): ")
+            case .text(let input):
+                answer = io.line("\(field.displayName)\(input.text.isEmpty ? "" : " [\(input.text)]"): ")
+            }
+        }
+        guard let answer else { return false }
+        if answer == "<" {
+            send(.keyPressed(.escape))
+            announced = nil
+            return true
+        }
+        if !answer.isEmpty {
+            send(.keyPressed(.control("u")), .pasted(answer))
+        }
+        send(.keyPressed(.enter))
+        return true
+    }
+
+    private func askReview(_ review: Wizard.Review) -> Bool {
+        announce("review", header(state.step))
+        let form = review.form
+        io.say("  Auth config: \(clean(form.config.name)) (\(form.config.id))")
+        io.say("  User ID: \(form.userId.text)")
+        for entry in form.entries.value ?? [] {
+            let shown: String
+            switch entry.input {
+            case .secret(let input): shown = input.value.isEmpty ? "(empty)" : input.value.maskedTail()
+            case .text(let input): shown = input.text.isEmpty ? "(empty)" : input.text
+            }
+            io.say("  \(entry.field.displayName): \(shown)")
+        }
+        if case .failed(let failure) = review.existing { io.say("Could not check existing accounts (\(describe(failure))); connecting adds one.") }
+        if let existing = review.existing.value, !existing.isEmpty, review.choice == nil {
+            io.say("\(form.userId.text) already has \(existing.map { "\($0.id) (\($0.status.rawValue))" }.joined(separator: ", ")) on this auth config.")
+            io.say("  1. Add another account")
+            io.say("  2. Replace it (deleted only once the new one is ACTIVE)")
+            io.say("  3. Go back")
+            guard let answer = io.line("Choose 1, 2 or 3: ") else { return false }
+            switch answer.trimmingCharacters(in: .whitespaces) {
+            case "1": send(.keyPressed(.character("a")))
+            case "2": send(.keyPressed(.character("x")))
+            default: send(.keyPressed(.escape))
+            }
+            return true
+        }
+        if review.offersValidation && !review.validateCredentials {
+            guard let answer = io.line("Ask the service to check the credentials first? [y/N]: ") else { return false }
+            if answer.lowercased().hasPrefix("y") { send(.keyPressed(.character("v"))) }
+        }
+        let action = review.isLink ? "Create the connect link now?" : "Connect now?"
+        guard let answer = io.line("\(action) [y/N] (N goes back to the fields): ") else { return false }
+        if answer.lowercased().hasPrefix("y") {
+            send(.keyPressed(.enter))
+        } else {
+            send(.keyPressed(.escape))
+            announced = nil
+        }
+        return true
+    }
+
+    private func askDone(_ outcome: Wizard.Outcome) -> Bool {
+        announced = nil
+        switch outcome.result {
+        case .settled(let account) where account.status == .active:
+            let toolkit = account.toolkitSlug.isEmpty ? outcome.review.form.config.toolkitSlug : account.toolkitSlug
+            io.say("Connected: \(account.id) (\(clean(toolkit)), user \(account.userId ?? outcome.review.form.userId.text)) is ACTIVE.")
+            if let replaced = outcome.replacement.value, !replaced.isEmpty { io.say("Deleted \(replaced.joined(separator: ", ")), which it replaces.") }
+            guard let answer = io.line("Connect another? [y/N]: ") else { return false }
+            send(.keyPressed(answer.lowercased().hasPrefix("y") ? .character("n") : .enter))
+            return true
+        case .settled(let account):
+            io.say("\(account.id) is \(account.status.rawValue)\(account.statusReason.map { ": \(clean($0))" } ?? "").")
+        case .timedOut(let account):
+            io.say("\(account.id) is still \(account.status.rawValue) after a minute.")
+        case .failed(let failure):
+            io.say("Not connected: \(describe(failure))")
+        }
+        var choices = ["e to edit the values"]
+        if outcome.offersRetry { choices.append(outcome.review.isLink ? "r for a new link" : "r to try again") }
+        if case .timedOut = outcome.result { choices.append("w to keep waiting") }
+        choices.append("q to quit")
+        guard let answer = io.line("Type \(choices.joined(separator: ", ")): ") else { return false }
+        switch answer.lowercased() {
+        case "r": send(.keyPressed(.character("r")))
+        case "w": send(.keyPressed(.character("w")))
+        case "q": send(.keyPressed(.character("q")))
+        default: send(.keyPressed(.character("e")))
+        }
+        return true
+    }
+
+    private func finish() -> Bool {
+        state.exitCode = 1
+        return true
+    }
+
+    private func describe(_ failure: ServiceFailure) -> String {
+        clean(failure.message) + (failure.suggestion.map { " " + clean($0) } ?? "")
+    }
+
+    private func clean(_ text: String) -> String { TerminalText.sanitized(text) }
+}
+
+/// Where the plain mode reads and writes: the terminal or pipes in production, a script in tests.
+public struct PlainIO: Sendable {
+    /// Prints one line.
+    public let say: @Sendable (String) -> Void
+    /// Shows a prompt and reads a line; nil when input ended.
+    public let line: @Sendable (String) -> String?
+    /// Shows a prompt and reads a secret (echo off on a terminal); nil when input ended.
+    public let secret: @Sendable (String) -> String?
+
+    public init(
+        say: @escaping @Sendable (String) -> Void, line: @escaping @Sendable (String) -> String?, secret: @escaping @Sendable (String) -> String?
+    ) {
+        self.say = say
+        self.line = line
+        self.secret = secret
+    }
+
+    /// stdin and stdout; secrets with echo off when stdin is a terminal.
+    public static let standard = PlainIO(
+        say: { text in FileHandle.standardOutput.write(Data((text + "\n").utf8)) },
+        line: { prompt in
+            FileHandle.standardOutput.write(Data(prompt.utf8))
+            return Swift.readLine(strippingNewline: true)
+        },
+        secret: { prompt in
+            guard EchoOffPrompt.isAvailable else {
+                FileHandle.standardOutput.write(Data(prompt.utf8))
+                return Swift.readLine(strippingNewline: true)
+            }
+            switch EchoOffPrompt.read(prompt) {
+            case .entered(let value): return value.withRevealedValue { $0 }
+            case .interrupted: exit(130)
+            case .endOfInput: return nil
+            }
+        }
+    )
+}
