@@ -11,6 +11,9 @@
 #endif
 
 #include <locale.h>
+#include <signal.h>
+#include <string.h>
+#include <pthread.h>
 #include <wchar.h>
 #include <ncursesw/curses.h>
 
@@ -47,5 +50,28 @@ static inline int onb_put_cell(int y, int x, const wchar_t *chars, attr_t attrs,
 
 /* Reads one wide key; the return tells a function key (KEY_CODE_YES) from a character. */
 static inline int onb_get_wch(wint_t *out) { return get_wch(out); }
+
+/* Signals as flags: the handler only records the number (async-signal-safe); the loop takes
+   the flags between input polls. Works whichever thread the kernel picks to deliver to. */
+static volatile sig_atomic_t onb_pending_signals = 0;
+static void onb_note_signal(int number) { onb_pending_signals |= (1 << number); }
+static inline int onb_catch_signal(int number) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = onb_note_signal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    return sigaction(number, &action, NULL);
+}
+/* The signals caught since the last call, as a bit mask by signal number. */
+static inline int onb_take_signals(void) {
+    sigset_t all, previous;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &previous);
+    int taken = onb_pending_signals;
+    onb_pending_signals = 0;
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    return taken;
+}
 
 #endif

@@ -36,6 +36,9 @@ final class KeyPromptRuntime {
             case .interrupt?: dispatch(.interrupted)
             case .terminate?: return .failure(ExitStatus(code: 143))
             case .hangup?: return .failure(ExitStatus(code: 129))
+            case .suspend?:
+                terminal.suspend()
+                lastFrame = nil
             case nil: break
             }
             switch terminal.readInput() {

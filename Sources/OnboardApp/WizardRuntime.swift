@@ -64,6 +64,9 @@ public final class WizardRuntime {
                 case .interrupt: dispatch(.interrupted)
                 case .terminate: return 143
                 case .hangup: return 129
+                case .suspend:
+                    terminal.suspend()
+                    lastFrame = nil
                 }
                 continue
             }

@@ -1,5 +1,4 @@
 import CNcursesw
-import Dispatch
 import Foundation
 import OnboardCore
 import OnboardTUI
@@ -14,8 +13,6 @@ public final class CursesTerminal: TerminalDevice {
     private var pairs: [StyleRole: (attributes: attr_t, pair: Int16)] = [:]
     private var painted: Canvas?
     private var isActive = false
-    private let signals = SignalInbox()
-    private var signalSources: [any DispatchSourceSignal] = []
     /// Whether the locale and terminal can show Unicode (else ASCII glyphs are used).
     public let supportsUnicode: Bool
     /// Whether links are sent as OSC 8 hyperlinks. Terminals without them ignore the sequence;
@@ -28,6 +25,7 @@ public final class CursesTerminal: TerminalDevice {
     public init(theme: Theme, useColor: Bool) throws {
         self.theme = theme
         setlocale(LC_ALL, "")
+        CrashRestore.install()
         // A short Escape delay unless the user chose one, so Esc answers at once over SSH too.
         setenv("ESCDELAY", "25", 0)
         let codeset = String(cString: nl_langinfo(nl_item(CODESET)))
@@ -215,6 +213,13 @@ public final class CursesTerminal: TerminalDevice {
         case "›": ">"
         case "·": "-"
         case "…": "."
+        case "↑": "^"
+        case "↓": "v"
+        case "←": "<"
+        case "→": ">"
+        case "✓": "+"
+        case "✗", "✕": "x"
+        case "⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏": "*"
         default: text.unicodeScalars.allSatisfy(\.isASCII) ? text : "?"
         }
     }
@@ -227,30 +232,57 @@ public final class CursesTerminal: TerminalDevice {
 
     // MARK: signals, suspend, restore
 
+    /// Signals the loop acts on; SIGCONT (resumed from outside) just forces a repaint.
+    static let caughtSignals: [(Int32, TerminalSignal?)] = [
+        (SIGINT, .interrupt), (SIGTERM, .terminate), (SIGHUP, .hangup), (SIGTSTP, .suspend), (SIGCONT, nil),
+    ]
+
     private func installSignalHandlers() {
-        let mapping: [(Int32, TerminalSignal?)] = [(SIGINT, .interrupt), (SIGTERM, .terminate), (SIGHUP, .hangup), (SIGCONT, nil)]
-        for (number, event) in mapping {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [signals] in
-                if let event { signals.post(event) }
-            }
-            source.resume()
-            signalSources.append(source)
+        _ = onb_take_signals()
+        var caught = sigset_t()
+        sigemptyset(&caught)
+        for (number, _) in Self.caughtSignals {
+            _ = onb_catch_signal(number)
+            sigaddset(&caught, number)
         }
+        // A parent may have started us with these blocked; they must reach the handler.
+        sigprocmask(SIG_UNBLOCK, &caught, nil)
+        pthread_sigmask(SIG_UNBLOCK, &caught, nil)
     }
 
     public func takeSignal() -> TerminalSignal? {
-        signals.take()
+        // A terminal that went away without a SIGHUP reaching us (its session leader did not
+        // pass one on) fails every ioctl: treat it as the hangup it is.
+        var settings = termios()
+        if tcgetattr(STDIN_FILENO, &settings) != 0 && errno == EIO { return .hangup }
+        let taken = onb_take_signals()
+        var first: TerminalSignal?
+        for (number, signal) in Self.caughtSignals where taken & (1 << number) != 0 {
+            guard let signal else {
+                invalidate()
+                continue
+            }
+            // More than one at once: the most final wins (hangup and terminate before the rest).
+            if first == nil || [.hangup, .terminate].contains(signal) { first = signal }
+        }
+        return first
     }
 
     public func suspend() {
         writeRaw("\u{1B}[?2004l")
         endwin()
         signal(SIGTSTP, SIG_DFL)
+        // This thread was started from one that blocks every signal; unblock SIGTSTP so the
+        // raise stops the process here and now.
+        var stop = sigset_t()
+        var previous = sigset_t()
+        sigemptyset(&stop)
+        sigaddset(&stop, SIGTSTP)
+        pthread_sigmask(SIG_UNBLOCK, &stop, &previous)
         raise(SIGTSTP)
+        pthread_sigmask(SIG_SETMASK, &previous, nil)
         // Resumed (fg): take the terminal back.
-        signal(SIGTSTP, SIG_IGN)
+        _ = onb_catch_signal(SIGTSTP)
         writeRaw("\u{1B}[?2004h")
         refresh()
         invalidate()
@@ -262,8 +294,8 @@ public final class CursesTerminal: TerminalDevice {
         writeRaw("\u{1B}[?2004l")
         curs_set(1)
         endwin()
-        for source in signalSources { source.cancel() }
-        for number in [SIGINT, SIGTERM, SIGHUP, SIGCONT] { signal(number, SIG_DFL) }
+        for number in [SIGINT, SIGTERM, SIGHUP, SIGTSTP, SIGCONT] { signal(number, SIG_DFL) }
+        CrashRestore.uninstall()
     }
 
     private func writeRaw(_ text: String) {
@@ -273,15 +305,41 @@ public final class CursesTerminal: TerminalDevice {
     }
 }
 
-/// Signals caught by dispatch sources, waiting for the loop to take them.
-final class SignalInbox: Sendable {
-    private let pending = Mutex<[TerminalSignal]>([])
-    func post(_ signal: TerminalSignal) { pending.withLock { $0.append(signal) } }
-    func take() -> TerminalSignal? { pending.withLock { $0.isEmpty ? nil : $0.removeFirst() } }
-}
-
 /// The terminal could not be taken over; the message says why and what to set.
 public struct TerminalSetupError: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// Puts the terminal back if the process crashes while curses owns it (a trap, a segfault, an
+/// abort): the saved termios, the main screen, a visible cursor, bracketed paste off. Then the
+/// signal's default action runs, so the crash is still reported.
+///
+/// Only async-signal-safe calls run in the handler (write, tcsetattr, signal, raise), on data
+/// prepared before curses starts.
+enum CrashRestore {
+    nonisolated(unsafe) static var saved = termios()
+    nonisolated(unsafe) static var hasSaved = false
+    /// Leave the alternate screen, show the cursor, reset attributes, bracketed paste off.
+    static let sequence: [UInt8] = Array("\u{1B}[?2004l\u{1B}[0m\u{1B}[?25h\u{1B}[?1049l\r\n".utf8)
+    static let signals = [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP]
+
+    static func install() {
+        hasSaved = tcgetattr(STDIN_FILENO, &saved) == 0
+        for number in signals {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { number in
+                CrashRestore.sequence.withUnsafeBufferPointer { _ = write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+                if CrashRestore.hasSaved { tcsetattr(STDIN_FILENO, TCSAFLUSH, &CrashRestore.saved) }
+                signal(number, SIG_DFL)
+                raise(number)
+            }
+            sigemptyset(&action.sa_mask)
+            sigaction(number, &action, nil)
+        }
+    }
+
+    static func uninstall() {
+        for number in signals { signal(number, SIG_DFL) }
+    }
 }

@@ -17,6 +17,8 @@ public enum TerminalSignal: Equatable, Sendable {
     case terminate
     /// SIGHUP: the controlling terminal (an SSH link) went away.
     case hangup
+    /// SIGTSTP from outside the keyboard (`kill -TSTP`): suspend as Ctrl-Z does.
+    case suspend
 }
 
 /// The terminal as the runtime sees it: the curses implementation in production, a fake in tests.

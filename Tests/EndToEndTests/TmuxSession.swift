@@ -115,6 +115,23 @@ final class TmuxSession {
 enum ChildProcess {
     enum Stream { case standardOutput, standardError }
 
+    /// Children start with no signal blocked and default handlers, as from a shell: the test
+    /// runner's threads block signals, and a tmux server that inherited that would never exit.
+    static func withCleanSignals<Result>(_ body: (inout posix_spawnattr_t) -> Result) -> Result {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for number in [SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGPIPE, SIGTSTP, SIGCHLD, SIGUSR1, SIGUSR2] { sigaddset(&defaults, number) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        return body(&attributes)
+    }
+
     /// Starts `argv` with stdin and the unread streams on /dev/null; returns its pid and the read
     /// end of a pipe on `readFrom` (or -1).
     static func spawn(_ argv: [String], environment: [String: String]? = nil, readFrom stream: Stream?) throws -> (pid: pid_t, output: Int32) {
@@ -140,7 +157,7 @@ enum ChildProcess {
         let variables = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { for pointer in variables { free(pointer) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, argv[0], &actions, nil, arguments, variables)
+        let spawned = withCleanSignals { posix_spawn(&pid, argv[0], &actions, &$0, arguments, variables) }
         if stream != nil { close(pipe[1]) }
         guard spawned == 0 else {
             if stream != nil { close(pipe[0]) }
@@ -162,7 +179,9 @@ enum ChildProcess {
         let variables = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { for pointer in variables { free(pointer) } }
         var pid: pid_t = 0
-        guard posix_spawn(&pid, argv[0], &actions, nil, arguments, variables) == 0 else { throw E2EError.missing("cannot run \(argv[0])") }
+        guard withCleanSignals({ posix_spawn(&pid, argv[0], &actions, &$0, arguments, variables) }) == 0 else {
+            throw E2EError.missing("cannot run \(argv[0])")
+        }
         return pid
     }
 
