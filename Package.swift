@@ -79,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "onboard",
             dependencies: [
-                "OnboardApp", "OnboardCore", "ComposioSandbox",
+                "OnboardApp", "OnboardCore", "OnboardCurses", "ComposioSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

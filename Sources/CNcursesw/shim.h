@@ -14,6 +14,8 @@
 #include <signal.h>
 #include <string.h>
 #include <pthread.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <wchar.h>
 #include <ncursesw/curses.h>
 
@@ -73,5 +75,16 @@ static inline int onb_take_signals(void) {
     pthread_sigmask(SIG_SETMASK, &previous, NULL);
     return taken;
 }
+
+/* No core file, and no ptrace or /proc/<pid>/mem by other processes of the user: secrets in
+   memory stay there. prctl is variadic, so Swift reaches it through here. */
+static inline int onb_make_undumpable(void) {
+    struct rlimit none = {0, 0};
+    int limited = setrlimit(RLIMIT_CORE, &none);
+    int undumpable = prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    return limited == 0 && undumpable == 0 ? 0 : -1;
+}
+/* 1 when the process may be dumped or traced (for tests). */
+static inline int onb_is_dumpable(void) { return prctl(PR_GET_DUMPABLE, 0, 0, 0, 0); }
 
 #endif

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import OnboardApp
 import OnboardCore
+import OnboardCurses
 
 /// `onboard`: the interactive wizard by default, plus subcommands.
 @main
@@ -9,6 +10,8 @@ struct Onboard: AsyncParsableCommand {
     /// Parses and runs, with the exit codes scripts rely on: 0 ok, 1 failure, 2 usage error
     /// (ArgumentParser's own is 64), 130 interrupted.
     static func main() async {
+        // Before anything reads a key: no core dumps, not traceable by the user's other processes.
+        ProcessHardening.apply()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -1,3 +1,4 @@
+import Foundation
 import OnboardCore
 import OnboardCurses
 import OnboardTUI
@@ -73,5 +74,17 @@ struct ColorDegraderTests {
         #expect(ColorDegrader.resolve(.indexed(3), available: 1 << 24) == 3)
         #expect(ColorDegrader.resolve(.indexed(231), available: 1 << 24) == 0xffffff)
         #expect(ColorDegrader.resolve(.terminalDefault, available: 1 << 24) == -1)
+    }
+}
+
+@Suite("Process hardening")
+struct ProcessHardeningTests {
+    @Test("after apply, the process is not dumpable and its core size limit is zero")
+    func undumpable() throws {
+        #expect(ProcessHardening.apply())
+        #expect(!ProcessHardening.isDumpable)
+        let limits = try String(contentsOfFile: "/proc/self/limits", encoding: .utf8)
+        let core = try #require(limits.split(separator: "\n").first { $0.hasPrefix("Max core file size") })
+        #expect(core.split(separator: " ", omittingEmptySubsequences: true).dropFirst(4).prefix(2) == ["0", "0"])
     }
 }
