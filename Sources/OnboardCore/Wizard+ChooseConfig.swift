@@ -10,7 +10,7 @@ extension Wizard {
     static func chooseConfigKey(_ state: inout State, _ list: inout ConfigList, _ key: Key) -> [Effect] {
         // Keys that leave the list set another step; every other key edits the list in place.
         defer { if case .chooseConfig = state.step { state.step = .chooseConfig(list) } }
-        let count = list.visible.count
+        let count = list.visibleCount
         switch key {
         case .up, .control("p"):
             list.highlighted = max(0, list.highlighted - 1)
@@ -61,7 +61,7 @@ extension Wizard {
     /// a preset auth config has not been found yet; at most one page is in flight.
     static func loadMoreIfNeeded(_ state: State, _ list: inout ConfigList) -> [Effect] {
         guard let next = list.nextCursor, list.pendingCursor == nil, list.pageFailure == nil else { return [] }
-        let nearEnd = list.visible.count - list.highlighted <= rowsAhead
+        let nearEnd = list.visibleCount - list.highlighted <= rowsAhead
         guard nearEnd || state.presetAuthConfigId != nil else { return [] }
         list.nextCursor = nil
         list.pendingCursor = next

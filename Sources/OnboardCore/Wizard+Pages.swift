@@ -35,7 +35,29 @@ extension Wizard {
 
         /// The configs that match the filter, in server order.
         public var visible: [AuthConfigSummary] {
-            (configs.value ?? []).filter { $0.matches(filter: filter.text) }
+            visibleRows(0..<Int.max)
+        }
+
+        /// How many configs match the filter; counts without copying (10,000 rows per keystroke).
+        public var visibleCount: Int {
+            let needle = AuthConfigSummary.needle(filter.text)
+            let all = configs.value ?? []
+            return needle.isEmpty ? all.count : all.reduce(0) { $0 + ($1.matches(needle: needle) ? 1 : 0) }
+        }
+
+        /// The matching configs at positions `range` (what a screen shows), stopping once past it.
+        public func visibleRows(_ range: Range<Int>) -> [AuthConfigSummary] {
+            let all = configs.value ?? []
+            let needle = AuthConfigSummary.needle(filter.text)
+            if needle.isEmpty { return Array(all[min(range.lowerBound, all.count)..<min(range.upperBound, all.count)]) }
+            var rows: [AuthConfigSummary] = []
+            var position = 0
+            for config in all where config.matches(needle: needle) {
+                if position >= range.upperBound { break }
+                if position >= range.lowerBound { rows.append(config) }
+                position += 1
+            }
+            return rows
         }
 
         /// Whether pages remain on the server, asked for or not.
@@ -43,8 +65,8 @@ extension Wizard {
 
         /// The highlighted config, if any row is visible.
         public var selection: AuthConfigSummary? {
-            let rows = visible
-            return rows.indices.contains(highlighted) ? rows[highlighted] : nil
+            guard highlighted >= 0 else { return nil }
+            return visibleRows(highlighted..<highlighted + 1).first
         }
     }
 

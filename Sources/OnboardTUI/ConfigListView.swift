@@ -24,12 +24,12 @@ enum ConfigListView {
         if let notice = list.notice {
             canvas.put(notice, x: area.x, y: y - 1, role: .warning, limit: area.width)
         }
-        let rows = list.visible
+        let matching = list.visibleCount
         let columns = Columns(width: area.width)
         canvas.put(columns.line(["NAME", "TOOLKIT", "SCHEME", "STATUS", "ACCOUNTS"]), x: area.x + 2, y: y, role: .muted)
         y += 1
         let tableHeight = area.maxY - y - 2
-        if rows.isEmpty {
+        if matching == 0 {
             let total = list.configs.value?.count ?? 0
             let message =
                 total == 0
@@ -37,8 +37,8 @@ enum ConfigListView {
                 : "No auth config matches \u{201C}\(list.filter.text)\u{201D}. Esc clears the filter."
             WizardView.wrap(message, into: &canvas, x: area.x, y: y, width: area.width, maxRows: 3, role: .muted)
         }
-        let first = max(0, min(list.highlighted - tableHeight + 1, rows.count - tableHeight))
-        for (offset, config) in rows.dropFirst(first).prefix(max(0, tableHeight)).enumerated() {
+        let first = max(0, min(list.highlighted - tableHeight + 1, matching - tableHeight))
+        for (offset, config) in list.visibleRows(first..<first + max(0, tableHeight)).enumerated() {
             let index = first + offset
             let isSelected = index == list.highlighted
             let marker = isSelected ? glyphs.pointer : " "
@@ -54,7 +54,7 @@ enum ConfigListView {
         }
         let footerY = area.maxY - 1
         let loaded = list.configs.value?.count ?? 0
-        var footer = "\(rows.count) of \(loaded) auth configs"
+        var footer = "\(matching) of \(loaded) auth configs"
         if list.hasMore { footer += " loaded, \(list.totalItems.map(String.init) ?? "more") in all" }
         if list.showDisabled { footer += " (disabled shown)" }
         if list.pendingCursor != nil { footer += " \(spinner) loading more" }

@@ -109,3 +109,20 @@ struct ImportFileTests {
         }
     }
 }
+
+@Suite("Auth config filtering")
+struct AuthConfigFilterTests {
+    @Test("the filter matches name, toolkit, id or scheme, case-insensitively, and multi-byte text")
+    func matching() {
+        var config = AuthConfigSummary(id: "ac_XyZ9", name: "Zürich Tickets", toolkitSlug: "freshdesk", authScheme: .apiKey)
+        for filter in ["zür", "ZÜRICH", "fresh", "xyz9", "api_k", " tickets ", ""] {
+            #expect(config.matches(filter: filter), "\(filter)")
+        }
+        for filter in ["zurich", "basic", "ticketsx", "desk_"] {
+            #expect(!config.matches(filter: filter), "\(filter)")
+        }
+        config.name = "Renamed"
+        #expect(config.matches(filter: "renamed"))
+        #expect(!config.matches(filter: "zür"))
+    }
+}

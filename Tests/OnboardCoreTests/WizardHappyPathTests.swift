@@ -224,6 +224,20 @@ struct WizardHappyPathTests {
         }
     }
 
+    @Test("with the highlight at the end, each page that arrives asks for the next")
+    func pagesChainAtTheEnd() {
+        let first = (0..<50).map { Fixtures.config("ac_\($0)", name: "Config \($0)") }
+        var list = Wizard.ConfigList(configs: .loaded(first), highlighted: 49)
+        list.pendingCursor = "c2"
+        var scenario = WizardScenario(Wizard.State(step: .chooseConfig(list)))
+        let second = (50..<60).map { Fixtures.config("ac_\($0)", name: "Config \($0)") }
+        scenario.send(.authConfigsLoaded(cursor: "c2", .success(AuthConfigPage(items: second, nextCursor: "c3"))), effects: [.loadAuthConfigs(cursor: "c3")]) {
+            var after = Wizard.ConfigList(configs: .loaded(first + second), highlighted: 49)
+            after.pendingCursor = "c3"
+            $0.step = .chooseConfig(after)
+        }
+    }
+
     @Test("a filter that matches few loaded rows keeps fetching pages until enough match")
     func filterFetchesMore() {
         let first = (0..<30).map { Fixtures.config("ac_\($0)", name: "Config \($0)") }
