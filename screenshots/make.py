@@ -165,14 +165,13 @@ def wizard_run(data, theme, suffix, port, slow_port):
     bg, fg = ("#fafafa", "#202020") if theme == "light" else ("#1c1c1c", "#d0d0d0")
     remote = f"COMPOSIO_API_KEY={KEY} COMPOSIO_BASE_URL=http://127.0.0.1:{port}"
     run = lambda extra="": f"cd {data} && env TERM=xterm-256color {remote} {extra} {BINARY} --theme {theme}"
-    session = Session(run())
+    session = Session(run() + f" --user-id alice-{theme}")
     session.wait("of 21 auth configs")
     session.type("fresh")
     session.wait("1 of 21")
     session.shot(f"1-list-filtered{suffix}", f"onboard: choose an auth config ({theme})", bg, fg)
     session.keys("Enter")
     session.wait("Subdomain")
-    session.keys("Enter")
     session.type("acme")
     session.keys("Tab")
     session.type("fd-9f3Kq2LmX8vR7tW1")
@@ -188,7 +187,7 @@ def wizard_run(data, theme, suffix, port, slow_port):
 
     slow = Session(f"cd {data} && env TERM=xterm-256color COMPOSIO_API_KEY={KEY} COMPOSIO_BASE_URL=http://127.0.0.1:{slow_port} "
                    f"{BINARY} --theme {theme} --auth-config $({BINARY} auth-configs --search Tavily --json --base-url http://127.0.0.1:{slow_port} "
-                   f"| python3 -c 'import json,sys; print(json.load(sys.stdin)[0][\"id\"])') --user-id dana",
+                   f"| python3 -c 'import json,sys; print(json.load(sys.stdin)[0][\"id\"])') --user-id dana-{theme}",
                    env={"COMPOSIO_API_KEY": KEY})
     slow.wait("API Key", 60)
     slow.type("tvly-4uQ9sZ2bW7xN")
@@ -204,7 +203,7 @@ def wizard_run(data, theme, suffix, port, slow_port):
     wrong.shot(f"6-error-401{suffix}", f"onboard: a rejected key ({theme})", bg, fg)
     wrong.close()
 
-    link = Session(run("") + " --user-id erin")
+    link = Session(run("") + f" --user-id erin-{theme}")
     link.wait("of 21 auth configs")
     link.type("github")
     link.wait("1 of 21")

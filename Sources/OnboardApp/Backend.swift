@@ -41,6 +41,18 @@ public enum BackendChoice: Sendable {
     }
 }
 
+extension BackendChoice {
+    /// What the header calls the backend: the host (and port), or "embedded sandbox".
+    public var label: String {
+        switch self {
+        case .remote(let url, _, _), .remoteNeedingKey(let url):
+            (url.host ?? url.absoluteString) + (url.port.map { ":\($0)" } ?? "")
+        case .embeddedSandbox:
+            "embedded sandbox"
+        }
+    }
+}
+
 /// Reads an API key from a file the way ssh treats private keys: refused when group or others
 /// may read it, with the chmod that fixes it.
 public enum KeyFile {
@@ -92,8 +104,7 @@ public struct ConnectedBackend: Sendable {
             }
             let transport = AsyncHTTPClientTransport(proxy: proxy)
             let client = ComposioClient(baseURL: baseURL, apiKey: apiKey, keySource: keySource, transport: paced(transport, pacer), logger: logger)
-            let label = (baseURL.host ?? baseURL.absoluteString) + (baseURL.port.map { ":\($0)" } ?? "")
-            return ConnectedBackend(service: client, label: label, transport: transport, sandbox: nil, embedded: nil)
+            return ConnectedBackend(service: client, label: choice.label, transport: transport, sandbox: nil, embedded: nil)
         case .embeddedSandbox(let path):
             let transport = AsyncHTTPClientTransport()
             let (sandbox, _) = try Sandbox.open(path: path, initialAPIKey: environment["ONBOARD_SANDBOX_API_KEY"])

@@ -3,6 +3,7 @@ import Foundation
 import OnboardCore
 import OnboardCurses
 import OnboardTUI
+import Synchronization
 
 /// Starts the interactive wizard: picks the backend, takes the terminal, runs the loop,
 /// gives the terminal back, and prints a one-line result that stays in scrollback.
@@ -38,17 +39,22 @@ public enum WizardLauncher {
         return options.accessible || term == "dumb" || term.isEmpty || isatty(STDIN_FILENO) != 1 || isatty(STDOUT_FILENO) != 1
     }
 
+    /// How a full-screen run ended.
+    enum ScreenOutcome: Sendable {
+        case finished(code: Int32, state: Wizard.State)
+        /// curses could not take this terminal: the plain mode takes over.
+        case terminalUnusable(TerminalSetupError)
+        /// The backend did not start; the terminal is already given back.
+        case backendFailed(String)
+    }
+
     public static func run(_ options: Options) async -> Int32 {
         let environment = ProcessInfo.processInfo.environment
-        let backend: ConnectedBackend
-        let needsKey: Bool
+        let choice: BackendChoice
         let theme: Theme
         do {
             theme = try ThemeLoader.resolve(options.theme, environment: environment)
-            let choice = try BackendChoice.from(environment: environment, baseURLOverride: options.baseURL, keyFile: options.keyFile)
-            if case .remoteNeedingKey = choice { needsKey = true } else { needsKey = false }
-            let logger = Diagnostics.logger(verbose: options.verbose, interactive: true, environment: environment)
-            backend = try await ConnectedBackend.connect(choice, logger: logger, environment: environment)
+            choice = try BackendChoice.from(environment: environment, baseURLOverride: options.baseURL, keyFile: options.keyFile)
         } catch let error as UsageError {
             printError(error.description)
             return 2
@@ -56,59 +62,102 @@ public enum WizardLauncher {
             printError("Could not start: \(error)")
             return 1
         }
+        let needsKey: Bool
+        if case .remoteNeedingKey = choice { needsKey = true } else { needsKey = false }
+        let logger = Diagnostics.logger(verbose: options.verbose, interactive: true, environment: environment)
+        // The backend starts (the embedded sandbox opens its database) while the first frame draws.
+        let starting = Task { try await ConnectedBackend.connect(choice, logger: logger, environment: environment) }
         let useColor = environment["NO_COLOR"].map(\.isEmpty) ?? true
-        let label = backend.label
-        if wantsPlainMode(options, environment: environment) {
-            let code = await runPlain(options, backend: backend, needsKey: needsKey)
-            await backend.close()
-            return code
-        }
-        let outcome: Result<(Int32, Wizard.State), TerminalSetupError> = await runOnOwnThread {
-            let terminal: CursesTerminal
-            do {
-                terminal = try CursesTerminal(theme: useColor ? theme : .mono, useColor: useColor)
-            } catch let error as TerminalSetupError {
-                return .failure(error)
-            } catch {
-                return .failure(TerminalSetupError("Cannot use this terminal: \(error)"))
-            }
-            let glyphs: Glyphs = terminal.supportsUnicode ? .unicode : .ascii
-            var service = backend.service
-            var initial = Wizard.State(presetUserId: options.userId, presetAuthConfigId: options.authConfigId)
-            if needsKey {
-                // No key configured for the chosen service: ask for one, masked, and check it.
-                let prompt = KeyPromptRuntime(host: label, terminal: terminal, glyphs: glyphs) { key in backend.service(withKey: key) }
-                switch prompt.run() {
-                case .success(let (key, project)):
-                    service = backend.service(withKey: key)
-                    initial.project = project
-                case .failure(let status):
-                    terminal.restore()
-                    return .success((status.code, initial))
+        let label = choice.label
+        var outcome: ScreenOutcome = .terminalUnusable(TerminalSetupError("The plain mode was asked for."))
+        if !wantsPlainMode(options, environment: environment) {
+            outcome = await runOnOwnThread {
+                let terminal: CursesTerminal
+                do {
+                    terminal = try CursesTerminal(theme: useColor ? theme : .mono, useColor: useColor)
+                } catch let error as TerminalSetupError {
+                    return .terminalUnusable(error)
+                } catch {
+                    return .terminalUnusable(TerminalSetupError("Cannot use this terminal: \(error)"))
                 }
+                let glyphs: Glyphs = terminal.supportsUnicode ? .unicode : .ascii
+                let context = ScreenContext(backendLabel: label, glyphs: glyphs)
+                var initial = Wizard.State(presetUserId: options.userId, presetAuthConfigId: options.authConfigId)
+                initial.step = .chooseConfig(Wizard.ConfigList(configs: .loading))
+                let size = terminal.size
+                terminal.draw(WizardView.render(initial, context: context, width: size.width, height: size.height))
+                let backend: ConnectedBackend
+                switch waitBlocking(starting) {
+                case .success(let started): backend = started
+                case .failure(let error):
+                    terminal.restore()
+                    return .backendFailed(Self.describe(error))
+                }
+                var service = backend.service
+                initial.step = Wizard.State().step
+                if needsKey {
+                    // No key configured for the chosen service: ask for one, masked, and check it.
+                    let prompt = KeyPromptRuntime(host: label, terminal: terminal, glyphs: glyphs) { key in backend.service(withKey: key) }
+                    switch prompt.run() {
+                    case .success(let (key, project)):
+                        service = backend.service(withKey: key)
+                        initial.project = project
+                    case .failure(let status):
+                        terminal.restore()
+                        return .finished(code: status.code, state: initial)
+                    }
+                }
+                let runtime = WizardRuntime(
+                    service: service, terminal: terminal, context: context, initialState: initial, retryNotifier: service.retryNotifier)
+                let code = runtime.run()
+                terminal.restore()
+                return .finished(code: code, state: runtime.state)
             }
-            let context = ScreenContext(backendLabel: label, glyphs: glyphs)
-            let runtime = WizardRuntime(
-                service: service, terminal: terminal, context: context, initialState: initial, retryNotifier: service.retryNotifier)
-            let code = runtime.run()
-            terminal.restore()
-            return .success((code, runtime.state))
         }
-        let finalState: (Int32, Wizard.State)
+        let backend: ConnectedBackend
+        do {
+            backend = try await starting.value
+        } catch {
+            printError(Self.describe(error))
+            return error is UsageError ? 2 : 1
+        }
         switch outcome {
-        case .success(let result): finalState = result
-        case .failure(let error):
-            // No usable terminfo: the plain mode needs none.
-            printError(error.description + " Continuing in the plain mode.")
+        case .backendFailed(let message):
+            // Not reached in practice: a failed start already threw above.
+            printError(message)
+            await backend.close()
+            return 1
+        case .terminalUnusable(let error):
+            // No terminal, TERM=dumb, or no usable terminfo: the plain mode needs none.
+            if !wantsPlainMode(options, environment: environment) { printError(error.description + " Continuing in the plain mode.") }
             let code = await runPlain(options, backend: backend, needsKey: needsKey)
             await backend.close()
             return code
+        case .finished(let code, let state):
+            await backend.close()
+            if case .done(let outcome) = state.step, case .settled(let account) = outcome.result, account.status == .active {
+                print("Connected \(account.id): \(outcome.review.form.config.toolkitSlug) for user \(outcome.review.form.userId.text) (ACTIVE)")
+            }
+            return code
         }
-        await backend.close()
-        if case .done(let outcome) = finalState.1.step, case .settled(let account) = outcome.result, account.status == .active {
-            print("Connected \(account.id): \(outcome.review.form.config.toolkitSlug) for user \(outcome.review.form.userId.text) (ACTIVE)")
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let usage = error as? UsageError { return usage.description }
+        return "Could not start: \(error)"
+    }
+
+    /// Waits on this (non-async) thread for a task started elsewhere.
+    static func waitBlocking<Value: Sendable>(_ task: Task<Value, any Error>) -> Result<Value, any Error> {
+        let done = DispatchSemaphore(value: 0)
+        let result = Mutex<Result<Value, any Error>?>(nil)
+        Task {
+            let value = await task.result
+            result.withLock { $0 = value }
+            done.signal()
         }
-        return finalState.0
+        done.wait()
+        return result.withLock { $0! }
     }
 
     /// The plain mode: a masked line for a missing key, then line prompts.
