@@ -109,9 +109,13 @@ def svg(rows, fg, bg, title):
     return "\n".join(out)
 
 
+OPEN = []
+
+
 class Session:
     def __init__(self, command, width=90, height=26, env=None):
         self.socket = "onboard-shots-" + uuid.uuid4().hex[:8]
+        OPEN.append(self)
         self.width, self.height = width, height
         environment = dict(os.environ, LANG="C.UTF-8", **(env or {}))
         subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null", "new-session", "-d", "-s", "s", "-x", str(width), "-y", str(height),
@@ -243,6 +247,9 @@ def main():
             slow, slow_port = serve(data, "--rate-limit", "0", "--faults", "latency=40ms")
             import_run(data, slow_port)
         finally:
+            # A failed step leaves its session open: close every one.
+            for session in OPEN:
+                session.close()
             fast.kill()
             slow.kill()
 

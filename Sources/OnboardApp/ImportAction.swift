@@ -59,7 +59,7 @@ public enum ImportAction {
                 "\(config.id) uses \(scheme.rawValue): its tokens cannot be imported. Each user connects through a link: onboard connect --auth-config \(config.id) --user-id USER"
             )
         }
-        let problems = ImportCheck.problems(file, fields: fields)
+        let problems = ImportCheck.problems(file, fields: fields, sharedFieldNames: config.sharedFieldNames)
         guard problems.isEmpty else {
             if options.json { output.json(ImportReport.Invalid(problems: problems.map { .init(row: $0.row, message: $0.message) })) }
             for problem in problems { output.err("  \(problem)") }

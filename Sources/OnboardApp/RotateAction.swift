@@ -7,15 +7,27 @@ import OnboardCore
 public enum RotateAction {
     public static func run(_ service: any ComposioService, authConfigId: String, secrets: SecretSource?, json: Bool, output: CommandOutput) async throws {
         let config = try await service.authConfig(id: authConfigId)
-        let names = config.sharedFieldNames.sorted()
-        guard !names.isEmpty else {
-            throw CommandFailure(
-                "\(config.id) (\(config.name)) has no shared credentials to rotate; each account holds its own. Use onboard connect --replace per user.")
-        }
+        var names = config.sharedFieldNames.sorted()
         let values: [String: Secret]
         if let secrets {
             values = try secrets.read()
+            if names.isEmpty {
+                // No shared credentials yet: any of the scheme's fields may become shared.
+                let (_, _, fields) = try await ServiceCommands.userFields(service, authConfigId: config.id)
+                let known = Set(fields.map(\.name))
+                let unknown = values.keys.filter { !known.contains($0) }.sorted()
+                guard unknown.isEmpty, !values.isEmpty else {
+                    throw UsageError(
+                        "\(config.id) has no field \(unknown.joined(separator: ", ")) to share (its fields: \(fields.map(\.name).joined(separator: ", "))).")
+                }
+                names = values.keys.sorted()
+            }
         } else {
+            guard !names.isEmpty else {
+                throw CommandFailure(
+                    "\(config.id) (\(config.name)) has no shared credentials yet. Set them with --secrets-stdin (e.g. printf 'FIELD=VALUE\\n' | onboard rotate \(config.id) --secrets-stdin); each account otherwise holds its own."
+                )
+            }
             guard EchoOffPrompt.isAvailable else {
                 throw UsageError("No terminal to ask in: pass the new values with --secrets-stdin (JSON or NAME=VALUE lines).")
             }
@@ -30,7 +42,7 @@ public enum RotateAction {
             }
             values = typed
         }
-        let unknown = values.keys.filter { !config.sharedFieldNames.contains($0) }.sorted()
+        let unknown = values.keys.filter { !names.contains($0) }.sorted()
         guard unknown.isEmpty else {
             throw UsageError("\(config.id)'s shared credentials have no \(unknown.joined(separator: ", ")) (they are: \(names.joined(separator: ", "))).")
         }

@@ -6,10 +6,16 @@ public enum ImportCheck {
 
     /// Every problem in `file` for an auth config asking `fields` (those its shared credentials
     /// cover already removed), in file order; file-wide problems first.
-    public static func problems(_ file: ImportFile, fields: [CredentialField]) -> [ImportProblem] {
+    public static func problems(_ file: ImportFile, fields: [CredentialField], sharedFieldNames: Set<String> = []) -> [ImportProblem] {
         var problems = file.problems
         let known = Set(fields.map(\.name))
-        for column in file.columns where !known.contains(column) {
+        for column in file.columns where sharedFieldNames.contains(column) {
+            problems.append(
+                ImportProblem(
+                    row: nil,
+                    "\(column) is set for every account by the auth config's shared credentials; remove it from the file (or onboard rotate the config)"))
+        }
+        for column in file.columns where !known.contains(column) && !sharedFieldNames.contains(column) {
             let names = fields.map(\.name).joined(separator: ", ")
             let rows = file.rows.filter { $0.values[column] != nil }.map(\.number)
             let whereText = file.format == .csv ? "the column" : "the field"

@@ -151,10 +151,18 @@ struct ImportTests {
             await #expect(throws: UsageError.self) {
                 try await RotateAction.run(client, authConfigId: config.id, secrets: .file(unknown), json: false, output: CapturedOutput().output)
             }
+            // A config without shared credentials: none to ask for, but one of its fields can be shared.
             let tavily = try #require(try await client.listAuthConfigs(AuthConfigQuery(toolkitSlug: "tavily")).items.first)
             await #expect(throws: CommandFailure.self) {
+                try await RotateAction.run(client, authConfigId: tavily.id, secrets: nil, json: false, output: CapturedOutput().output)
+            }
+            await #expect(throws: UsageError.self) {
                 try await RotateAction.run(client, authConfigId: tavily.id, secrets: .file(secrets), json: false, output: CapturedOutput().output)
             }
+            let key = try write("tavily.env", "generic_api_key=tvly-SHARED\n")
+            chmod(key, 0o600)
+            try await RotateAction.run(client, authConfigId: tavily.id, secrets: .file(key), json: false, output: CapturedOutput().output)
+            #expect(try await client.authConfig(id: tavily.id).sharedFieldNames == ["generic_api_key"])
         }
     }
 
