@@ -62,7 +62,14 @@ struct Onboard: AsyncParsableCommand {
 struct WizardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wizard",
-        abstract: "Pick an auth config, enter credentials in masked fields, and connect (the default command)."
+        abstract: "Pick an auth config, enter credentials in masked fields, and connect (the default command).",
+        discussion: """
+            Examples:
+              onboard
+              onboard --user-id alice --auth-config ac_123
+              onboard --theme high-contrast
+              onboard --accessible
+            """
     )
 
     @Option(name: .long, help: "Prefill the user id the account is connected for.")

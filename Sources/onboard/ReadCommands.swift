@@ -78,7 +78,9 @@ struct AccountsCommand: AsyncParsableCommand {
     )
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List connected accounts (the default).")
+        static let configuration = CommandConfiguration(
+            abstract: "List connected accounts (the default).",
+            discussion: "Examples:\n  onboard accounts --user-id alice\n  onboard accounts --auth-config ac_123 --status FAILED --json")
 
         @Option(name: .long, help: "Only this user's accounts.")
         var userId: String?
@@ -110,7 +112,9 @@ struct AccountsCommand: AsyncParsableCommand {
     }
 
     struct Get: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one connected account (never its credentials).")
+        static let configuration = CommandConfiguration(
+            abstract: "Show one connected account (never its credentials).",
+            discussion: "Examples:\n  onboard accounts get ca_123\n  onboard accounts get ca_123 --json | jq -r .status")
 
         @Argument(help: "The account's id (ca_...).")
         var id: String
@@ -126,7 +130,7 @@ struct AccountsCommand: AsyncParsableCommand {
     }
 
     struct Delete: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete a connected account.")
+        static let configuration = CommandConfiguration(abstract: "Delete a connected account.", discussion: "Example:\n  onboard accounts delete ca_123")
 
         @Argument(help: "The account's id (ca_...).")
         var id: String

@@ -10,6 +10,12 @@ struct SandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sandbox",
         abstract: "Run the local Composio-compatible API server, and manage its projects, keys and auth configs.",
+        discussion: """
+            Examples:
+              ONBOARD_SANDBOX_API_KEY=ak_local_test onboard sandbox serve --port 9900 --db ./sandbox.sqlite
+              onboard sandbox projects create "Acme staging"
+              onboard sandbox keys create --read-only
+            """,
         subcommands: [Serve.self, Projects.self, Keys.self, AuthConfigs.self]
     )
 
@@ -93,7 +99,8 @@ struct SandboxCommand: AsyncParsableCommand {
         )
 
         struct List: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "List projects with their auth config counts.")
+            static let configuration = CommandConfiguration(
+                abstract: "List projects with their auth config counts.", discussion: "Example:\n  onboard sandbox projects list --db ./sandbox.sqlite")
             @OptionGroup var database: DatabaseOption
             func run() throws {
                 for project in try database.open().projects() {
@@ -103,7 +110,8 @@ struct SandboxCommand: AsyncParsableCommand {
         }
 
         struct Create: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Create a project; its API key is printed once.")
+            static let configuration = CommandConfiguration(
+                abstract: "Create a project; its API key is printed once.", discussion: "Example:\n  onboard sandbox projects create \"Acme staging\"")
             @Argument(help: "The project's name.") var name: String
             @OptionGroup var database: DatabaseOption
             func run() throws {
@@ -121,7 +129,9 @@ struct SandboxCommand: AsyncParsableCommand {
         )
 
         struct Create: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Issue a key for a project; printed once, stored as a digest.")
+            static let configuration = CommandConfiguration(
+                abstract: "Issue a key for a project; printed once, stored as a digest.",
+                discussion: "Examples:\n  onboard sandbox keys create\n  onboard sandbox keys create --read-only\n  onboard sandbox keys create --org")
             @Option(name: .long, help: "Project id (default: the default project).") var project = Sandbox.defaultProjectId
             @Flag(name: .long, help: "A key that may only read (writes get 403).") var readOnly = false
             @Flag(name: .long, help: "An organisation key (x-org-api-key) for the project endpoints instead.") var org = false
@@ -147,7 +157,9 @@ struct SandboxCommand: AsyncParsableCommand {
         )
 
         struct Create: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Create an auth config and print its id.")
+            static let configuration = CommandConfiguration(
+                abstract: "Create an auth config and print its id.",
+                discussion: "Example:\n  onboard sandbox auth-configs create --toolkit stripe --name \"Stripe (billing)\"")
             @Option(name: .long, help: "Toolkit slug: \(Sandbox.toolkitSlugs.joined(separator: ", ")).") var toolkit: String
             @Option(name: .long, help: "Auth scheme (default: the toolkit's first), e.g. API_KEY, BASIC.") var scheme: String?
             @Option(name: .long, help: "Display name.") var name: String?
