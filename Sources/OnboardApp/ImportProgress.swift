@@ -1,4 +1,5 @@
 import Foundation
+import OnboardTUI
 import Synchronization
 
 /// Shows how an import is going: a bar redrawn in place on a terminal, or a plain line every few
@@ -77,8 +78,7 @@ final class ImportProgress: Sendable {
         let failures = counts.failed == 0 ? "" : "  \(counts.failed) failed"
         if bar {
             let width = 24
-            let filled = total == 0 ? width : counts.done * width / total
-            let drawn = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+            let drawn = ProgressBar.render(done: counts.done, total: total, width: width, glyphs: .ascii)
             return "[\(drawn)] \(counts.done)/\(total)  \(percent)%  \(Int(rate.rounded()))/s  ETA \(eta)\(failures)"
         }
         return

@@ -29,16 +29,29 @@ public enum WizardView {
         case .unsupportedScheme(let page):
             OutcomeView.drawUnsupported(page, into: &canvas, area: body)
         }
-        if state.quitArmed {
-            canvas.put("Press Ctrl-C again to quit, any other key to stay.", x: 2, y: height - 3, role: .warning)
-        } else if let notice = state.retryNotice {
+        if let notice = state.retryNotice, !state.quitArmed {
             let seconds = state.now.map { max(0, Int(notice.until.timeIntervalSince($0).rounded(.up))) }
             let when = seconds.map { "retrying in \($0) s" } ?? "retrying shortly"
             canvas.put("\(notice.reason); \(when)\(context.glyphs.ellipsis)", x: 2, y: height - 3, role: .warning, limit: width - 4)
         }
         canvas.fill(context.glyphs.horizontal, y: height - 2, role: .border)
-        drawKeyBar(KeyBar.bindings(for: state), into: &canvas, y: height - 1)
+        // While the dialog is up, its answers are the only live keys.
+        let dialog = state.quitArmed ? quitDialog(state) : nil
+        drawKeyBar(dialog?.buttons ?? KeyBar.bindings(for: state), into: &canvas, y: height - 1)
+        dialog?.draw(into: &canvas, glyphs: context.glyphs)
         return canvas
+    }
+
+    /// The confirmation after one Ctrl-C: says what quitting now leaves behind.
+    static func quitDialog(_ state: Wizard.State) -> ModalDialog {
+        let consequence: String
+        switch state.step {
+        case .chooseConfig, .credentials, .review, .unsupportedScheme: consequence = "Nothing has been sent; what you typed is dropped."
+        case .connecting: consequence = "The request is on its way; check later with onboard accounts."
+        case .done: consequence = "The result above stands."
+        }
+        return ModalDialog(
+            title: "Quit onboard?", lines: [consequence], buttons: [KeyBinding("ctrl-c", "quit"), KeyBinding("any other key", "stay")])
     }
 
     static func spinner(_ state: Wizard.State, _ context: ScreenContext) -> String {

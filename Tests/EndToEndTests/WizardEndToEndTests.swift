@@ -71,7 +71,7 @@ struct WizardEndToEndTests {
         let tmux = try TmuxSession(command: Self.command(binary, data: data.path))
         try await tmux.waitFor("SendGrid (API key)")
         try tmux.keys("C-c")
-        try await tmux.waitFor("Press Ctrl-C again to quit")
+        try await tmux.waitFor("Quit onboard?")
         try tmux.keys("C-c")
         try await Self.waitForFile(data.path + "/stty-after")
         #expect(try String(contentsOfFile: data.path + "/exit-code", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) == "130")

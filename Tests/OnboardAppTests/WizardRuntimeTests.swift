@@ -126,7 +126,7 @@ struct WizardRuntimeTests {
                 service: client,
                 script: [
                     FakeTerminal.when("SendGrid", .key(.control("c"))),
-                    FakeTerminal.when("Press Ctrl-C again", .key(.control("c"))),
+                    FakeTerminal.when("Quit onboard?", .key(.control("c"))),
                 ])
             #expect(run.exitCode == 130)
         }

@@ -55,4 +55,35 @@ struct CanvasTests {
         canvas.link("https://example.com/ok", x: 0, y: 1, width: 22)
         #expect(canvas.links.count == 1)
     }
+
+    @Test("a modal dialog is centred, bordered, clipped to the canvas, and drawn in ASCII without Unicode")
+    func modalDialog() {
+        let dialog = ModalDialog(title: "Quit onboard?", lines: ["Nothing has been sent."], buttons: [KeyBinding("ctrl-c", "quit")])
+        var canvas = Canvas(width: 40, height: 9)
+        dialog.draw(into: &canvas, glyphs: .ascii)
+        #expect(
+            canvas.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) == [
+                "",
+                "       +------------------------+",
+                "       | Quit onboard?          |",
+                "       | Nothing has been sent. |",
+                "       |                        |",
+                "       | ctrl-c quit            |",
+                "       +------------------------+",
+                "",
+                "",
+            ])
+        var tiny = Canvas(width: 12, height: 4)
+        dialog.draw(into: &tiny, glyphs: .unicode)
+        #expect(tiny.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
+    }
+
+    @Test("a progress bar fills in proportion and never past either end")
+    func progressBar() {
+        #expect(ProgressBar.render(done: 0, total: 10, width: 10, glyphs: .ascii) == "..........")
+        #expect(ProgressBar.render(done: 5, total: 10, width: 10, glyphs: .ascii) == "#####.....")
+        #expect(ProgressBar.render(done: 12, total: 10, width: 10, glyphs: .unicode) == "██████████")
+        #expect(ProgressBar.render(done: -3, total: 10, width: 4, glyphs: .ascii) == "....")
+        #expect(ProgressBar.render(done: 0, total: 0, width: 3, glyphs: .ascii) == "###")
+    }
 }
