@@ -57,20 +57,28 @@ extension BackendChoice {
 /// may read it, with the chmod that fixes it.
 public enum KeyFile {
     public static func read(_ path: String) throws -> Secret {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            throw UsageError("Cannot read the key file \(path): it does not exist or is not accessible.")
-        }
-        let mode = info.st_mode & 0o777
-        guard mode & 0o077 == 0 else {
-            throw UsageError("The key file \(path) is readable by others (mode \(String(mode, radix: 8))). Run: chmod 600 \(path)")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw UsageError("Cannot read the key file \(path).")
-        }
+        let data = try OwnerOnlyFile.contents(path, kind: "key file")
         let key = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard !key.isEmpty else { throw UsageError("The key file \(path) is empty; put the project API key (ak_...) in it.") }
         return Secret(key)
+    }
+}
+
+/// A file holding secrets, read only when no one but its owner can read it (as ssh treats
+/// private keys); the refusal names the chmod that fixes it.
+enum OwnerOnlyFile {
+    /// - Parameter kind: what the file is, for messages ("key file", "secrets file").
+    static func contents(_ path: String, kind: String) throws -> Data {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw UsageError("Cannot read the \(kind) \(path): it does not exist or is not accessible.")
+        }
+        let mode = info.st_mode & 0o777
+        guard mode & 0o077 == 0 else {
+            throw UsageError("The \(kind) \(path) is readable by others (mode \(String(mode, radix: 8))). Run: chmod 600 \(path)")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else { throw UsageError("Cannot read the \(kind) \(path).") }
+        return data
     }
 }
 

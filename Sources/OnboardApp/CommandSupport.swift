@@ -111,14 +111,7 @@ public enum SecretSource: Sendable, Equatable {
         let data: Data
         switch self {
         case .file(let path):
-            var info = stat()
-            guard stat(path, &info) == 0 else { throw UsageError("Cannot read the secrets file \(path): it does not exist or is not accessible.") }
-            let mode = info.st_mode & 0o777
-            guard mode & 0o077 == 0 else {
-                throw UsageError("The secrets file \(path) is readable by others (mode \(String(mode, radix: 8))). Run: chmod 600 \(path)")
-            }
-            guard let contents = FileManager.default.contents(atPath: path) else { throw UsageError("Cannot read the secrets file \(path).") }
-            data = contents
+            data = try OwnerOnlyFile.contents(path, kind: "secrets file")
         case .standardInput:
             data = FileHandle.standardInput.readData(ofLength: Self.maximumBytes)
         }
