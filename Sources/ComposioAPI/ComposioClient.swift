@@ -204,14 +204,7 @@ public struct ComposioClient: ComposioService {
 
     /// Every account id the user has on the auth config (all pages).
     func accountIds(userId: String, authConfigId: String) async throws -> Set<String> {
-        var ids = Set<String>()
-        var cursor: String?
-        repeat {
-            let page = try await listConnectedAccounts(ConnectedAccountQuery(userIds: [userId], authConfigIds: [authConfigId], limit: 100, cursor: cursor))
-            ids.formUnion(page.items.map(\.id))
-            cursor = page.nextCursor
-        } while cursor != nil
-        return ids
+        Set(try await allConnectedAccounts(ConnectedAccountQuery(userIds: [userId], authConfigIds: [authConfigId])).map(\.id))
     }
 
     // MARK: transport

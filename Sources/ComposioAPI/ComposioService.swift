@@ -71,3 +71,17 @@ public protocol ComposioService: Sendable {
     /// Starts a hosted connect link for `userId` on an auth config.
     func createLink(authConfigId: String, userId: String, callbackURL: String?) async throws -> HostedLink
 }
+
+extension ComposioService {
+    /// Every connected account the query matches, following `next_cursor` through all pages.
+    public func allConnectedAccounts(_ query: ConnectedAccountQuery) async throws -> [ConnectedAccount] {
+        var query = query
+        var accounts: [ConnectedAccount] = []
+        repeat {
+            let page = try await listConnectedAccounts(query)
+            accounts += page.items
+            query.cursor = page.nextCursor
+        } while query.cursor != nil
+        return accounts
+    }
+}

@@ -53,14 +53,7 @@ struct AccountConnector: Sendable {
     /// Every account the user has on the auth config that still counts as connected (or on its
     /// way): FAILED, EXPIRED, REVOKED and INACTIVE ones do not stand in the way of a new one.
     static func liveAccounts(_ service: any ComposioService, authConfigId: String, userId: String?) async throws -> [ConnectedAccount] {
-        var accounts: [ConnectedAccount] = []
-        var cursor: String?
-        repeat {
-            let page = try await service.listConnectedAccounts(
-                ConnectedAccountQuery(userIds: userId.map { [$0] } ?? [], authConfigIds: [authConfigId], limit: 100, cursor: cursor))
-            accounts += page.items.filter { !$0.status.isTerminalFailure && $0.status != .inactive }
-            cursor = page.nextCursor
-        } while cursor != nil
-        return accounts
+        try await service.allConnectedAccounts(ConnectedAccountQuery(userIds: userId.map { [$0] } ?? [], authConfigIds: [authConfigId]))
+            .filter { !$0.status.isTerminalFailure && $0.status != .inactive }
     }
 }

@@ -109,14 +109,7 @@ public enum ImportAction {
 
     /// Every account on the config, any status, by user.
     static func allAccounts(_ service: any ComposioService, authConfigId: String) async throws -> [String: [ConnectedAccount]] {
-        var byUser: [String: [ConnectedAccount]] = [:]
-        var cursor: String?
-        repeat {
-            let page = try await service.listConnectedAccounts(ConnectedAccountQuery(authConfigIds: [authConfigId], limit: 100, cursor: cursor))
-            for account in page.items { byUser[account.userId ?? "", default: []].append(account) }
-            cursor = page.nextCursor
-        } while cursor != nil
-        return byUser
+        Dictionary(grouping: try await service.allConnectedAccounts(ConnectedAccountQuery(authConfigIds: [authConfigId]))) { $0.userId ?? "" }
     }
 
     /// Writes the report file, prints the summary and the failures, and throws when the run did

@@ -64,16 +64,10 @@ public enum ServiceCommands {
     public static func accounts(
         _ service: any ComposioService, userId: String?, authConfigId: String?, status: String?, json: Bool, output: CommandOutput
     ) async throws {
-        var accounts: [ConnectedAccount] = []
-        var cursor: String?
-        let statuses = status.map { [ConnectionStatus(rawValue: $0)] } ?? []
-        repeat {
-            let page = try await service.listConnectedAccounts(
-                ConnectedAccountQuery(
-                    userIds: userId.map { [$0] } ?? [], authConfigIds: authConfigId.map { [$0] } ?? [], statuses: statuses, limit: 100, cursor: cursor))
-            accounts += page.items
-            cursor = page.nextCursor
-        } while cursor != nil
+        let accounts = try await service.allConnectedAccounts(
+            ConnectedAccountQuery(
+                userIds: userId.map { [$0] } ?? [], authConfigIds: authConfigId.map { [$0] } ?? [],
+                statuses: status.map { [ConnectionStatus(rawValue: $0)] } ?? []))
         if json { return output.json(accounts.map(CommandRecords.Account.init)) }
         guard !accounts.isEmpty else { return output.err("No connected accounts match.") }
         output.out(
