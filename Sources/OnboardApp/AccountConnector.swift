@@ -23,7 +23,12 @@ struct AccountConnector: Sendable {
         var created = try await service.createConnectedAccount(request)
         if created.toolkitSlug.isEmpty { created.toolkitSlug = toolkit }
         guard wait else { return Outcome(account: created, replaced: [], timedOut: false) }
-        let (account, timedOut) = try await settle(created)
+        return try await settleAndReplace(created, replacing: old)
+    }
+
+    /// Waits for `account` to settle; once it is ACTIVE, deletes the accounts it replaces.
+    func settleAndReplace(_ account: ConnectedAccount, replacing old: [String]) async throws -> Outcome {
+        let (account, timedOut) = try await settle(account)
         var replaced: [String] = []
         if account.status == .active {
             for id in old where id != account.id {

@@ -125,22 +125,14 @@ public enum ConnectAction {
         }
         let link = try await service.createLink(authConfigId: config.id, userId: options.userId, callbackURL: nil)
         output.err("Open this link in a browser (or send it to \(options.userId)):\n  \(link.redirectURL)")
-        var account = ConnectedAccount(
+        let account = ConnectedAccount(
             id: link.connectedAccountId, status: .initiated, toolkitSlug: config.toolkitSlug, authConfigId: config.id, userId: options.userId,
             redirectURL: link.redirectURL)
         guard options.wait else { return AccountConnector.Outcome(account: account, replaced: [], timedOut: false) }
         output.err("Waiting for approval (up to \(Int(options.timeout.components.seconds)) s; --timeout changes it)...")
-        let settled = try await connector.settle(account)
-        account = settled.0
-        account.redirectURL = link.redirectURL
-        var replaced: [String] = []
-        if account.status == .active {
-            for id in replacing where id != account.id {
-                try await service.deleteConnectedAccount(id: id)
-                replaced.append(id)
-            }
-        }
-        return AccountConnector.Outcome(account: account, replaced: replaced, timedOut: settled.timedOut)
+        var outcome = try await connector.settleAndReplace(account, replacing: replacing)
+        outcome.account.redirectURL = link.redirectURL
+        return outcome
     }
 
     /// Prints the result; returns why the command failed when the account is not ACTIVE (or,
