@@ -68,9 +68,9 @@ public enum ImportAction {
             )
         }
         let accounts = try await allAccounts(service, authConfigId: config.id)
-        let journal = options.dryRun ? nil : try ImportJournal(path: options.journal, authConfigId: config.id, file: file)
-        var plan = try await Planner(rows: file.rows, accounts: accounts, journal: journal, replace: options.replace).plan(service: service)
         if options.dryRun {
+            // A dry run neither reads nor writes the journal.
+            let plan = try Planner(rows: file.rows, accounts: accounts, journal: nil, replace: options.replace).plan()
             let report = plan.report(file: options.filePath, authConfigId: config.id, dryRun: true, interrupted: false, counts: nil)
             output.err(
                 "\(file.rows.count) rows are valid: \(plan.toCreate.count) to create, \(report.summary.skipped) skipped (already connected; --replace replaces them), \(report.summary.alreadyImported) already imported. Nothing was sent (dry run)."
@@ -78,7 +78,8 @@ public enum ImportAction {
             if options.json { output.json(report) }
             return report
         }
-        guard let journal else { fatalError("a journal is opened for every import that is not a dry run") }
+        let journal = try ImportJournal(path: options.journal, authConfigId: config.id, file: file)
+        var plan = try Planner(rows: file.rows, accounts: accounts, journal: journal, replace: options.replace).plan()
         let progress = ImportProgress(total: file.rows.count, settledBefore: file.rows.count - plan.toCreate.count, output: output)
         let runner = RowRunner(
             service: service, config: config, scheme: scheme, fields: fields, journal: journal, validate: options.validate, timeout: options.timeout)
@@ -168,7 +169,7 @@ struct Planner {
         var replacing: [String]
     }
 
-    func plan(service: any ComposioService) async throws -> Plan {
+    func plan() throws -> Plan {
         var plan = Plan(rows: rows, toCreate: [], outcomes: [:])
         for row in rows {
             let mine = accounts[row.userId] ?? []

@@ -83,9 +83,11 @@ public enum WizardLauncher {
                 let glyphs: Glyphs = terminal.supportsUnicode ? .unicode : .ascii
                 let context = ScreenContext(backendLabel: label, glyphs: glyphs)
                 var initial = Wizard.State(presetUserId: options.userId, presetAuthConfigId: options.authConfigId)
-                initial.step = .chooseConfig(Wizard.ConfigList(configs: .loading))
+                // The list's loading page, drawn before the backend is ready.
+                var firstFrame = initial
+                firstFrame.step = .chooseConfig(Wizard.ConfigList(configs: .loading))
                 let size = terminal.size
-                terminal.draw(WizardView.render(initial, context: context, width: size.width, height: size.height))
+                terminal.draw(WizardView.render(firstFrame, context: context, width: size.width, height: size.height))
                 let backend: ConnectedBackend
                 switch waitBlocking(starting) {
                 case .success(let started): backend = started
@@ -94,7 +96,6 @@ public enum WizardLauncher {
                     return .backendFailed(Self.describe(error))
                 }
                 var service = backend.service
-                initial.step = Wizard.State().step
                 if needsKey {
                     // No key configured for the chosen service: ask for one, masked, and check it.
                     let prompt = KeyPromptRuntime(host: label, terminal: terminal, glyphs: glyphs) { key in backend.service(withKey: key) }
