@@ -23,6 +23,7 @@ final class KeyPromptRuntime {
     /// The accepted key and its project, or the exit code to leave with.
     func run() -> Result<(Secret, ProjectInfo), ExitStatus> {
         var lastFrame: Canvas?
+        var typing = TypingPause()
         while true {
             if let project = state.accepted, let key = candidate { return .success((key, project)) }
             if let code = state.exitCode { return .failure(ExitStatus(code: code)) }
@@ -42,10 +43,12 @@ final class KeyPromptRuntime {
             case nil: break
             }
             switch terminal.readInput() {
-            case .key(let key): dispatch(.keyPressed(key))
+            case .key(let key):
+                typing.keyPressed()
+                dispatch(.keyPressed(key))
             case .paste(let text): dispatch(.pasted(text))
             case .resize: lastFrame = nil
-            case nil: break
+            case nil: if typing.isDue() { dispatch(.typingPaused) }
             }
             for event in inbox.drain() { dispatch(event) }
         }

@@ -48,6 +48,7 @@ public final class WizardRuntime {
         var lastFrame: Canvas?
         var lastTick = ContinuousClock.now
         var lastClock = ContinuousClock.now - .seconds(1)
+        var typing = TypingPause()
         while state.exitCode == nil {
             let size = terminal.size
             // Render only when something happened: idle, the loop costs one input poll.
@@ -75,13 +76,14 @@ public final class WizardRuntime {
                 terminal.suspend()
                 lastFrame = nil
             case .key(let key):
+                typing.keyPressed()
                 dispatch(.keyPressed(key))
             case .paste(let text):
                 dispatch(.pasted(text))
             case .resize:
                 lastFrame = nil
             case nil:
-                break
+                if typing.isDue() { dispatch(.typingPaused) }
             }
             for event in inbox.drain() { dispatch(event) }
             let now = ContinuousClock.now

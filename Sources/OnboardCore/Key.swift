@@ -23,3 +23,13 @@ public enum Key: Equatable, Sendable {
     /// Function key F1...F12.
     case function(Int)
 }
+
+extension Key {
+    /// A printable character or Backspace: the keys of typing, as opposed to moving or acting.
+    public var isTyping: Bool {
+        switch self {
+        case .character, .backspace: true
+        default: false
+        }
+    }
+}

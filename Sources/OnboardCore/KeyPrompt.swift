@@ -33,6 +33,8 @@ public enum KeyPrompt {
         /// The service answered the check of `key`.
         case checked(Result<ProjectInfo, ServiceFailure>)
         case interrupted
+        /// No key came for a moment: the shown length catches up.
+        case typingPaused
     }
 
     public enum Effect: Equatable, Sendable {
@@ -65,6 +67,9 @@ public enum KeyPrompt {
             default:
                 if state.input.apply(key) { state.problem = nil }
             }
+            return []
+        case .typingPaused:
+            state.input.settle()
             return []
         case .pasted(let text):
             state.quitArmed = false

@@ -12,11 +12,19 @@ public struct SecretInput: Equatable, Sendable {
     /// Whether line breaks in a paste are kept (multi-line values such as a JSON key file).
     public var keepsLineBreaks: Bool
 
+    /// The length the screen shows. A paste, a clear or a file shows at once; typed keys catch up
+    /// when typing pauses (``settle()``), so a keystroke costs its bullet alone on a slow link.
+    public private(set) var shownCount: Int
+
     public init(_ value: Secret = .empty, keepsLineBreaks: Bool = false) {
         self.value = value
         self.isRevealed = false
         self.keepsLineBreaks = keepsLineBreaks
+        self.shownCount = value.characterCount
     }
+
+    /// Brings the shown length up to date (typing paused, or focus moved).
+    public mutating func settle() { shownCount = count }
 
     /// Number of lines in the value (1 for a single-line value).
     public var lineCount: Int {
@@ -24,13 +32,22 @@ public struct SecretInput: Equatable, Sendable {
     }
 
     /// Replaces the whole value (a file that was read).
-    public mutating func replace(with secret: Secret) { value = secret }
+    public mutating func replace(with secret: Secret) {
+        value = secret
+        settle()
+    }
 
     /// Number of graphemes entered: the mask shows one bullet for each.
     public var count: Int { value.characterCount }
 
-    /// Appends typed or pasted text, dropping line breaks and control characters.
-    public mutating func insert(_ typed: String) {
+    /// Appends pasted text, dropping line breaks and control characters; the length shows at once.
+    public mutating func insert(_ pasted: String) {
+        append(pasted)
+        settle()
+    }
+
+    /// Appends text without updating the shown length.
+    private mutating func append(_ typed: String) {
         let keep = keepsLineBreaks
         let normalized = keep ? typed.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n") : typed
         let clean = String(String.UnicodeScalarView(normalized.unicodeScalars.filter { !$0.properties.isControlLike || (keep && $0 == "\n") }))
@@ -45,13 +62,17 @@ public struct SecretInput: Equatable, Sendable {
     }
 
     /// Empties the field.
-    public mutating func clear() { value = .empty }
+    public mutating func clear() {
+        value = .empty
+        settle()
+    }
 
-    /// Applies an editing key; false for keys that are not for this field.
+    /// Applies an editing key; false for keys that are not for this field. Typed characters and
+    /// Backspace leave ``shownCount`` until ``settle()``.
     @discardableResult
     public mutating func apply(_ key: Key) -> Bool {
         switch key {
-        case .character(let character): insert(String(character))
+        case .character(let character): append(String(character))
         case .backspace: deleteBackward()
         case .control("u"), .control("w"): clear()
         default: return false

@@ -18,6 +18,7 @@ extension Wizard {
             break
         }
         defer { if case .credentials = state.step { state.step = .credentials(form) } }
+        if !key.isTyping { form.settleSecretCounts() }
         switch key {
         case .escape:
             return showList(&state, form.list)
@@ -102,6 +103,18 @@ extension Wizard {
 }
 
 extension Wizard.CredentialsForm {
+    /// Shows every masked field's current length (typing paused, or a key other than typing).
+    mutating func settleSecretCounts() {
+        guard var entries = entries.value else { return }
+        for index in entries.indices {
+            if case .secret(var input) = entries[index].input, input.shownCount != input.count {
+                input.settle()
+                entries[index].input = .secret(input)
+            }
+        }
+        self.entries = .loaded(entries)
+    }
+
     /// The focused field's entry (nil on the user id).
     var focusedEntry: Wizard.FieldEntry? {
         guard focus > 0, let entries = entries.value, entries.indices.contains(focus - 1) else { return nil }

@@ -11,6 +11,8 @@ extension Wizard {
         case pasted(String)
         /// The animation clock ticked (about ten times a second).
         case tick
+        /// No key came for a moment after the last one: lengths that wait for typing catch up.
+        case typingPaused
         /// A page of auth configs came back (or failed) for the request made with `cursor`.
         case authConfigsLoaded(cursor: String?, Result<AuthConfigPage, ServiceFailure>)
         /// The toolkit's fields for the chosen scheme came back.

@@ -37,6 +37,12 @@ extension Wizard {
         case .tick:
             if state.isWaiting { state.spinnerFrame &+= 1 }
             return []
+        case .typingPaused:
+            if case .credentials(var form) = state.step {
+                form.settleSecretCounts()
+                state.step = .credentials(form)
+            }
+            return []
         case .authConfigsLoaded(let cursor, let result):
             return authConfigsLoaded(&state, cursor: cursor, result)
         case .fieldsLoaded(let result):

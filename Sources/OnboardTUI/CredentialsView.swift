@@ -64,9 +64,9 @@ enum CredentialsView {
                     note = "shown"
                 } else {
                     display = String(repeating: "•", count: min(input.count, 512))
-                    if input.count > 0 {
+                    if input.shownCount > 0 {
                         let lines = input.lineCount
-                        note = lines > 1 ? "\(input.count) chars, \(lines) lines" : "\(input.count) characters"
+                        note = lines > 1 ? "\(input.shownCount) chars, \(lines) lines" : "\(input.shownCount) characters"
                     }
                 }
                 cursor = DisplayWidth.of(display)

@@ -23,7 +23,7 @@ public enum KeyPromptView {
         canvas.put(glyphs.pointer, x: 2, y: y, role: .accent)
         canvas.put(shown, x: 4, y: y, role: .inputFocused, limit: width - 20)
         canvas.paint(role: .inputFocused, x: 4, y: y, width: width - 20)
-        if state.input.count > 0 { canvas.put("\(state.input.count) characters", x: width - 15, y: y, role: .muted) }
+        if state.input.shownCount > 0 { canvas.put("\(state.input.shownCount) characters", x: width - 15, y: y, role: .muted) }
         canvas.cursor = (min(width - 17, 4 + DisplayWidth.of(shown)), y)
         y += 2
         if state.checking {

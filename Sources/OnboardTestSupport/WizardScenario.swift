@@ -25,10 +25,11 @@ public struct WizardScenario {
         #expect(produced == effects, "effects of \(event)", sourceLocation: sourceLocation)
     }
 
-    /// Sends each character of `text` as a key press, checking no effects, with the state
-    /// changes left to the caller's next assertion.
+    /// Sends each character of `text` as a key press, then the pause that follows typing (so
+    /// masked lengths are up to date), with the state changes left to the caller's next assertion.
     public mutating func type(_ text: String) {
         for character in text { _ = Wizard.reduce(&state, .keyPressed(.character(character))) }
+        _ = Wizard.reduce(&state, .typingPaused)
     }
 
     /// Sends an event without checking, for setting up a later step.

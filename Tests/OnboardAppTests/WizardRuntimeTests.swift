@@ -154,3 +154,21 @@ final class RoutedStub: HTTPTransport {
             status: 200, headers: json, body: Data(#"{"items":[],"next_cursor":null,"total_pages":1,"current_page":1,"total_items":0}"#.utf8))
     }
 }
+
+@Suite("Typing pause")
+struct TypingPauseTests {
+    @Test("is due once, only after a quiet spell since the last key")
+    func dueOnceAfterQuiet() {
+        let start = ContinuousClock.now
+        var pause = TypingPause()
+        var answers: [Bool] = []
+        answers.append(pause.isDue(at: start + .seconds(5)))
+        pause.keyPressed(at: start)
+        answers.append(pause.isDue(at: start + .milliseconds(299)))
+        pause.keyPressed(at: start + .milliseconds(200))
+        answers.append(pause.isDue(at: start + .milliseconds(450)))
+        answers.append(pause.isDue(at: start + .milliseconds(500)))
+        answers.append(pause.isDue(at: start + .milliseconds(900)))
+        #expect(answers == [false, false, false, true, false])
+    }
+}

@@ -20,6 +20,24 @@ struct MultilineFieldTests {
         return form
     }
 
+    @Test("typing in a masked field leaves its shown length until typing pauses or focus moves")
+    func shownLengthSettles() {
+        var state = Wizard.State()
+        state.step = .credentials(Self.form())
+        func shown() -> Int? {
+            guard case .credentials(let form) = state.step, case .secret(let input) = form.entries.value?.first?.input else { return nil }
+            return input.shownCount
+        }
+        for character in "{\"a\":1}" { _ = Wizard.reduce(&state, .keyPressed(.character(character))) }
+        #expect(shown() == 0)
+        #expect(Wizard.reduce(&state, .typingPaused).isEmpty)
+        #expect(shown() == 7)
+        _ = Wizard.reduce(&state, .keyPressed(.backspace))
+        #expect(shown() == 7)
+        _ = Wizard.reduce(&state, .keyPressed(.backTab))
+        #expect(shown() == 6)
+    }
+
     @Test("the name heuristic marks JSON and private-key fields multi-line")
     func heuristic() {
         #expect(CredentialField.looksMultiline(name: "credentials_json", type: "string"))

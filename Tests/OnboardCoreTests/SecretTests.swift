@@ -84,3 +84,31 @@ struct TextInputTests {
         #expect(input.apply(.left) == false)
     }
 }
+
+@Suite("Masked input length")
+struct SecretInputLengthTests {
+    @Test("typed keys and Backspace leave the shown length until typing settles")
+    func typedKeysWaitForSettle() {
+        var input = SecretInput()
+        for character in "s3cret" { input.apply(.character(character)) }
+        #expect(input.count == 6)
+        #expect(input.shownCount == 0)
+        input.settle()
+        #expect(input.shownCount == 6)
+        input.apply(.backspace)
+        #expect(input.count == 5)
+        #expect(input.shownCount == 6)
+    }
+
+    @Test("a paste, a clear and a file show their length at once")
+    func pasteClearAndFileShowAtOnce() {
+        var input = SecretInput()
+        input.insert("pasted-key-0123456789")
+        #expect(input.shownCount == 21)
+        input.apply(.character("x"))
+        input.apply(.control("u"))
+        #expect(input.shownCount == 0)
+        input.replace(with: Secret("from a file"))
+        #expect(input.shownCount == 11)
+    }
+}

@@ -58,10 +58,12 @@ struct WizardErrorTests {
             blocked.entries = .loaded([entry])
             state.step = .credentials(blocked)
         }
-        // Typing clears the problem.
+        // Typing clears the problem (the shown length waits for typing to pause).
         scenario.send(.keyPressed(.character("k"))) { state in
             var entry = Wizard.FieldEntry(field: Fixtures.apiKeyField)
-            entry.input = .secret(SecretInput(Secret("k")))
+            var input = SecretInput()
+            input.apply(.character("k"))
+            entry.input = .secret(input)
             var typed = form
             typed.entries = .loaded([entry])
             state.step = .credentials(typed)
