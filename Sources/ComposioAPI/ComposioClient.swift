@@ -274,9 +274,7 @@ public struct ComposioClient: ComposioService {
     }
 
     /// An ISO 8601 timestamp, with or without fractional seconds.
-    static func parseTimestamp(_ text: String) -> Date? {
-        (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text)) ?? (try? Date.ISO8601FormatStyle().parse(text))
-    }
+    static func parseTimestamp(_ text: String) -> Date? { UTCTimestamp.parse(text) }
 
     /// Percent-encodes an id or slug for use as one path segment.
     static func segment(_ value: String) -> String {

@@ -1,3 +1,4 @@
+import ComposioAPI
 import Foundation
 import GRDB
 import OnboardCore
@@ -59,7 +60,7 @@ extension Sandbox {
         try store.database.write { db in
             try db.execute(
                 sql: "INSERT INTO org_api_key (digest, org_id, name, created_at) VALUES (?, 'org_sandbox', 'cli', ?)",
-                arguments: [SandboxIdentifiers.digest(key), now()]
+                arguments: [SandboxIdentifiers.digest(key), UTCTimestamp.storage(now())]
             )
         }
         return key

@@ -1,3 +1,4 @@
+import ComposioAPI
 import Foundation
 import Hummingbird
 import Logging
@@ -103,7 +104,8 @@ public final class Sandbox: Sendable {
             // Other processes may be using their own session keys on this database right now;
             // only keys a killed process left behind long ago are removed.
             try db.execute(
-                sql: "DELETE FROM api_key WHERE name = ? AND created_at < ?", arguments: [Self.sessionKeyName, now().addingTimeInterval(-86_400)])
+                sql: "DELETE FROM api_key WHERE name = ? AND created_at < ?",
+                arguments: [Self.sessionKeyName, UTCTimestamp.storage(now().addingTimeInterval(-86_400))])
             try record.insert(db)
         }
         return Secret(key)

@@ -1,8 +1,9 @@
+import ComposioAPI
 import Foundation
 import GRDB
 
 /// A project: the unit that owns API keys, auth configs and connected accounts.
-struct ProjectRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+struct ProjectRecord: SandboxRecord {
     static let databaseTableName = "project"
     var id: String
     var name: String
@@ -19,7 +20,7 @@ struct ProjectRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
 }
 
 /// An API key, stored only as its SHA-256 digest.
-struct APIKeyRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+struct APIKeyRecord: SandboxRecord {
     static let databaseTableName = "api_key"
     var digest: String
     var projectId: String
@@ -36,7 +37,7 @@ struct APIKeyRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
 }
 
 /// An auth config. Shared credentials are sealed (AES-GCM) at rest.
-struct AuthConfigRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+struct AuthConfigRecord: SandboxRecord {
     static let databaseTableName = "auth_config"
     var id: String
     var uuid: String
@@ -71,7 +72,7 @@ struct AuthConfigRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
 }
 
 /// A connected account. Credentials are sealed (AES-GCM) at rest and never returned.
-struct ConnectedAccountRecord: Codable, Sendable, FetchableRecord, PersistableRecord {
+struct ConnectedAccountRecord: SandboxRecord {
     static let databaseTableName = "connected_account"
     var id: String
     var uuid: String
@@ -108,5 +109,20 @@ struct ConnectedAccountRecord: Codable, Sendable, FetchableRecord, PersistableRe
         case isDisabled = "is_disabled"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
+    }
+}
+
+/// A sandbox table's record. Dates are stored as GRDB's own text format, written and read by
+/// ``UTCTimestamp``: GRDB's default goes through `DateFormatter`, which loads ICU into every
+/// process that touches the database (the wizard included).
+protocol SandboxRecord: Codable, Sendable, FetchableRecord, PersistableRecord {}
+
+extension SandboxRecord {
+    static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy {
+        .custom { UTCTimestamp.storage($0) }
+    }
+
+    static func databaseDateDecodingStrategy(for column: String) -> DatabaseDateDecodingStrategy {
+        .custom { value in String.fromDatabaseValue(value).flatMap(UTCTimestamp.parse) }
     }
 }

@@ -75,7 +75,5 @@ struct SandboxRoutes: Sendable {
         try await decodeBody(request, context: context)
     }
 
-    static func timestamp(_ date: Date) -> String {
-        Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(date)
-    }
+    static func timestamp(_ date: Date) -> String { UTCTimestamp.iso8601(date) }
 }
