@@ -115,7 +115,7 @@ struct FaultMiddleware: RouterMiddleware {
             throw error
         case .drop:
             _ = try? await next(request, context)
-            try? await context.channel.close()
+            try? await context.channel?.close()
             throw CancellationError()
         }
     }

@@ -10,15 +10,28 @@ struct SandboxRequestContext: RequestContext {
     var readOnly: Bool
     /// Set by ``OrgKeyMiddleware`` for organisation routes.
     var organisation: String?
-    /// The connection, so fault injection can drop it without a reply.
-    let channel: any Channel
+    /// The connection, so fault injection can drop it without a reply (none in process).
+    let channel: (any Channel)?
 
     init(source: ApplicationRequestContextSource) {
+        self.init(source: source, channel: source.channel)
+    }
+
+    /// A request served in this process (``InProcessTransport``): no connection.
+    init(logger: Logger) {
+        self.init(source: InProcessSource(logger: logger), channel: nil)
+    }
+
+    private init(source: some RequestContextSource, channel: (any Channel)?) {
         coreContext = .init(source: source)
-        channel = source.channel
+        self.channel = channel
         project = nil
         readOnly = false
         organisation = nil
+    }
+
+    private struct InProcessSource: RequestContextSource {
+        let logger: Logger
     }
 
     func requireOrganisation() throws -> String {

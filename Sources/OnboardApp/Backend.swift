@@ -88,8 +88,8 @@ public struct ConnectedBackend: Sendable {
     /// A client like `service` but with another key (the one the prompt collected).
     public func service(withKey key: Secret) -> ComposioClient { service.with(apiKey: key) }
     public let label: String
-    let transport: AsyncHTTPClientTransport
-    let sandbox: RunningSandbox?
+    /// Closes connections, or the link server the embedded sandbox may have started.
+    let shutdown: @Sendable () async -> Void
     /// The embedded sandbox and the key this process was given, revoked on close.
     let embedded: (sandbox: Sandbox, key: Secret)?
 
@@ -112,17 +112,16 @@ public struct ConnectedBackend: Sendable {
             }
             let transport = AsyncHTTPClientTransport(proxy: proxy)
             let client = ComposioClient(baseURL: baseURL, apiKey: apiKey, keySource: keySource, transport: paced(transport, pacer), logger: logger)
-            return ConnectedBackend(service: client, label: choice.label, transport: transport, sandbox: nil, embedded: nil)
+            return ConnectedBackend(service: client, label: choice.label, shutdown: { await transport.shutdown() }, embedded: nil)
         case .embeddedSandbox(let path):
-            let transport = AsyncHTTPClientTransport()
             let (sandbox, _) = try Sandbox.open(path: path, initialAPIKey: environment["ONBOARD_SANDBOX_API_KEY"])
             let key = try sandbox.issueSessionKey()
-            // The TUI owns the screen: the in-process server logs nothing.
-            let quiet = Logger(label: "onboard.sandbox", factory: { _ in SwiftLogNoOpLogHandler() })
-            let running = try await sandbox.start(logger: quiet)
+            // Served in this process, with no port; the TUI owns the screen, so the sandbox logs nothing.
+            let transport = sandbox.inProcessTransport(logger: Logger(label: "onboard.sandbox", factory: { _ in SwiftLogNoOpLogHandler() }))
             let client = ComposioClient(
-                baseURL: running.baseURL, apiKey: key, keySource: "the embedded sandbox", transport: paced(transport, pacer), logger: logger)
-            return ConnectedBackend(service: client, label: "embedded sandbox", transport: transport, sandbox: running, embedded: (sandbox, key))
+                baseURL: InProcessTransport.baseURL, apiKey: key, keySource: "the embedded sandbox", transport: paced(transport, pacer),
+                logger: logger)
+            return ConnectedBackend(service: client, label: "embedded sandbox", shutdown: { await transport.shutdown() }, embedded: (sandbox, key))
         }
     }
 
@@ -130,10 +129,9 @@ public struct ConnectedBackend: Sendable {
         pacer.map { PacedTransport(transport, pacer: $0) } ?? transport
     }
 
-    /// Closes connections, stops the embedded sandbox and revokes its session key.
+    /// Closes connections, stops a link server and revokes the embedded sandbox's session key.
     public func close() async {
-        await transport.shutdown()
-        await sandbox?.stop()
+        await shutdown()
         if let embedded { try? embedded.sandbox.revokeSessionKey(embedded.key) }
     }
 }
