@@ -76,7 +76,11 @@ public final class CursesTerminal: TerminalDevice {
                 let foreground = ColorDegrader.resolve(style.foreground, available: available)
                 let background = ColorDegrader.resolve(style.background, available: available)
                 let key = "\(foreground)/\(background)"
-                if let existing = pairFor[key] {
+                // The terminal's own colours are pair 0: a pair of defaults still makes ncurses
+                // reset attributes (6 bytes) after every update that drew with it.
+                if style.foreground == .terminalDefault && style.background == .terminalDefault {
+                    pair = 0
+                } else if let existing = pairFor[key] {
                     pair = existing
                 } else if pairFor.count + 1 < Int(onb_color_pairs()) {
                     pair = Int16(pairFor.count + 1)
