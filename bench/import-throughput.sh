@@ -3,7 +3,7 @@
 #
 #   bench/import-throughput.sh [ROWS] [LIMIT_PER_MINUTE]
 #
-# Builds onboard in release mode (unless ONBOARD_BIN names a binary), serves a fresh sandbox for
+# Builds the release binary with release/build.sh (unless ONBOARD_BIN names a binary), serves a fresh sandbox for
 # each run, imports ROWS generated users (default 2000) into its Freshdesk auth config and
 # prints rows/s, requests sent and how many were answered 429. The limited run uses
 # LIMIT_PER_MINUTE (default 600) and ROWS capped to just over one window, so it must wait for
@@ -13,8 +13,7 @@ rows=${1:-2000}
 limit=${2:-600}
 root=$(cd "$(dirname "$0")/.." && pwd)
 if [[ -z "${ONBOARD_BIN:-}" ]]; then
-    swift build -c release --package-path "$root" >&2
-    ONBOARD_BIN="$root/.build/release/onboard"
+    ONBOARD_BIN="$root/$("$root/release/build.sh")"
 fi
 work=$(mktemp -d)
 trap 'kill "${server:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -5,7 +5,7 @@
 #   bench/sandbox.sh [ONBOARD_BINARY] [SECONDS]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-binary=${1:-$root/.build/release/onboard}
+binary=${1:-$root/.build/static/release/onboard}   # release/build.sh makes it
 seconds=${2:-10}
 command -v wrk > /dev/null || { echo "wrk is needed (apt-get install wrk)" >&2; exit 1; }
 work=$(mktemp -d)
