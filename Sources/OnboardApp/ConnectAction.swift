@@ -100,12 +100,9 @@ public enum ConnectAction {
         var missing: [String] = []
         for field in fields {
             let given = secrets[field.name] ?? options.fields[field.name].map(Secret.init)
-            let trimmed = given?.withRevealedValue { Secret($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-            if let trimmed, !trimmed.isEmpty {
-                if let problem = trimmed.withRevealedValue({ field.jsonProblem($0) }) { throw UsageError(problem) }
-                values[field.name] = trimmed
-            } else if let fallback = field.defaultValue, !fallback.isEmpty {
-                values[field.name] = Secret(fallback)
+            if let value = field.resolvedValue(given) {
+                if let problem = value.withRevealedValue({ field.jsonProblem($0) }) { throw UsageError(problem) }
+                values[field.name] = value
             } else if field.isRequired {
                 missing.append(field.isSecret ? "\(field.name) (secret: --secrets-file or --secrets-stdin)" : "\(field.name) (--field \(field.name)=...)")
             }

@@ -34,6 +34,17 @@ public struct CredentialField: Equatable, Sendable, Identifiable {
         return lowered.contains("json") || lowered.contains("private_key") || ["json", "text", "textarea"].contains(type?.lowercased() ?? "")
     }
 
+    /// The value to send for this field, the same for `connect` and `import`: `given` trimmed of
+    /// surrounding white space, or the field's default when that leaves nothing (a blank cell is
+    /// not a value); nil when neither has anything.
+    public func resolvedValue(_ given: Secret?) -> Secret? {
+        if let trimmed = given?.withRevealedValue({ Secret($0.trimmingCharacters(in: .whitespacesAndNewlines)) }), !trimmed.isEmpty {
+            return trimmed
+        }
+        if let fallback = defaultValue, !fallback.isEmpty { return Secret(fallback) }
+        return nil
+    }
+
     /// Whether a multi-line value should be read as JSON and is not.
     public func jsonProblem(_ value: String) -> String? {
         guard isMultiline, name.lowercased().contains("json"), !value.isEmpty, !value.hasPrefix("@") else { return nil }

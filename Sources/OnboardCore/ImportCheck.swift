@@ -35,12 +35,13 @@ public enum ImportCheck {
             } else {
                 firstRowOfUser[row.userId] = row.number
             }
-            let missing = fields.filter { $0.isRequired && ($0.defaultValue ?? "").isEmpty && row.values[$0.name]?.isEmpty ?? true }
+            let missing = fields.filter { $0.isRequired && $0.resolvedValue(row.values[$0.name]) == nil }
             if !missing.isEmpty {
                 problems.append(ImportProblem(row: row.number, "missing \(missing.map(\.name).joined(separator: ", "))"))
             }
             for field in fields {
-                guard let value = row.values[field.name], value.withRevealedValue({ field.jsonProblem($0) }) != nil else { continue }
+                guard let value = field.resolvedValue(row.values[field.name]), value.withRevealedValue({ field.jsonProblem($0) }) != nil
+                else { continue }
                 problems.append(ImportProblem(row: row.number, "\(field.name) is not valid JSON"))
             }
         }
@@ -52,11 +53,7 @@ public enum ImportCheck {
     public static func values(for row: ImportFile.Row, fields: [CredentialField]) -> [String: Secret] {
         var values: [String: Secret] = [:]
         for field in fields {
-            if let value = row.values[field.name], !value.isEmpty {
-                values[field.name] = value.withRevealedValue { Secret($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-            } else if let fallback = field.defaultValue, !fallback.isEmpty {
-                values[field.name] = Secret(fallback)
-            }
+            values[field.name] = field.resolvedValue(row.values[field.name])
         }
         return values
     }

@@ -60,7 +60,7 @@ struct ImportFileTests {
         #expect(file.columns == ["api_key", "port", "region", "credentials_json"])
     }
 
-    @Test("the check reports every problem at once, by row, naming fields and never values")
+    @Test("the check reports every problem at once, by row, naming fields and never values (a blank cell is missing)")
     func checkReportsAll() {
         let text = """
             user_id,subdomain,api_key,colour,credentials_json
@@ -69,6 +69,7 @@ struct ImportFileTests {
             alice,acme,SECRET-THREE,,
             dave,,,,
             erin,acme,SECRET-FOUR,,{not json
+            frank,acme,"   ",,
             """
         let file = ImportFile.parse(text, fileName: "users.csv")
         let problems = ImportCheck.problems(file, fields: Self.fields).map(\.description)
@@ -79,14 +80,15 @@ struct ImportFileTests {
                 "row 4: the same user_id as row 2; each user is imported once",
                 "row 5: missing subdomain, api_key",
                 "row 6: credentials_json is not valid JSON",
+                "row 7: missing api_key",
             ])
         #expect(!problems.joined().contains("SECRET"))
         #expect(!problems.joined().contains("not json"))
     }
 
-    @Test("a clean file has no problems, and the values sent fill defaults and trim")
+    @Test("a clean file has no problems, and the values sent trim, and fill defaults for blank cells")
     func valuesWithDefaults() throws {
-        let file = ImportFile.parse("user_id,subdomain,api_key\nalice, acme ,k1\n", fileName: "users.csv")
+        let file = ImportFile.parse("user_id,subdomain,api_key,region\nalice, acme ,k1,  \n", fileName: "users.csv")
         #expect(ImportCheck.problems(file, fields: Self.fields).isEmpty)
         let values = ImportCheck.values(for: try #require(file.rows.first), fields: Self.fields)
         #expect(values == ["subdomain": Secret("acme"), "api_key": Secret("k1"), "region": Secret("us")])
