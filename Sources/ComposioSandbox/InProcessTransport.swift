@@ -28,16 +28,19 @@ public final class InProcessTransport: HTTPTransport {
     public static let baseURL = URL(string: "http://\(Sandbox.defaultHost)")!
 
     public func send(_ request: ComposioAPI.HTTPRequest) async throws -> ComposioAPI.HTTPResponse {
-        let startsLink = request.method == "POST" && request.url.path.hasSuffix("/connected_accounts/link")
+        // The path and query as sent on the wire (still percent-encoded), as the server sees them.
+        let path = request.url.path(percentEncoded: true)
+        let startsLink = request.method == "POST" && path.hasSuffix("/connected_accounts/link")
+        guard let method = HTTPTypes.HTTPRequest.Method(request.method) else {
+            throw HTTPTransportError.connectionFailed("\(request.method) is not an HTTP method.")
+        }
         let authority = startsLink ? try await linkServer.start() : await linkServer.authority
         var fields = HTTPFields()
         for (name, value) in request.headers {
             if let field = HTTPField.Name(name) { fields.append(HTTPField(name: field, value: value)) }
         }
-        let query = request.url.query.map { "?" + $0 } ?? ""
-        let head = HTTPTypes.HTTPRequest(
-            method: HTTPTypes.HTTPRequest.Method(request.method) ?? .get, scheme: "http", authority: authority,
-            path: request.url.path + query, headerFields: fields)
+        let query = request.url.query(percentEncoded: true).map { "?" + $0 } ?? ""
+        let head = HTTPTypes.HTTPRequest(method: method, scheme: "http", authority: authority, path: path + query, headerFields: fields)
         let served = Request(head: head, body: RequestBody(buffer: ByteBuffer(bytes: request.body ?? Data())))
         let context = SandboxRequestContext(logger: logger)
         let response: Response

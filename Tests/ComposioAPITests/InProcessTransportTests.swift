@@ -39,6 +39,39 @@ struct InProcessTransportTests {
         #expect(missing.status == 404)
     }
 
+    @Test("ids and query values with reserved characters reach the routes as they would over HTTP")
+    func reservedCharacters() async throws {
+        let (sandbox, _) = try Sandbox.open(path: nil, initialAPIKey: Self.key)
+        let transport = sandbox.inProcessTransport(logger: Self.quiet)
+        defer { Task { await transport.shutdown() } }
+        let client = Self.client(transport)
+        let tavily = try #require(try await client.listAuthConfigs(AuthConfigQuery(toolkitSlug: "tavily")).items.first)
+        let user = "odd user&id=1/x?%20"
+        let created = try await client.createConnectedAccount(
+            ConnectionRequest(authConfigId: tavily.id, userId: user, authScheme: .apiKey, values: ["generic_api_key": Secret("tvly-odd-0001")]))
+        let listed = try await client.listConnectedAccounts(ConnectedAccountQuery(userIds: [user]))
+        #expect(listed.items.map(\.id) == [created.id])
+        #expect(listed.items.first?.userId == user)
+        // A percent-encoded path reaches the routes encoded, as over HTTP: the same reply both ways.
+        let running = try await sandbox.start(logger: Self.quiet)
+        let http = AsyncHTTPClientTransport(connectTimeout: .seconds(2), requestTimeout: .seconds(5))
+        let path = "/api/v3.1/auth_configs/ac_%2541%20b"
+        let overHTTP = try await http.send(
+            HTTPRequest(method: "GET", url: URL(string: running.baseURL.absoluteString + path)!, headers: ["x-api-key": Self.key]))
+        let inProcess = try await transport.send(
+            HTTPRequest(method: "GET", url: URL(string: InProcessTransport.baseURL.absoluteString + path)!, headers: ["x-api-key": Self.key]))
+        await http.shutdown()
+        await running.stop()
+        func message(_ reply: HTTPResponse) throws -> String? {
+            let object = try JSONSerialization.jsonObject(with: reply.body) as? [String: Any]
+            return (object?["error"] as? [String: Any])?["message"] as? String
+        }
+        #expect(overHTTP.status == 404)
+        #expect(inProcess.status == overHTTP.status)
+        #expect(try message(overHTTP)?.contains("ac_%2541%20b") == true)
+        #expect(try message(inProcess) == message(overHTTP))
+    }
+
     @Test("a hosted link starts a loopback server whose page a browser can open, and close stops it")
     func linkStartsServer() async throws {
         let (sandbox, _) = try Sandbox.open(path: nil, initialAPIKey: Self.key)
