@@ -25,6 +25,9 @@ let package = Package(
     targets: [
         // Pure domain: models, Secret, validation, the Wizard state machine. Foundation only.
         .target(name: "OnboardCore", swiftSettings: strict),
+        // Careful file access for secrets and state: no links followed, owner-only checks on the
+        // open descriptor, exclusive creation, size caps.
+        .target(name: "OnboardFiles", swiftSettings: strict),
         // Wire DTOs, the client, its transport seam, errors and retries.
         .target(
             name: "ComposioAPI",
@@ -41,6 +44,7 @@ let package = Package(
             dependencies: [
                 "ComposioAPI",
                 "OnboardCore",
+                "OnboardFiles",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -69,7 +73,7 @@ let package = Package(
         .target(
             name: "OnboardApp",
             dependencies: [
-                "OnboardCore", "OnboardTUI", "OnboardCurses", "ComposioAPI", "ComposioSandbox",
+                "OnboardCore", "OnboardTUI", "OnboardCurses", "ComposioAPI", "ComposioSandbox", "OnboardFiles",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -119,7 +123,7 @@ let package = Package(
         .testTarget(name: "OnboardCursesTests", dependencies: ["OnboardCurses", "OnboardTUI"], swiftSettings: strict),
         .testTarget(
             name: "OnboardAppTests",
-            dependencies: ["OnboardApp", "OnboardCore", "ComposioAPI", "ComposioSandbox", "OnboardTestSupport"],
+            dependencies: ["OnboardApp", "OnboardCore", "ComposioAPI", "ComposioSandbox", "OnboardFiles", "OnboardTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

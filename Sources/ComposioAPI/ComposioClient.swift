@@ -180,6 +180,7 @@ public struct ComposioClient: ComposioService {
     ) async throws -> Made {
         let baseline: Set<String>
         if let known { baseline = known } else { baseline = try await accountIds(userId: userId, authConfigId: authConfigId) }
+        let started = ContinuousClock.now
         var attempt = 0
         while true {
             let failure: APIError
@@ -195,7 +196,8 @@ public struct ComposioClient: ComposioService {
                     return adopted
                 }
             }
-            guard case .retry(let delay) = retry.decide(attempt: attempt, outcome: failure.outcome, jitter: jitter()) else { throw failure }
+            guard case .retry(let delay) = retry.decide(attempt: attempt, outcome: failure.outcome, jitter: jitter(), elapsed: ContinuousClock.now - started)
+            else { throw failure }
             announce(operation, delay, failure)
             try await sleep(delay)
             attempt += 1
@@ -228,6 +230,7 @@ public struct ComposioClient: ComposioService {
         _ operation: String, _ method: String, _ path: String, query: [URLQueryItem] = [], body: Data? = nil, retrying: Bool
     ) async throws -> HTTPResponse {
         let request = makeRequest(method, path, query: query, body: body)
+        let first = ContinuousClock.now
         var attempt = 0
         var sawAmbiguity = false
         while true {
@@ -245,7 +248,8 @@ public struct ComposioClient: ComposioService {
                 error = APIError.network(operation: operation, baseURL: baseURL, transportError)
             }
             error.retriedAfterAmbiguity = sawAmbiguity
-            guard retrying, case .retry(let delay) = retry.decide(attempt: attempt, outcome: error.outcome, jitter: jitter()) else { throw error }
+            guard retrying, case .retry(let delay) = retry.decide(attempt: attempt, outcome: error.outcome, jitter: jitter(), elapsed: ContinuousClock.now - first)
+            else { throw error }
             sawAmbiguity = sawAmbiguity || error.mayHaveApplied
             announce(operation, delay, error)
             try await sleep(delay)

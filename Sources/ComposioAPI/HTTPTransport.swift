@@ -40,3 +40,13 @@ public enum HTTPTransportError: Error, Equatable, Sendable {
 public protocol HTTPTransport: Sendable {
     func send(_ request: HTTPRequest) async throws -> HTTPResponse
 }
+
+/// A request prints as its method and path only: no header (the API key), no query (user
+/// ids), no body (credentials), however it is printed, dumped or interpolated.
+extension HTTPRequest: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String {
+        "\(method) \(url.path) (headers and body redacted)"
+    }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["method": method, "path": url.path], displayStyle: .struct) }
+}

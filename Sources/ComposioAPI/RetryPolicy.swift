@@ -11,14 +11,26 @@ public struct RetryPolicy: Equatable, Sendable {
     public var maximumDelay: Duration
     /// A server-requested wait longer than this is not honoured (back off instead).
     public var maximumServerDelay: Duration
+    /// When set, retries go on (past ``maximumRetries``) for as long as the next attempt would
+    /// start within this much time of the first: a command's deadline (`--timeout`), so a
+    /// flaky minute does not fail a command that a second try an instant later would pass.
+    public var patience: Duration?
 
     public init(
-        maximumRetries: Int = 2, initialDelay: Duration = .milliseconds(500), maximumDelay: Duration = .seconds(8), maximumServerDelay: Duration = .seconds(60)
+        maximumRetries: Int = 2, initialDelay: Duration = .milliseconds(500), maximumDelay: Duration = .seconds(8),
+        maximumServerDelay: Duration = .seconds(60), patience: Duration? = nil
     ) {
         self.maximumRetries = maximumRetries
         self.initialDelay = initialDelay
         self.maximumDelay = maximumDelay
         self.maximumServerDelay = maximumServerDelay
+        self.patience = patience
+    }
+
+    /// Retries until `deadline` has passed since the first attempt (backoff and Retry-After
+    /// as usual).
+    public static func patient(_ deadline: Duration) -> RetryPolicy {
+        RetryPolicy(patience: deadline)
     }
 
     /// The SDKs' default: two retries.
@@ -58,15 +70,21 @@ public struct RetryPolicy: Equatable, Sendable {
     /// - Parameters:
     ///   - jitter: a draw in 0...1 (0.75...1 of the backoff is used); injected for tests.
     ///   - now: for `Retry-After` given as a date.
-    public func decide(attempt: Int, outcome: Outcome, jitter: Double, now: Date = Date()) -> Decision {
-        guard attempt < maximumRetries, Self.isRetryable(outcome) else { return .stop }
+    ///   - elapsed: time since the first attempt started, checked against ``patience``.
+    public func decide(attempt: Int, outcome: Outcome, jitter: Double, now: Date = Date(), elapsed: Duration = .zero) -> Decision {
+        guard Self.isRetryable(outcome) else { return .stop }
+        if patience == nil, attempt >= maximumRetries { return .stop }
+        let delay: Duration
         if case .reply(_, let headers) = outcome, let requested = Self.serverDelay(headers, now: now), requested <= maximumServerDelay {
-            return .retry(after: requested)
+            delay = requested
+        } else {
+            let exponent = min(attempt, 30)
+            let base = min(initialDelay * (1 << exponent), maximumDelay)
+            let factor = 0.75 + 0.25 * min(max(jitter, 0), 1)
+            delay = base * factor
         }
-        let exponent = min(attempt, 30)
-        let base = min(initialDelay * (1 << exponent), maximumDelay)
-        let factor = 0.75 + 0.25 * min(max(jitter, 0), 1)
-        return .retry(after: base * factor)
+        if let patience, elapsed + delay > patience { return .stop }
+        return .retry(after: delay)
     }
 
     /// The wait a reply asks for: `retry-after-ms`, else `Retry-After` in seconds or as a date.

@@ -88,3 +88,10 @@ public struct WireCreateConnectedAccountRequest: Codable, Sendable {
         validateCredentials = request.validateCredentials ? true : nil
     }
 }
+
+/// Field names only, never values.
+extension WireConnectionValues: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String { "WireConnectionValues(\(status), \(values.keys.sorted().joined(separator: ", ")): values redacted)" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["status": status, "fields": values.keys.sorted()], displayStyle: .struct) }
+}

@@ -85,3 +85,10 @@ struct WireSessionInfo: Decodable {
     }
     var project: Project?
 }
+
+/// Field names only, never values.
+extension WireSecretMap: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String { "WireSecretMap(\(values.keys.sorted().joined(separator: ", ")): values redacted)" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["fields": values.keys.sorted()], displayStyle: .struct) }
+}

@@ -1,5 +1,6 @@
 @preconcurrency import Crypto
 import Foundation
+import OnboardFiles
 import OnboardCore
 
 /// Encrypts credential maps at rest with AES-GCM. The key lives in a file created 0600 beside
@@ -15,18 +16,28 @@ struct CredentialSealer: Sendable {
     }
 
     /// Loads the key at `path`, creating it (0600) on first use.
+    ///
+    /// The key is made once: written aside, synced and linked into place, so two first runs at
+    /// once agree on one key (the loser reads the winner's) and a reader never sees half a key.
+    /// An existing file that is not a 32-byte key is never replaced: every credential sealed
+    /// with the old key would become unreadable.
     init(keyFile path: String) throws {
-        if let data = FileManager.default.contents(atPath: path), data.count == 32 {
+        let fresh = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
+        do {
+            if try SecureFile.createOnce(path, contents: fresh, kind: "sandbox key file") {
+                keyBytes = fresh
+                return
+            }
+            let data = try SecureFile.readOwnerOnly(path, kind: "sandbox key file", maximumBytes: 4096)
+            guard data.count == 32 else {
+                throw SandboxSetupError(
+                    "The sandbox key file \(path) is not a 32-byte key (it has \(data.count) bytes), so the credentials in the database cannot be read. Restore it from a backup, or move the database and the key file aside to start a new sandbox."
+                )
+            }
             keyBytes = data
-            return
+        } catch let error as SecureFileError {
+            throw SandboxSetupError(error.description)
         }
-        let data = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard descriptor >= 0 else { throw SandboxSetupError("Cannot create the sandbox key file \(path).") }
-        defer { close(descriptor) }
-        let written = data.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        guard written == data.count else { throw SandboxSetupError("Cannot write the sandbox key file \(path).") }
-        keyBytes = data
     }
 
     /// Seals field name -> value as one blob.

@@ -88,7 +88,7 @@ private actor LinkServer {
     var authority: String { running.map { "\($0.host):\($0.port)" } ?? Sandbox.defaultHost }
 
     func start() async throws -> String {
-        if running == nil { running = try await sandbox.start(logger: logger) }
+        if running == nil { running = try await sandbox.start(logger: logger, linkPagesOnly: true) }
         return authority
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import OnboardFiles
 import GRDB
 
 /// The sandbox's store on SQLite through GRDB: WAL mode on disk, migrations, one writer.
@@ -10,9 +11,11 @@ final class SQLiteSandboxStore: SandboxStore {
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         // Create the file 0600 before SQLite opens it: its -wal and -shm files copy its mode.
-        if !FileManager.default.fileExists(atPath: path) {
-            let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-            if descriptor >= 0 { close(descriptor) }
+        // One made with a looser mode (by hand, or an old version) is tightened.
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        if descriptor >= 0 { close(descriptor) }
+        for file in [path, path + "-wal", path + "-shm"] {
+            try SecureFile.tightenExisting(file, kind: "sandbox database")
         }
         database = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(database)
@@ -100,11 +103,15 @@ final class SQLiteSandboxStore: SandboxStore {
         try database.read { db in try ProjectRecord.fetchCount(db) == 0 }
     }
 
-    func insert(project: ProjectRecord, key: APIKeyRecord, authConfigs: [AuthConfigRecord]) throws {
+    /// Seeds a new database, in one transaction with the check that it is empty, so two first
+    /// runs at once seed it once. Returns false when another process already had.
+    func insertIfEmpty(project: ProjectRecord, key: APIKeyRecord, authConfigs: [AuthConfigRecord]) throws -> Bool {
         try database.write { db in
+            guard try ProjectRecord.fetchCount(db) == 0 else { return false }
             try project.insert(db)
             try key.insert(db)
             for config in authConfigs { try config.insert(db) }
+            return true
         }
     }
 

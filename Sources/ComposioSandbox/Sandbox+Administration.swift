@@ -94,3 +94,33 @@ extension Sandbox {
     /// Slugs of the seeded toolkits, for help text.
     public static var toolkitSlugs: [String] { SeedCatalog.toolkits.map(\.slug) }
 }
+
+extension Sandbox {
+    /// What ``verifyCredentials()`` found.
+    public struct CredentialCheck: Sendable, Equatable {
+        /// Sealed blobs opened with this database's key.
+        public var readable: Int
+        /// Ids of connected accounts and auth configs whose credentials do not open.
+        public var unreadable: [String]
+    }
+
+    /// Opens every sealed credential with the key file: a database whose rows no longer open (a
+    /// key file replaced, or two first runs that each made a key) is found here, not by the next
+    /// link or update that needs them.
+    public func verifyCredentials() throws -> CredentialCheck {
+        let (accounts, configs) = try store.database.read { db in
+            (try ConnectedAccountRecord.fetchAll(db), try AuthConfigRecord.fetchAll(db))
+        }
+        var check = CredentialCheck(readable: 0, unreadable: [])
+        let blobs = accounts.map { ($0.id, $0.credentials as Data?) } + configs.flatMap { [($0.id, $0.sharedCredentials), ($0.id, $0.credentials)] }
+        for (id, blob) in blobs {
+            guard let blob else { continue }
+            if (try? sealer.unseal(blob)) != nil {
+                check.readable += 1
+            } else if !check.unreadable.contains(id) {
+                check.unreadable.append(id)
+            }
+        }
+        return check
+    }
+}

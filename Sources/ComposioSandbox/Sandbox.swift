@@ -1,5 +1,6 @@
 import ComposioAPI
 import Foundation
+import OnboardFiles
 import Hummingbird
 import Logging
 import NIOCore
@@ -15,6 +16,8 @@ public final class Sandbox: Sendable {
     let now: @Sendable () -> Date
     let options: SandboxOptions
     let limiter: RateLimiter
+    /// Failed authentications per client address, checked before a key is looked up.
+    let authFailures = AuthFailureLimiter()
 
     /// The default address, the one the official SDKs call "local".
     public static let defaultHost = "127.0.0.1"
@@ -51,8 +54,7 @@ public final class Sandbox: Sendable {
         var createdKey: String?
         if try store.isEmpty() {
             let key = initialAPIKey.flatMap { $0.isEmpty ? nil : $0 } ?? SandboxIdentifiers.apiKey()
-            try sandbox.seed(apiKey: key)
-            createdKey = key
+            if try sandbox.seed(apiKey: key) { createdKey = key }
         }
         return (sandbox, createdKey)
     }
@@ -68,8 +70,10 @@ public final class Sandbox: Sendable {
     /// The id of the project a new database starts with.
     public static let defaultProjectId = "pr_sandbox_default"
 
-    /// Creates the default project, its key and the seeded auth configs.
-    func seed(apiKey: String) throws {
+    /// Creates the default project, its key and the seeded auth configs; false when another
+    /// process seeded the database first.
+    @discardableResult
+    func seed(apiKey: String) throws -> Bool {
         let stamp = now()
         let project = ProjectRecord(id: Self.defaultProjectId, name: "Sandbox project", orgId: "org_sandbox", orgName: "Sandbox", createdAt: stamp)
         let key = APIKeyRecord(digest: SandboxIdentifiers.digest(apiKey), projectId: project.id, name: "default", readOnly: false, createdAt: stamp)
@@ -90,7 +94,7 @@ public final class Sandbox: Sendable {
                 updatedAt: stamp
             )
         }
-        try store.insert(project: project, key: key, authConfigs: configs)
+        return try store.insertIfEmpty(project: project, key: key, authConfigs: configs)
     }
 
     /// Issues a fresh key for the default project that lives only as long as this process,
@@ -121,21 +125,25 @@ public final class Sandbox: Sendable {
 
     static let sessionKeyName = "embedded session"
 
-    /// The router with every route and the error envelope, for `.router` tests and the server.
-    func router(logger: Logger) -> Router<SandboxRequestContext> {
+    /// The router with the error envelope and either every route (`sandbox serve`, `.router`
+    /// tests, in process) or only the hosted link pages (the server a link starts for a browser:
+    /// the API stays in process, out of reach of other users of the machine).
+    func router(logger: Logger, linkPagesOnly: Bool = false) -> Router<SandboxRequestContext> {
         let router = Router(context: SandboxRequestContext.self)
         router.add(middleware: EnvelopeMiddleware(logger: logger))
         router.add(middleware: FaultMiddleware(plan: options.faults))
-        SandboxRoutes(store: store, sealer: sealer, limiter: limiter, now: now).register(on: router)
+        let routes = SandboxRoutes(store: store, sealer: sealer, limiter: limiter, authFailures: authFailures, now: now)
+        if !linkPagesOnly { routes.register(on: router) }
+        routes.registerLinkPages(on: router)
         return router
     }
 
     /// The Hummingbird application bound to `host:port` (0 picks a free port).
     func application(
-        host: String, port: Int, logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        host: String, port: Int, logger: Logger, linkPagesOnly: Bool = false, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
-            router: router(logger: logger),
+            router: router(logger: logger, linkPagesOnly: linkPagesOnly),
             configuration: .init(address: .hostname(host, port: port), serverName: "onboard-sandbox"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger
@@ -148,9 +156,10 @@ public final class Sandbox: Sendable {
     }
 
     /// Starts serving in the background on a free loopback port; stop it with ``RunningSandbox/stop()``.
-    public func start(host: String = defaultHost, port: Int = 0, logger: Logger) async throws -> RunningSandbox {
+    /// - Parameter linkPagesOnly: serve the hosted link pages and nothing of the API.
+    public func start(host: String = defaultHost, port: Int = 0, logger: Logger, linkPagesOnly: Bool = false) async throws -> RunningSandbox {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = application(host: host, port: port, logger: logger) { bound in continuation.yield(bound) }
+        let app = application(host: host, port: port, logger: logger, linkPagesOnly: linkPagesOnly) { bound in continuation.yield(bound) }
         let task = Task {
             // If the server stops (or never starts), the wait for its port ends too.
             defer { continuation.finish() }

@@ -3,15 +3,21 @@ import HTTPTypes
 import Hummingbird
 import Logging
 
-/// Resolves `x-api-key` (or `Authorization: Bearer`) to a project; 401 otherwise.
+/// Resolves `x-api-key` (or `Authorization: Bearer`) to a project; 401 otherwise. An address
+/// that keeps failing is answered 429 before its key is looked at (``AuthFailureLimiter``).
 struct APIKeyMiddleware: RouterMiddleware {
     typealias Context = SandboxRequestContext
     let store: any SandboxStore
+    let failures: AuthFailureLimiter
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let address = try context.checkAuthenticationBudget(failures)
         guard let key = Self.presentedKey(request.headers), !key.isEmpty,
             let found = try await store.project(forKeyDigest: SandboxIdentifiers.digest(key))
-        else { throw SandboxError.invalidAPIKey }
+        else {
+            if let address { failures.recordFailure(address, now: Date()) }
+            throw SandboxError.invalidAPIKey
+        }
         var context = context
         context.project = found.project
         context.readOnly = found.readOnly
@@ -30,8 +36,46 @@ struct APIKeyMiddleware: RouterMiddleware {
     }
 }
 
+extension SandboxRequestContext {
+    /// The client's address (nil in process), after checking it has not failed authentication
+    /// too often; over the budget, a 429 with the seconds to wait.
+    func checkAuthenticationBudget(_ failures: AuthFailureLimiter) throws -> String? {
+        guard let address = channel?.remoteAddress?.ipAddress else { return nil }
+        if let wait = failures.blocked(address, now: Date()) {
+            var error = SandboxError(
+                status: .tooManyRequests, message: "Too many failed authentications from this address", code: 10429, slug: "Auth_TooManyFailures",
+                suggestedFix: "Check the API key, then retry in \(wait) seconds.")
+            error.headers = [.retryAfter: String(wait)]
+            throw error
+        }
+        return address
+    }
+}
+
+/// The security headers of the hosted link pages: no frames, no scripts or outside resources,
+/// no Referer carrying the link's token, no content sniffing.
+struct LinkPageHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
+    static var headers: HTTPFields {
+        [
+            HTTPField.Name("Content-Security-Policy")!:
+                "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self' http: https:; frame-ancestors 'none'; base-uri 'none'",
+            HTTPField.Name("X-Frame-Options")!: "DENY",
+            HTTPField.Name("Referrer-Policy")!: "no-referrer",
+            HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+            .cacheControl: "no-store",
+        ]
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        for field in Self.headers { response.headers[field.name] = field.value }
+        return response
+    }
+}
+
 /// Turns every failure into the contract's error envelope and logs one line per request,
-/// with method, path (no query: it can carry user ids), status and time; never headers or bodies.
+/// with method, path (no query: it can carry user ids; no link token), status and time; never
+/// headers or bodies.
 struct EnvelopeMiddleware<Context: RequestContext>: RouterMiddleware {
     let logger: Logger
 
@@ -49,13 +93,20 @@ struct EnvelopeMiddleware<Context: RequestContext>: RouterMiddleware {
                 : SandboxError(status: error.status, message: error.body ?? error.status.reasonPhrase, code: Int(error.status.code), slug: "HTTP_Error")
             response = try envelope.response(from: request, context: context)
         } catch {
-            logger.error("internal error", metadata: ["path": "\(request.uri.path)", "error": "\(type(of: error))"])
+            logger.error("internal error", metadata: ["path": "\(Self.loggedPath(request.uri.path))", "error": "\(type(of: error))"])
             response = try SandboxError(status: .internalServerError, message: "Internal server error", code: 500, slug: "Internal_Error")
                 .response(from: request, context: context)
         }
         let elapsed = ContinuousClock.now - start
-        logger.info("\(request.method) \(request.uri.path) \(response.status.code) \(elapsed.milliseconds) ms")
+        logger.info("\(request.method) \(Self.loggedPath(request.uri.path)) \(response.status.code) \(elapsed.milliseconds) ms")
         return response
+    }
+
+    /// The path as logged: a hosted link's token is a bearer credential for its page, so it is
+    /// replaced by `<token>`.
+    static func loggedPath(_ path: String) -> String {
+        guard path.hasPrefix("/link/") else { return path }
+        return "/link/<token>"
     }
 }
 

@@ -18,6 +18,15 @@ extension SandboxRoutes {
             )
         }
         let configId = body["auth_config_id"]?.text ?? ""
+        let callback = body["callback_url"]?.text.flatMap { $0.isEmpty ? nil : $0 }
+        if let callback {
+            // The page redirects the person there: javascript:, data: or file: URLs are refused.
+            guard let url = URLComponents(string: callback), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil
+            else {
+                throw SandboxError.badRequest(
+                    "callback_url must be an http(s) URL", slug: "Request_InvalidCallbackUrl", errors: ["callback_url must start with https:// or http://"])
+            }
+        }
         guard let config = try await store.authConfig(projectId: project.id, id: configId) else {
             throw SandboxError.notFound("Auth config \(configId)", slug: "AuthConfig_NotFound")
         }
@@ -41,7 +50,7 @@ extension SandboxRoutes {
             credentials: try sealer.seal(Self.secrets(in: body["connection_data"])),
             linkToken: token,
             expiresAt: stamp.addingTimeInterval(Self.initiationLifetime),
-            callbackURL: body["callback_url"]?.text,
+            callbackURL: callback,
             createdAt: stamp,
             updatedAt: stamp
         )
@@ -93,7 +102,9 @@ extension SandboxRoutes {
         }
         record.updatedAt = now()
         try await store.save(record)
-        if let callback = record.callbackURL, var components = URLComponents(string: callback) {
+        if let callback = record.callbackURL, var components = URLComponents(string: callback),
+            ["http", "https"].contains(components.scheme?.lowercased() ?? "")
+        {
             let outcome = record.status == ConnectionStatus.active.rawValue ? "success" : "failed"
             components.queryItems =
                 (components.queryItems ?? []) + [

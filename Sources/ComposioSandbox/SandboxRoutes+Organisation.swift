@@ -6,7 +6,7 @@ import Hummingbird
 /// Organisation endpoints behind `x-org-api-key`: list projects, create one (with a key).
 extension SandboxRoutes {
     func registerOrganisation(on router: Router<SandboxRequestContext>, prefix: String) {
-        let group = router.group(RouterPath(prefix + "/org/owner/project")).add(middleware: OrgKeyMiddleware(store: store))
+        let group = router.group(RouterPath(prefix + "/org/owner/project")).add(middleware: OrgKeyMiddleware(store: store, failures: authFailures))
         group.get("list", use: listProjects)
         group.post("new", use: createProject)
     }
@@ -43,11 +43,14 @@ extension SandboxRoutes {
 struct OrgKeyMiddleware: RouterMiddleware {
     typealias Context = SandboxRequestContext
     let store: any SandboxStore
+    let failures: AuthFailureLimiter
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let address = try context.checkAuthenticationBudget(failures)
         guard let key = request.headers[HTTPField.Name("x-org-api-key")!], !key.isEmpty,
             let org = try await store.organisation(forOrgKeyDigest: SandboxIdentifiers.digest(key))
         else {
+            if let address { failures.recordFailure(address, now: Date()) }
             throw SandboxError(
                 status: .unauthorized, message: "Invalid organization API key provided", code: 401, slug: "Auth_InvalidOrgApiKey",
                 suggestedFix: "Pass an organization API key in the x-org-api-key header."

@@ -8,6 +8,7 @@ struct SandboxRoutes: Sendable {
     let store: any SandboxStore
     let sealer: CredentialSealer
     let limiter: RateLimiter
+    let authFailures: AuthFailureLimiter
     let now: @Sendable () -> Date
 
     static let prefixes = ["/api/v3", "/api/v3.1"]
@@ -15,7 +16,7 @@ struct SandboxRoutes: Sendable {
     func register(on router: Router<SandboxRequestContext>) {
         for prefix in Self.prefixes {
             let group = router.group(RouterPath(prefix))
-                .add(middleware: APIKeyMiddleware(store: store))
+                .add(middleware: APIKeyMiddleware(store: store, failures: authFailures))
                 .add(middleware: RateLimitMiddleware(limiter: limiter, now: now))
             group.get("auth/session/info", use: sessionInfo)
             group.get("auth_configs", use: listAuthConfigs)
@@ -35,9 +36,15 @@ struct SandboxRoutes: Sendable {
             group.delete("connected_accounts/:id", use: deleteConnectedAccount)
             registerOrganisation(on: router, prefix: prefix)
         }
-        // The hosted connect page a link's redirect_url points at: a person, not an API key.
-        router.get("link/:token", use: linkPage)
-        router.post("link/:token", use: linkDecision)
+    }
+
+    /// The hosted connect page a link's redirect_url points at: a person, not an API key. Served
+    /// with headers that keep it out of frames, keep its URL (the token) out of Referer, and
+    /// allow no script or outside resource.
+    func registerLinkPages(on router: Router<SandboxRequestContext>) {
+        let pages = router.group("link").add(middleware: LinkPageHeadersMiddleware())
+        pages.get(":token", use: linkPage)
+        pages.post(":token", use: linkDecision)
     }
 
     // MARK: helpers

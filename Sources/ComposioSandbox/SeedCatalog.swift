@@ -59,8 +59,12 @@ enum SeedCatalog {
         ("SendGrid (legacy, disabled)", "sendgrid", .apiKey, false, "custom"),
     ]
 
+    /// The toolkit with `slug`: one of the catalog, or the hostile test toolkit, which only
+    /// hostile auth configs (``Sandbox/seedHostile()``) name and no listing shows.
     static func toolkit(slug: String) -> Toolkit? {
-        toolkits.first { $0.slug == slug.lowercased() }
+        let lowered = slug.lowercased()
+        if lowered == HostileSeed.toolkit.slug { return HostileSeed.toolkit }
+        return toolkits.first { $0.slug == lowered }
     }
 }
 

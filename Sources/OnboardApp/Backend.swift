@@ -1,6 +1,7 @@
 import ComposioAPI
 import ComposioSandbox
 import Foundation
+import OnboardFiles
 import Logging
 import OnboardCore
 
@@ -35,10 +36,24 @@ public enum BackendChoice: Sendable {
             throw UsageError(
                 "The base URL \u{201C}\(text)\u{201D} is not an http(s) URL. Set COMPOSIO_BASE_URL (or --base-url) to e.g. https://backend.composio.dev.")
         }
+        // The key travels in every request's header: in clear only to this machine.
+        if scheme == "http", !isLoopback(host: url.host ?? "") {
+            throw UsageError(
+                "The base URL \u{201C}\(text)\u{201D} is plain http to another machine: the API key would cross the network unencrypted. Use https:// (e.g. https://backend.composio.dev); http:// is only for a loopback address such as http://127.0.0.1:9900."
+            )
+        }
         // A service but no key: the wizard asks for one, masked.
         guard let key else { return .remoteNeedingKey(baseURL: url) }
         return .remote(baseURL: url, apiKey: key, keySource: source)
     }
+}
+
+/// Whether `host` names this machine: `localhost`, 127.0.0.0/8 or ::1.
+func isLoopback(host: String) -> Bool {
+    let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+    if bare == "localhost" || bare.hasSuffix(".localhost") || bare == "::1" || bare == "0:0:0:0:0:0:0:1" { return true }
+    let parts = bare.split(separator: ".", omittingEmptySubsequences: false)
+    return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
 }
 
 extension BackendChoice {
@@ -68,17 +83,12 @@ public enum KeyFile {
 /// private keys); the refusal names the chmod that fixes it.
 enum OwnerOnlyFile {
     /// - Parameter kind: what the file is, for messages ("key file", "secrets file").
-    static func contents(_ path: String, kind: String) throws -> Data {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            throw UsageError("Cannot read the \(kind) \(path): it does not exist or is not accessible.")
+    static func contents(_ path: String, kind: String, maximumBytes: Int = 64 << 10) throws -> Data {
+        do {
+            return try SecureFile.readOwnerOnly(path, kind: kind, maximumBytes: maximumBytes)
+        } catch {
+            throw UsageError(error.description)
         }
-        let mode = info.st_mode & 0o777
-        guard mode & 0o077 == 0 else {
-            throw UsageError("The \(kind) \(path) is readable by others (mode \(String(mode, radix: 8))). Run: chmod 600 \(path)")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else { throw UsageError("Cannot read the \(kind) \(path).") }
-        return data
     }
 }
 
@@ -94,15 +104,20 @@ public struct ConnectedBackend: Sendable {
     let embedded: (sandbox: Sandbox, key: Secret)?
 
     /// Opens the choice: starts the embedded sandbox when that is the choice.
-    /// - Parameter pacer: paces every request (a bulk import keeps under the rate limit).
+    /// - Parameters:
+    ///   - pacer: paces every request (a bulk import keeps under the rate limit).
+    ///   - retry: how failed requests are retried: by default each keeps trying, with backoff,
+    ///     for a minute.
     public static func connect(
-        _ choice: BackendChoice, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment, pacer: RateLimitPacer? = nil
+        _ choice: BackendChoice, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment, pacer: RateLimitPacer? = nil,
+        retry: RetryPolicy = .patient(.seconds(60))
     ) async throws -> ConnectedBackend {
         switch choice {
         case .remoteNeedingKey(let baseURL):
             // The key comes later, from the masked prompt; until then the client has none.
             return try await connect(
-                .remote(baseURL: baseURL, apiKey: .empty, keySource: "the key you entered"), logger: logger, environment: environment, pacer: pacer)
+                .remote(baseURL: baseURL, apiKey: .empty, keySource: "the key you entered"), logger: logger, environment: environment, pacer: pacer,
+                retry: retry)
         case .remote(let baseURL, let apiKey, let keySource):
             let proxy: ProxySettings?
             do {
@@ -111,7 +126,8 @@ public struct ConnectedBackend: Sendable {
                 throw UsageError(error.description)
             }
             let transport = AsyncHTTPClientTransport(proxy: proxy)
-            let client = ComposioClient(baseURL: baseURL, apiKey: apiKey, keySource: keySource, transport: paced(transport, pacer), logger: logger)
+            let client = ComposioClient(
+                baseURL: baseURL, apiKey: apiKey, keySource: keySource, transport: paced(transport, pacer), retry: retry, logger: logger)
             return ConnectedBackend(service: client, label: choice.label, shutdown: { await transport.shutdown() }, embedded: nil)
         case .embeddedSandbox(let path):
             let (sandbox, _) = try Sandbox.open(path: path, initialAPIKey: environment["ONBOARD_SANDBOX_API_KEY"])
@@ -120,7 +136,7 @@ public struct ConnectedBackend: Sendable {
             let transport = sandbox.inProcessTransport(logger: Logger(label: "onboard.sandbox", factory: { _ in SwiftLogNoOpLogHandler() }))
             let client = ComposioClient(
                 baseURL: InProcessTransport.baseURL, apiKey: key, keySource: "the embedded sandbox", transport: paced(transport, pacer),
-                logger: logger)
+                retry: retry, logger: logger)
             return ConnectedBackend(service: client, label: "embedded sandbox", shutdown: { await transport.shutdown() }, embedded: (sandbox, key))
         }
     }

@@ -6,10 +6,14 @@ import Synchronization
 
 /// Where a non-interactive command writes: results on stdout, messages and progress on stderr.
 /// Tests capture both.
+///
+/// This is the edge where the CLI's text meets a terminal: every line goes through
+/// ``TerminalText/sanitizedLines(_:)``, so no string from a server, a file or an argument can
+/// drive the terminal, whichever command printed it. JSON is escaped instead (``json(_:)``).
 public struct CommandOutput: Sendable {
-    /// Writes text as is to stdout / stderr; the line helpers add the newline.
-    public let writeOut: @Sendable (String) -> Void
-    public let writeErr: @Sendable (String) -> Void
+    /// Raw sinks for stdout / stderr; only this type writes to them.
+    private let writeOut: @Sendable (String) -> Void
+    private let writeErr: @Sendable (String) -> Void
     /// Whether stderr is a terminal (a progress bar may redraw in place).
     public let errIsTerminal: Bool
 
@@ -26,15 +30,26 @@ public struct CommandOutput: Sendable {
         writeErr: { text in FileHandle.standardError.write(Data(text.utf8)) }
     )
 
-    /// One line of results.
-    public func out(_ line: String) { writeOut(line + "\n") }
+    /// One line (or several) of results.
+    public func out(_ line: String) { writeOut(TerminalText.sanitizedLines(line) + "\n") }
 
-    /// One line of messages.
-    public func err(_ line: String) { writeErr(line + "\n") }
+    /// One line (or several) of messages.
+    public func err(_ line: String) { writeErr(TerminalText.sanitizedLines(line) + "\n") }
 
-    /// Prints `value` as pretty, key-sorted JSON on stdout.
+    /// A progress line: redrawn in place on a terminal, one line per update elsewhere.
+    public func progress(_ line: String) {
+        if errIsTerminal { writeErr("\r\u{1B}[K" + TerminalText.sanitized(line)) } else { err(line) }
+    }
+
+    /// Ends a progress line drawn in place, so what follows starts on a line of its own.
+    public func endProgress() {
+        if errIsTerminal { writeErr("\n") }
+    }
+
+    /// Prints `value` as pretty, key-sorted JSON on stdout, with every control character,
+    /// C1 control and bidi mark escaped as `\uXXXX` (the same JSON, nothing a terminal acts on).
     public func json<Value: Encodable>(_ value: Value) {
-        out(CommandJSON.text(value))
+        writeOut(CommandJSON.text(value) + "\n")
     }
 }
 
@@ -45,7 +60,25 @@ enum CommandJSON {
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.dateEncodingStrategy = .iso8601
         guard let data = try? encoder.encode(value) else { return "null" }
-        return String(decoding: data, as: UTF8.self)
+        return escapingInvisibles(String(decoding: data, as: UTF8.self))
+    }
+
+    /// JSONEncoder escapes C0 controls but leaves DEL, C1 controls and bidi marks raw; inside a
+    /// JSON string they may be written as `\uXXXX` with the same meaning.
+    static func escapingInvisibles(_ json: String) -> String {
+        guard !TerminalText.isClean(json) else { return json }
+        var out = ""
+        for scalar in json.unicodeScalars {
+            if scalar == "\n" || TerminalText.isClean(String(scalar)) {
+                out.unicodeScalars.append(scalar)
+            } else {
+                for unit in String(scalar).utf16 {
+                    let hex = String(unit, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                }
+            }
+        }
+        return out
     }
 }
 
@@ -60,11 +93,14 @@ public struct ServiceOptions: Sendable {
     public var baseURL: String?
     public var keyFile: String?
     public var verbose: Bool
+    /// How long one request keeps retrying retryable failures (`--timeout`).
+    public var timeout: Duration
 
-    public init(baseURL: String? = nil, keyFile: String? = nil, verbose: Bool = false) {
+    public init(baseURL: String? = nil, keyFile: String? = nil, verbose: Bool = false, timeout: Duration = .seconds(60)) {
         self.baseURL = baseURL
         self.keyFile = keyFile
         self.verbose = verbose
+        self.timeout = timeout
     }
 
     /// Connects as the wizard would, except that a missing key is a usage error: a script has
@@ -79,7 +115,17 @@ public struct ServiceOptions: Sendable {
             )
         }
         let logger = Diagnostics.logger(verbose: verbose, interactive: false, environment: environment)
-        return try await ConnectedBackend.connect(choice, logger: logger, environment: environment, pacer: pacer)
+        let backend = try await ConnectedBackend.connect(choice, logger: logger, environment: environment, pacer: pacer, retry: .patient(timeout))
+        // A person at a terminal sees why a command pauses; scripts get only the outcome. An
+        // import (paced) says so on its progress line instead.
+        let output = CommandOutput.standard
+        if output.errIsTerminal, pacer == nil {
+            backend.service.retryNotifier.observe { notice in
+                let seconds = max(1, Int((Double(notice.delay.components.seconds) + Double(notice.delay.components.attoseconds) / 1e18).rounded(.up)))
+                output.err("\(notice.rateLimited ? "Rate limited" : "No answer") while trying to \(notice.operation); retrying in \(seconds) s...")
+            }
+        }
+        return backend
     }
 }
 
@@ -107,27 +153,42 @@ public enum SecretSource: Sendable, Equatable {
     /// The largest input taken; a secrets document is never this big.
     static let maximumBytes = 4 << 20
 
+    /// The values by name. Names come back as given; a caller reporting an unknown one names
+    /// its place (``entries()``), since a name may be a key piped without `NAME=`.
     public func read() throws -> [String: Secret] {
-        let data: Data
+        Dictionary(uniqueKeysWithValues: try entries().map { ($0.name, $0.value) })
+    }
+
+    /// The values in input order, each with where it stood.
+    public func entries() throws -> [SecretValues.Entry] {
+        var data: Data
         switch self {
         case .file(let path):
-            data = try OwnerOnlyFile.contents(path, kind: "secrets file")
+            data = try OwnerOnlyFile.contents(path, kind: "secrets file", maximumBytes: Self.maximumBytes)
         case .standardInput:
-            data = FileHandle.standardInput.readData(ofLength: Self.maximumBytes)
+            data = FileHandle.standardInput.readData(ofLength: Self.maximumBytes + 1)
+            guard data.count <= Self.maximumBytes else {
+                data.resetBytes(in: 0..<data.count)
+                throw UsageError("The secrets on stdin are over 4 MiB; nothing was read. Send NAME=VALUE lines or one JSON object.")
+            }
         }
+        defer { data.resetBytes(in: 0..<data.count) }
         guard let text = String(data: data, encoding: .utf8) else { throw UsageError("The secrets are not UTF-8 text.") }
         do {
-            return try SecretValues.parse(text)
+            return try SecretValues.parseEntries(text)
         } catch {
             throw UsageError("Cannot read the secrets: \(error.description).")
         }
     }
 }
 
-/// A table for people: columns padded to their widest cell, server text made safe to print.
+/// A table for people: columns padded to their widest cell, server text made safe to print,
+/// and no cell wider than ``maximumCellWidth`` (`--json` has every value whole).
 enum PlainTable {
+    static let maximumCellWidth = 80
+
     static func render(_ header: [String], _ rows: [[String]]) -> String {
-        let cleaned = rows.map { $0.map { TerminalText.sanitized($0) } }
+        let cleaned = rows.map { $0.map { DisplayWidth.truncate(TerminalText.sanitized($0), to: maximumCellWidth, ellipsis: "…") } }
         let widths = header.indices.map { column in
             ([header[column]] + cleaned.map { $0[column] }).map(DisplayWidth.of).max() ?? 0
         }

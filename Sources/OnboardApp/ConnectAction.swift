@@ -92,10 +92,12 @@ public enum ConnectAction {
                 throw UsageError("\(name) is a secret: pass it in --secrets-file PATH or --secrets-stdin, never on the command line.")
             }
         }
-        let secrets = try options.secrets?.read() ?? [:]
-        for name in secrets.keys.sorted() where known[name] == nil {
-            throw UsageError("The secrets name \(name), which this auth config does not have (its fields: \(names)).")
+        let entries = try options.secrets?.entries() ?? []
+        for entry in entries where known[entry.name] == nil {
+            throw UsageError(
+                "The name on \(entry.place) of the secrets is not a field of this auth config (its fields: \(names)). Each line is NAME=VALUE.")
         }
+        let secrets = Dictionary(uniqueKeysWithValues: entries.map { ($0.name, $0.value) })
         var values: [String: Secret] = [:]
         var missing: [String] = []
         for field in fields {

@@ -1,4 +1,5 @@
 import Foundation
+import OnboardFiles
 import Logging
 import Synchronization
 
@@ -34,8 +35,8 @@ final class FileLogSink: Sendable {
     init?(path: String) {
         let directory = (path as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o600)
-        guard descriptor >= 0 else { return nil }
+        // An existing log is checked and tightened to 0600; a link planted at its path is refused.
+        guard let descriptor = try? SecureFile.openForAppend(path, kind: "log") else { return nil }
         handle = Mutex(FileHandle(fileDescriptor: descriptor, closeOnDealloc: true))
     }
 

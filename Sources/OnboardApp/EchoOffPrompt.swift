@@ -1,5 +1,6 @@
 import Foundation
 import OnboardCore
+import OnboardTUI
 
 /// Reads one secret line from the terminal with echo off, showing a bullet per character, for
 /// the line-based commands (`rotate`, the accessible mode). The terminal's settings are put back
@@ -9,7 +10,12 @@ public enum EchoOffPrompt {
         case entered(Secret)
         case interrupted
         case endOfInput
+        /// More than ``maximumBytes`` arrived before Enter: nothing is kept (never a silent cut).
+        case tooLong
     }
+
+    /// The longest secret line taken: 64 KiB, far more than any key or token.
+    public static let maximumBytes = 64 << 10
 
     /// Whether stdin is a terminal this prompt can use.
     public static var isAvailable: Bool { isatty(STDIN_FILENO) == 1 }
@@ -17,7 +23,7 @@ public enum EchoOffPrompt {
     /// Shows `label` on stderr and reads a line from stdin. Pasted line breaks inside a
     /// bracketed paste are kept out; Enter typed ends the line.
     public static func read(_ label: String, bullets: Bool = true) -> Outcome {
-        FileHandle.standardError.write(Data(label.utf8))
+        FileHandle.standardError.write(Data(TerminalText.sanitized(label).utf8))
         var saved = termios()
         guard tcgetattr(STDIN_FILENO, &saved) == 0 else { return readPlainLine() }
         var raw = saved
@@ -44,14 +50,19 @@ public enum EchoOffPrompt {
                 return .entered(line.value)
             case .interrupted:
                 return .interrupted
+            case .tooLong:
+                return .tooLong
             }
         }
     }
 
     /// Without a terminal (a pipe of keystrokes): a plain line, nothing to hide.
     static func readPlainLine() -> Outcome {
-        guard let text = Swift.readLine(strippingNewline: true) else { return .endOfInput }
-        return .entered(Secret(text))
+        switch BoundedLine.read(limit: maximumBytes) {
+        case .line(let text): return .entered(Secret(text))
+        case .tooLong: return .tooLong
+        case .end: return .endOfInput
+        }
     }
 
     /// The byte-level line editing, kept apart so it is tested without a terminal.
@@ -61,6 +72,8 @@ public enum EchoOffPrompt {
             case `continue`(echo: String)
             case done
             case interrupted
+            /// The line passed ``EchoOffPrompt/maximumBytes``; what was read is dropped.
+            case tooLong
         }
 
         private var bytes: [UInt8] = []
@@ -103,10 +116,51 @@ public enum EchoOffPrompt {
                 return .continue(echo: String(repeating: "\u{8} \u{8}", count: count))
             default:
                 guard byte >= 0x20 else { return .continue(echo: "") }
+                guard bytes.count < EchoOffPrompt.maximumBytes else {
+                    for index in bytes.indices { bytes[index] = 0 }
+                    bytes = []
+                    return .tooLong
+                }
                 bytes.append(byte)
                 // One bullet per character: continuation bytes show nothing.
                 return .continue(echo: byte & 0xC0 == 0x80 ? "" : "•")
             }
         }
+    }
+}
+
+/// One line from stdin with a cap on its length, so a pasted megabyte or `/dev/zero` piped in
+/// is refused instead of read without end.
+enum BoundedLine {
+    enum Outcome: Equatable {
+        case line(String)
+        case tooLong
+        case end
+    }
+
+    /// Reads up to a newline (not included) or the end of input; past `limit` bytes the rest of
+    /// the line is read and dropped, and the answer is ``Outcome/tooLong``.
+    static func read(limit: Int) -> Outcome {
+        var bytes: [UInt8] = []
+        var overflowed = false
+        var byte: UInt8 = 0
+        while true {
+            let count = Foundation.read(STDIN_FILENO, &byte, 1)
+            if count <= 0 {
+                if overflowed { return .tooLong }
+                return bytes.isEmpty ? .end : .line(String(decoding: bytes, as: UTF8.self))
+            }
+            if byte == 0x0A { break }
+            if overflowed { continue }
+            bytes.append(byte)
+            if bytes.count > limit {
+                overflowed = true
+                for index in bytes.indices { bytes[index] = 0 }
+                bytes = []
+            }
+        }
+        if overflowed { return .tooLong }
+        if bytes.last == 0x0D { bytes.removeLast() }
+        return .line(String(decoding: bytes, as: UTF8.self))
     }
 }

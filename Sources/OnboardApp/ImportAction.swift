@@ -1,5 +1,6 @@
 import ComposioAPI
 import Foundation
+import OnboardFiles
 import OnboardCore
 import Synchronization
 
@@ -100,10 +101,12 @@ public enum ImportAction {
     }
 
     static func readFile(_ path: String) throws -> ImportFile {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw UsageError("Cannot read \(path): no such file, or not readable.") }
-        defer { try? handle.close() }
-        let data = (try? handle.read(upToCount: maximumFileBytes + 1)) ?? Data()
-        guard data.count <= maximumFileBytes else { throw UsageError("\(path) is larger than 256 MiB; split it into several imports.") }
+        let data: Data
+        do {
+            data = try SecureFile.readRegular(path, kind: "import file", maximumBytes: maximumFileBytes)
+        } catch {
+            throw UsageError(error.description + " Split a larger file into several imports.")
+        }
         guard let text = String(data: data, encoding: .utf8) else { throw UsageError("\(path) is not UTF-8 text; save it as UTF-8 and run again.") }
         return ImportFile.parse(text, fileName: path)
     }

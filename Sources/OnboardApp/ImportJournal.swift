@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import OnboardFiles
 import OnboardCore
 
 /// What an import has done so far, one JSON line per step, written and synced before the next
@@ -55,7 +56,13 @@ final class ImportJournal: @unchecked Sendable {
         self.path = path
         let digest = Self.digest(of: file)
         var existing: [Entry] = []
-        if let data = FileManager.default.contents(atPath: path) {
+        let stored: Data?
+        do {
+            stored = try SecureFile.readOwn(path, kind: "journal", maximumBytes: Self.maximumBytes)
+        } catch {
+            throw UsageError(error.description + " Pass --journal PATH.")
+        }
+        if let data = stored {
             for line in data.split(separator: UInt8(ascii: "\n")) {
                 // A line torn by kill -9 mid-write is skipped; its row is simply not done.
                 if let entry = try? Self.decoder.decode(Entry.self, from: Data(line)) { existing.append(entry) }
@@ -68,14 +75,19 @@ final class ImportJournal: @unchecked Sendable {
                 )
             }
         }
-        descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw UsageError("Cannot write the journal \(path): \(String(cString: strerror(errno))). Pass --journal PATH.") }
-        fchmod(descriptor, 0o600)
+        do {
+            descriptor = try SecureFile.openForAppend(path, kind: "journal")
+        } catch {
+            throw UsageError(error.description + " Pass --journal PATH.")
+        }
         for entry in existing { apply(entry) }
         if existing.isEmpty { try append(Entry(kind: .header, authConfigId: authConfigId, usersDigest: digest)) }
     }
 
     deinit { close(descriptor) }
+
+    /// The largest journal read back: a few hundred bytes a row, for over a million rows.
+    static let maximumBytes = 512 << 20
 
     /// A digest of the user ids in order: identifies the file without holding its secrets.
     static func digest(of file: ImportFile) -> String {

@@ -65,7 +65,7 @@ final class ImportProgress: Sendable {
     }
 
     private func draw(_ line: String) {
-        if output.errIsTerminal { output.writeErr("\r\u{1B}[K" + line) } else { output.err(line) }
+        output.progress(line)
     }
 
     /// `[#######.......]  700/2000  35%  98/s  ETA 0:13  2 failed`, or the same words plainly.

@@ -1,5 +1,6 @@
 import ComposioAPI
 import Foundation
+import OnboardFiles
 import OnboardCore
 
 /// The outcome of an import, per row: what `--report` writes and `--json` prints. User ids,
@@ -99,16 +100,10 @@ public struct ImportReport: Encodable, Sendable {
 
     /// Writes the report as JSON, 0600, replacing the file whole.
     func save(to path: String) throws {
-        let data = Data((CommandJSON.text(self) + "\n").utf8)
-        let temporary = path + ".tmp-\(getpid())"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw CommandFailure("Cannot write the report \(path): \(String(cString: strerror(errno))).") }
-        let written = data.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        fsync(descriptor)
-        close(descriptor)
-        guard written == data.count, rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw CommandFailure("Cannot write the report \(path): \(String(cString: strerror(errno))).")
+        do {
+            try SecureFile.replace(path, contents: Data((CommandJSON.text(self) + "\n").utf8), kind: "report")
+        } catch {
+            throw CommandFailure(error.description)
         }
     }
 }

@@ -47,6 +47,7 @@ final class KeyPromptRuntime {
                 typing.keyPressed()
                 dispatch(.keyPressed(key))
             case .paste(let text): dispatch(.pasted(text))
+            case .pasteCutOff: dispatch(.pasteCutOff)
             case .resize: lastFrame = nil
             case nil: if typing.isDue() { dispatch(.typingPaused) }
             }

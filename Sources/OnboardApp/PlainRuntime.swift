@@ -183,7 +183,7 @@ public final class PlainRuntime {
             if field.isMultiline { io.say("Paste it on one line, or type @ and the path of a file holding it.") }
             switch entry.input {
             case .secret(let input):
-                let kept = input.value.isEmpty ? "" : " [Enter keeps \(input.value.maskedTail())]"
+                let kept = input.value.isEmpty ? "" : " [Enter keeps \(field.masked(input.value))]"
                 answer = io.secret("\(field.displayName)\(kept): ")
             case .text(let input):
                 answer = io.line("\(field.displayName)\(input.text.isEmpty ? "" : " [\(input.text)]"): ")
@@ -210,7 +210,7 @@ public final class PlainRuntime {
         for entry in form.entries.value ?? [] {
             let shown: String
             switch entry.input {
-            case .secret(let input): shown = input.value.isEmpty ? "(empty)" : input.value.maskedTail()
+            case .secret(let input): shown = input.value.isEmpty ? "(empty)" : entry.field.masked(input.value)
             case .text(let input): shown = input.text.isEmpty ? "(empty)" : input.text
             }
             io.say("  \(entry.field.displayName): \(shown)")
@@ -304,23 +304,37 @@ public struct PlainIO: Sendable {
         self.secret = secret
     }
 
-    /// stdin and stdout; secrets with echo off when stdin is a terminal.
+    /// stdin and stdout; secrets with echo off when stdin is a terminal. Everything written
+    /// passes the terminal sanitiser here, at the edge, whatever the runtime composed; a line
+    /// longer than 64 KiB is refused and asked again, never cut.
     public static let standard = PlainIO(
-        say: { text in FileHandle.standardOutput.write(Data((text + "\n").utf8)) },
-        line: { prompt in
-            FileHandle.standardOutput.write(Data(prompt.utf8))
-            return Swift.readLine(strippingNewline: true)
-        },
+        say: { text in write(TerminalText.sanitizedLines(text) + "\n") },
+        line: { prompt in readBounded(prompt) },
         secret: { prompt in
-            guard EchoOffPrompt.isAvailable else {
-                FileHandle.standardOutput.write(Data(prompt.utf8))
-                return Swift.readLine(strippingNewline: true)
-            }
-            switch EchoOffPrompt.read(prompt) {
-            case .entered(let value): return value.withRevealedValue { $0 }
-            case .interrupted: exit(130)
-            case .endOfInput: return nil
+            guard EchoOffPrompt.isAvailable else { return readBounded(prompt) }
+            while true {
+                switch EchoOffPrompt.read(prompt) {
+                case .entered(let value): return value.withRevealedValue { $0 }
+                case .interrupted: exit(130)
+                case .endOfInput: return nil
+                case .tooLong: write(tooLong)
+                }
             }
         }
     )
+
+    private static let tooLong = "That is longer than 64 KiB; nothing of it was kept. Enter it again, or type @ and a file's path.\n"
+
+    private static func write(_ text: String) { FileHandle.standardOutput.write(Data(text.utf8)) }
+
+    private static func readBounded(_ prompt: String) -> String? {
+        while true {
+            write(TerminalText.sanitized(prompt))
+            switch BoundedLine.read(limit: EchoOffPrompt.maximumBytes) {
+            case .line(let text): return text
+            case .end: return nil
+            case .tooLong: write(tooLong)
+            }
+        }
+    }
 }

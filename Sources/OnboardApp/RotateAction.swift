@@ -10,17 +10,22 @@ public enum RotateAction {
         var names = config.sharedFieldNames.sorted()
         let values: [String: Secret]
         if let secrets {
-            values = try secrets.read()
+            let entries = try secrets.entries()
+            values = Dictionary(uniqueKeysWithValues: entries.map { ($0.name, $0.value) })
             if names.isEmpty {
                 // No shared credentials yet: any of the scheme's fields may become shared.
                 let (_, _, fields) = try await ServiceCommands.userFields(service, authConfigId: config.id)
                 let known = Set(fields.map(\.name))
-                let unknown = values.keys.filter { !known.contains($0) }.sorted()
-                guard unknown.isEmpty, !values.isEmpty else {
+                if let unknown = entries.first(where: { !known.contains($0.name) }) {
                     throw UsageError(
-                        "\(config.id) has no field \(unknown.joined(separator: ", ")) to share (its fields: \(fields.map(\.name).joined(separator: ", "))).")
+                        "The name on \(unknown.place) of the secrets is not a field \(config.id) can share (its fields: \(fields.map(\.name).joined(separator: ", "))).")
                 }
+                guard !values.isEmpty else { throw UsageError("No values came in: send NAME=VALUE lines or one JSON object.") }
                 names = values.keys.sorted()
+            }
+            if let unknown = entries.first(where: { !names.contains($0.name) }) {
+                throw UsageError(
+                    "The name on \(unknown.place) of the secrets is not one of \(config.id)'s shared fields (they are: \(names.joined(separator: ", "))).")
             }
         } else {
             guard !names.isEmpty else {
@@ -38,13 +43,10 @@ public enum RotateAction {
                 case .entered(let value): typed[name] = value
                 case .interrupted: throw InterruptedError()
                 case .endOfInput: throw UsageError("The input ended before \(name) was entered.")
+                case .tooLong: throw UsageError("\(name) is longer than 64 KiB; nothing was sent. Is it the right value?")
                 }
             }
             values = typed
-        }
-        let unknown = values.keys.filter { !names.contains($0) }.sorted()
-        guard unknown.isEmpty else {
-            throw UsageError("\(config.id)'s shared credentials have no \(unknown.joined(separator: ", ")) (they are: \(names.joined(separator: ", "))).")
         }
         // The service replaces the whole map, so every field must be given.
         let missing = names.filter { values[$0]?.isEmpty ?? true }

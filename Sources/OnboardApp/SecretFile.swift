@@ -1,4 +1,5 @@
 import Foundation
+import OnboardFiles
 import OnboardCore
 
 /// Reads a multi-line credential (a service-account JSON, a PEM key) from a file named with
@@ -9,14 +10,14 @@ enum SecretFile {
 
     static func read(_ path: String) -> Result<Secret, ServiceFailure> {
         let expanded = (path.trimmingCharacters(in: .whitespaces) as NSString).expandingTildeInPath
-        guard let handle = FileHandle(forReadingAtPath: expanded) else {
-            return .failure(ServiceFailure(kind: .invalidRequest, message: "Cannot read \(expanded): no such file, or not readable."))
+        var data: Data
+        do {
+            // Regular files only: a FIFO or /dev/zero is refused, not read.
+            data = try SecureFile.readRegular(expanded, kind: "file", maximumBytes: maximumBytes)
+        } catch {
+            return .failure(ServiceFailure(kind: .invalidRequest, message: error.description))
         }
-        defer { try? handle.close() }
-        let data = (try? handle.read(upToCount: maximumBytes + 1)) ?? Data()
-        guard data.count <= maximumBytes else {
-            return .failure(ServiceFailure(kind: .invalidRequest, message: "\(expanded) is larger than 1 MiB; is it the right file?"))
-        }
+        defer { data.resetBytes(in: 0..<data.count) }
         guard let text = String(data: data, encoding: .utf8) else {
             return .failure(ServiceFailure(kind: .invalidRequest, message: "\(expanded) is not UTF-8 text."))
         }

@@ -1,4 +1,5 @@
 import Foundation
+import OnboardFiles
 import OnboardTUI
 
 /// Finds the theme to use: `--theme NAME|PATH`, else `ONBOARD_THEME`, else the default. A name
@@ -43,7 +44,12 @@ public enum ThemeLoader {
     }
 
     static func load(path: String) throws -> Theme {
-        guard let data = FileManager.default.contents(atPath: path) else { throw UsageError("Cannot read the theme file \(path).") }
+        let data: Data
+        do {
+            data = try SecureFile.readRegular(path, kind: "theme file", maximumBytes: ThemeFile.maximumBytes)
+        } catch {
+            throw UsageError(error.description)
+        }
         guard let text = String(data: data, encoding: .utf8) else { throw UsageError("The theme file \(path) is not UTF-8 text.") }
         do {
             return try ThemeFile.parse(text, source: path)

@@ -137,7 +137,8 @@ public enum WizardLauncher {
         case .finished(let code, let state):
             await backend.close()
             if case .done(let outcome) = state.step, case .settled(let account) = outcome.result, account.status == .active {
-                print("Connected \(account.id): \(outcome.review.form.config.toolkitSlug) for user \(outcome.review.form.userId.text) (ACTIVE)")
+                CommandOutput.standard.out(
+                    "Connected \(account.id): \(outcome.review.form.config.toolkitSlug) for user \(outcome.review.form.userId.text) (ACTIVE)")
             }
             return code
         }
@@ -197,6 +198,6 @@ public enum WizardLauncher {
     }
 
     static func printError(_ message: String) {
-        FileHandle.standardError.write(Data(("onboard: " + message + "\n").utf8))
+        CommandOutput.standard.err("onboard: " + message)
     }
 }

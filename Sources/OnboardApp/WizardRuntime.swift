@@ -80,6 +80,8 @@ public final class WizardRuntime {
                 dispatch(.keyPressed(key))
             case .paste(let text):
                 dispatch(.pasted(text))
+            case .pasteCutOff:
+                dispatch(.pasteCutOff)
             case .resize:
                 lastFrame = nil
             case nil:

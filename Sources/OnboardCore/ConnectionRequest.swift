@@ -23,3 +23,15 @@ public struct ConnectionRequest: Equatable, Sendable {
         self.knownAccountIds = nil
     }
 }
+
+/// Prints which fields it carries, never their values (each is a redacted ``Secret`` anyway;
+/// this keeps it so if a field ever is not).
+extension ConnectionRequest: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String {
+        "ConnectionRequest(\(authConfigId), user \(userId), \(authScheme.rawValue), fields \(values.keys.sorted().joined(separator: ", ")): values redacted)"
+    }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror {
+        Mirror(self, children: ["authConfigId": authConfigId, "userId": userId, "fields": values.keys.sorted()], displayStyle: .struct)
+    }
+}

@@ -25,7 +25,21 @@ public struct CredentialField: Equatable, Sendable, Identifiable {
         self.description = description
         self.isRequired = isRequired
         self.defaultValue = defaultValue
-        self.isSecret = isSecret
+        // The client decides too: a server cannot unmask a field whose name says it is secret.
+        self.isSecret = isSecret || Self.looksSecret(name: name)
+    }
+
+    /// Whether the value is a password or the like: its masked form never shows a character.
+    public var isPassword: Bool {
+        let lowered = name.lowercased()
+        let words = lowered.split(whereSeparator: { !$0.isLetter && !$0.isNumber })
+        return ["password", "passwd", "passphrase"].contains { lowered.contains($0) } || words.contains("pin")
+    }
+
+    /// How the value shows on the review page and in prompts: plain fields as they are;
+    /// secrets as bullets with the last four characters of long keys, never of a password.
+    public func masked(_ value: Secret) -> String {
+        value.maskedTail(visibleTail: isPassword ? 0 : 4)
     }
 
     /// Fields whose values span lines: JSON documents and private keys.
@@ -54,10 +68,12 @@ public struct CredentialField: Equatable, Sendable, Identifiable {
         return nil
     }
 
-    /// The contract's rule for servers that omit `is_secret`: names that look like keys,
-    /// secrets, tokens or passwords are masked.
+    /// Names that look like keys, secrets, tokens or passwords are masked whatever the server
+    /// says (the contract's rule for servers that omit `is_secret`, kept for all of them).
     public static func looksSecret(name: String) -> Bool {
         let lowered = name.lowercased()
-        return ["key", "secret", "token", "password"].contains { lowered.contains($0) }
+        return ["key", "secret", "token", "password", "passwd", "passphrase", "credential", "private", "cookie", "signature"].contains {
+            lowered.contains($0)
+        }
     }
 }

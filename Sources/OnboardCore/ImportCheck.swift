@@ -16,11 +16,12 @@ public enum ImportCheck {
                     "\(column) is set for every account by the auth config's shared credentials; remove it from the file (or onboard rotate the config)"))
         }
         for column in file.columns where !known.contains(column) && !sharedFieldNames.contains(column) {
+            // Named by place, never quoted: an unknown name may be a value in the wrong place.
             let names = fields.map(\.name).joined(separator: ", ")
             let rows = file.rows.filter { $0.values[column] != nil }.map(\.number)
-            let whereText = file.format == .csv ? "the column" : "the field"
-            var message = "\(whereText) \u{201C}\(column)\u{201D} is not a field of this auth config (its fields: \(names.isEmpty ? "none" : names))"
-            if file.format == .jsonLines { message += "; in \(listed(rows))" }
+            let place = file.columnPlaces[column] ?? "a column"
+            var message = "\(place) is not a field of this auth config (its fields: \(names.isEmpty ? "none" : names))"
+            if file.format == .jsonLines { message += "; it is in \(listed(rows))" }
             problems.append(ImportProblem(row: nil, message))
         }
         if file.rows.isEmpty && file.problems.isEmpty {

@@ -32,6 +32,10 @@ public struct ImportFile: Equatable, Sendable {
     public var format: Format
     /// Field names the file provides (the CSV header, or every key seen in JSON Lines), in order.
     public var columns: [String]
+    /// Where each column stands, for messages that must not quote it (a name that is not a
+    /// known field may be a value: a key pasted where the header should be): "column 3 of the
+    /// header", or "a key in row 4".
+    public var columnPlaces: [String: String] = [:]
     public var rows: [Row]
     /// Rows that could not be read at all.
     public var problems: [ImportProblem]
@@ -84,19 +88,27 @@ public struct ImportFile: Equatable, Sendable {
         return file
     }
 
-    /// Checks the header's names and keeps the field columns.
+    /// Checks the header's names and keeps the field columns. A first line without `user_id`
+    /// is most likely data (a file saved without its header): that alone is reported, and none
+    /// of its cells is quoted or taken for a column.
     private mutating func readHeader(_ names: [String]) {
-        if !names.contains(Self.userIdColumn) {
-            problems.append(ImportProblem(row: 1, "the header has no user_id column; the first line must be e.g. user_id,api_key"))
+        guard names.contains(Self.userIdColumn) else {
+            problems.append(
+                ImportProblem(row: 1, "the first line has no user_id column, so the header is missing; add one such as user_id,api_key as the first line"))
+            return
         }
-        var seen = Set<String>()
+        var seen: [String: Int] = [:]
         for (index, name) in names.enumerated() {
             if name.isEmpty {
                 problems.append(ImportProblem(row: 1, "column \(index + 1) of the header has no name"))
-            } else if !seen.insert(name).inserted {
-                problems.append(ImportProblem(row: 1, "the column \u{201C}\(name)\u{201D} appears twice in the header"))
-            } else if name != Self.userIdColumn {
-                columns.append(name)
+            } else if let first = seen[name] {
+                problems.append(ImportProblem(row: 1, "column \(index + 1) of the header repeats column \(first)"))
+            } else {
+                seen[name] = index + 1
+                if name != Self.userIdColumn {
+                    columns.append(name)
+                    columnPlaces[name] = "column \(index + 1) of the header"
+                }
             }
         }
     }
@@ -117,13 +129,16 @@ public struct ImportFile: Equatable, Sendable {
             var userId = ""
             var values: [String: Secret] = [:]
             var unreadable: [String] = []
-            for key in object.keys.sorted() {
+            for (position, key) in object.keys.sorted().enumerated() {
                 guard let value = object[key] else { continue }
                 if key == userIdColumn {
-                    if let text = value as? String { userId = text.trimmingCharacters(in: .whitespaces) } else { unreadable.append(key) }
+                    if let text = value as? String { userId = text.trimmingCharacters(in: .whitespaces) } else { unreadable.append("user_id") }
                     continue
                 }
-                if seenColumns.insert(key).inserted { file.columns.append(key) }
+                if seenColumns.insert(key).inserted {
+                    file.columns.append(key)
+                    file.columnPlaces[key] = "a key first seen in row \(number)"
+                }
                 switch value {
                 case is NSNull:
                     continue
@@ -136,12 +151,12 @@ public struct ImportFile: Equatable, Sendable {
                     if JSONSerialization.isValidJSONObject(value), let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]) {
                         values[key] = Secret(String(decoding: data, as: UTF8.self))
                     } else {
-                        unreadable.append(key)
+                        unreadable.append("key \(position + 1) in sorted order")
                     }
                 }
             }
             if !unreadable.isEmpty {
-                file.problems.append(ImportProblem(row: number, "the value of \(unreadable.joined(separator: ", ")) is not a string"))
+                file.problems.append(ImportProblem(row: number, "has a value that is not a string (\(unreadable.joined(separator: ", ")))"))
                 continue
             }
             file.rows.append(Row(number: number, userId: userId, values: values))

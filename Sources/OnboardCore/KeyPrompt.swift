@@ -30,6 +30,8 @@ public enum KeyPrompt {
     public enum Event: Equatable, Sendable {
         case keyPressed(Key)
         case pasted(String)
+        /// A paste did not arrive whole; nothing of it was kept.
+        case pasteCutOff
         /// The service answered the check of `key`.
         case checked(Result<ProjectInfo, ServiceFailure>)
         case interrupted
@@ -76,6 +78,9 @@ public enum KeyPrompt {
             guard !state.checking else { return [] }
             state.input.insert(text)
             state.problem = nil
+            return []
+        case .pasteCutOff:
+            state.problem = "That paste did not arrive whole; nothing of it was kept. Paste the key again."
             return []
         case .checked(.success(let project)):
             state.checking = false

@@ -13,6 +13,11 @@ public struct Secret: Sendable, Equatable, Hashable {
         storage = Storage(Array(value.utf8))
     }
 
+    /// Wraps bytes already held elsewhere (a masked input's buffer), copying them once.
+    init(bytes: UnsafeBufferPointer<UInt8>) {
+        storage = Storage(Array(bytes))
+    }
+
     /// An empty secret, as a fresh input starts.
     public static let empty = Secret("")
 
@@ -30,13 +35,22 @@ public struct Secret: Sendable, Equatable, Hashable {
         return try body(value)
     }
 
-    /// A masked preview: bullets for all but the last `visibleTail` characters, which are shown
-    /// only when the secret is long enough that they do not give most of it away.
+    /// The shortest secret whose tail may be shown: four characters of twenty still leave
+    /// sixteen unknown, and shorter values (PINs, passwords, short tokens) show none.
+    public static let minimumLengthForTail = 20
+
+    /// The value's UTF-8 bytes, for copying into another zeroed buffer without a `String`.
+    func withRevealedBytes<Result>(_ body: ([UInt8]) throws -> Result) rethrows -> Result {
+        try body(storage.bytes)
+    }
+
+    /// A masked preview: bullets, then at most the last four characters (fewer if
+    /// `visibleTail` asks), and those only for secrets of ``minimumLengthForTail`` or more.
     public func maskedTail(visibleTail: Int = 4, bullets maximum: Int = 8) -> String {
         withRevealedValue { value in
             let count = value.count
             guard count > 0 else { return "" }
-            let shown = count >= visibleTail * 3 ? visibleTail : 0
+            let shown = count >= Self.minimumLengthForTail ? min(max(0, visibleTail), 4) : 0
             let hidden = min(count - shown, maximum)
             return String(repeating: "•", count: hidden) + String(value.suffix(shown))
         }

@@ -1,11 +1,26 @@
 import Foundation
 
-/// The editing logic of a masked field. It keeps the value as a ``Secret`` and exposes only its
-/// length and a masked preview; reveal is an explicit, per-field choice.
+/// The editing logic of a masked field. It keeps what is typed in a ``SecretBuffer`` that is
+/// zeroed when cleared, grown or released, and exposes only its length and a masked preview;
+/// reveal is an explicit, per-field choice.
 ///
 /// Editing is append/delete at the end only: word-wise motion would reveal where spaces are.
 public struct SecretInput: Equatable, Sendable {
-    public private(set) var value: Secret
+    private var buffer: SecretBuffer
+
+    /// The value entered, as a ``Secret`` (its own copy, zeroed when released).
+    public var value: Secret { Secret(bytes: buffer.bytes) }
+
+    public static func == (lhs: SecretInput, rhs: SecretInput) -> Bool {
+        lhs.isRevealed == rhs.isRevealed && lhs.keepsLineBreaks == rhs.keepsLineBreaks && lhs.shownCount == rhs.shownCount
+            && lhs.buffer.bytes.elementsEqual(rhs.buffer.bytes)
+    }
+
+    /// The buffer, made this value's own before it is changed.
+    private mutating func writableBuffer() -> SecretBuffer {
+        if !isKnownUniquelyReferenced(&buffer) { buffer = buffer.copy() }
+        return buffer
+    }
     /// Whether the person asked to see the value in clear.
     public var isRevealed: Bool
 
@@ -17,7 +32,7 @@ public struct SecretInput: Equatable, Sendable {
     public private(set) var shownCount: Int
 
     public init(_ value: Secret = .empty, keepsLineBreaks: Bool = false) {
-        self.value = value
+        self.buffer = value.withRevealedBytes { SecretBuffer($0) }
         self.isRevealed = false
         self.keepsLineBreaks = keepsLineBreaks
         self.shownCount = value.characterCount
@@ -33,7 +48,9 @@ public struct SecretInput: Equatable, Sendable {
 
     /// Replaces the whole value (a file that was read).
     public mutating func replace(with secret: Secret) {
-        value = secret
+        let buffer = writableBuffer()
+        buffer.clear()
+        secret.withRevealedBytes { buffer.append($0) }
         settle()
     }
 
@@ -52,18 +69,19 @@ public struct SecretInput: Equatable, Sendable {
         let normalized = keep ? typed.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n") : typed
         let clean = String(String.UnicodeScalarView(normalized.unicodeScalars.filter { !$0.properties.isControlLike || (keep && $0 == "\n") }))
         guard !clean.isEmpty else { return }
-        value = value.withRevealedValue { Secret($0 + clean) }
+        writableBuffer().append(clean.utf8)
     }
 
     /// Removes the last grapheme.
     public mutating func deleteBackward() {
-        guard !value.isEmpty else { return }
-        value = value.withRevealedValue { Secret(String($0.dropLast())) }
+        guard buffer.count > 0 else { return }
+        let last = value.withRevealedValue { $0.last.map { String($0).utf8.count } ?? 0 }
+        writableBuffer().removeLast(last)
     }
 
-    /// Empties the field.
+    /// Empties the field, zeroing what it held.
     public mutating func clear() {
-        value = .empty
+        writableBuffer().clear()
         settle()
     }
 

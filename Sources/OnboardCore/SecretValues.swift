@@ -2,12 +2,29 @@ import Foundation
 
 /// Credential values handed to a command through a file or stdin (never argv): a JSON object,
 /// or `NAME=VALUE` lines (blank lines and `#` comments skipped).
+///
+/// Errors name a line or a position, never a name or a value: a base64 key piped without
+/// `NAME=` ends in `=`, so what stands before the `=` may itself be the secret.
 public enum SecretValues {
-    /// Reads `text`; the error names the line, never a value.
+    /// One value and where it stood, so a caller can say "line 3" instead of quoting a name.
+    public struct Entry: Sendable {
+        public var name: String
+        public var value: Secret
+        /// "line 3" for `NAME=VALUE` input, "key 2 of the JSON object" for JSON.
+        public var place: String
+    }
+
+    /// Reads `text` into a dictionary.
     public static func parse(_ text: String) throws(SecretValuesError) -> [String: Secret] {
+        Dictionary(uniqueKeysWithValues: try parseEntries(text).map { ($0.name, $0.value) })
+    }
+
+    /// Reads `text`, keeping the order and place of each value.
+    public static func parseEntries(_ text: String) throws(SecretValuesError) -> [Entry] {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.hasPrefix("{") { return try parseJSON(trimmed) }
-        var values: [String: Secret] = [:]
+        var entries: [Entry] = []
+        var lineOfName: [String: Int] = [:]
         for (index, line) in trimmed.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let content = line.trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: "\r")))
             if content.isEmpty || content.hasPrefix("#") { continue }
@@ -16,36 +33,39 @@ public enum SecretValues {
             }
             let name = content[..<equals].trimmingCharacters(in: .whitespaces)
             guard !name.isEmpty else { throw SecretValuesError("line \(index + 1) has no name before =") }
-            guard values[name] == nil else { throw SecretValuesError("\(name) is given twice (line \(index + 1))") }
-            values[name] = Secret(content[content.index(after: equals)...].trimmingCharacters(in: .whitespaces))
+            if let first = lineOfName[name] { throw SecretValuesError("line \(index + 1) repeats the name on line \(first)") }
+            lineOfName[name] = index + 1
+            let value = Secret(content[content.index(after: equals)...].trimmingCharacters(in: .whitespaces))
+            entries.append(Entry(name: name, value: value, place: "line \(index + 1)"))
         }
-        return values
+        return entries
     }
 
-    static func parseJSON(_ text: String) throws(SecretValuesError) -> [String: Secret] {
+    static func parseJSON(_ text: String) throws(SecretValuesError) -> [Entry] {
         guard let object = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else {
             throw SecretValuesError("the input starts with { but is not a JSON object; check its quotes and commas")
         }
-        var values: [String: Secret] = [:]
-        for (name, value) in object {
-            switch value {
-            case is NSNull:
+        var entries: [Entry] = []
+        for (position, name) in object.keys.sorted().enumerated() {
+            let place = "key \(position + 1) of the JSON object (keys in sorted order)"
+            switch object[name] {
+            case nil, is NSNull:
                 continue
             case let text as String:
-                values[name] = Secret(text)
+                entries.append(Entry(name: name, value: Secret(text), place: place))
             case let number as NSNumber:
-                values[name] = Secret(number.stringValue)
-            default:
+                entries.append(Entry(name: name, value: Secret(number.stringValue), place: place))
+            case let value?:
                 guard JSONSerialization.isValidJSONObject(value), let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys])
-                else { throw SecretValuesError("the value of \(name) is not a string") }
-                values[name] = Secret(String(decoding: data, as: UTF8.self))
+                else { throw SecretValuesError("the value of \(place) is not a string") }
+                entries.append(Entry(name: name, value: Secret(String(decoding: data, as: UTF8.self)), place: place))
             }
         }
-        return values
+        return entries
     }
 }
 
-/// Why secret values could not be read; names a line or a field, never a value.
+/// Why secret values could not be read; names a line or a position, never a name or a value.
 public struct SecretValuesError: Error, Equatable, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }

@@ -141,6 +141,17 @@ extension Wizard.CredentialsForm {
         self.entries = .loaded(entries)
     }
 
+    /// Shows `message` under the focused input without changing its value.
+    mutating func reportOnFocused(_ message: String) {
+        if focus == 0 {
+            userIdProblem = message
+            return
+        }
+        guard var entries = entries.value, entries.indices.contains(focus - 1) else { return }
+        entries[focus - 1].problem = message
+        self.entries = .loaded(entries)
+    }
+
     /// Validates the focused input; false (with the problem recorded) when it cannot be used.
     mutating func checkFocused() -> Bool {
         if focus == 0 {

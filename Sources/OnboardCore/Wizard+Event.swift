@@ -9,6 +9,8 @@ extension Wizard {
         case keyPressed(Key)
         /// A bracketed paste arrived as one piece of text.
         case pasted(String)
+        /// A bracketed paste did not arrive whole; nothing of it was kept.
+        case pasteCutOff
         /// The animation clock ticked (about ten times a second).
         case tick
         /// No key came for a moment after the last one: lengths that wait for typing catch up.

@@ -34,6 +34,9 @@ extension Wizard {
         case .pasted(let text):
             state.quitArmed = false
             return pasted(&state, text)
+        case .pasteCutOff:
+            pasteCutOff(&state)
+            return []
         case .tick:
             if state.isWaiting { state.spinnerFrame &+= 1 }
             return []
@@ -97,6 +100,22 @@ extension Wizard {
             break
         }
         return []
+    }
+
+    /// A paste that did not arrive whole is not half-entered: the focused input says so and
+    /// keeps what it had.
+    static func pasteCutOff(_ state: inout State) {
+        let message = "That paste did not arrive whole (cut off, or over 1 MiB); nothing of it was kept. Paste again, or type @ and a file's path."
+        switch state.step {
+        case .chooseConfig(var list):
+            list.notice = message
+            state.step = .chooseConfig(list)
+        case .credentials(var form):
+            form.reportOnFocused(message)
+            state.step = .credentials(form)
+        case .review, .connecting, .done, .unsupportedScheme:
+            break
+        }
     }
 
     /// First Ctrl-C arms, the second quits with 130, as shells and the best prompt tools do.

@@ -135,23 +135,40 @@ public final class CursesTerminal: TerminalDevice {
         case .escape: return .key(.escape)
         case .key(let key): return .key(key)
         case .ignored: return nil
-        case .pasteStart: return .paste(readPaste())
+        case .pasteStart: return readPaste().map(TerminalInput.paste) ?? .pasteCutOff
         }
     }
 
-    /// Collects a bracketed paste up to its end marker (or a second of silence).
-    private func readPaste() -> String {
+    /// The most a paste may hold; a credential file is never this big, and `@path` reads larger.
+    static let maximumPasteScalars = 1 << 20
+
+    /// Collects a bracketed paste up to its end marker; nil when it did not arrive whole (a
+    /// second of silence before the marker, or more than ``maximumPasteScalars``), so a paste cut
+    /// off by a dropped link is never taken for the whole value.
+    private func readPaste() -> String? {
         wtimeout(onb_stdscr(), 1000)
         var scalars: [UInt32] = []
+        var tail: [UInt32] = []
+        var overflowed = false
+        var ended = false
         let end = KeyDecoder.pasteEnd
         while case .character(let code)? = readRaw() {
-            scalars.append(code)
-            if scalars.count >= end.count, Array(scalars.suffix(end.count)) == end {
-                scalars.removeLast(end.count)
+            tail.append(code)
+            if tail.count > end.count { tail.removeFirst() }
+            if tail == end {
+                if !overflowed { scalars.removeLast(end.count - 1) }
+                ended = true
                 break
             }
-            if scalars.count > 1 << 20 { break }
+            // Past the limit the rest is read and dropped, so it never lands as typed keys.
+            if overflowed { continue }
+            scalars.append(code)
+            if scalars.count > Self.maximumPasteScalars {
+                overflowed = true
+                scalars = []
+            }
         }
+        guard ended, !overflowed else { return nil }
         let text = String(String.UnicodeScalarView(scalars.compactMap(Unicode.Scalar.init)))
         return text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
     }

@@ -17,7 +17,7 @@ enum ReviewView {
             if entry.value.isEmpty {
                 value = "(not set)"
             } else if entry.field.isSecret {
-                value = masked(entry.value, bullet: glyphs.bullet)
+                value = masked(entry.value, field: entry.field, bullet: glyphs.bullet)
             } else {
                 value = entry.value.withRevealedValue { $0 }
             }
@@ -75,8 +75,9 @@ enum ReviewView {
         canvas.put(prompt, x: area.x, y: y, role: .help, limit: area.width)
     }
 
-    /// Bullets and, for long values, the last four characters, so a person can tell keys apart.
-    static func masked(_ secret: Secret, bullet: Character) -> String {
-        String(secret.maskedTail().map { $0 == "•" ? bullet : $0 })
+    /// Bullets and, for long keys, the last four characters, so a person can tell keys apart
+    /// (``CredentialField/masked(_:)`` decides).
+    static func masked(_ secret: Secret, field: CredentialField, bullet: Character) -> String {
+        String(field.masked(secret).map { $0 == "•" ? bullet : $0 })
     }
 }

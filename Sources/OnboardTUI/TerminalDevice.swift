@@ -5,6 +5,9 @@ public enum TerminalInput: Equatable, Sendable {
     case key(Key)
     /// A bracketed paste, delivered whole.
     case paste(String)
+    /// A bracketed paste that did not arrive whole (its end never came, or it was too large):
+    /// nothing of it is kept, and nothing is submitted.
+    case pasteCutOff
     /// The window changed size.
     case resize
 }

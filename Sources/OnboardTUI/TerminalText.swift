@@ -1,31 +1,70 @@
-/// Makes text from anywhere (server names, descriptions, error messages) safe to draw: no control
-/// characters, no escape sequences, no bidirectional overrides that could disguise what is shown.
+/// Makes text from anywhere (server names, descriptions, error messages, file contents,
+/// arguments) safe to write to a terminal: nothing in it can start an escape sequence, move the
+/// cursor, retitle the window, write the clipboard or reorder what is shown.
+///
+/// Every path to a terminal goes through it: the canvas, the plain mode, and the CLI's stdout
+/// and stderr (``sanitizedLines(_:)`` there, so a message may span lines). Controls are shown,
+/// not silently dropped, so a hostile name looks hostile: ESC is drawn as `␛` and the rest of
+/// its sequence as the plain characters it is made of.
 public enum TerminalText {
+    /// One line: line breaks and tabs become spaces.
     public static func sanitized(_ text: String) -> String {
+        clean(text, keepingLineBreaks: false)
+    }
+
+    /// Several lines: `\n` (and `\r\n`) stay line breaks; everything else as ``sanitized(_:)``.
+    public static func sanitizedLines(_ text: String) -> String {
+        clean(text, keepingLineBreaks: true)
+    }
+
+    /// Whether `text` would come out of ``sanitizedLines(_:)`` unchanged (nothing to defang).
+    public static func isClean(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy { replacement(for: $0, keepingLineBreaks: true) == nil }
+    }
+
+    private static func clean(_ text: String, keepingLineBreaks: Bool) -> String {
+        if text.unicodeScalars.allSatisfy({ replacement(for: $0, keepingLineBreaks: keepingLineBreaks) == nil }) { return text }
         var out = String.UnicodeScalarView()
-        var iterator = text.unicodeScalars.makeIterator()
-        while let scalar = iterator.next() {
-            if scalar.value == 0x1B {
-                // Drop the whole escape sequence (CSI ... final byte, or ESC + one character).
-                if let next = iterator.next(), next == "[" {
-                    while let part = iterator.next(), !(0x40...0x7E).contains(part.value) {}
-                }
-                continue
-            }
-            if scalar == "\t" || scalar == "\n" || scalar == "\r" {
-                out.append(" ")
-                continue
-            }
-            switch scalar.properties.generalCategory {
-            case .control, .lineSeparator, .paragraphSeparator, .surrogate, .privateUse:
-                continue
-            case .format where scalar.value != 0x200D:
-                // Zero-width joiner stays (emoji sequences); bidi overrides and the like go.
-                continue
-            default:
+        var previous: Unicode.Scalar?
+        for scalar in text.unicodeScalars {
+            defer { previous = scalar }
+            // \r\n is one line break; the \r alone would otherwise show as a space before it.
+            if keepingLineBreaks, scalar == "\n", previous == "\r", out.last == " " { out.removeLast() }
+            guard let replaced = replacement(for: scalar, keepingLineBreaks: keepingLineBreaks) else {
                 out.append(scalar)
+                continue
             }
+            out.append(contentsOf: replaced.unicodeScalars)
         }
         return String(out)
+    }
+
+    /// What stands in for `scalar`, or nil when it is safe as it is.
+    private static func replacement(for scalar: Unicode.Scalar, keepingLineBreaks: Bool) -> String? {
+        switch scalar.value {
+        case 0x0A:
+            return keepingLineBreaks ? nil : " "
+        case 0x09, 0x0D, 0x2028, 0x2029, 0x85:
+            return " "
+        case 0x00...0x1F:
+            // C0 controls as their Unicode pictures: ESC is ␛, BEL ␇, NUL ␀.
+            return String(Unicode.Scalar(0x2400 + scalar.value)!)
+        case 0x7F:
+            return "\u{2421}"
+        case 0x80...0x9F:
+            // C1 controls (CSI 0x9B, OSC 0x9D, ...): some terminals act on them even in UTF-8.
+            return "\u{FFFD}"
+        case 0x200D, 0x200C:
+            // Joiners shape emoji and scripts; they move nothing.
+            return nil
+        default:
+            switch scalar.properties.generalCategory {
+            case .format, .surrogate, .privateUse:
+                // Bidi overrides and isolates, invisible marks: they could disguise a name.
+                return ""
+            default:
+                return nil
+            }
+        }
     }
 }

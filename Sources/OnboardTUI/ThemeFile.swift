@@ -9,8 +9,14 @@
 /// selected = { fg = "#0b1021", bg = 39 }
 /// ```
 public enum ThemeFile {
+    /// The largest theme file read: every role with every attribute fits in a few KiB.
+    public static let maximumBytes = 64 << 10
+
     /// Parses `text`; `source` names the file in errors.
     public static func parse(_ text: String, source: String) throws(ThemeFileError) -> Theme {
+        guard text.utf8.count <= maximumBytes else {
+            throw ThemeFileError(source: source, line: nil, message: "the file is larger than 64 KiB; a theme needs a few lines per role")
+        }
         var name: String?
         var summary = ""
         var styles: [StyleRole: Style] = [:]
@@ -229,8 +235,10 @@ public enum ThemeFile {
                 let name = try key()
                 skipSpace()
                 guard take("=") else { throw fail("expected = after \(name)") }
+                // Checked before reading the value: a line of `{a={a={...` must not recurse.
+                skipSpace()
+                if peek == "{" { throw fail("tables inside \(name) are not used in themes") }
                 let value = try value()
-                if case .table = value { throw fail("tables inside \(name) are not used in themes") }
                 guard !entries.contains(where: { $0.0 == name }) else { throw fail("\(name) is given twice") }
                 entries.append((name, value))
                 skipSpace()

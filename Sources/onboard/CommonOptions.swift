@@ -14,7 +14,16 @@ struct ServiceFlags: ParsableArguments {
     @Flag(name: .long, help: "Write a debug trace of every request (method, path, status, time; no secrets) to stderr, or ONBOARD_LOG_FILE.")
     var verbose = false
 
-    var options: ServiceOptions { ServiceOptions(baseURL: baseURL, keyFile: apiKeyFile, verbose: verbose) }
+    @Option(
+        name: .long,
+        help: "Seconds a request may keep retrying after failures and rate limits (with backoff); connect also waits this long for a settled status.")
+    var timeout = 60
+
+    func validate() throws {
+        if timeout <= 0 { throw ValidationError("--timeout must be a positive number of seconds.") }
+    }
+
+    var options: ServiceOptions { ServiceOptions(baseURL: baseURL, keyFile: apiKeyFile, verbose: verbose, timeout: .seconds(timeout)) }
 }
 
 /// `--json`: machine-readable results on stdout.

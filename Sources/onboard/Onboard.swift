@@ -20,11 +20,13 @@ struct Onboard: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
-            if exitCode(for: error) == .validationFailure {
-                printError(fullMessage(for: error))
-                Foundation.exit(2)
-            }
-            exit(withError: error)
+            let code = exitCode(for: error)
+            // Help, --version and bare exit codes: ArgumentParser prints our own text.
+            if code == .success || error is ExitCode { exit(withError: error) }
+            // Anything else may quote an argument: it goes through the sanitising edge.
+            let message = fullMessage(for: error)
+            if !message.isEmpty { printError(message) }
+            Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
         }
     }
 
@@ -123,10 +125,10 @@ struct ThemesCommand: ParsableCommand {
         let themes = ThemeLoader.available()
         let width = themes.map(\.name.count).max() ?? 0
         for theme in themes {
-            print(
+            printOut(
                 theme.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + theme.summary + (theme.source == "built in" ? "" : "  (\(theme.source))")
             )
         }
-        print("\nYour themes go in \(ThemeLoader.userDirectory()); a file there named like a built-in one replaces it.")
+        printOut("\nYour themes go in \(ThemeLoader.userDirectory()); a file there named like a built-in one replaces it.")
     }
 }

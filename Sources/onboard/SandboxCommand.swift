@@ -16,7 +16,7 @@ struct SandboxCommand: AsyncParsableCommand {
               onboard sandbox projects create "Acme staging"
               onboard sandbox keys create --read-only
             """,
-        subcommands: [Serve.self, Projects.self, Keys.self, AuthConfigs.self]
+        subcommands: [Serve.self, Projects.self, Keys.self, AuthConfigs.self, Check.self, SeedHostile.self]
     )
 
     /// `--db`, shared by every sandbox subcommand.
@@ -104,7 +104,7 @@ struct SandboxCommand: AsyncParsableCommand {
             @OptionGroup var database: DatabaseOption
             func run() throws {
                 for project in try database.open().projects() {
-                    print("\(project.id)\t\(project.name)\t\(project.authConfigCount) auth configs")
+                    printOut("\(project.id)\t\(project.name)\t\(project.authConfigCount) auth configs")
                 }
             }
         }
@@ -116,7 +116,7 @@ struct SandboxCommand: AsyncParsableCommand {
             @OptionGroup var database: DatabaseOption
             func run() throws {
                 let created = try database.open().createProject(name: name)
-                print("Created project \(created.id). Its API key, shown only this once:\n  \(created.key)")
+                printOut("Created project \(created.id). Its API key, shown only this once:\n  \(created.key)")
             }
         }
     }
@@ -139,11 +139,61 @@ struct SandboxCommand: AsyncParsableCommand {
             func run() throws {
                 let sandbox = try database.open()
                 if org {
-                    print("New organisation key, shown only this once:\n  \(try sandbox.createOrgKey())")
+                    printOut("New organisation key, shown only this once:\n  \(try sandbox.createOrgKey())")
                     return
                 }
                 let key = try sandbox.createKey(projectId: project, readOnly: readOnly)
-                print("New \(readOnly ? "read-only " : "")key for \(project), shown only this once:\n  \(key)")
+                printOut("New \(readOnly ? "read-only " : "")key for \(project), shown only this once:\n  \(key)")
+            }
+        }
+    }
+
+    /// `onboard sandbox check`: every stored credential still opens with the key file.
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check that every stored credential decrypts with the database's key file.",
+            discussion: "Exit 0 when all do; 1 with the ids of those that do not.\n\nExample:\n  onboard sandbox check --db ./sandbox.sqlite")
+        @OptionGroup var database: DatabaseOption
+        func run() throws {
+            let check: Sandbox.CredentialCheck
+            do {
+                check = try database.open().verifyCredentials()
+            } catch let error as ExitCode {
+                throw error
+            } catch {
+                printError("\(error)")
+                throw ExitCode(1)
+            }
+            guard check.unreadable.isEmpty else {
+                printError(
+                    "\(check.unreadable.count) stored credential\(check.unreadable.count == 1 ? "" : "s") do not decrypt with \(database.path).key: \(check.unreadable.joined(separator: ", ")). Was the key file replaced?"
+                )
+                throw ExitCode(1)
+            }
+            printOut("\(check.readable) stored credentials decrypt with \(database.path).key.")
+        }
+    }
+
+    /// `onboard sandbox seed-hostile`: test data made to attack a terminal.
+    struct SeedHostile: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "seed-hostile",
+            abstract: "Add auth configs and accounts whose names, reasons and URLs try to drive the terminal (for testing).",
+            discussion: """
+                Names with clipboard writes (OSC 52), window titles, screen clears, C1 controls, bidi                 overrides, 10 KB strings, wide and combining characters, a toolkit whose every text is                 hostile, and accounts with hostile reasons and link URLs. onboard must show them all                 defanged. Prints the new auth config ids.
+
+                Example:
+                  onboard sandbox seed-hostile --db ./hostile.sqlite
+                """)
+        @OptionGroup var database: DatabaseOption
+        func run() throws {
+            do {
+                for id in try database.open().seedHostile() { printOut(id) }
+            } catch let error as ExitCode {
+                throw error
+            } catch {
+                printError("\(error)")
+                throw ExitCode(1)
             }
         }
     }
@@ -169,7 +219,7 @@ struct SandboxCommand: AsyncParsableCommand {
                 let sandbox = try database.open()
                 do {
                     let id = try sandbox.createAuthConfig(projectId: project, toolkit: toolkit, scheme: scheme.map(AuthScheme.init(rawValue:)), name: name)
-                    print(id)
+                    printOut(id)
                 } catch let error as SandboxSetupError {
                     printError(error.description)
                     throw ExitCode(1)
@@ -179,7 +229,12 @@ struct SandboxCommand: AsyncParsableCommand {
     }
 }
 
-/// Writes a line to stderr, prefixed so it is clear who speaks.
+/// A message on stderr, through the one sanitising edge every command's text passes.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data(("onboard: " + message + "\n").utf8))
+    CommandOutput.standard.err("onboard: " + message)
+}
+
+/// A line of results on stdout, through the same edge.
+func printOut(_ line: String) {
+    CommandOutput.standard.out(line)
 }

@@ -51,16 +51,12 @@ struct ConnectCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Return as soon as the account is created, without waiting for ACTIVE.")
     var noWait = false
 
-    @Option(name: .long, help: "Seconds to wait for a settled status.")
-    var timeout = 60
-
     @OptionGroup var output: OutputFlags
     @OptionGroup var service: ServiceFlags
 
     func validate() throws {
         if secretsFile != nil && secretsStdin { throw ValidationError("Give --secrets-file or --secrets-stdin, not both.") }
         if replace && allowMultiple { throw ValidationError("Give --replace or --allow-multiple, not both.") }
-        if timeout <= 0 { throw ValidationError("--timeout must be a positive number of seconds.") }
     }
 
     func run() async throws {
@@ -68,7 +64,7 @@ struct ConnectCommand: AsyncParsableCommand {
             let options = ConnectAction.Options(
                 authConfigId: authConfig, userId: userId, fields: try ConnectAction.parseFields(fields),
                 secrets: secretsStdin ? .standardInput : secretsFile.map { .file($0) }, validate: validateCredentials,
-                existing: replace ? .replace : (allowMultiple ? .allowMultiple : .refuse), wait: !noWait, timeout: .seconds(timeout), json: output.json)
+                existing: replace ? .replace : (allowMultiple ? .allowMultiple : .refuse), wait: !noWait, timeout: .seconds(service.timeout), json: output.json)
             try await withBackend(service.options) { try await ConnectAction.run($0, options, output: .standard) }
         }
     }

@@ -142,4 +142,16 @@ struct ClientRetryTests {
             #expect(stub.requests.count == 2)
         }
     }
+
+    @Test("with patience, retries go on past the attempt count until the next one would start after the deadline")
+    func patience() {
+        let policy = RetryPolicy.patient(.seconds(60))
+        #expect(policy.decide(attempt: 10, outcome: .noReply, jitter: 1, elapsed: .seconds(30)) == .retry(after: .seconds(8)))
+        #expect(policy.decide(attempt: 10, outcome: .noReply, jitter: 1, elapsed: .seconds(53)) == .stop)
+        #expect(
+            policy.decide(attempt: 3, outcome: .reply(status: 429, headers: ["retry-after": "5"]), jitter: 1, elapsed: .seconds(50))
+                == .retry(after: .seconds(5)))
+        #expect(policy.decide(attempt: 0, outcome: .reply(status: 401, headers: [:]), jitter: 1) == .stop, "a refusal is never retried")
+        #expect(RetryPolicy.standard.decide(attempt: 2, outcome: .noReply, jitter: 1) == .stop, "without patience, two retries as before")
+    }
 }

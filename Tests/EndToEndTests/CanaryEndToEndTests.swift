@@ -68,6 +68,33 @@ struct CanaryEndToEndTests {
         places["import journal"] = try String(contentsOfFile: file + ".journal", encoding: .utf8)
         places["import report"] = try String(contentsOfFile: data.path + "/report.json", encoding: .utf8)
 
+        // Values in the wrong place must not be quoted back: a CSV saved without its header,
+        // a JSON Lines key that is the secret, a base64 key piped without NAME= (it ends in =),
+        // and a secret pasted where a name belongs, for connect and rotate.
+        let headerless = data.path + "/headerless.csv"
+        try "alice,fd-\(marker)-headerless\nbob,fd-\(marker)-second\n".write(toFile: headerless, atomically: true, encoding: .utf8)
+        let headerlessRun = try CommandEndToEndTests.onboard(["import", headerless, "--auth-config", freshdesk, "--dry-run"], data: data, environment: remote)
+        #expect(headerlessRun.status != 0)
+        #expect(headerlessRun.stderr.contains("header is missing"))
+        places["import without a header"] = headerlessRun.stdout + headerlessRun.stderr
+        let keyed = data.path + "/keyed.jsonl"
+        try "{\"user_id\": \"k1\", \"subdomain\": \"acme\", \"fd-\(marker)-as-key\": \"x\"}\n".write(toFile: keyed, atomically: true, encoding: .utf8)
+        let keyedRun = try CommandEndToEndTests.onboard(["import", keyed, "--auth-config", freshdesk, "--dry-run"], data: data, environment: remote)
+        #expect(keyedRun.status != 0)
+        #expect(keyedRun.stderr.contains("a key first seen in row 1 is not a field of this auth config"))
+        places["import with the secret as a key"] = keyedRun.stdout + keyedRun.stderr
+        for (label, input) in [("base64 without a name", "ZmQt\(marker)LWJhc2U2NA==\n"), ("a secret as the name", "fd-\(marker)-name=value\n")] {
+            let run = try CommandEndToEndTests.onboard(
+                ["connect", "--auth-config", freshdesk, "--user-id", "named", "--field", "subdomain=acme", "--secrets-stdin"], input: input, data: data,
+                environment: remote)
+            #expect(run.status == 2)
+            #expect(run.stderr.contains("The name on line 1 of the secrets is not a field of this auth config"))
+            places["connect, \(label)"] = run.stdout + run.stderr
+            let rotate = try CommandEndToEndTests.onboard(["rotate", freshdesk, "--secrets-stdin"], input: input, data: data, environment: remote)
+            #expect(rotate.status == 2)
+            places["rotate, \(label)"] = rotate.stdout + rotate.stderr
+        }
+
         places["debug log"] = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         #expect(!(places["debug log"] ?? "").isEmpty, "the debug log was written")
         for suffix in ["", "-wal", "-shm"] {
@@ -75,7 +102,7 @@ struct CanaryEndToEndTests {
                 places["sandbox database\(suffix)"] = String(decoding: bytes, as: UTF8.self)
             }
         }
-        #expect(places.count >= 12)
+        #expect(places.count >= 18)
         for (place, text) in places {
             #expect(!text.contains(marker), "the marker leaked into \(place)")
         }

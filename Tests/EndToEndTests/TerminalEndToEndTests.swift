@@ -21,8 +21,8 @@ struct TerminalEndToEndTests {
         try tmux.keys("Enter")
         try tmux.type("acme")
         try tmux.keys("Tab")
-        try tmux.type("fdResizeSecret42")
-        try await tmux.waitFor("16 characters")
+        try tmux.type("fdResizeSecretValue42")
+        try await tmux.waitFor("21 characters")
     }
 
     /// The pid of the onboard process running in the pane.
@@ -46,12 +46,12 @@ struct TerminalEndToEndTests {
             }
             let screen = try await tmux.waitFor("Step 2 of 4")
             #expect(screen.contains("acme"))
-            #expect(screen.contains("16 characters"))
+            #expect(screen.contains("21 characters"))
             #expect(screen.split(separator: "\n").allSatisfy { $0.count <= width })
-            #expect(!screen.contains("fdResizeSecret42"))
+            #expect(!screen.contains("fdResizeSecretValue42"))
         }
         try tmux.keys("Enter")
-        try await tmux.waitFor("••••••••et42")
+        try await tmux.waitFor("••••••••ue42")
     }
 
     @Test("Ctrl-Z gives the shell back with the terminal restored, and fg redraws the wizard where it was")
@@ -137,7 +137,7 @@ struct TerminalEndToEndTests {
         try tmux.type("acme")
         try tmux.keys("Enter")
         try await tmux.waitFor("API Key:")
-        try tmux.type("fdPlainSecret9876")
+        try tmux.type("fdPlainSecretValue9876")
         try tmux.keys("Enter")
         try await tmux.waitFor("first? [y/N]")
         try tmux.keys("Enter")
@@ -150,7 +150,7 @@ struct TerminalEndToEndTests {
         #expect(try await WizardFlowEndToEndTests.exitCode(data) == "0")
         let history = try tmux.history()
         #expect(history.contains("is ACTIVE."))
-        #expect(!history.contains("fdPlainSecret9876"))
+        #expect(!history.contains("fdPlainSecretValue9876"))
     }
 
     @Test("NO_COLOR=1 sends no colour sequences, only attributes")

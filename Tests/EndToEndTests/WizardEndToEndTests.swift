@@ -150,12 +150,13 @@ final class ServedSandbox {
     let key: String
     private var reaped = false
 
-    init(binary: String, database: String, key: String, rateLimit: Int = 0) throws {
+    init(binary: String, database: String, key: String, rateLimit: Int = 0, faults: String? = nil) throws {
         self.key = key
         var environment = ProcessInfo.processInfo.environment
         environment["ONBOARD_SANDBOX_API_KEY"] = key
         let (child, errors) = try ChildProcess.spawn(
-            [binary, "sandbox", "serve", "--port", "0", "--rate-limit", String(rateLimit), "--db", database], environment: environment, readFrom: .standardError
+            [binary, "sandbox", "serve", "--port", "0", "--rate-limit", String(rateLimit), "--db", database] + (faults.map { ["--faults", $0] } ?? []),
+            environment: environment, readFrom: .standardError
         )
         defer { close(errors) }
         pid = child

@@ -98,7 +98,7 @@ struct ImportTests {
             await #expect(throws: CommandFailure.self) {
                 _ = try await ImportAction.run(client, ImportAction.Options(filePath: bad, authConfigId: config.id), output: captured.output)
             }
-            #expect(captured.err.contains("the column \u{201C}extra\u{201D} is not a field"))
+            #expect(captured.err.contains("column 4 of the header is not a field of this auth config"))
             #expect(captured.err.contains("row 3: the same user_id as row 2"))
             #expect(captured.err.contains("row 3: missing subdomain"))
             #expect(!captured.err.contains("SECRET"))

@@ -32,12 +32,18 @@ struct ImportFileTests {
             short.problems.map(\.description) == [
                 "row 2: has 1 values but the header has 2 columns", "row 3: a quoted value is never closed; check the quotes from here on",
             ])
-        let header = ImportFile.parse("id,api_key,api_key\n", fileName: "x.csv")
+        let repeated = ImportFile.parse("user_id,api_key,api_key\n", fileName: "x.csv")
+        #expect(repeated.problems.map(\.description) == ["row 1: column 3 of the header repeats column 2"])
+        // A file saved without its header: the first row is data, so nothing of it is quoted
+        // or taken for a column, and the missing header is the one thing said.
+        let headerless = ImportFile.parse("alice,sk_live_SECRET\nbob,sk_live_OTHER\n", fileName: "x.csv")
         #expect(
-            header.problems.map(\.description) == [
-                "row 1: the header has no user_id column; the first line must be e.g. user_id,api_key",
-                "row 1: the column \u{201C}api_key\u{201D} appears twice in the header",
+            headerless.problems.map(\.description) == [
+                "row 1: the first line has no user_id column, so the header is missing; add one such as user_id,api_key as the first line"
             ])
+        #expect(headerless.columns.isEmpty)
+        let checked = ImportCheck.problems(headerless, fields: Self.fields).map(\.description).joined(separator: "\n")
+        #expect(!checked.contains("SECRET") && !checked.contains("OTHER"))
         #expect(ImportFile.parse("", fileName: "x.csv").problems.count == 1)
     }
 
@@ -75,7 +81,7 @@ struct ImportFileTests {
         let problems = ImportCheck.problems(file, fields: Self.fields).map(\.description)
         #expect(
             problems == [
-                "the column \u{201C}colour\u{201D} is not a field of this auth config (its fields: subdomain, api_key, region, credentials_json)",
+                "column 4 of the header is not a field of this auth config (its fields: subdomain, api_key, region, credentials_json)",
                 "row 3: user_id: Enter a user id: any string that identifies this user in your system.",
                 "row 4: the same user_id as row 2; each user is imported once",
                 "row 5: missing subdomain, api_key",
@@ -105,7 +111,13 @@ struct ImportFileTests {
         #expect(throws: SecretValuesError("line 2 is not NAME=VALUE (nor is the input a JSON object)")) {
             try SecretValues.parse("a=1\nSECRET-VALUE\n")
         }
-        #expect(throws: SecretValuesError("a is given twice (line 2)")) { try SecretValues.parse("a=1\na=2") }
+        #expect(throws: SecretValuesError("line 2 repeats the name on line 1")) { try SecretValues.parse("a=1\na=2") }
+        // A base64 key piped without NAME= ends in =: what stands before it is the secret, and
+        // it is reported by its line only.
+        let entries = try SecretValues.parseEntries("c2stbGl2ZS1TRUNSRVQ=\n")
+        #expect(entries.map(\.place) == ["line 1"])
+        let keyed = try SecretValues.parseEntries(#"{"b": "2", "a": "1"}"#)
+        #expect(keyed.map(\.place) == ["key 1 of the JSON object (keys in sorted order)", "key 2 of the JSON object (keys in sorted order)"])
         #expect(throws: SecretValuesError("the input starts with { but is not a JSON object; check its quotes and commas")) {
             try SecretValues.parse("{\"a\": SECRET}")
         }

@@ -23,11 +23,49 @@ struct SecretTests {
         #expect(Secret("abc").withRevealedValue { $0 } == "abc")
     }
 
-    @Test("masks all but the last four characters of a long value, and all of a short one")
+    @Test("shows at most the last four characters, only of values of 20 or more, and never of a password")
     func masksTail() {
-        #expect(Secret("SG.abcdefghijklmnop").maskedTail() == "••••••••mnop")
+        #expect(Secret("SG.abcdefghijklmnopq").maskedTail() == "••••••••nopq")
+        #expect(Secret("SG.abcdefghijklmnop").maskedTail() == "••••••••", "19 characters show no tail")
+        #expect(Secret("SG.abcdefghijklmnopq").maskedTail(visibleTail: 9) == "••••••••nopq", "never more than four")
         #expect(Secret("short").maskedTail() == "•••••")
         #expect(Secret("").maskedTail() == "")
+        let password = CredentialField(name: "password", displayName: "Password", isRequired: true, isSecret: true)
+        #expect(password.masked(Secret("a-very-long-passphrase-indeed")) == "••••••••")
+        let key = CredentialField(name: "generic_api_key", displayName: "API Key", isRequired: true, isSecret: true)
+        #expect(key.masked(Secret("sk-live-0123456789abcdef")) == "••••••••cdef")
+    }
+
+    @Test("a field whose name says secret stays masked whatever the server says")
+    func clientDecidesSecret() {
+        for name in ["api_key", "access_token", "client_secret", "password", "db_passwd", "private_key", "session_cookie"] {
+            #expect(CredentialField(name: name, displayName: name, isRequired: true, isSecret: false).isSecret, "\(name)")
+        }
+        for name in ["subdomain", "username", "region", "shipping_pin_code"] {
+            #expect(!CredentialField(name: name, displayName: name, isRequired: true, isSecret: false).isSecret, "\(name)")
+        }
+        #expect(CredentialField(name: "pin", displayName: "PIN", isRequired: true, isSecret: true).isPassword)
+    }
+
+    @Test("the masked input keeps its bytes in one buffer: copies edit their own, and clearing empties it")
+    func maskedInputBuffer() {
+        var input = SecretInput()
+        input.insert("sk-live-")
+        var copy = input
+        copy.insert("copy")
+        input.insert("orig")
+        #expect(input.value == Secret("sk-live-orig"))
+        #expect(copy.value == Secret("sk-live-copy"))
+        input.apply(.backspace)
+        #expect(input.value == Secret("sk-live-ori"))
+        input.insert("👩‍💻")
+        input.apply(.backspace)
+        #expect(input.value == Secret("sk-live-ori"), "backspace removes a whole grapheme")
+        input.insert(String(repeating: "x", count: 1000))
+        #expect(input.count == 1011)
+        input.clear()
+        #expect(input.value.isEmpty && input.count == 0)
+        #expect(copy.value == Secret("sk-live-copy"))
     }
 
     @Test("counts graphemes, not bytes")

@@ -12,13 +12,16 @@ struct CanvasTests {
         #expect(DisplayWidth.of("❤️") == 2)
     }
 
-    @Test("server strings lose escape sequences, controls and bidi overrides before drawing")
+    @Test("server strings show escape sequences and controls as visible symbols and lose bidi overrides")
     func sanitizes() {
-        #expect(TerminalText.sanitized("ok\u{1B}[31mRED\u{1B}[0m") == "okRED")
-        #expect(TerminalText.sanitized("a\u{07}b\u{0}c\u{9B}d") == "abcd")
-        #expect(TerminalText.sanitized("name\u{202E}gpj.exe") == "namegpj.exe")
-        #expect(TerminalText.sanitized("two\nlines") == "two lines")
-        #expect(TerminalText.sanitized("👩‍💻") == "👩‍💻")
+        #expect(TerminalText.sanitized("ok\u{1B}[31mRED\u{1B}[0m") == "ok␛[31mRED␛[0m")
+        #expect(TerminalText.sanitized("\u{1B}]52;c;b3duZWQ=\u{07}") == "␛]52;c;b3duZWQ=␇")
+        #expect(TerminalText.sanitized("a\u{07}b\u{0}c\u{9B}d\u{7F}") == "a␇b␀c\u{FFFD}d␡")
+        #expect(TerminalText.sanitized("name\u{202E}gpj.exe\u{2066}") == "namegpj.exe")
+        #expect(TerminalText.sanitized("two\nlines\ttab\r") == "two lines tab ")
+        #expect(TerminalText.sanitized("👩‍💻 e\u{301}") == "👩‍💻 e\u{301}")
+        #expect(TerminalText.sanitizedLines("one\r\ntwo\n\u{1B}[2J") == "one\ntwo\n␛[2J")
+        #expect(TerminalText.isClean("plain text, 漢字\n") && !TerminalText.isClean("\u{9B}"))
     }
 
     @Test("put clips at the edge without splitting a wide character")

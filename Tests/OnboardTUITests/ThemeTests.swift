@@ -93,4 +93,17 @@ struct ThemeTests {
 
 extension String {
     func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+
+    @Test("a theme file cannot nest tables or grow past 64 KiB: both are refused with the line, never a crash")
+    func limits() {
+        let nested = "name = \"x\"\n[roles]\ntitle = " + String(repeating: "{ a = ", count: 100_000) + "1"
+        #expect(throws: ThemeFileError.self) { try ThemeFile.parse(nested, source: "deep.toml") }
+        let padded = "name = \"x\"\n" + String(repeating: "# padding\n", count: 8_000)
+        do {
+            _ = try ThemeFile.parse(padded, source: "big.toml")
+            Issue.record("a 80 KB theme was read")
+        } catch {
+            #expect(error.description.contains("larger than 64 KiB"))
+        }
+    }
 }
