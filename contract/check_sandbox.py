@@ -32,7 +32,7 @@ def resolve(node, spec):
 
 def main():
     binary = sys.argv[1]
-    spec_path = sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.path.dirname(__file__), "..", "..", "shared", "reference", "composio-openapi-subset.json")
+    spec_path = sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.path.dirname(__file__), "composio-openapi-subset.json")
     spec = json.load(open(spec_path))
     sandbox = Sandbox(binary)
     passed, failed = 0, 0

@@ -248,7 +248,8 @@ public struct ComposioClient: ComposioService {
                 error = APIError.network(operation: operation, baseURL: baseURL, transportError)
             }
             error.retriedAfterAmbiguity = sawAmbiguity
-            guard retrying, case .retry(let delay) = retry.decide(attempt: attempt, outcome: error.outcome, jitter: jitter(), elapsed: ContinuousClock.now - first)
+            guard retrying,
+                case .retry(let delay) = retry.decide(attempt: attempt, outcome: error.outcome, jitter: jitter(), elapsed: ContinuousClock.now - first)
             else { throw error }
             sawAmbiguity = sawAmbiguity || error.mayHaveApplied
             announce(operation, delay, error)

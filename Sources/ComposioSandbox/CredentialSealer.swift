@@ -1,7 +1,7 @@
 @preconcurrency import Crypto
 import Foundation
-import OnboardFiles
 import OnboardCore
+import OnboardFiles
 
 /// Encrypts credential maps at rest with AES-GCM. The key lives in a file created 0600 beside
 /// the database, so the database file alone reveals no credential.

@@ -1,6 +1,6 @@
 import Foundation
-import OnboardFiles
 import GRDB
+import OnboardFiles
 
 /// The sandbox's store on SQLite through GRDB: WAL mode on disk, migrations, one writer.
 final class SQLiteSandboxStore: SandboxStore {

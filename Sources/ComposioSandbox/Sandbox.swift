@@ -1,10 +1,10 @@
 import ComposioAPI
 import Foundation
-import OnboardFiles
 import Hummingbird
 import Logging
 import NIOCore
 import OnboardCore
+import OnboardFiles
 
 /// The local Composio-compatible API server: a store, its sealing key and the routes.
 ///

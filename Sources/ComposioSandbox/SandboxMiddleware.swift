@@ -67,7 +67,13 @@ struct LinkPageHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        var response = try await next(request, context)
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as SandboxError {
+            // An unknown or broken link answers here, so its reply carries the headers too.
+            response = try error.response(from: request, context: context)
+        }
         for field in Self.headers { response.headers[field.name] = field.value }
         return response
     }

@@ -1,9 +1,9 @@
 import ComposioAPI
 import ComposioSandbox
 import Foundation
-import OnboardFiles
 import Logging
 import OnboardCore
+import OnboardFiles
 
 /// Which service onboard talks to, decided once at start.
 public enum BackendChoice: Sendable {

@@ -1,6 +1,6 @@
 import Foundation
-import OnboardFiles
 import Logging
+import OnboardFiles
 import Synchronization
 
 /// The debug trace: off unless `--verbose` or `ONBOARD_LOG=debug`. Lines go to

@@ -1,7 +1,7 @@
 import ComposioAPI
 import Foundation
-import OnboardFiles
 import OnboardCore
+import OnboardFiles
 import Synchronization
 
 /// `onboard import`: connects every user in a CSV or JSON Lines file to one auth config.

@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
-import OnboardFiles
 import OnboardCore
+import OnboardFiles
 
 /// What an import has done so far, one JSON line per step, written and synced before the next
 /// step so a rerun after Ctrl-C or kill -9 picks up where it stopped.

@@ -1,7 +1,7 @@
 import ComposioAPI
 import Foundation
-import OnboardFiles
 import OnboardCore
+import OnboardFiles
 
 /// The outcome of an import, per row: what `--report` writes and `--json` prints. User ids,
 /// account ids, statuses and error messages; never a credential value.

@@ -18,7 +18,8 @@ public enum RotateAction {
                 let known = Set(fields.map(\.name))
                 if let unknown = entries.first(where: { !known.contains($0.name) }) {
                     throw UsageError(
-                        "The name on \(unknown.place) of the secrets is not a field \(config.id) can share (its fields: \(fields.map(\.name).joined(separator: ", "))).")
+                        "The name on \(unknown.place) of the secrets is not a field \(config.id) can share (its fields: \(fields.map(\.name).joined(separator: ", ")))."
+                    )
                 }
                 guard !values.isEmpty else { throw UsageError("No values came in: send NAME=VALUE lines or one JSON object.") }
                 names = values.keys.sorted()

@@ -1,6 +1,6 @@
 import Foundation
-import OnboardFiles
 import OnboardCore
+import OnboardFiles
 
 /// Reads a multi-line credential (a service-account JSON, a PEM key) from a file named with
 /// `@path`. The content goes straight into a `Secret`; errors name the path, never the content.

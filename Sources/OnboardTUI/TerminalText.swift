@@ -19,15 +19,39 @@ public enum TerminalText {
 
     /// Whether `text` would come out of ``sanitizedLines(_:)`` unchanged (nothing to defang).
     public static func isClean(_ text: String) -> Bool {
-        text.unicodeScalars.allSatisfy { replacement(for: $0, keepingLineBreaks: true) == nil }
+        !needsWork(text, keepingLineBreaks: true)
+    }
+
+    /// Combining marks kept on one character: ncurses holds a few per cell, and a stack of
+    /// dozens ("Zalgo" text) draws over the rows above and below.
+    static let maximumCombiningMarks = 4
+
+    private static func isCombining(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark, .spacingMark: true
+        default: false
+        }
+    }
+
+    private static func needsWork(_ text: String, keepingLineBreaks: Bool) -> Bool {
+        var marks = 0
+        for scalar in text.unicodeScalars {
+            if replacement(for: scalar, keepingLineBreaks: keepingLineBreaks) != nil { return true }
+            marks = isCombining(scalar) ? marks + 1 : 0
+            if marks > maximumCombiningMarks { return true }
+        }
+        return false
     }
 
     private static func clean(_ text: String, keepingLineBreaks: Bool) -> String {
-        if text.unicodeScalars.allSatisfy({ replacement(for: $0, keepingLineBreaks: keepingLineBreaks) == nil }) { return text }
+        guard needsWork(text, keepingLineBreaks: keepingLineBreaks) else { return text }
         var out = String.UnicodeScalarView()
         var previous: Unicode.Scalar?
+        var marks = 0
         for scalar in text.unicodeScalars {
             defer { previous = scalar }
+            marks = isCombining(scalar) ? marks + 1 : 0
+            if marks > maximumCombiningMarks { continue }
             // \r\n is one line break; the \r alone would otherwise show as a space before it.
             if keepingLineBreaks, scalar == "\n", previous == "\r", out.last == " " { out.removeLast() }
             guard let replaced = replacement(for: scalar, keepingLineBreaks: keepingLineBreaks) else {
@@ -55,8 +79,9 @@ public enum TerminalText {
             // C1 controls (CSI 0x9B, OSC 0x9D, ...): some terminals act on them even in UTF-8.
             return "\u{FFFD}"
         case 0x200D, 0x200C:
-            // Joiners shape emoji and scripts; they move nothing.
-            return nil
+            // Joiners make one glyph of several on some terminals and not on others (tmux draws
+            // 👩‍💻 as two emoji, four columns): the grid only holds if each piece stands alone.
+            return ""
         default:
             switch scalar.properties.generalCategory {
             case .format, .surrogate, .privateUse:

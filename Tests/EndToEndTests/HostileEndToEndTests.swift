@@ -100,11 +100,11 @@ struct HostileEndToEndTests {
         _ = try run(["import", file, "--auth-config", hostile, "--dry-run"])
 
         // The plain mode: choose the hostile config, answer every prompt.
-        let plain = try run(["--accessible"], input: "1\n\nkey-for-plain\n\n\n\n\n\n\n")
+        let plain = try run(["--accessible"], input: "1\n\n\n\n\n\n\n\n\n")
         #expect(plain.stdout.contains("Hostile Evil \u{241B}]52"), "the plain mode lists the config, defanged:\n\(plain.stdout.prefix(2000))")
-        #expect(plain.stdout.contains("Paste the key. Evil \u{241B}"), "the field's description is shown, defanged")
+        #expect(plain.stdout.contains("Subdomain invoicetxt.exe [acme\u{241B}]0;pwned-title\u{2407}]"), "prompts are defanged")
 
-        #expect(outputs.count >= 40)
+        #expect(outputs.count >= 36)
         for (place, text) in outputs { Self.expectDefanged(text, place) }
     }
 
@@ -119,14 +119,14 @@ struct HostileEndToEndTests {
         try tmux.recordOutput(to: data.path + "/pane-output")
         let list = try await tmux.waitFor("Hostile Evil")
         #expect(list.contains("Step 1 of 4"))
-        #expect(list.contains("\u{241B}]52;c;b3duZWQ="), "the sequence is shown as text:\n\(list)")
+        #expect(list.contains("Hostile Evil \u{241B}]52;c;b3duZ"), "the sequence is shown as text:\n\(list)")
+        #expect(list.contains("漢字かな 👩💻"), "joined emoji stand alone, so the columns line up")
         try tmux.keys("Enter")
-        let fields = try await tmux.waitFor("Step 2 of 4")
-        #expect(fields.contains("Paste the key. Evil"))
+        let fields = try await tmux.waitFor("Paste the key. Evil \u{241B}]52")
+        #expect(fields.contains("acme\u{241B}]0;pwned-title\u{2407}"), "a hostile default is shown defanged")
         try tmux.keys("Enter")
         try tmux.type("a-key-for-hostile")
         try tmux.keys("Enter")
-        try await tmux.waitFor("Subdomain")
         try tmux.keys("Enter", "Enter")
         let review = try await tmux.waitFor("Step 3 of 4")
         try tmux.keys("Enter")

@@ -19,7 +19,8 @@ struct CanvasTests {
         #expect(TerminalText.sanitized("a\u{07}b\u{0}c\u{9B}d\u{7F}") == "a␇b␀c\u{FFFD}d␡")
         #expect(TerminalText.sanitized("name\u{202E}gpj.exe\u{2066}") == "namegpj.exe")
         #expect(TerminalText.sanitized("two\nlines\ttab\r") == "two lines tab ")
-        #expect(TerminalText.sanitized("👩‍💻 e\u{301}") == "👩‍💻 e\u{301}")
+        #expect(TerminalText.sanitized("👩‍💻 e\u{301}") == "👩💻 e\u{301}", "joiners go: terminals disagree on joined emoji widths")
+        #expect(TerminalText.sanitized("Z" + String(repeating: "\u{351}", count: 30)) == "Z" + String(repeating: "\u{351}", count: 4))
         #expect(TerminalText.sanitizedLines("one\r\ntwo\n\u{1B}[2J") == "one\ntwo\n␛[2J")
         #expect(TerminalText.isClean("plain text, 漢字\n") && !TerminalText.isClean("\u{9B}"))
     }
