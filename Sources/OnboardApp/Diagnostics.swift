@@ -1,6 +1,8 @@
+import ComposioAPI
 import Foundation
 import Logging
 import OnboardFiles
+import OnboardTUI
 import Synchronization
 
 /// The debug trace: off unless `--verbose` or `ONBOARD_LOG=debug`. Lines go to
@@ -17,27 +19,31 @@ public enum Diagnostics {
         let path =
             environment["ONBOARD_LOG_FILE"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (interactive ? AppPaths.dataDirectory(environment: environment) + "/onboard.log" : nil)
-        var logger: Logger
-        if let path, let sink = FileLogSink(path: path) {
-            logger = Logger(label: "onboard") { label in FileLogHandler(label: label, sink: sink) }
-        } else {
-            logger = Logger(label: "onboard") { label in StreamLogHandler.standardError(label: label) }
-        }
+        let sink = path.flatMap(LogSink.init(path:)) ?? .standardError
+        var logger = Logger(label: "onboard") { label in LineLogHandler(label: label, sink: sink) }
         logger.logLevel = level
         return logger
     }
 }
 
-/// An append-only log file created 0600.
-final class FileLogSink: Sendable {
+/// Where log lines go: an append-only file created 0600, or stderr.
+final class LogSink: Sendable {
     private let handle: Mutex<FileHandle>
 
-    init?(path: String) {
+    private init(handle: FileHandle) {
+        self.handle = Mutex(handle)
+    }
+
+    /// The process's stderr.
+    static let standardError = LogSink(handle: .standardError)
+
+    /// A log file, created 0600 in a 0700 directory; an existing one is checked and tightened,
+    /// and a link planted at its path is refused.
+    convenience init?(path: String) {
         let directory = (path as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        // An existing log is checked and tightened to 0600; a link planted at its path is refused.
         guard let descriptor = try? SecureFile.openForAppend(path, kind: "log") else { return nil }
-        handle = Mutex(FileHandle(fileDescriptor: descriptor, closeOnDealloc: true))
+        self.init(handle: FileHandle(fileDescriptor: descriptor, closeOnDealloc: true))
     }
 
     func write(_ line: String) {
@@ -45,19 +51,34 @@ final class FileLogSink: Sendable {
     }
 }
 
-struct FileLogHandler: LogHandler {
+/// One line per event: time, level, label, message and metadata. Messages can hold what a
+/// client sent (a path) or a server said (an id), and a log is read with `cat` or `tail -f`, so
+/// every line passes the terminal sanitiser.
+public struct LineLogHandler: LogHandler {
     let label: String
-    let sink: FileLogSink
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .info
+    let sink: LogSink
+    public var metadata: Logger.Metadata = [:]
+    public var logLevel: Logger.Level = .info
 
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    init(label: String, sink: LogSink) {
+        self.label = label
+        self.sink = sink
+    }
+
+    /// A handler that writes to stderr, for servers run in the foreground.
+    public static func standardError(label: String) -> LineLogHandler {
+        LineLogHandler(label: label, sink: .standardError)
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
-    func log(event: LogEvent) {
-        let stamp = Date().formatted(.iso8601)
-        sink.write("\(stamp) \(event.level) \(label): \(event.message)")
+    public func log(event: LogEvent) {
+        var line = "\(UTCTimestamp.iso8601(Date())) \(event.level) \(label): \(event.message)"
+        let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
+        if !merged.isEmpty { line += " " + merged.keys.sorted().map { "\($0)=\(merged[$0].map { "\($0)" } ?? "")" }.joined(separator: " ") }
+        sink.write(TerminalText.sanitized(line))
     }
 }

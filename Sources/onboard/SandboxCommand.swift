@@ -80,7 +80,8 @@ struct SandboxCommand: AsyncParsableCommand {
         func run() async throws {
             let plan = try faults.map(FaultPlan.init(parsing:)) ?? .none
             let sandbox = try database.open(options: SandboxOptions(rateLimit: rateLimit, faults: plan))
-            var logger = Logger(label: "onboard.sandbox")
+            // One line per request on stderr, through the terminal sanitiser: paths come from clients.
+            var logger = Logger(label: "onboard.sandbox") { LineLogHandler.standardError(label: $0) }
             logger.logLevel = .info
             let host = host
             let path = database.path
