@@ -28,6 +28,12 @@ let package = Package(
         // Careful file access for secrets and state: no links followed, owner-only checks on the
         // open descriptor, exclusive creation, size caps.
         .target(name: "OnboardFiles", swiftSettings: strict),
+        // The audit trail (invites later): who connected what, in a hash-chained file.
+        .target(
+            name: "OnboardStore",
+            dependencies: ["OnboardCore", "OnboardFiles", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
         // Wire DTOs, the client, its transport seam, errors and retries.
         .target(
             name: "ComposioAPI",
@@ -73,7 +79,7 @@ let package = Package(
         .target(
             name: "OnboardApp",
             dependencies: [
-                "OnboardCore", "OnboardTUI", "OnboardCurses", "ComposioAPI", "ComposioSandbox", "OnboardFiles",
+                "OnboardCore", "OnboardTUI", "OnboardCurses", "ComposioAPI", "ComposioSandbox", "OnboardFiles", "OnboardStore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -96,6 +102,9 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Appends to an audit trail from a process of its own, for the concurrent-append test.
+        .executableTarget(name: "audit-stress", dependencies: ["OnboardStore"], path: "Tests/AuditStress", swiftSettings: strict),
+        .testTarget(name: "OnboardStoreTests", dependencies: ["OnboardStore"], swiftSettings: strict),
         .testTarget(name: "OnboardCoreTests", dependencies: ["OnboardCore", "OnboardTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "ComposioAPITests",

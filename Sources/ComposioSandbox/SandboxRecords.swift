@@ -1,5 +1,6 @@
 import ComposioAPI
 import Foundation
+import OnboardCore
 import GRDB
 
 /// A project: the unit that owns API keys, auth configs and connected accounts.

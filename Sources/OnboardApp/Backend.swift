@@ -3,6 +3,7 @@ import ComposioSandbox
 import Foundation
 import Logging
 import OnboardCore
+import OnboardStore
 import OnboardFiles
 
 /// Which service onboard talks to, decided once at start.
@@ -143,6 +144,15 @@ public struct ConnectedBackend: Sendable {
 
     private static func paced(_ transport: any HTTPTransport, _ pacer: RateLimitPacer?) -> any HTTPTransport {
         pacer.map { PacedTransport(transport, pacer: $0) } ?? transport
+    }
+
+    /// The service front ends use: the client, wrapped to write the audit trail when one is kept.
+    public func service(audit: AuditLog?, client: ComposioClient? = nil) -> any ComposioService {
+        let client = client ?? service
+        guard let audit else { return client }
+        let backend = embedded == nil ? label : "sandbox"
+        return AuditingService(
+            client, log: audit, actor: .currentUser, backend: backend, project: embedded == nil ? nil : Sandbox.defaultProjectId)
     }
 
     /// Closes connections, stops a link server and revokes the embedded sandbox's session key.

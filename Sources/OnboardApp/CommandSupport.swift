@@ -95,12 +95,15 @@ public struct ServiceOptions: Sendable {
     public var verbose: Bool
     /// How long one request keeps retrying retryable failures (`--timeout`).
     public var timeout: Duration
+    /// `--audit-log PATH`: where the audit trail is kept instead of the default.
+    public var auditLog: String?
 
-    public init(baseURL: String? = nil, keyFile: String? = nil, verbose: Bool = false, timeout: Duration = .seconds(60)) {
+    public init(baseURL: String? = nil, keyFile: String? = nil, verbose: Bool = false, timeout: Duration = .seconds(60), auditLog: String? = nil) {
         self.baseURL = baseURL
         self.keyFile = keyFile
         self.verbose = verbose
         self.timeout = timeout
+        self.auditLog = auditLog
     }
 
     /// Connects as the wizard would, except that a missing key is a usage error: a script has
@@ -129,13 +132,16 @@ public struct ServiceOptions: Sendable {
     }
 }
 
-/// Runs `body` against a connected backend and closes it on every path.
+/// Runs `body` against a connected backend, writing the audit trail, and closes it on every
+/// path. The trail is opened first, so a trail that cannot be written stops the command before
+/// it does anything.
 public func withBackend<Result>(_ options: ServiceOptions, pacer: RateLimitPacer? = nil, _ body: (any ComposioService) async throws -> Result)
     async throws -> Result
 {
+    let audit = try AuditSettings.open(path: options.auditLog)
     let backend = try await options.connect(pacer: pacer)
     do {
-        let result = try await body(backend.service)
+        let result = try await body(backend.service(audit: audit))
         await backend.close()
         return result
     } catch {

@@ -1,5 +1,6 @@
 import ComposioAPI
 import Foundation
+import OnboardCore
 import Logging
 import OnboardFiles
 import OnboardTUI

@@ -80,6 +80,8 @@ public enum ImportAction {
             return report
         }
         let journal = try ImportJournal(path: options.journal, authConfigId: config.id, file: file)
+        let auditing = service as? AuditingService
+        try await auditing?.record(.importStarted, authConfig: config.id, toolkit: config.toolkitSlug, counts: ["rows": file.rows.count])
         var plan = try Planner(rows: file.rows, accounts: accounts, journal: journal, replace: options.replace).plan()
         let progress = ImportProgress(total: file.rows.count, settledBefore: file.rows.count - plan.toCreate.count, output: output)
         let runner = RowRunner(
@@ -96,6 +98,13 @@ public enum ImportAction {
         for result in runner.results.withLock({ $0 }) { plan.outcomes[result.key] = result.value }
         let report = plan.report(
             file: options.filePath, authConfigId: config.id, dryRun: false, interrupted: stopped.interrupted, counts: await pacer?.totals)
+        let summary = report.summary
+        try await auditing?.record(
+            .importFinished, authConfig: config.id, toolkit: config.toolkitSlug, status: stopped.interrupted ? "INTERRUPTED" : "FINISHED",
+            counts: [
+                "rows": summary.total, "created": summary.created, "already_imported": summary.alreadyImported, "skipped": summary.skipped,
+                "failed": summary.failed, "pending": summary.pending,
+            ])
         try finish(report, options: options, stopReason: stopped.reason, output: output)
         return report
     }

@@ -2,6 +2,7 @@ import ComposioAPI
 import Foundation
 import OnboardCore
 import OnboardCurses
+import OnboardStore
 import OnboardTUI
 import Synchronization
 
@@ -18,10 +19,13 @@ public enum WizardLauncher {
         public var theme: String?
         /// `--accessible`: line prompts instead of the full screen.
         public var accessible: Bool
+        /// `--audit-log PATH`.
+        public var auditLog: String?
         public init(
             userId: String? = nil, authConfigId: String? = nil, baseURL: String? = nil, keyFile: String? = nil, verbose: Bool = false,
-            theme: String? = nil, accessible: Bool = false
+            theme: String? = nil, accessible: Bool = false, auditLog: String? = nil
         ) {
+            self.auditLog = auditLog
             self.theme = theme
             self.accessible = accessible
             self.userId = userId
@@ -52,7 +56,9 @@ public enum WizardLauncher {
         let environment = ProcessInfo.processInfo.environment
         let choice: BackendChoice
         let theme: Theme
+        let audit: AuditLog?
         do {
+            audit = try AuditSettings.open(path: options.auditLog, environment: environment)
             theme = try ThemeLoader.resolve(options.theme, environment: environment)
             choice = try BackendChoice.from(environment: environment, baseURLOverride: options.baseURL, keyFile: options.keyFile)
         } catch let error as UsageError {
@@ -109,7 +115,8 @@ public enum WizardLauncher {
                     }
                 }
                 let runtime = WizardRuntime(
-                    service: service, terminal: terminal, context: context, initialState: initial, retryNotifier: service.retryNotifier)
+                    service: backend.service(audit: audit, client: service), terminal: terminal, context: context, initialState: initial,
+                    retryNotifier: service.retryNotifier)
                 let code = runtime.run()
                 terminal.restore()
                 return .finished(code: code, state: runtime.state)
@@ -131,7 +138,7 @@ public enum WizardLauncher {
         case .terminalUnusable(let error):
             // No terminal, TERM=dumb, or no usable terminfo: the plain mode needs none.
             if !wantsPlainMode(options, environment: environment) { printError(error.description + " Continuing in the plain mode.") }
-            let code = await runPlain(options, backend: backend, needsKey: needsKey)
+            let code = await runPlain(options, backend: backend, needsKey: needsKey, audit: audit)
             await backend.close()
             return code
         case .finished(let code, let state):
@@ -163,7 +170,7 @@ public enum WizardLauncher {
     }
 
     /// The plain mode: a masked line for a missing key, then line prompts.
-    static func runPlain(_ options: Options, backend: ConnectedBackend, needsKey: Bool) async -> Int32 {
+    static func runPlain(_ options: Options, backend: ConnectedBackend, needsKey: Bool, audit: AuditLog?) async -> Int32 {
         let io = PlainIO.standard
         var service = backend.service
         var initial = Wizard.State(presetUserId: options.userId, presetAuthConfigId: options.authConfigId)
@@ -182,7 +189,7 @@ public enum WizardLauncher {
                 }
             }
         }
-        let chosen = service
+        let chosen = backend.service(audit: audit, client: service)
         let state = initial
         return await runOnOwnThread { PlainRuntime(service: chosen, io: io, initialState: state).run() }
     }

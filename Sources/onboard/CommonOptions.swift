@@ -23,7 +23,12 @@ struct ServiceFlags: ParsableArguments {
         if timeout <= 0 { throw ValidationError("--timeout must be a positive number of seconds.") }
     }
 
-    var options: ServiceOptions { ServiceOptions(baseURL: baseURL, keyFile: apiKeyFile, verbose: verbose, timeout: .seconds(timeout)) }
+    @Option(name: .long, help: "Keep the audit trail here (default: ONBOARD_AUDIT_LOG, else $XDG_STATE_HOME/onboard/audit.jsonl).")
+    var auditLog: String?
+
+    var options: ServiceOptions {
+        ServiceOptions(baseURL: baseURL, keyFile: apiKeyFile, verbose: verbose, timeout: .seconds(timeout), auditLog: auditLog)
+    }
 }
 
 /// `--json`: machine-readable results on stdout.

@@ -54,7 +54,7 @@ struct Onboard: AsyncParsableCommand {
         version: OnboardVersion.current,
         subcommands: [
             WizardCommand.self, AuthConfigsCommand.self, FieldsCommand.self, AccountsCommand.self, ConnectCommand.self, RotateCommand.self,
-            ImportCommand.self, ThemesCommand.self, SandboxCommand.self,
+            ImportCommand.self, AuditCommand.self, ThemesCommand.self, SandboxCommand.self,
         ],
         defaultSubcommand: WizardCommand.self
     )
@@ -97,9 +97,12 @@ struct WizardCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Line prompts with numbered choices instead of the full screen (automatic with TERM=dumb or without a terminal).")
     var accessible = false
 
+    @Option(name: .long, help: "Keep the audit trail here (default: ONBOARD_AUDIT_LOG, else $XDG_STATE_HOME/onboard/audit.jsonl).")
+    var auditLog: String?
+
     func run() async throws {
         let code = await WizardLauncher.run(
-            .init(userId: userId, authConfigId: authConfig, baseURL: baseURL, keyFile: apiKeyFile, verbose: verbose, theme: theme, accessible: accessible))
+            .init(userId: userId, authConfigId: authConfig, baseURL: baseURL, keyFile: apiKeyFile, verbose: verbose, theme: theme, accessible: accessible, auditLog: auditLog))
         if code != 0 { throw ExitCode(code) }
     }
 }

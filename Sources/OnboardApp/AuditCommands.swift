@@ -1,0 +1,131 @@
+import Foundation
+import OnboardCore
+import OnboardStore
+import OnboardTUI
+
+/// `onboard audit` and `onboard audit verify`: reading the trail and checking its chain.
+public enum AuditCommands {
+    /// Which events to show.
+    public struct Filter: Sendable {
+        public var since: Date?
+        public var userId: String?
+        public var authConfig: String?
+        /// An event name, or a prefix ending in `.` or `.*` (`connection.`).
+        public var event: String?
+
+        public init(since: Date? = nil, userId: String? = nil, authConfig: String? = nil, event: String? = nil) {
+            self.since = since
+            self.userId = userId
+            self.authConfig = authConfig
+            self.event = event
+        }
+
+        func matches(_ record: AuditRecord) -> Bool {
+            if let since, let time = UTCTimestamp.parse(record.time), time < since { return false }
+            if let userId, record.event.userId != userId { return false }
+            if let authConfig, record.event.authConfig != authConfig { return false }
+            if let event {
+                let prefix = event.hasSuffix(".*") ? String(event.dropLast()) : event
+                if prefix.hasSuffix(".") ? !record.event.event.hasPrefix(prefix) : record.event.event != event { return false }
+            }
+            return true
+        }
+    }
+
+    /// `--since`: an ISO 8601 time (`2026-11-30`, `2026-11-30T09:00Z`) or an age (`30m`, `24h`, `7d`).
+    public static func parseSince(_ text: String, now: Date = Date()) -> Date? {
+        if let unit = text.last, let amount = Double(text.dropLast()), amount >= 0 {
+            let seconds: Double? =
+                switch unit {
+                case "s": amount
+                case "m": amount * 60
+                case "h": amount * 3600
+                case "d": amount * 86_400
+                default: nil
+                }
+            if let seconds { return now.addingTimeInterval(-seconds) }
+        }
+        if let date = UTCTimestamp.parse(text) { return date }
+        return UTCTimestamp.parse(text + "T00:00Z")
+    }
+
+    /// Prints the matching events, oldest first; with `follow`, keeps printing new ones as they
+    /// are appended until interrupted.
+    public static func list(path: String, filter: Filter, json: Bool, follow: Bool, output: CommandOutput) async throws {
+        guard FileManager.default.fileExists(atPath: path) || follow else {
+            return output.err("There is no audit trail at \(path) yet; onboard writes one with its first action.")
+        }
+        let records = try AuditVerification.records(path: path).filter(filter.matches)
+        if json && !follow {
+            return output.json(records)
+        }
+        if !json { output.out(header) }
+        for record in records { output.out(json ? line(record) : row(record)) }
+        guard follow else { return }
+        var offset = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        var partial = Data()
+        while !Task.isCancelled {
+            try await Task.sleep(for: .milliseconds(300))
+            guard let handle = FileHandle(forReadingAtPath: path) else { continue }
+            defer { try? handle.close() }
+            try handle.seek(toOffset: UInt64(offset))
+            let fresh = handle.readDataToEndOfFile()
+            offset += fresh.count
+            partial.append(fresh)
+            // Only whole lines: one being written is read on the next pass.
+            guard let lastNewline = partial.lastIndex(of: 0x0A) else { continue }
+            let complete = partial[..<lastNewline]
+            partial = Data(partial[(lastNewline + 1)...])
+            for record in AuditVerification.records(in: Data(complete)) where filter.matches(record) {
+                output.out(json ? line(record) : row(record))
+            }
+        }
+    }
+
+    /// Columns of fixed width, so rows printed while following line up with the ones before.
+    static let widths = [5, 24, 21, 16, 16, 16, 16]
+
+    static func columns(_ cells: [String]) -> String {
+        var line = ""
+        for (index, cell) in cells.enumerated() {
+            let clean = TerminalText.sanitized(cell)
+            guard index < widths.count else {
+                line += clean
+                continue
+            }
+            let cut = DisplayWidth.truncate(clean, to: widths[index], ellipsis: "…")
+            line += cut + String(repeating: " ", count: max(0, widths[index] - DisplayWidth.of(cut))) + "  "
+        }
+        return line.trimmingTrailingSpaces()
+    }
+
+    static let header = columns(["SEQ", "TIME", "EVENT", "USER", "AUTH CONFIG", "ACCOUNT", "STATUS", "BY"])
+
+    static func row(_ record: AuditRecord) -> String {
+        let event = record.event
+        var actor = event.actor.user
+        if let invite = event.actor.inviteId { actor += " via \(invite)" }
+        if let address = event.actor.address { actor += " from \(address)" }
+        let status = event.status ?? event.errorCode ?? event.fields.map { $0.joined(separator: ",") } ?? ""
+        return columns([String(record.seq), record.time, event.event, event.userId ?? "", event.authConfig ?? "", event.accountId ?? "", status, actor])
+    }
+
+    static func line(_ record: AuditRecord) -> String {
+        CommandJSON.text(record).replacingOccurrences(of: "\n", with: "").replacingOccurrences(of: "  ", with: "")
+    }
+
+    /// Checks the chain; prints what it found. Throws (exit 1) when it is broken.
+    public static func verify(path: String, expectHead: String?, headOnly: Bool, output: CommandOutput) throws {
+        let report: AuditVerification.Report
+        do {
+            report = try AuditVerification.verify(path: path, expectHead: expectHead)
+        } catch {
+            throw CommandFailure(error.description)
+        }
+        if let problem = report.problem {
+            throw CommandFailure("The audit trail \(path) does not verify: \(problem.message).")
+        }
+        if headOnly { return output.out(report.head) }
+        output.out("The audit trail \(path) verifies: \(report.lines) events, each chained to the one before. Head: \(report.head)")
+    }
+}

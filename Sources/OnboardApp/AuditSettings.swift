@@ -1,0 +1,28 @@
+import Foundation
+import OnboardStore
+
+/// Where the audit trail is kept, or that it is not: `--audit-log PATH`, else
+/// `ONBOARD_AUDIT_LOG`, else `$XDG_STATE_HOME/onboard/audit.jsonl`; `ONBOARD_AUDIT=off` turns it
+/// off for people who do not want one.
+public enum AuditSettings {
+    /// Whether `ONBOARD_AUDIT` turns the trail off.
+    public static func isOff(environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        ["off", "0", "false", "no"].contains(environment["ONBOARD_AUDIT"]?.lowercased() ?? "")
+    }
+
+    /// The trail's path, whether or not it is on.
+    public static func path(_ override: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        override ?? environment["ONBOARD_AUDIT_LOG"].flatMap { $0.isEmpty ? nil : $0 } ?? AuditLog.defaultPath(environment: environment)
+    }
+
+    /// Opens the trail (nil when it is off); a trail that cannot be used is a usage error, said
+    /// before anything is done.
+    public static func open(path override: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AuditLog? {
+        guard !isOff(environment: environment) else { return nil }
+        do {
+            return try AuditLog(path: path(override, environment: environment))
+        } catch {
+            throw UsageError(error.description)
+        }
+    }
+}

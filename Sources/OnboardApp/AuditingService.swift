@@ -1,0 +1,161 @@
+import ComposioAPI
+import Foundation
+import OnboardCore
+import OnboardStore
+import Synchronization
+
+/// A ``ComposioService`` that writes the audit trail as it goes: every create, update, delete,
+/// link and rotation, from the wizard, the plain mode and every command alike, is recorded (and
+/// synced) before its caller hears the result. Reads pass straight through, except that a link's
+/// account settling ACTIVE or FAILED is recorded once.
+///
+/// Names and ids only reach the trail: the request's values are never looked at here.
+public final class AuditingService: ComposioService {
+    private let base: any ComposioService
+    private let log: AuditLog
+    private let actor: AuditEvent.Actor
+    private let backend: String
+    /// Set when the project is known without asking (the embedded sandbox); else read once.
+    private let project = Mutex<String?>(nil)
+    /// Toolkits of the auth configs seen, so each is read once.
+    private let toolkits = Mutex<[String: String]>([:])
+    /// Accounts started through a hosted link whose outcome is not recorded yet.
+    private let pendingLinks = Mutex<[String: (authConfig: String, userId: String)]>([:])
+
+    public init(_ base: any ComposioService, log: AuditLog, actor: AuditEvent.Actor, backend: String, project: String? = nil) {
+        self.base = base
+        self.log = log
+        self.actor = actor
+        self.backend = backend
+        self.project.withLock { $0 = project }
+    }
+
+    /// Appends one event; the caller's result waits for it.
+    func record(
+        _ kind: AuditEvent.Kind, authConfig: String? = nil, toolkit: String? = nil, userId: String? = nil, accountId: String? = nil,
+        status: String? = nil, errorCode: String? = nil, fields: [String]? = nil, counts: [String: Int]? = nil
+    ) async throws {
+        let event = AuditEvent(
+            kind, actor: actor, backend: backend, project: await projectId(), authConfig: authConfig, toolkit: toolkit, userId: userId,
+            accountId: accountId, status: status, errorCode: errorCode, fields: fields, counts: counts, version: OnboardVersion.current)
+        do {
+            try log.append(event)
+        } catch {
+            throw CommandFailure("\(error.description) The action itself went through: \(kind.rawValue) \(accountId ?? authConfig ?? "").")
+        }
+    }
+
+    /// The toolkit of `authConfig`, read once per config (create replies do not carry it).
+    private func toolkit(of authConfig: String) async -> String? {
+        if let known = toolkits.withLock({ $0[authConfig] }) { return known }
+        guard let config = try? await base.authConfig(id: authConfig) else { return nil }
+        toolkits.withLock { $0[authConfig] = config.toolkitSlug }
+        return config.toolkitSlug
+    }
+
+    private func projectId() async -> String? {
+        if let known = project.withLock({ $0 }) { return known }
+        guard let info = try? await base.sessionInfo() else { return nil }
+        project.withLock { $0 = info.id }
+        return info.id
+    }
+
+    /// A short code for the trail: the kind of failure and the HTTP status, never its message
+    /// (a server's words may quote what was sent).
+    static func errorCode(_ error: any Error) -> String {
+        guard let failure = (error as? APIError)?.failure else { return "error" }
+        let kind =
+            switch failure.kind {
+            case .unauthorized: "unauthorized"
+            case .forbidden: "forbidden"
+            case .notFound: "not_found"
+            case .invalidRequest: "invalid_request"
+            case .rateLimited: "rate_limited"
+            case .server: "server_error"
+            case .network: "network"
+            case .malformedReply: "malformed_reply"
+            }
+        return failure.httpStatus.map { "\(kind) (HTTP \($0))" } ?? kind
+    }
+
+    // MARK: writes, recorded
+
+    public func createConnectedAccount(_ request: ConnectionRequest) async throws -> ConnectedAccount {
+        let account: ConnectedAccount
+        do {
+            account = try await base.createConnectedAccount(request)
+        } catch {
+            try await record(
+                .connectionFailed, authConfig: request.authConfigId, toolkit: await toolkit(of: request.authConfigId), userId: request.userId,
+                errorCode: Self.errorCode(error), fields: request.values.keys.sorted())
+            throw error
+        }
+        let failed = account.status.isTerminalFailure
+        let toolkit = account.toolkitSlug.isEmpty ? await toolkit(of: request.authConfigId) : account.toolkitSlug
+        try await record(
+            failed ? .connectionFailed : .connectionCreated, authConfig: request.authConfigId, toolkit: toolkit, userId: request.userId,
+            accountId: account.id, status: account.status.rawValue, fields: request.values.keys.sorted())
+        return account
+    }
+
+    public func updateConnectedAccount(id: String, scheme: AuthScheme, values: [String: Secret?]) async throws {
+        let account = try? await base.connectedAccount(id: id)
+        do {
+            try await base.updateConnectedAccount(id: id, scheme: scheme, values: values)
+        } catch {
+            try await record(
+                .connectionFailed, authConfig: account?.authConfigId, toolkit: account?.toolkitSlug, userId: account?.userId, accountId: id,
+                errorCode: Self.errorCode(error), fields: values.keys.sorted())
+            throw error
+        }
+        try await record(
+            .connectionUpdated, authConfig: account?.authConfigId, toolkit: account?.toolkitSlug, userId: account?.userId, accountId: id,
+            fields: values.keys.sorted())
+    }
+
+    /// Reads the account first, so the record says whose account on which config went.
+    public func deleteConnectedAccount(id: String) async throws {
+        let account = try? await base.connectedAccount(id: id)
+        try await base.deleteConnectedAccount(id: id)
+        try await record(
+            .connectionDeleted, authConfig: account?.authConfigId, toolkit: account?.toolkitSlug, userId: account?.userId, accountId: id,
+            status: account?.status.rawValue)
+    }
+
+    public func createLink(authConfigId: String, userId: String, callbackURL: String?) async throws -> HostedLink {
+        let link = try await base.createLink(authConfigId: authConfigId, userId: userId, callbackURL: callbackURL)
+        pendingLinks.withLock { $0[link.connectedAccountId] = (authConfigId, userId) }
+        try await record(.linkCreated, authConfig: authConfigId, userId: userId, accountId: link.connectedAccountId, status: "INITIATED")
+        return link
+    }
+
+    public func updateSharedCredentials(authConfigId: String, configType: String, values: [String: Secret]) async throws -> AuthConfigSummary {
+        let updated = try await base.updateSharedCredentials(authConfigId: authConfigId, configType: configType, values: values)
+        try await record(.authConfigRotated, authConfig: authConfigId, toolkit: updated.toolkitSlug, fields: values.keys.sorted())
+        return updated
+    }
+
+    public func connectedAccount(id: String) async throws -> ConnectedAccount {
+        let account = try await base.connectedAccount(id: id)
+        if account.status == .active || account.status.isTerminalFailure,
+            let pending = pendingLinks.withLock({ $0.removeValue(forKey: id) })
+        {
+            try await record(
+                account.status == .active ? .connectionCreated : .connectionFailed, authConfig: pending.authConfig, toolkit: account.toolkitSlug,
+                userId: pending.userId, accountId: id, status: account.status.rawValue)
+        }
+        return account
+    }
+
+    // MARK: reads, passed through
+
+    public func sessionInfo() async throws -> ProjectInfo { try await base.sessionInfo() }
+    public func listAuthConfigs(_ query: AuthConfigQuery) async throws -> AuthConfigPage { try await base.listAuthConfigs(query) }
+    public func authConfig(id: String) async throws -> AuthConfigSummary { try await base.authConfig(id: id) }
+    public func connectionFields(toolkit: String, scheme: AuthScheme) async throws -> [CredentialField] {
+        try await base.connectionFields(toolkit: toolkit, scheme: scheme)
+    }
+    public func listConnectedAccounts(_ query: ConnectedAccountQuery) async throws -> ConnectedAccountPage {
+        try await base.listConnectedAccounts(query)
+    }
+}

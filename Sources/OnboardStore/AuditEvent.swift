@@ -1,0 +1,128 @@
+import Foundation
+
+/// One line of the audit trail: who did what to which account, when, and how it ended. Names
+/// and ids only: there is no field a credential, a header or a field's value could go in.
+public struct AuditEvent: Codable, Equatable, Sendable {
+    /// What happened, e.g. `connection.created`; ``Kind`` lists the ones onboard writes.
+    public var event: String
+    /// Who did it: the OS user, or (through the gateway) an invite and the client's address.
+    public var actor: Actor
+    /// `sandbox`, or the service's host.
+    public var backend: String?
+    public var project: String?
+    public var authConfig: String?
+    public var toolkit: String?
+    public var userId: String?
+    public var accountId: String?
+    public var status: String?
+    /// The service's error slug or HTTP status, when it failed.
+    public var errorCode: String?
+    /// Field names (a rotation's changed fields), never values.
+    public var fields: [String]?
+    /// Counts for an import: rows, connected, failed, skipped.
+    public var counts: [String: Int]?
+    /// The gateway or host that wrote it, when several share one trail.
+    public var source: String?
+    public var version: String
+
+    /// The events onboard writes.
+    public enum Kind: String, CaseIterable, Sendable {
+        case auditStarted = "audit.started"
+        case connectionCreated = "connection.created"
+        case connectionFailed = "connection.failed"
+        case connectionUpdated = "connection.updated"
+        case connectionDeleted = "connection.deleted"
+        case linkCreated = "link.created"
+        case authConfigRotated = "auth_config.rotated"
+        case importStarted = "import.started"
+        case importFinished = "import.finished"
+        case inviteCreated = "invite.created"
+        case inviteClaimed = "invite.claimed"
+        case inviteRevoked = "invite.revoked"
+        case inviteExpired = "invite.expired"
+        case gatewayLoginRefused = "gateway.login_refused"
+        case gatewaySessionEnded = "gateway.session_ended"
+    }
+
+    /// Who acted.
+    public struct Actor: Codable, Equatable, Sendable {
+        /// The OS user onboard ran as.
+        public var user: String
+        public var inviteId: String?
+        public var address: String?
+        public var keyFingerprint: String?
+
+        public init(user: String, inviteId: String? = nil, address: String? = nil, keyFingerprint: String? = nil) {
+            self.user = user
+            self.inviteId = inviteId
+            self.address = address
+            self.keyFingerprint = keyFingerprint
+        }
+
+        /// The user this process runs as (`getpwuid`), else its uid.
+        public static var currentUser: Actor {
+            let uid = geteuid()
+            if let entry = getpwuid(uid), let name = entry.pointee.pw_name { return Actor(user: String(cString: name)) }
+            return Actor(user: "uid \(uid)")
+        }
+    }
+
+    public init(
+        _ kind: Kind, actor: Actor, backend: String? = nil, project: String? = nil, authConfig: String? = nil, toolkit: String? = nil,
+        userId: String? = nil, accountId: String? = nil, status: String? = nil, errorCode: String? = nil, fields: [String]? = nil,
+        counts: [String: Int]? = nil, source: String? = nil, version: String
+    ) {
+        self.event = kind.rawValue
+        self.actor = actor
+        self.backend = backend
+        self.project = project
+        self.authConfig = authConfig
+        self.toolkit = toolkit
+        self.userId = userId
+        self.accountId = accountId
+        self.status = status
+        self.errorCode = errorCode
+        self.fields = fields
+        self.counts = counts
+        self.source = source
+        self.version = version
+    }
+}
+
+/// An event as stored: its place in the chain, its time, and the hash of the line before it.
+public struct AuditRecord: Codable, Equatable, Sendable {
+    public var seq: Int
+    /// UTC, ISO 8601 to the millisecond.
+    public var time: String
+    /// SHA-256 (hex) of the previous line's bytes; 64 zeros for the first line.
+    public var prev: String
+    public var event: AuditEvent
+
+    enum CodingKeys: String, CodingKey {
+        case seq, time, prev
+    }
+
+    public init(seq: Int, time: String, prev: String, event: AuditEvent) {
+        self.seq = seq
+        self.time = time
+        self.prev = prev
+        self.event = event
+    }
+
+    // The record is one flat object: seq, time and prev beside the event's own keys.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        seq = try container.decode(Int.self, forKey: .seq)
+        time = try container.decode(String.self, forKey: .time)
+        prev = try container.decode(String.self, forKey: .prev)
+        event = try AuditEvent(from: decoder)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(seq, forKey: .seq)
+        try container.encode(time, forKey: .time)
+        try container.encode(prev, forKey: .prev)
+        try event.encode(to: encoder)
+    }
+}

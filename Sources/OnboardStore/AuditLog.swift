@@ -1,0 +1,157 @@
+import Crypto
+import Foundation
+import OnboardCore
+import OnboardFiles
+
+/// The audit trail as JSON Lines in a file: append-only, one event a line, each line holding
+/// the SHA-256 of the line before it, so an edit, a removal, a reordering or an insertion shows
+/// on `onboard audit verify`, and a cut end shows against a head hash kept elsewhere.
+///
+/// Appends from several processes (an import's workers, gateway sessions, a script beside the
+/// wizard) are serialised by an exclusive `flock` held while the last line is read and the new
+/// one written and synced.
+public final class AuditLog: Sendable {
+    public let path: String
+
+    /// The hash the first line records as its predecessor.
+    public static let genesis = String(repeating: "0", count: 64)
+
+    /// Opens (creating 0600 in a 0700 directory) the trail at `path`, refusing a link, a file of
+    /// another user or one that is not a regular file, before anything is done that it should
+    /// record.
+    public init(path: String) throws(AuditError) {
+        self.path = path
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw AuditError("Cannot create the audit trail's directory \(directory): \(error.localizedDescription)")
+            }
+        }
+        do {
+            close(try SecureFile.openForAppend(path, kind: "audit trail"))
+        } catch {
+            throw AuditError(error.description + " Pass --audit-log PATH, or set ONBOARD_AUDIT=off.")
+        }
+    }
+
+    /// `$XDG_STATE_HOME/onboard/audit.jsonl`, else `~/.local/state/onboard/audit.jsonl`.
+    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let base = environment["XDG_STATE_HOME"], base.hasPrefix("/") { return base + "/onboard/audit.jsonl" }
+        return (environment["HOME"] ?? NSHomeDirectory()) + "/.local/state/onboard/audit.jsonl"
+    }
+
+    /// Appends `event` (a first line `audit.started` goes before it in a new file) and syncs
+    /// it to disk before returning.
+    @discardableResult
+    public func append(_ event: AuditEvent, now: Date = Date()) throws(AuditError) -> AuditRecord {
+        let descriptor: Int32
+        do {
+            descriptor = try SecureFile.openForAppend(path, kind: "audit trail")
+        } catch {
+            throw AuditError(error.description)
+        }
+        defer { close(descriptor) }
+        while flock(descriptor, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw AuditError("Cannot lock the audit trail \(path): \(String(cString: strerror(errno))).") }
+        }
+        defer { flock(descriptor, LOCK_UN) }
+        var (seq, prev) = try lastLink()
+        var written: AuditRecord?
+        var lines = Data()
+        if seq == 0 {
+            let start = AuditEvent(.auditStarted, actor: event.actor, source: event.source, version: event.version)
+            let record = AuditRecord(seq: 1, time: UTCTimestamp.iso8601(now), prev: Self.genesis, event: start)
+            let line = Self.encode(record)
+            lines.append(line)
+            lines.append(0x0A)
+            (seq, prev) = (1, Self.hash(line))
+        }
+        let record = AuditRecord(seq: seq + 1, time: UTCTimestamp.iso8601(now), prev: prev, event: event)
+        lines.append(Self.encode(record))
+        lines.append(0x0A)
+        written = record
+        let ok = lines.withUnsafeBytes { buffer -> Bool in
+            var offset = 0
+            while offset < buffer.count {
+                let count = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                offset += count
+            }
+            return true
+        }
+        guard ok, fsync(descriptor) == 0 else { throw AuditError("Cannot write the audit trail \(path): \(String(cString: strerror(errno))).") }
+        return written!
+    }
+
+    /// The sequence number and hash of the last line (0 and the genesis hash when empty).
+    private func lastLink() throws(AuditError) -> (Int, String) {
+        guard let last = try Self.lastLine(path) else { return (0, Self.genesis) }
+        guard let record = try? Self.decoder.decode(AuditRecord.self, from: last) else {
+            throw AuditError(
+                "The last line of the audit trail \(path) is not an audit record; run onboard audit verify to see where it breaks. Nothing was appended.")
+        }
+        return (record.seq, Self.hash(last))
+    }
+
+    /// The file's last non-empty line, read from its end.
+    static func lastLine(_ path: String) throws(AuditError) -> Data? {
+        let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            if errno == ENOENT { return nil }
+            throw AuditError("Cannot read the audit trail \(path): \(String(cString: strerror(errno))).")
+        }
+        defer { close(descriptor) }
+        let size = lseek(descriptor, 0, SEEK_END)
+        guard size > 0 else { return nil }
+        var window = 4096
+        while true {
+            let start = max(0, Int(size) - window)
+            var buffer = [UInt8](repeating: 0, count: Int(size) - start)
+            guard pread(descriptor, &buffer, buffer.count, off_t(start)) == buffer.count else {
+                throw AuditError("Cannot read the audit trail \(path): \(String(cString: strerror(errno))).")
+            }
+            var end = buffer.count
+            while end > 0, buffer[end - 1] == 0x0A { end -= 1 }
+            if let newline = buffer[0..<end].lastIndex(of: 0x0A) { return Data(buffer[(newline + 1)..<end]) }
+            if start == 0 { return end > 0 ? Data(buffer[0..<end]) : nil }
+            guard window < 1 << 24 else { throw AuditError("The last line of the audit trail \(path) is over 16 MiB; it is not an audit record.") }
+            window *= 4
+        }
+    }
+
+    // MARK: encoding
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return encoder
+    }()
+
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return decoder
+    }()
+
+    static func encode(_ record: AuditRecord) -> Data {
+        // Every field is a string, number or list of them: encoding cannot fail.
+        (try? encoder.encode(record)) ?? Data("{}".utf8)
+    }
+
+    /// SHA-256 of a line's bytes, lower-case hex.
+    public static func hash(_ line: Data) -> String {
+        SHA256.hash(data: line).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// The audit trail could not be opened, written or read; the message says which and what to do.
+public struct AuditError: Error, Equatable, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import OnboardStore
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+@Suite("Audit trail: a hash chain in JSON Lines", .serialized)
+struct AuditLogTests {
+    static func trail(events: Int = 5) throws -> (AuditLog, String) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("onboard-audit-\(UUID().uuidString)").path
+        let path = directory + "/state/audit.jsonl"
+        let log = try AuditLog(path: path)
+        for index in 0..<events {
+            try log.append(
+                AuditEvent(
+                    .connectionCreated, actor: .init(user: "ops"), backend: "sandbox", authConfig: "ac_1", toolkit: "tavily", userId: "user-\(index)",
+                    accountId: "ca_\(index)", status: "ACTIVE", fields: ["generic_api_key"], version: "test"))
+        }
+        return (log, path)
+    }
+
+    static func lines(_ path: String) throws -> [String] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+    }
+
+    static func write(_ lines: [String], to path: String) throws {
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: false, encoding: .utf8)
+    }
+
+    @Test("a new trail starts with audit.started, is 0600 in a 0700 directory, and every line links to the one before")
+    func appendAndVerify() throws {
+        let (_, path) = try Self.trail()
+        let lines = try Self.lines(path)
+        #expect(lines.count == 6)
+        #expect(lines[0].contains("\"event\":\"audit.started\"") && lines[0].contains(AuditLog.genesis))
+        let record = try JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: Any]
+        #expect(record?["seq"] as? Int == 2)
+        #expect(record?["user_id"] as? String == "user-0")
+        #expect(record?["account_id"] as? String == "ca_0")
+        #expect(record?["prev"] as? String == AuditLog.hash(Data(lines[0].utf8)))
+        #expect((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) == 0o600)
+        let directory = (path as NSString).deletingLastPathComponent
+        #expect((try FileManager.default.attributesOfItem(atPath: directory)[.posixPermissions] as? Int) == 0o700)
+        let report = try AuditVerification.verify(path: path)
+        #expect(report.problem == nil)
+        #expect(report.lines == 6)
+        #expect(report.head == AuditLog.hash(Data(lines[5].utf8)))
+    }
+
+    @Test("verify names the line for an edit, a removal, a reordering, an insertion and a cut end")
+    func tampering() throws {
+        let (_, path) = try Self.trail()
+        let original = try Self.lines(path)
+        let head = try AuditVerification.verify(path: path).head
+        func problem(_ lines: [String], expectHead: String? = nil) throws -> (line: Int, message: String)? {
+            try Self.write(lines, to: path)
+            return try AuditVerification.verify(path: path, expectHead: expectHead).problem
+        }
+        var edited = original
+        edited[2] = edited[2].replacingOccurrences(of: "user-1", with: "user-X")
+        #expect(try problem(edited)?.line == 3)
+        #expect(try problem(edited)?.message.contains("line 3 was changed") == true)
+
+        var removed = original
+        removed.remove(at: 3)
+        #expect(try problem(removed)?.line == 4)
+        #expect(try problem(removed)?.message.contains("removed") == true)
+
+        var reordered = original
+        reordered.swapAt(2, 3)
+        #expect(try problem(reordered)?.line == 3)
+
+        var inserted = original
+        inserted.insert(original[2], at: 3)
+        #expect(try problem(inserted)?.line == 4)
+
+        var firstGone = original
+        firstGone.removeFirst()
+        #expect(try problem(firstGone)?.line == 1)
+
+        #expect(try problem(original, expectHead: head) == nil)
+        let cut = Array(original.dropLast(2))
+        #expect(try problem(cut) == nil, "a cut end alone verifies")
+        let caught = try problem(cut, expectHead: head)
+        #expect(caught?.message.contains("cut from its end") == true)
+
+        var garbage = original
+        garbage[4] = "not json"
+        #expect(try problem(garbage)?.line == 5)
+    }
+
+    @Test("a link planted at the trail's path, or a last line that is not a record, is refused")
+    func refusals() throws {
+        let (log, path) = try Self.trail(events: 1)
+        let planted = (path as NSString).deletingLastPathComponent + "/planted.jsonl"
+        symlink(path, planted)
+        #expect(throws: AuditError.self) { try AuditLog(path: planted) }
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data("garbage\n".utf8))
+        try handle.close()
+        #expect(throws: AuditError.self) { try log.append(AuditEvent(.connectionDeleted, actor: .init(user: "ops"), version: "test")) }
+    }
+
+    @Test("8 processes appending 500 events each at once leave one chain of 4,000 events that verifies")
+    func concurrentProcesses() throws {
+        let (_, path) = try Self.trail(events: 0)
+        let stress = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
+        let binary = try #require(
+            [stress + "/audit-stress", stress + "/../audit-stress", stress + "/../../audit-stress"].first { FileManager.default.isExecutableFile(atPath: $0) }
+                ?? Self.findStress())
+        var pids: [pid_t] = []
+        for index in 0..<8 {
+            var pid: pid_t = 0
+            let argv = [binary, path, "500", "p\(index)"]
+            var cArgs = argv.map { strdup($0) } + [nil]
+            defer { for pointer in cArgs { free(pointer) } }
+            #expect(posix_spawn(&pid, binary, nil, nil, &cArgs, environ) == 0)
+            pids.append(pid)
+        }
+        for pid in pids {
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+            #expect(status == 0)
+        }
+        let report = try AuditVerification.verify(path: path)
+        #expect(report.problem == nil)
+        #expect(report.lines == 4_001, "4,000 events after the start line")
+        let records = try AuditVerification.records(path: path)
+        for index in 0..<8 { #expect(records.filter { $0.event.actor.user == "p\(index)" && $0.event.event == "connection.created" }.count == 500) }
+    }
+
+    /// The stress helper sits beside the test bundle in the build directory.
+    static func findStress() -> String? {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<6 {
+            let candidate = directory.appendingPathComponent("audit-stress").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            directory.deleteLastPathComponent()
+        }
+        return nil
+    }
+}
