@@ -1,7 +1,7 @@
 import ComposioAPI
 import Foundation
-import OnboardCore
 import GRDB
+import OnboardCore
 
 /// A project: the unit that owns API keys, auth configs and connected accounts.
 struct ProjectRecord: SandboxRecord {

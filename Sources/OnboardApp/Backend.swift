@@ -3,8 +3,8 @@ import ComposioSandbox
 import Foundation
 import Logging
 import OnboardCore
-import OnboardStore
 import OnboardFiles
+import OnboardStore
 
 /// Which service onboard talks to, decided once at start.
 public enum BackendChoice: Sendable {

@@ -1,6 +1,7 @@
 import ComposioAPI
 import Foundation
 import OnboardCore
+import OnboardFiles
 import OnboardTUI
 import Synchronization
 
@@ -26,8 +27,8 @@ public struct CommandOutput: Sendable {
     /// The process's stdout and stderr.
     public static let standard = CommandOutput(
         errIsTerminal: isatty(STDERR_FILENO) == 1,
-        writeOut: { text in FileHandle.standardOutput.write(Data(text.utf8)) },
-        writeErr: { text in FileHandle.standardError.write(Data(text.utf8)) }
+        writeOut: { text in DescriptorWriter.write(text, to: STDOUT_FILENO) },
+        writeErr: { text in DescriptorWriter.write(text, to: STDERR_FILENO) }
     )
 
     /// One line (or several) of results.

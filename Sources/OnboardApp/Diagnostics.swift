@@ -1,7 +1,7 @@
 import ComposioAPI
 import Foundation
-import OnboardCore
 import Logging
+import OnboardCore
 import OnboardFiles
 import OnboardTUI
 import Synchronization
@@ -29,14 +29,16 @@ public enum Diagnostics {
 
 /// Where log lines go: an append-only file created 0600, or stderr.
 final class LogSink: Sendable {
-    private let handle: Mutex<FileHandle>
+    private let descriptor: Int32
+    /// One line at a time, whole, when several tasks log at once.
+    private let lock = Mutex(())
 
-    private init(handle: FileHandle) {
-        self.handle = Mutex(handle)
+    private init(descriptor: Int32) {
+        self.descriptor = descriptor
     }
 
     /// The process's stderr.
-    static let standardError = LogSink(handle: .standardError)
+    static let standardError = LogSink(descriptor: STDERR_FILENO)
 
     /// A log file, created 0600 in a 0700 directory; an existing one is checked and tightened,
     /// and a link planted at its path is refused.
@@ -44,11 +46,13 @@ final class LogSink: Sendable {
         let directory = (path as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         guard let descriptor = try? SecureFile.openForAppend(path, kind: "log") else { return nil }
-        self.init(handle: FileHandle(fileDescriptor: descriptor, closeOnDealloc: true))
+        self.init(descriptor: descriptor)
     }
 
+    /// A log line that cannot be written (a closed pipe) is dropped: logging never stops the
+    /// program.
     func write(_ line: String) {
-        handle.withLock { $0.write(Data((line + "\n").utf8)) }
+        lock.withLock { _ in _ = DescriptorWriter.write(line + "\n", to: descriptor) }
     }
 }
 

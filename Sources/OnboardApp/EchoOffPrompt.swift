@@ -1,5 +1,6 @@
 import Foundation
 import OnboardCore
+import OnboardFiles
 import OnboardTUI
 
 /// Reads one secret line from the terminal with echo off, showing a bullet per character, for
@@ -23,7 +24,7 @@ public enum EchoOffPrompt {
     /// Shows `label` on stderr and reads a line from stdin. Pasted line breaks inside a
     /// bracketed paste are kept out; Enter typed ends the line.
     public static func read(_ label: String, bullets: Bool = true) -> Outcome {
-        FileHandle.standardError.write(Data(TerminalText.sanitized(label).utf8))
+        DescriptorWriter.write(TerminalText.sanitized(label), to: STDERR_FILENO)
         var saved = termios()
         guard tcgetattr(STDIN_FILENO, &saved) == 0 else { return readPlainLine() }
         var raw = saved
@@ -34,9 +35,9 @@ public enum EchoOffPrompt {
             cc[Int(VTIME)] = 0
         }
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw)
-        FileHandle.standardError.write(Data("\u{1B}[?2004h".utf8))
+        DescriptorWriter.write("\u{1B}[?2004h", to: STDERR_FILENO)
         defer {
-            FileHandle.standardError.write(Data("\u{1B}[?2004l\n".utf8))
+            DescriptorWriter.write("\u{1B}[?2004l\n", to: STDERR_FILENO)
             tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved)
         }
         var line = LineEditor()
@@ -45,7 +46,7 @@ public enum EchoOffPrompt {
             guard Foundation.read(STDIN_FILENO, &byte, 1) == 1 else { return .endOfInput }
             switch line.feed(byte) {
             case .continue(let echo):
-                if bullets, !echo.isEmpty { FileHandle.standardError.write(Data(echo.utf8)) }
+                if bullets, !echo.isEmpty { DescriptorWriter.write(echo, to: STDERR_FILENO) }
             case .done:
                 return .entered(line.value)
             case .interrupted:

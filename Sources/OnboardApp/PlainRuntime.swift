@@ -1,6 +1,7 @@
 import ComposioAPI
 import Foundation
 import OnboardCore
+import OnboardFiles
 import OnboardTUI
 
 /// The accessible plain mode: the same wizard controller, driven by line prompts instead of a
@@ -325,7 +326,7 @@ public struct PlainIO: Sendable {
 
     private static let tooLong = "That is longer than 64 KiB; nothing of it was kept. Enter it again, or type @ and a file's path.\n"
 
-    private static func write(_ text: String) { FileHandle.standardOutput.write(Data(text.utf8)) }
+    private static func write(_ text: String) { DescriptorWriter.write(text, to: STDOUT_FILENO) }
 
     private static func readBounded(_ prompt: String) -> String? {
         while true {

@@ -102,7 +102,9 @@ struct WizardCommand: AsyncParsableCommand {
 
     func run() async throws {
         let code = await WizardLauncher.run(
-            .init(userId: userId, authConfigId: authConfig, baseURL: baseURL, keyFile: apiKeyFile, verbose: verbose, theme: theme, accessible: accessible, auditLog: auditLog))
+            .init(
+                userId: userId, authConfigId: authConfig, baseURL: baseURL, keyFile: apiKeyFile, verbose: verbose, theme: theme, accessible: accessible,
+                auditLog: auditLog))
         if code != 0 { throw ExitCode(code) }
     }
 }

@@ -95,6 +95,10 @@ struct CanaryEndToEndTests {
             places["rotate, \(label)"] = rotate.stdout + rotate.stderr
         }
 
+        places["wizard audit trail"] = try String(contentsOfFile: data.path + "/state/onboard/audit.jsonl", encoding: .utf8)
+        places["commands audit trail"] = try String(contentsOfFile: data.path + "/xdg-state/onboard/audit.jsonl", encoding: .utf8)
+        #expect((places["commands audit trail"] ?? "").contains("\"import.finished\""))
+
         places["debug log"] = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         #expect(!(places["debug log"] ?? "").isEmpty, "the debug log was written")
         for suffix in ["", "-wal", "-shm"] {
@@ -102,7 +106,7 @@ struct CanaryEndToEndTests {
                 places["sandbox database\(suffix)"] = String(decoding: bytes, as: UTF8.self)
             }
         }
-        #expect(places.count >= 18)
+        #expect(places.count >= 20)
         for (place, text) in places {
             #expect(!text.contains(marker), "the marker leaked into \(place)")
         }

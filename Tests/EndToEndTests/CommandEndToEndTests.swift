@@ -36,6 +36,7 @@ struct CommandEndToEndTests {
     static func environment(_ data: TemporaryDirectory, _ extra: [String: String]) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
         environment["XDG_DATA_HOME"] = data.path + "/xdg"
+        environment["XDG_STATE_HOME"] = data.path + "/xdg-state"
         environment["COMPOSIO_API_KEY"] = nil
         environment["COMPOSIO_BASE_URL"] = nil
         environment["COMPOSIO_DISABLE_TELEMETRY"] = "true"

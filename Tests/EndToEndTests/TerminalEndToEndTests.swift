@@ -60,7 +60,7 @@ struct TerminalEndToEndTests {
         let binary = try OnboardBinary.path()
         let tmux = try TmuxSession(command: "env -i HOME=\(data.path) TERM=xterm-256color PATH=/usr/bin:/bin PS1='shell$ ' bash --norc --noprofile -i")
         try await tmux.waitFor("shell$")
-        try tmux.type("cd \(data.path) && XDG_DATA_HOME=\(data.path) \(binary)")
+        try tmux.type("cd \(data.path) && XDG_DATA_HOME=\(data.path) XDG_STATE_HOME=\(data.path)/state \(binary)")
         try tmux.keys("Enter")
         try await WizardFlowEndToEndTests.choose(tmux, "freshdesk")
         try await tmux.waitFor("Subdomain")
