@@ -70,6 +70,67 @@ def main():
             assert created[0] not in remaining
         step("connected_accounts.delete", delete)
 
+        # 2026: update in place, aliases, enable/disable, bearer tokens on an OAuth toolkit.
+        def update_in_place():
+            request = composio.connected_accounts.initiate(
+                user_id="sdk-update", auth_config_id=ids["freshdesk"], alias="helpdesk",
+                config=auth_scheme.api_key({"subdomain": "acme", "generic_api_key": "abcdefABCDEF123456"}))
+            account = request.wait_for_connection(timeout=10)
+            reply = composio.connected_accounts.update(
+                account.id, alias="support", connection={"state": {"authScheme": "API_KEY", "val": {"generic_api_key": "rotatedROTATED123456"}}})
+            assert reply.success and reply.id == account.id and reply.status == "ACTIVE", reply
+            read = composio.connected_accounts.get(account.id)
+            assert read.alias == "support", read.alias
+            val = read.state.val.to_dict() if hasattr(read.state.val, "to_dict") else dict(read.state.val)
+            assert val.get("generic_api_key") == "REDACTED" and val.get("subdomain") == "acme", val
+        step("connected_accounts.update (credentials and alias in place)", update_in_place)
+
+        def duplicate_alias():
+            request = composio.connected_accounts.initiate(
+                user_id="sdk-update", auth_config_id=ids["freshdesk"], allow_multiple=True,
+                config=auth_scheme.api_key({"subdomain": "acme", "generic_api_key": "abcdefABCDEF654321"}))
+            try:
+                composio.connected_accounts.update(request.id, alias="support")
+            except Exception as error:  # the client raises its 409 error
+                assert "409" in str(error) or "Conflict" in type(error).__name__, error
+            else:
+                raise AssertionError("a duplicate alias was accepted")
+        step("connected_accounts.update with a taken alias: 409", duplicate_alias)
+
+        def enable_disable():
+            account_id = created[-1]
+            composio.connected_accounts.disable(account_id)
+            read = composio.connected_accounts.get(account_id)
+            assert read.status == "INACTIVE" and read.is_disabled, (read.status, read.is_disabled)
+            composio.connected_accounts.enable(account_id)
+            assert composio.connected_accounts.get(account_id).status == "ACTIVE"
+        step("connected_accounts.disable / enable", enable_disable)
+
+        def bearer_on_oauth_toolkit():
+            config = composio.auth_configs.create("github", {"type": "use_custom_auth", "auth_scheme": "BEARER_TOKEN", "name": "GitHub (own tokens)"})
+            request = composio.connected_accounts.initiate(
+                user_id="sdk-bearer", auth_config_id=config.id, config=auth_scheme.bearer_token({"token": "gho_existingAccessToken123"}))
+            account = request.wait_for_connection(timeout=10)
+            assert account.status == "ACTIVE", account.status
+            fields = composio.toolkits.get_connected_account_initiation_fields(toolkit="github", auth_scheme="BEARER_TOKEN")
+            assert [field.name for field in fields] == ["token"], fields
+        step("BEARER_TOKEN auth config on an OAuth2 toolkit, token imported", bearer_on_oauth_toolkit)
+
+        def oauth_tokens_refused():
+            try:
+                composio.connected_accounts.initiate(
+                    user_id="sdk-oauth", auth_config_id=ids["gitlab"], config={"auth_scheme": "OAUTH2", "val": {"status": "ACTIVE", "access_token": "glpat-x"}})
+            except Exception as error:
+                assert "BEARER_TOKEN" in str(error) or "link" in str(error), error
+            else:
+                raise AssertionError("OAuth tokens were imported")
+        step("OAuth tokens cannot be imported into an OAuth2 config", oauth_tokens_refused)
+
+        def tools_key_check():
+            page = composio.client.tools.list(toolkit_slug="github", limit=5)
+            assert page.items == [] and page.total_items == 0 and page.current_page == 1, page
+        step("tools.list (a key check)", tools_key_check)
+
         def link():
             request = composio.connected_accounts.link(user_id="sdk-link-user", auth_config_id=ids["github"])
             assert request.redirect_url and "/link/" in request.redirect_url, request.redirect_url

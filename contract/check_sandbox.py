@@ -37,9 +37,9 @@ def main():
     sandbox = Sandbox(binary)
     passed, failed = 0, 0
 
-    def check(method, template, path, status, body=None, key=KEY, expect=None):
+    def check(method, template, path, status, body=None, key=KEY, expect=None, org_key=None):
         nonlocal passed, failed
-        actual, reply = sandbox.call(method, path, body, key)
+        actual, reply = sandbox.call(method, path, body, key, org_key=org_key)
         name = f"{method} {path} -> {actual}"
         if expect is not None and actual != expect:
             print(f"FAIL {name}: expected HTTP {expect}")
@@ -65,6 +65,7 @@ def main():
         return reply
 
     try:
+        org_key = sandbox.org_key(binary)
         for prefix in ["/api/v3", "/api/v3.1"]:
             check("GET", "/api/v3/auth/session/info", prefix + "/auth/session/info", 200, expect=200)
             check("GET", "/api/v3/auth/session/info", prefix + "/auth/session/info", 401, key="ak_wrong", expect=401)
@@ -96,6 +97,41 @@ def main():
                          body={"auth_config_id": configs["github"], "user_id": "contract-user"}, expect=201)
             check("GET", "/api/v3/connected_accounts/{nanoid}", prefix + "/connected_accounts/" + link.get("connected_account_id", "x"), 200, expect=200)
             check("POST", "/api/v3/connected_accounts/link", prefix + "/connected_accounts/link", 400, body={"user_id": "u"}, expect=400)
+            # Update in place, aliases, enable and disable (2026).
+            accounts = "/api/v3/connected_accounts/{nanoid}"
+            check("PATCH", accounts, prefix + "/connected_accounts/" + account, 200, expect=200,
+                  body={"alias": "work", "connection": {"state": {"authScheme": "API_KEY", "val": {"generic_api_key": "rotatedABCDEF123456", "subdomain": None}}}})
+            other = check("POST", "/api/v3/connected_accounts", prefix + "/connected_accounts", 201, body=create, expect=201).get("id", "ca_missing")
+            check("PATCH", accounts, prefix + "/connected_accounts/" + other, 409, body={"alias": "work"}, expect=409)
+            check("PATCH", accounts, prefix + "/connected_accounts/" + other, 400, body={}, expect=400)
+            check("PATCH", accounts, prefix + "/connected_accounts/ca_missing", 404, body={"alias": "x"}, expect=404)
+            duplicate = dict(create, connection=dict(create["connection"], alias="work"))
+            check("POST", "/api/v3/connected_accounts", prefix + "/connected_accounts", 400, body=duplicate, expect=400)
+            status_path = "/api/v3/connected_accounts/{nanoId}/status"
+            check("PATCH", status_path, prefix + "/connected_accounts/" + account + "/status", 200, body={"enabled": False}, expect=200)
+            disabled = check("GET", accounts, prefix + "/connected_accounts/" + account, 200, expect=200)
+            if disabled.get("status") != "INACTIVE" or disabled.get("is_disabled") is not True or disabled.get("alias") != "work":
+                failed += 1
+                print(f"FAIL disabled account reads back as {disabled.get('status')}, is_disabled {disabled.get('is_disabled')}, alias {disabled.get('alias')}")
+            check("PATCH", status_path, prefix + "/connected_accounts/" + account + "/status", 200, body={"enabled": True}, expect=200)
+            check("PATCH", status_path, prefix + "/connected_accounts/" + account + "/status", 400, body={}, expect=400)
+            check("PATCH", status_path, prefix + "/connected_accounts/ca_missing/status", 404, body={"enabled": True}, expect=404)
+            # OAuth tokens are never imported, whoever owns the OAuth app.
+            tokens = {"auth_config": {"id": configs["gitlab"]}, "connection": {"user_id": "u", "state": {
+                "authScheme": "OAUTH2", "val": {"status": "ACTIVE", "access_token": "gho_imported"}}}}
+            check("POST", "/api/v3/connected_accounts", prefix + "/connected_accounts", 400, body=tokens, expect=400)
+            # Tools (a key check) and the organisation's projects.
+            check("GET", "/api/v3/tools", prefix + "/tools?toolkit_slug=github&limit=5", 200, expect=200)
+            check("GET", "/api/v3/tools", prefix + "/tools", 401, key="ak_wrong", expect=401)
+            check("GET", "/api/v3/tools", prefix + "/tools?limit=x", 400, expect=400)
+            check("GET", "/api/v3/tools", prefix + "/tools?toolkit_slug=nope", 404, expect=404)
+            check("GET", "/api/v3/org/owner/project/list", prefix + "/org/owner/project/list", 200, key=None, org_key=org_key, expect=200)
+            check("GET", "/api/v3/org/owner/project/list", prefix + "/org/projects", 200, key=None, org_key=org_key, expect=200)
+            check("GET", "/api/v3/org/owner/project/list", prefix + "/org/owner/project/list", 401, key=None, org_key="oak_wrong", expect=401)
+            check("POST", "/api/v3/org/owner/project/new", prefix + "/org/owner/project/new", 200, key=None, org_key=org_key,
+                  body={"name": "contract" + prefix.replace("/api/v3", "").replace(".", "-") + "-project", "should_create_api_key": True}, expect=200)
+            check("POST", "/api/v3/org/owner/project/new", prefix + "/org/owner/project/new", 400, key=None, org_key=org_key,
+                  body={"name": "no spaces allowed"}, expect=400)
             check("DELETE", "/api/v3/connected_accounts/{nanoid}", prefix + "/connected_accounts/" + account, 200, expect=200)
             check("GET", "/api/v3/connected_accounts/{nanoid}", prefix + "/connected_accounts/" + account, 404, expect=404)
     finally:

@@ -30,10 +30,12 @@ class Sandbox:
             self.process.kill()
             sys.exit("the sandbox did not start")
 
-    def call(self, method, path, body=None, key=KEY):
+    def call(self, method, path, body=None, key=KEY, org_key=None):
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(self.base + path, data=data, method=method)
-        if key is not None:
+        if org_key is not None:
+            request.add_header("x-org-api-key", org_key)
+        elif key is not None:
             request.add_header("x-api-key", key)
         if data is not None:
             request.add_header("content-type", "application/json")
@@ -42,6 +44,12 @@ class Sandbox:
                 return reply.status, json.loads(reply.read() or b"null")
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"null")
+
+    def org_key(self, binary):
+        """A new organisation key for this sandbox's database."""
+        result = subprocess.run([binary, "sandbox", "keys", "create", "--org", "--db", os.path.join(self.dir, "db.sqlite")],
+                                capture_output=True, text=True, check=True)
+        return result.stdout.split()[-1]
 
     def stop(self):
         self.process.terminate()

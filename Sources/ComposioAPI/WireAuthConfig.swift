@@ -43,6 +43,10 @@ public struct WireAuthConfig: Codable, Sendable {
     public var expectedInputFields: [JSONValue]?
     public var toolAccessConfig: ToolAccessConfig?
     public var isEnabledForToolRouter: Bool?
+    public var restrictToFollowingTools: [String]?
+    public var proxyConfig: JSONValue?
+    public var scopes: JSONValue?
+    public var userScopes: JSONValue?
 
     enum CodingKeys: String, CodingKey {
         case id, uuid, type, toolkit, name, credentials, status
@@ -56,6 +60,10 @@ public struct WireAuthConfig: Codable, Sendable {
         case expectedInputFields = "expected_input_fields"
         case toolAccessConfig = "tool_access_config"
         case isEnabledForToolRouter = "is_enabled_for_tool_router"
+        case restrictToFollowingTools = "restrict_to_following_tools"
+        case proxyConfig = "proxy_config"
+        case scopes
+        case userScopes = "user_scopes"
     }
 
     public init(

@@ -12,9 +12,34 @@ public struct WireConnectionStateSummary: Codable, Sendable {
             case status, redirectUrl, error
             case errorDescription = "error_description"
         }
-        public init(status: ConnectionStatus?, redirectUrl: String? = nil) {
+        /// The account's other `val` keys, as a server writes them: credential keys with the
+        /// value `REDACTED`, connection fields (subdomain, region) as stored. Encoded only: a
+        /// client decodes no `val` key but the ones above, so no echoed credential is kept.
+        public var fields: [String: String] = [:]
+
+        public init(status: ConnectionStatus?, redirectUrl: String? = nil, fields: [String: String] = [:]) {
             self.status = status
             self.redirectUrl = redirectUrl
+            self.fields = fields
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            status = try container.decodeIfPresent(ConnectionStatus.self, forKey: .status)
+            redirectUrl = try container.decodeIfPresent(String.self, forKey: .redirectUrl)
+            error = try container.decodeIfPresent(String.self, forKey: .error)
+            errorDescription = try container.decodeIfPresent(String.self, forKey: .errorDescription)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: WireConnectionValues.Key.self)
+            for (name, value) in fields where CodingKeys(stringValue: name) == nil {
+                try container.encode(value, forKey: WireConnectionValues.Key(stringValue: name))
+            }
+            try container.encodeIfPresent(status, forKey: WireConnectionValues.Key(stringValue: "status"))
+            try container.encodeIfPresent(redirectUrl, forKey: WireConnectionValues.Key(stringValue: "redirectUrl"))
+            try container.encodeIfPresent(error, forKey: WireConnectionValues.Key(stringValue: "error"))
+            try container.encodeIfPresent(errorDescription, forKey: WireConnectionValues.Key(stringValue: "error_description"))
         }
     }
 

@@ -10,6 +10,22 @@ struct ConnectionCreation {
     var status: ConnectionStatus
     var statusReason: String?
 
+    static let tokenImportRefused = """
+        OAuth tokens cannot be imported into an OAuth auth config. Connect the user through a hosted link \
+        (POST /api/v3.1/connected_accounts/link), or import the access token through a BEARER_TOKEN auth config on the same toolkit.
+        """
+    static let tokenImportFix = """
+        Connect the user through a hosted link (POST /api/v3.1/connected_accounts/link), or import the existing access token \
+        through a BEARER_TOKEN auth config on the same toolkit (POST /api/v3.1/auth_configs with authScheme BEARER_TOKEN).
+        """
+
+    /// Keys that carry OAuth tokens in a create body's `val`.
+    static let tokenKeys: Set<String> = ["access_token", "refresh_token", "id_token", "oauth_token", "oauth_token_secret"]
+
+    /// API_KEY's typed credential keys that name the same thing: a toolkit that declares
+    /// `generic_api_key` takes the value as `api_key` too, as the SDK helpers send it.
+    static let apiKeyAliases = ["generic_api_key", "api_key"]
+
     static let managedOAuthRetired = """
         Creating connections on this endpoint for Composio-managed OAuth auth configs is no longer supported. \
         Use POST /api/v3/connected_accounts/link instead.
@@ -44,8 +60,24 @@ struct ConnectionCreation {
                 slug: "ConnectedAccount_BadRequest"
             )
         }
-        let values = state?.val.values ?? [:]
+        var values = state?.val.values ?? [:]
+        let requested = state.map { ConnectionStatus(rawValue: $0.val.status.uppercased()) }
+        if scheme.isRedirectBased {
+            // Any OAuth config, Composio's or the customer's: tokens are not imported.
+            guard requested != .active, values.keys.allSatisfy({ !tokenKeys.contains($0) }) else {
+                throw SandboxError.badRequest(tokenImportRefused, slug: "ConnectedAccount_BadRequest", fix: tokenImportFix)
+            }
+            // INITIALIZING on a custom OAuth config starts the consent flow, as a link does.
+            return ConnectionCreation(config: config, userId: userId, values: values, status: .initiated, statusReason: nil)
+        }
         let fields = SeedCatalog.toolkit(slug: config.toolkitSlug)?.scheme(scheme)?.fields ?? []
+        if scheme == .apiKey {
+            for field in fields where apiKeyAliases.contains(field.name) && (values[field.name]?.isEmpty ?? true) {
+                if let alias = apiKeyAliases.first(where: { $0 != field.name && !(values[$0]?.isEmpty ?? true) }) {
+                    values[field.name] = values.removeValue(forKey: alias)
+                }
+            }
+        }
         let shared = Set(config.sharedFieldNames.split(separator: ",").map(String.init))
         let missing = fields.filter { $0.required && !shared.contains($0.name) && (values[$0.name]?.isEmpty ?? true) }.map(\.name)
         guard missing.isEmpty else {

@@ -95,6 +95,11 @@ final class SQLiteSandboxStore: SandboxStore {
                 table.column("created_at", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v3: auth config settings kept by PATCH") { db in
+            try db.alter(table: "auth_config") { table in
+                table.add(column: "settings", .text).notNull().defaults(to: "{}")
+            }
+        }
         return migrator
     }
 

@@ -55,11 +55,15 @@ struct AuthConfigRecord: SandboxRecord {
     /// Sealed `credentials` of a custom config (client ids and secrets); merged on PATCH.
     var credentials: Data?
     var isDeleted: Bool = false
+    /// The PATCH-able settings kept as given (a JSON object): `tool_access_config`,
+    /// `restrict_to_following_tools`, `scopes`, `user_scopes`, `proxy_config`,
+    /// `is_enabled_for_tool_router`.
+    var settings: String = "{}"
     var createdAt: Date
     var updatedAt: Date
 
     enum CodingKeys: String, CodingKey {
-        case id, uuid, name, type, credentials
+        case id, uuid, name, type, credentials, settings
         case isDeleted = "is_deleted"
         case projectId = "project_id"
         case toolkitSlug = "toolkit_slug"

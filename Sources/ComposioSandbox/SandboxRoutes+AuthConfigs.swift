@@ -91,14 +91,19 @@ extension SandboxRoutes {
         return try JSONResponse.make(reply, status: .created)
     }
 
-    /// `PATCH /auth_configs/{id}`: flat body discriminated by `type` (custom | default);
-    /// `credentials` merged, `shared_credentials` replaced (the contract says send the full map).
+    /// The settings a PATCH keeps as given; omitted ones stay, `null` (or `[]`) clears.
+    static let patchableSettings = ["tool_access_config", "restrict_to_following_tools", "scopes", "user_scopes", "proxy_config", "is_enabled_for_tool_router"]
+
+    /// `PATCH /auth_configs/{id}`: flat body discriminated by `type` (custom | default), a true
+    /// PATCH since January 2026: `credentials` merged key by key, `shared_credentials` replaced
+    /// (the contract says send the full map), every other field kept unless sent. A body wrapped
+    /// in `auth_config` (as one documentation sample has it) is read the same way, and a missing
+    /// `type` is the config's own.
     @Sendable func patchAuthConfig(_ request: Request, context: SandboxRequestContext) async throws -> Response {
         var record = try await requireAuthConfig(context)
-        let body = try await Self.decodeObject(request, context: context)
-        guard let type = body["type"]?.text else {
-            throw SandboxError.badRequest("Missing required field: type", slug: "Request_MissingField", errors: ["type is required (custom or default)"])
-        }
+        var body = try await Self.decodeObject(request, context: context)
+        if body["type"] == nil, case .object(let wrapped)? = body["auth_config"] { body = wrapped }
+        let type = body["type"]?.text ?? record.type
         guard type == record.type else {
             throw SandboxError.badRequest(
                 "type \(type) does not match this auth config's type \(record.type)", slug: "AuthConfig_BadRequest",
@@ -113,6 +118,12 @@ extension SandboxRoutes {
             }
             record.credentials = try sealer.seal(merged.compactMapValues { $0 })
         }
+        var settings = Self.settings(record)
+        for key in Self.patchableSettings {
+            guard let value = body[key] else { continue }
+            if case .null = value { settings.removeValue(forKey: key) } else { settings[key] = value }
+        }
+        record.settings = String(decoding: (try? JSONEncoder().encode(JSONValue.object(settings))) ?? Data("{}".utf8), as: UTF8.self)
         if let given = body["shared_credentials"] {
             let shared = Self.secrets(in: given)
             record.sharedCredentials = shared.isEmpty ? nil : try sealer.seal(shared)
@@ -154,7 +165,37 @@ extension SandboxRoutes {
         return record
     }
 
+    /// The settings a PATCH stored, as a JSON object.
+    static func settings(_ record: AuthConfigRecord) -> [String: JSONValue] {
+        guard case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: Data(record.settings.utf8)) else { return [:] }
+        return object
+    }
+
     func wire(_ record: AuthConfigRecord, connections: Int) -> WireAuthConfig {
+        var wire = baseWire(record, connections: connections)
+        let settings = Self.settings(record)
+        if case .object(let access)? = settings["tool_access_config"] {
+            let list = { (key: String) -> [String] in
+                guard case .array(let items)? = access[key] else { return [] }
+                return items.compactMap(\.text)
+            }
+            wire.toolAccessConfig = .init(
+                toolsForConnectedAccountCreation: list("tools_for_connected_account_creation"),
+                toolsAvailableForExecution: list("tools_available_for_execution"))
+        }
+        if case .array(let tools)? = settings["restrict_to_following_tools"] { wire.restrictToFollowingTools = tools.compactMap(\.text) }
+        if case .bool(let flag)? = settings["is_enabled_for_tool_router"] { wire.isEnabledForToolRouter = flag }
+        if case .object(var proxy)? = settings["proxy_config"] {
+            // The proxy's auth key is a secret: shown as the service shows secrets.
+            if proxy["proxy_auth_key"] != nil { proxy["proxy_auth_key"] = .string("REDACTED") }
+            wire.proxyConfig = .object(proxy)
+        }
+        wire.scopes = settings["scopes"]
+        wire.userScopes = settings["user_scopes"]
+        return wire
+    }
+
+    private func baseWire(_ record: AuthConfigRecord, connections: Int) -> WireAuthConfig {
         let shared = record.sharedFieldNames.split(separator: ",").map(String.init)
         let credentialNames = ((try? record.credentials.map(sealer.unseal)) ?? nil)?.keys.sorted() ?? []
         return WireAuthConfig(

@@ -45,7 +45,11 @@ extension SandboxRoutes {
         let project = try context.requireProject()
         let body: WireCreateConnectedAccountRequest = try await Self.decodeBody(request, context: context)
         let creation = try await ConnectionCreation.check(body, projectId: project.id, store: store)
+        let alias = body.connection?.alias.flatMap { $0.isEmpty ? nil : $0 }
+        try await requireFreeAlias(alias, projectId: project.id, userId: creation.userId, toolkit: creation.config.toolkitSlug, conflict: .badRequest)
         let stamp = now()
+        let starting = creation.status == .initiated
+        let token = starting ? SandboxIdentifiers.make("lt", length: 24) : nil
         let record = ConnectedAccountRecord(
             id: SandboxIdentifiers.make("ca"),
             uuid: UUID().uuidString.lowercased(),
@@ -57,17 +61,21 @@ extension SandboxRoutes {
             status: creation.status.rawValue,
             statusReason: creation.statusReason,
             isDisabled: false,
-            alias: body.connection?.alias,
+            alias: alias,
             credentials: try sealer.seal(creation.values),
+            linkToken: token,
+            expiresAt: starting ? stamp.addingTimeInterval(Self.initiationLifetime) : nil,
+            callbackURL: body.connection?.callbackUrl,
             createdAt: stamp,
             updatedAt: stamp
         )
         try await store.insert(record)
+        let redirect = token.map { linkURL(token: $0, request: request) }
         let reply = WireCreateConnectedAccountResponse(
             id: record.id,
-            connectionData: WireConnectionStateSummary(authScheme: record.authScheme, val: .init(status: creation.status)),
+            connectionData: WireConnectionStateSummary(authScheme: record.authScheme, val: .init(status: creation.status, redirectUrl: redirect)),
             status: creation.status,
-            redirectUrl: nil,
+            redirectUrl: redirect,
             uuid: record.uuid,
             authConfigUuid: creation.config.uuid
         )
@@ -85,10 +93,26 @@ extension SandboxRoutes {
     @Sendable func patchConnectedAccount(_ request: Request, context: SandboxRequestContext) async throws -> Response {
         var record = try await requireConnectedAccount(context)
         let body = try await Self.decodeObject(request, context: context)
+        guard body["alias"] != nil || body["connection"] != nil else {
+            throw SandboxError.badRequest(
+                "Nothing to update: send alias, connection.state.val, or both", slug: "ConnectedAccount_BadRequest",
+                fix: "Send the credential keys to change inside connection.state.val (null removes one), or an alias.")
+        }
         if let alias = body["alias"] {
-            record.alias = alias.text
+            let wanted = alias.text.flatMap { $0.isEmpty ? nil : $0 }
+            try await requireFreeAlias(
+                wanted, projectId: record.projectId, userId: record.userId, toolkit: record.toolkitSlug, except: record.id, conflict: .conflict)
+            record.alias = wanted
         }
         if case .object(let connection)? = body["connection"], case .object(let state)? = connection["state"] {
+            let scheme = AuthScheme(rawValue: record.authScheme)
+            guard Self.patchableSchemes.contains(scheme) else {
+                throw SandboxError.badRequest(
+                    "The credentials of a \(scheme.rawValue) connection cannot be patched", slug: "ConnectedAccount_BadRequest",
+                    fix:
+                        "Only BEARER_TOKEN, API_KEY, BASIC, BASIC_WITH_JWT, GOOGLE_SERVICE_ACCOUNT and SERVICE_ACCOUNT connections take new credentials; reconnect OAuth accounts through a hosted link."
+                )
+            }
             if let sent = state["authScheme"]?.text, AuthScheme(rawValue: sent) != AuthScheme(rawValue: record.authScheme) {
                 throw SandboxError.badRequest(
                     "state.authScheme \(sent) does not match the account's scheme \(record.authScheme)", slug: "ConnectedAccount_BadRequest"
@@ -105,6 +129,24 @@ extension SandboxRoutes {
         record.updatedAt = now()
         try await store.save(record)
         return try JSONResponse.make(JSONValue.object(["id": .string(record.id), "status": .string(record.status), "success": .bool(true)]))
+    }
+
+    /// The schemes whose credentials `PATCH /connected_accounts/{id}` may change.
+    static let patchableSchemes: Set<AuthScheme> = [.bearerToken, .apiKey, .basic, .basicWithJWT, .googleServiceAccount, .serviceAccount]
+
+    /// Refuses an alias another live account of the same user and toolkit holds: 400 on create
+    /// and link (as the service answers), 409 on PATCH.
+    func requireFreeAlias(
+        _ alias: String?, projectId: String, userId: String, toolkit: String, except: String? = nil, conflict: HTTPResponse.Status
+    ) async throws {
+        guard let alias else { return }
+        let filter = ConnectedAccountFilter(userIds: [userId], toolkitSlugs: [toolkit])
+        let (records, _) = try await store.connectedAccounts(projectId: projectId, filter: filter, offset: 0, limit: 10_000)
+        guard records.contains(where: { $0.alias == alias && $0.id != except }) else { return }
+        throw SandboxError(
+            status: conflict, message: "Alias \"\(alias)\" is already in use by another connection for this entity",
+            code: conflict == .conflict ? 409 : 600, slug: conflict == .conflict ? "ConnectedAccount_DuplicateAlias" : "ConnectedAccount_BadRequest",
+            suggestedFix: "Choose an alias this user has not given another \(toolkit) connection.")
     }
 
     /// `PATCH /connected_accounts/{id}/status` `{enabled: bool}`: disabled accounts are INACTIVE.
@@ -183,7 +225,13 @@ extension SandboxRoutes {
                 isComposioManaged: config?.type == "default",
                 isDisabled: !(config?.isEnabled ?? true)
             ),
-            state: WireConnectionStateSummary(authScheme: record.authScheme, val: .init(status: status, redirectUrl: redirect)),
+            state: WireConnectionStateSummary(
+                authScheme: record.authScheme,
+                val: .init(
+                    status: status, redirectUrl: redirect,
+                    fields: CredentialRedaction.shown(
+                        (try? sealer.unseal(record.credentials)) ?? [:], scheme: AuthScheme(rawValue: record.authScheme), status: status,
+                        toolkit: SeedCatalog.toolkit(slug: record.toolkitSlug)))),
             createdAt: Self.timestamp(record.createdAt),
             updatedAt: Self.timestamp(record.updatedAt),
             uuid: record.uuid

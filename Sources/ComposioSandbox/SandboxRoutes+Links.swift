@@ -33,6 +33,9 @@ extension SandboxRoutes {
         guard config.isEnabled else {
             throw SandboxError.badRequest("Auth config \(configId) is disabled", slug: "AuthConfig_Disabled", fix: "Enable the auth config, or choose another.")
         }
+        let alias = body["alias"]?.text.flatMap { $0.isEmpty ? nil : $0 }
+        let userId = body["user_id"]?.text ?? ""
+        try await requireFreeAlias(alias, projectId: project.id, userId: userId, toolkit: config.toolkitSlug, conflict: .badRequest)
         let stamp = now()
         let token = SandboxIdentifiers.make("lt", length: 24)
         let record = ConnectedAccountRecord(
@@ -46,7 +49,7 @@ extension SandboxRoutes {
             status: ConnectionStatus.initiated.rawValue,
             statusReason: nil,
             isDisabled: false,
-            alias: body["alias"]?.text,
+            alias: alias,
             credentials: try sealer.seal(Self.secrets(in: body["connection_data"])),
             linkToken: token,
             expiresAt: stamp.addingTimeInterval(Self.initiationLifetime),

@@ -28,4 +28,17 @@ extension SandboxRoutes {
         let page = toolkits.dropFirst(paging.offset).prefix(paging.limit).map(\.wire)
         return try JSONResponse.make(paging.page(Array(page), total: toolkits.count))
     }
+
+    /// `GET /tools`: the sandbox executes no tools, so every toolkit has none; the page is empty
+    /// but valid, which is what a key check (`?toolkit_slug=github&limit=5`) needs.
+    @Sendable func listTools(_ request: Request, context: SandboxRequestContext) async throws -> Response {
+        _ = try context.requireProject()
+        let query = request.uri.queryParameters
+        let paging = try Paging(limit: query["limit"], cursor: query["cursor"], defaultLimit: 20, maximumLimit: 1000)
+        if let slug = query["toolkit_slug"], !slug.isEmpty, SeedCatalog.toolkit(slug: String(slug)) == nil {
+            throw SandboxError.notFound("Toolkit \(slug)", slug: "Toolkit_NotFound")
+        }
+        let empty: [JSONValue] = []
+        return try JSONResponse.make(paging.page(empty, total: 0))
+    }
 }

@@ -27,6 +27,7 @@ struct SandboxRoutes: Sendable {
             group.delete("auth_configs/:id", use: deleteAuthConfig)
             group.get("toolkits", use: listToolkits)
             group.get("toolkits/:slug", use: getToolkit)
+            group.get("tools", use: listTools)
             group.get("connected_accounts", use: listConnectedAccounts)
             group.post("connected_accounts", use: createConnectedAccount)
             group.post("connected_accounts/link", use: createLink)

@@ -4,7 +4,11 @@ import OnboardCore
 /// `token`, `username`, `password`, `credentials_json`) across every credential scheme, OAuth
 /// and no-auth, with the sandbox's own format checks for `validate_credentials`.
 extension SeedCatalog {
-    static let toolkits: [Toolkit] = [
+    /// The catalog as the service describes it: every OAuth2 toolkit also offers BEARER_TOKEN.
+    static let toolkits: [Toolkit] = catalog.map(\.offeringBearerToken)
+
+    /// The toolkits as written below.
+    private static let catalog: [Toolkit] = [
         Toolkit(
             slug: "sendgrid", name: "SendGrid", description: "Email delivery and marketing campaigns.",
             category: "Marketing", appURL: "https://sendgrid.com",

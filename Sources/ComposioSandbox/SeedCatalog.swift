@@ -69,6 +69,24 @@ enum SeedCatalog {
 }
 
 extension SeedCatalog.Toolkit {
+    /// Since April 2026 every OAuth2 toolkit also takes an existing access token through a
+    /// custom BEARER_TOKEN auth config ("injected as an alternative scheme alongside OAuth2"):
+    /// the scheme is listed with one secret `token` field.
+    var offeringBearerToken: SeedCatalog.Toolkit {
+        guard schemes.contains(where: { $0.mode == .oauth2 }), !schemes.contains(where: { $0.mode == .bearerToken }) else { return self }
+        var toolkit = self
+        toolkit.schemes.append(
+            SeedCatalog.Scheme(
+                mode: .bearerToken,
+                fields: [
+                    SeedCatalog.Field(
+                        name: "token", displayName: "Access token",
+                        description: "An existing \(name) OAuth access token; it is sent as Authorization: Bearer and not refreshed by the service.",
+                        isSecret: true)
+                ]))
+        return toolkit
+    }
+
     /// The toolkit as `GET /toolkits/{slug}` returns it.
     var wire: WireToolkit {
         WireToolkit(

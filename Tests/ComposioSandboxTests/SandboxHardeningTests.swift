@@ -90,3 +90,87 @@ struct SandboxHardeningTests {
         #expect(!SeedCatalog.toolkits.contains { $0.slug == "hostile" }, "listings never show it")
     }
 }
+
+/// The 2026 contract: replies as Composio sends them now, OAuth tokens never imported, aliases.
+@Suite("Sandbox: the 2026 API")
+struct Sandbox2026Tests {
+    @Test("state.val carries the scheme's credential keys as REDACTED and connection fields as stored")
+    func redactedValues() async throws {
+        try await withSandbox { client in
+            let fresh = try await client.authConfigId(toolkit: "freshdesk")
+            let created = try await client.post(
+                "/api/v3.1/connected_accounts",
+                #"{"auth_config":{"id":"\#(fresh)"},"connection":{"user_id":"r","state":{"authScheme":"API_KEY","val":{"status":"ACTIVE","subdomain":"acme","generic_api_key":"sk-REAL-SECRET"}}}}"#
+            )
+            let id = try #require(created.object["id"] as? String)
+            let read = try await client.get("/api/v3.1/connected_accounts/\(id)")
+            let val = try #require((read.object["state"] as? [String: Any])?["val"] as? [String: Any])
+            #expect(val["generic_api_key"] as? String == "REDACTED")
+            #expect(val["subdomain"] as? String == "acme")
+            #expect(!read.text.contains("sk-REAL-SECRET"))
+            let notion = try await client.authConfigId(toolkit: "notion")
+            let bearer = try await client.post(
+                "/api/v3.1/connected_accounts",
+                #"{"auth_config":{"id":"\#(notion)"},"connection":{"user_id":"r","state":{"authScheme":"BEARER_TOKEN","val":{"status":"ACTIVE","token":"ntn_secret"}}}}"#
+            )
+            let listed = try await client.get("/api/v3.1/connected_accounts?user_ids=r")
+            #expect(!listed.text.contains("ntn_secret"))
+            #expect(listed.text.contains(#""token":"REDACTED""#), "the key BEARER_TOKEN's schema requires is there")
+            #expect(bearer.status == .created)
+        }
+    }
+
+    @Test("an API_KEY toolkit takes the key as api_key too (the SDK helpers' name); OAuth tokens are refused on every OAuth config")
+    func keyNamesAndTokens() async throws {
+        try await withSandbox { client in
+            let sendgrid = try await client.authConfigId(toolkit: "sendgrid")
+            let created = try await client.post(
+                "/api/v3.1/connected_accounts",
+                #"{"auth_config":{"id":"\#(sendgrid)"},"connection":{"user_id":"k","state":{"authScheme":"API_KEY","val":{"status":"ACTIVE","api_key":"SG.x.y"}}}}"#
+            )
+            #expect(created.status == .created)
+            for toolkit in ["github", "gitlab"] {
+                let config = try await client.authConfigId(toolkit: toolkit)
+                let refused = try await client.post(
+                    "/api/v3.1/connected_accounts",
+                    #"{"auth_config":{"id":"\#(config)"},"connection":{"user_id":"k","state":{"authScheme":"OAUTH2","val":{"status":"ACTIVE","access_token":"gho_x"}}}}"#
+                )
+                #expect(refused.status == .badRequest, "\(toolkit)")
+            }
+            let gitlab = try await client.authConfigId(toolkit: "gitlab")
+            let refusedText = try await client.post(
+                "/api/v3.1/connected_accounts",
+                #"{"auth_config":{"id":"\#(gitlab)"},"connection":{"user_id":"k","state":{"authScheme":"OAUTH2","val":{"status":"ACTIVE","access_token":"gho_x"}}}}"#
+            ).text
+            #expect(refusedText.contains("BEARER_TOKEN") && refusedText.contains("connected_accounts/link"))
+            let started = try await client.post(
+                "/api/v3.1/connected_accounts",
+                #"{"auth_config":{"id":"\#(gitlab)"},"connection":{"user_id":"k","state":{"authScheme":"OAUTH2","val":{"status":"INITIALIZING"}}}}"#
+            )
+            #expect(started.object["status"] as? String == "INITIATED")
+            #expect((started.object["redirect_url"] as? String)?.contains("/link/") == true)
+        }
+    }
+
+    @Test("aliases are unique per user and toolkit: 400 on create and link, 409 on PATCH; another user may reuse one")
+    func aliases() async throws {
+        try await withSandbox { client in
+            let tavily = try await client.authConfigId(toolkit: "tavily")
+            func create(_ user: String, _ alias: String) async throws -> TestResponse {
+                try await client.post(
+                    "/api/v3.1/connected_accounts",
+                    #"{"auth_config":{"id":"\#(tavily)"},"connection":{"user_id":"\#(user)","alias":"\#(alias)","state":{"authScheme":"API_KEY","val":{"status":"ACTIVE","generic_api_key":"tvly-abcdefgh"}}}}"#
+                )
+            }
+            let first = try await create("amy", "work")
+            #expect(first.status == .created)
+            #expect(try await create("amy", "work").status == .badRequest)
+            #expect(try await create("ben", "work").status == .created)
+            let second = try await create("amy", "home")
+            let id = try #require(second.object["id"] as? String)
+            #expect(try await client.patch("/api/v3.1/connected_accounts/\(id)", #"{"alias":"work"}"#).status == .conflict)
+            #expect(try await client.patch("/api/v3.1/connected_accounts/\(id)", #"{"alias":""}"#).status == .ok)
+            #expect(try await client.get("/api/v3.1/connected_accounts/\(id)").object["alias"] == nil, "an empty alias clears it")
+        }
+    }
+}

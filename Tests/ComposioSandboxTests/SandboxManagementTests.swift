@@ -156,9 +156,12 @@ struct SandboxOrganisationTests {
             let orgKey = try sandbox.createOrgKey()
             let headers: HTTPFields = [HTTPField.Name("x-org-api-key")!: orgKey, .contentType: "application/json"]
             let listed = try await client.get("/api/v3/org/owner/project/list", headers: headers).object
-            #expect((listed["items"] as? [[String: Any]])?.map { $0["id"] as? String } == [Sandbox.defaultProjectId])
+            // The published list is under `data`, unlike every other list of the contract.
+            #expect((listed["data"] as? [[String: Any]])?.map { $0["id"] as? String } == [Sandbox.defaultProjectId])
+            let seedPath = try await client.get("/api/v3.1/org/projects", headers: headers).object
+            #expect((seedPath["data"] as? [[String: Any]])?.count == 1, "the documentation page's path answers the same")
             let created = try await client.post("/api/v3.1/org/owner/project/new", #"{"name":"staging","should_create_api_key":true}"#, headers: headers)
-            #expect(created.status == .created)
+            #expect(created.status == .ok, "200, as the published schema has it")
             let key = try #require(created.object["api_key"] as? String)
             let session = try await client.get("/api/v3.1/auth/session/info", headers: [HTTPField.Name("x-api-key")!: key]).object
             #expect((session["project"] as? [String: Any])?["name"] as? String == "staging")
