@@ -143,9 +143,19 @@ public struct ComposioClient: ComposioService {
         }
     }
 
-    public func updateConnectedAccount(id: String, scheme: AuthScheme, values: [String: Secret?]) async throws {
-        let body = try JSONEncoder().encode(WirePatchConnectedAccount(connection: .init(state: .init(authScheme: scheme.rawValue, val: WireSecretMap(values)))))
-        _ = try await send("update connected account \(id)", "PATCH", "/connected_accounts/\(Self.segment(id))", body: body, retrying: true)
+    public func updateConnectedAccount(id: String, scheme: AuthScheme, values: [String: Secret?], alias: String?) async throws -> ConnectionStatus {
+        let connection = values.isEmpty ? nil : WirePatchConnectedAccount.Connection(state: .init(authScheme: scheme.rawValue, val: WireSecretMap(values)))
+        let body = try JSONEncoder().encode(WirePatchConnectedAccount(connection: connection, alias: alias))
+        // A PATCH that sets values is idempotent: safe to retry.
+        let reply = try await send("update connected account \(id)", "PATCH", "/connected_accounts/\(Self.segment(id))", body: body, retrying: true)
+        return (try? JSONDecoder().decode(WirePatchReply.self, from: reply.body).status ?? nil) ?? .active
+    }
+
+    public func setConnectedAccountEnabled(id: String, enabled: Bool) async throws {
+        let body = try JSONEncoder().encode(WireAccountStatusChange(enabled: enabled))
+        _ = try await send(
+            "\(enabled ? "enable" : "disable") connected account \(id)", "PATCH", "/connected_accounts/\(Self.segment(id))/status", body: body,
+            retrying: true)
     }
 
     public func deleteConnectedAccount(id: String) async throws {
@@ -242,7 +252,12 @@ public struct ComposioClient: ComposioService {
                     "\(method) \(pathPrefix)\(path) \(response.status) \((ContinuousClock.now - started).formattedMilliseconds) (attempt \(attempt + 1))")
                 if (200..<300).contains(response.status) { return response }
                 error = APIError.from(response: response, operation: operation, keySource: keySource)
-                error.outcome = .reply(status: response.status, headers: response.headers)
+                var headers = response.headers
+                // 409 is retried as a write-lease conflict, but a taken alias stays taken.
+                if response.status == 409, headers["x-should-retry"] == nil, error.failure.message.lowercased().contains("alias") {
+                    headers["x-should-retry"] = "false"
+                }
+                error.outcome = .reply(status: response.status, headers: headers)
             } catch let transportError as HTTPTransportError {
                 logger.debug("\(method) \(pathPrefix)\(path) no reply \((ContinuousClock.now - started).formattedMilliseconds) (attempt \(attempt + 1))")
                 error = APIError.network(operation: operation, baseURL: baseURL, transportError)

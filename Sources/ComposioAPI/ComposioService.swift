@@ -64,8 +64,11 @@ public protocol ComposioService: Sendable {
     func createConnectedAccount(_ request: ConnectionRequest) async throws -> ConnectedAccount
     /// Reads one connected account.
     func connectedAccount(id: String) async throws -> ConnectedAccount
-    /// Changes some of an account's credential values (nil removes one).
-    func updateConnectedAccount(id: String, scheme: AuthScheme, values: [String: Secret?]) async throws
+    /// Changes an account in place, keeping its id: some credential values (nil removes one;
+    /// none sent leaves them alone) and/or its alias ("" clears it). Returns its status after.
+    func updateConnectedAccount(id: String, scheme: AuthScheme, values: [String: Secret?], alias: String?) async throws -> ConnectionStatus
+    /// Enables (ACTIVE) or disables (INACTIVE, kept but unusable) an account.
+    func setConnectedAccountEnabled(id: String, enabled: Bool) async throws
     /// Deletes a connected account.
     func deleteConnectedAccount(id: String) async throws
     /// Starts a hosted connect link for `userId` on an auth config.
@@ -73,6 +76,12 @@ public protocol ComposioService: Sendable {
 }
 
 extension ComposioService {
+    /// Changes some credential values, nothing else.
+    @discardableResult
+    public func updateConnectedAccount(id: String, scheme: AuthScheme, values: [String: Secret?]) async throws -> ConnectionStatus {
+        try await updateConnectedAccount(id: id, scheme: scheme, values: values, alias: nil)
+    }
+
     /// Every connected account the query matches, following `next_cursor` through all pages.
     public func allConnectedAccounts(_ query: ConnectedAccountQuery) async throws -> [ConnectedAccount] {
         var query = query

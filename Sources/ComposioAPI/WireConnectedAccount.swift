@@ -174,7 +174,9 @@ public struct WireConnectedAccount: Codable, Sendable {
             toolkitSlug: toolkit?.slug ?? "",
             authConfigId: authConfig?.id ?? "",
             userId: userId,
-            redirectURL: state?.val?.redirectUrl
+            redirectURL: state?.val?.redirectUrl,
+            alias: alias,
+            isDisabled: isDisabled ?? false
         )
     }
 }

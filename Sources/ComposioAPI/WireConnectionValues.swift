@@ -79,7 +79,7 @@ public struct WireCreateConnectedAccountRequest: Codable, Sendable {
         connection = Connection(
             userId: request.userId,
             callbackUrl: nil,
-            alias: nil,
+            alias: request.alias.flatMap { $0.isEmpty ? nil : $0 },
             state: State(
                 authScheme: request.authScheme.rawValue,
                 val: WireConnectionValues(status: ConnectionStatus.active.rawValue, values: request.values)

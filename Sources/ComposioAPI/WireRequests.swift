@@ -32,7 +32,8 @@ struct WirePatchAuthConfig: Encodable {
     }
 }
 
-/// `PATCH /connected_accounts/{id}` changing credential values.
+/// `PATCH /connected_accounts/{id}`: some credential values (omitted kept, null removed) and/or
+/// the alias ("" clears it); an absent part is left alone.
 struct WirePatchConnectedAccount: Encodable {
     struct State: Encodable {
         var authScheme: String
@@ -41,7 +42,18 @@ struct WirePatchConnectedAccount: Encodable {
     struct Connection: Encodable {
         var state: State
     }
-    var connection: Connection
+    var connection: Connection?
+    var alias: String?
+}
+
+/// `PATCH /connected_accounts/{id}/status`.
+struct WireAccountStatusChange: Encodable {
+    var enabled: Bool
+}
+
+/// The 200 body of `PATCH /connected_accounts/{id}`.
+struct WirePatchReply: Decodable {
+    var status: ConnectionStatus?
 }
 
 /// `POST /connected_accounts/link`.
@@ -49,7 +61,9 @@ struct WireCreateLink: Encodable {
     var authConfigId: String
     var userId: String
     var callbackUrl: String?
+    var alias: String?
     enum CodingKeys: String, CodingKey {
+        case alias
         case authConfigId = "auth_config_id"
         case userId = "user_id"
         case callbackUrl = "callback_url"

@@ -1,5 +1,6 @@
 import ComposioAPI
 import Foundation
+import HTTPTypes
 import Hummingbird
 import OnboardCore
 
@@ -143,10 +144,13 @@ extension SandboxRoutes {
         let filter = ConnectedAccountFilter(userIds: [userId], toolkitSlugs: [toolkit])
         let (records, _) = try await store.connectedAccounts(projectId: projectId, filter: filter, offset: 0, limit: 10_000)
         guard records.contains(where: { $0.alias == alias && $0.id != except }) else { return }
-        throw SandboxError(
+        var error = SandboxError(
             status: conflict, message: "Alias \"\(alias)\" is already in use by another connection for this entity",
             code: conflict == .conflict ? 409 : 600, slug: conflict == .conflict ? "ConnectedAccount_DuplicateAlias" : "ConnectedAccount_BadRequest",
             suggestedFix: "Choose an alias this user has not given another \(toolkit) connection.")
+        // A 409 usually means "retry"; this one does not.
+        error.headers = [HTTPField.Name("x-should-retry")!: "false"]
+        throw error
     }
 
     /// `PATCH /connected_accounts/{id}/status` `{enabled: bool}`: disabled accounts are INACTIVE.

@@ -98,10 +98,11 @@ public final class AuditingService: ComposioService {
         return account
     }
 
-    public func updateConnectedAccount(id: String, scheme: AuthScheme, values: [String: Secret?]) async throws {
+    public func updateConnectedAccount(id: String, scheme: AuthScheme, values: [String: Secret?], alias: String?) async throws -> ConnectionStatus {
         let account = try? await base.connectedAccount(id: id)
+        let status: ConnectionStatus
         do {
-            try await base.updateConnectedAccount(id: id, scheme: scheme, values: values)
+            status = try await base.updateConnectedAccount(id: id, scheme: scheme, values: values, alias: alias)
         } catch {
             try await record(
                 .connectionFailed, authConfig: account?.authConfigId, toolkit: account?.toolkitSlug, userId: account?.userId, accountId: id,
@@ -110,7 +111,16 @@ public final class AuditingService: ComposioService {
         }
         try await record(
             .connectionUpdated, authConfig: account?.authConfigId, toolkit: account?.toolkitSlug, userId: account?.userId, accountId: id,
-            fields: values.keys.sorted())
+            status: status.rawValue, fields: values.keys.sorted() + (alias == nil ? [] : ["alias"]))
+        return status
+    }
+
+    public func setConnectedAccountEnabled(id: String, enabled: Bool) async throws {
+        let account = try? await base.connectedAccount(id: id)
+        try await base.setConnectedAccountEnabled(id: id, enabled: enabled)
+        try await record(
+            .connectionUpdated, authConfig: account?.authConfigId, toolkit: account?.toolkitSlug, userId: account?.userId, accountId: id,
+            status: enabled ? "ACTIVE" : "INACTIVE")
     }
 
     /// Reads the account first, so the record says whose account on which config went.

@@ -62,8 +62,12 @@ enum CommandRecords {
         var authConfigId: String
         var userId: String?
         var redirectUrl: String?
+        var alias: String?
+        var isDisabled: Bool
 
         init(_ account: ConnectedAccount) {
+            alias = account.alias
+            isDisabled = account.isDisabled
             id = account.id
             status = account.status.rawValue
             statusReason = account.statusReason

@@ -25,11 +25,14 @@ public enum ConnectAction {
         public var wait: Bool
         public var timeout: Duration
         public var json: Bool
+        /// `--alias`: a name for the new account.
+        public var alias: String?
 
         public init(
             authConfigId: String, userId: String, fields: [String: String] = [:], secrets: SecretSource? = nil, validate: Bool = false,
-            existing: ExistingPolicy = .refuse, wait: Bool = true, timeout: Duration = .seconds(60), json: Bool = false
+            existing: ExistingPolicy = .refuse, wait: Bool = true, timeout: Duration = .seconds(60), json: Bool = false, alias: String? = nil
         ) {
+            self.alias = alias
             self.authConfigId = authConfigId
             self.userId = userId
             self.fields = fields
@@ -76,6 +79,7 @@ public enum ConnectAction {
             let values = try values(for: fields, options: options)
             var request = ConnectionRequest(authConfigId: config.id, userId: options.userId, authScheme: scheme, values: values)
             request.validateCredentials = options.validate
+            request.alias = options.alias
             outcome = try await connector.connect(request, toolkit: config.toolkitSlug, replacing: replacing, wait: options.wait)
         }
         if let failure = report(outcome, options: options, output: output) { throw CommandFailure(failure) }

@@ -19,6 +19,9 @@ public enum ImportAction {
         public var reportPath: String?
         public var dryRun: Bool
         public var replace: Bool
+        /// `--update-existing`: users who already have an account get their credentials
+        /// updated in place (same account id) instead of being skipped or replaced.
+        public var updateExisting: Bool
         public var validate: Bool
         public var concurrency: Int
         public var timeout: Duration
@@ -26,8 +29,10 @@ public enum ImportAction {
 
         public init(
             filePath: String, authConfigId: String, journalPath: String? = nil, reportPath: String? = nil, dryRun: Bool = false,
-            replace: Bool = false, validate: Bool = false, concurrency: Int = 8, timeout: Duration = .seconds(60), json: Bool = false
+            replace: Bool = false, validate: Bool = false, concurrency: Int = 8, timeout: Duration = .seconds(60), json: Bool = false,
+            updateExisting: Bool = false
         ) {
+            self.updateExisting = updateExisting
             self.filePath = filePath
             self.authConfigId = authConfigId
             self.journalPath = journalPath
@@ -71,10 +76,11 @@ public enum ImportAction {
         let accounts = try await allAccounts(service, authConfigId: config.id)
         if options.dryRun {
             // A dry run neither reads nor writes the journal.
-            let plan = try Planner(rows: file.rows, accounts: accounts, journal: nil, replace: options.replace).plan()
+            let plan = try Planner(rows: file.rows, accounts: accounts, journal: nil, replace: options.replace, updateExisting: options.updateExisting).plan()
             let report = plan.report(file: options.filePath, authConfigId: config.id, dryRun: true, interrupted: false, counts: nil)
+            let updates = plan.toCreate.filter { $0.updating != nil }.count
             output.err(
-                "\(file.rows.count) rows are valid: \(plan.toCreate.count) to create, \(report.summary.skipped) skipped (already connected; --replace replaces them), \(report.summary.alreadyImported) already imported. Nothing was sent (dry run)."
+                "\(file.rows.count) rows are valid: \(plan.toCreate.count - updates) to create, \(updates) to update in place, \(report.summary.skipped) skipped (already connected; --replace replaces them), \(report.summary.alreadyImported) already imported. Nothing was sent (dry run)."
             )
             if options.json { output.json(report) }
             return report
@@ -82,7 +88,8 @@ public enum ImportAction {
         let journal = try ImportJournal(path: options.journal, authConfigId: config.id, file: file)
         let auditing = service as? AuditingService
         try await auditing?.record(.importStarted, authConfig: config.id, toolkit: config.toolkitSlug, counts: ["rows": file.rows.count])
-        var plan = try Planner(rows: file.rows, accounts: accounts, journal: journal, replace: options.replace).plan()
+        var plan = try Planner(rows: file.rows, accounts: accounts, journal: journal, replace: options.replace, updateExisting: options.updateExisting)
+            .plan()
         let progress = ImportProgress(total: file.rows.count, settledBefore: file.rows.count - plan.toCreate.count, output: output)
         let runner = RowRunner(
             service: service, config: config, scheme: scheme, fields: fields, journal: journal, validate: options.validate, timeout: options.timeout)
@@ -102,7 +109,8 @@ public enum ImportAction {
         try await auditing?.record(
             .importFinished, authConfig: config.id, toolkit: config.toolkitSlug, status: stopped.interrupted ? "INTERRUPTED" : "FINISHED",
             counts: [
-                "rows": summary.total, "created": summary.created, "already_imported": summary.alreadyImported, "skipped": summary.skipped,
+                "rows": summary.total, "created": summary.created, "updated": summary.updated, "already_imported": summary.alreadyImported,
+                "skipped": summary.skipped,
                 "failed": summary.failed, "pending": summary.pending,
             ])
         try finish(report, options: options, stopReason: stopped.reason, output: output)
@@ -135,7 +143,7 @@ public enum ImportAction {
         }
         let summary = report.summary
         var line =
-            "Imported \(options.filePath) into \(report.authConfigId): \(summary.created) created, \(summary.alreadyImported) already imported, \(summary.skipped) skipped (already connected), \(summary.failed) failed, of \(summary.total) rows."
+            "Imported \(options.filePath) into \(report.authConfigId): \(summary.created) created, \(summary.updated) updated in place, \(summary.alreadyImported) already imported, \(summary.skipped) skipped (already connected), \(summary.failed) failed, of \(summary.total) rows."
         if let requests = report.requests { line += " \(requests.sent) requests, \(requests.rateLimited) answered 429." }
         output.err(line)
         if let stopReason { output.err(stopReason) }
@@ -157,6 +165,7 @@ struct Planner {
     let accounts: [String: [ConnectedAccount]]
     let journal: ImportJournal?
     let replace: Bool
+    var updateExisting = false
 
     struct Plan {
         var rows: [ImportFile.Row]
@@ -179,6 +188,8 @@ struct Planner {
         var existing: [String]
         /// Live accounts to delete once the new one is ACTIVE (`--replace`).
         var replacing: [String]
+        /// The account to update in place instead of creating one (`--update-existing`).
+        var updating: String? = nil
     }
 
     func plan() throws -> Plan {
@@ -202,6 +213,10 @@ struct Planner {
                 }
             case .failed(_, .none), nil:
                 break
+            }
+            if let newest = live.first, updateExisting {
+                plan.toCreate.append(Work(row: row, existing: mine.map(\.id), replacing: [], updating: newest.id))
+                continue
             }
             if !live.isEmpty && !replace {
                 plan.outcomes[row.number] = ImportReport.Row(
@@ -274,6 +289,18 @@ final class RowRunner: Sendable {
         var result = ImportReport.Row(row: row.number, userId: row.userId, outcome: .failed)
         do {
             try journal.started(row: row.number, userId: row.userId, existing: work.existing)
+            if let id = work.updating {
+                // In place: the account keeps its id; the values sent replace those it had.
+                let values = ImportCheck.values(for: row, fields: fields).mapValues { Optional($0) }
+                let status = try await service.updateConnectedAccount(id: id, scheme: scheme, values: values, alias: nil)
+                result.accountId = id
+                result.status = status.rawValue
+                result.outcome = .updated
+                try journal.done(row: row.number, userId: row.userId, accountId: id, status: status.rawValue, replaced: [])
+                results.withLock { $0[row.number] = result }
+                progress.rowFinished(failed: false)
+                return
+            }
             var request = ConnectionRequest(
                 authConfigId: config.id, userId: row.userId, authScheme: scheme, values: ImportCheck.values(for: row, fields: fields),
                 validateCredentials: validate)

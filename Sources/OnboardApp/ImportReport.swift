@@ -9,6 +9,8 @@ public struct ImportReport: Encodable, Sendable {
     public enum Outcome: String, Encodable, Sendable {
         /// Created and ACTIVE in this run.
         case created
+        /// An existing account's credentials were updated in place (`--update-existing`).
+        case updated
         /// Created by an earlier run of the same import (from the journal).
         case alreadyImported = "already_imported"
         /// The user already had a connected account on the config (`--replace` replaces it).
@@ -47,6 +49,7 @@ public struct ImportReport: Encodable, Sendable {
     public struct Summary: Encodable, Sendable, Equatable {
         public var total = 0
         public var created = 0
+        public var updated = 0
         public var alreadyImported = 0
         public var skipped = 0
         public var failed = 0
@@ -88,6 +91,7 @@ public struct ImportReport: Encodable, Sendable {
         for row in rows {
             switch row.outcome {
             case .created: summary.created += 1
+            case .updated: summary.updated += 1
             case .alreadyImported: summary.alreadyImported += 1
             case .skipped: summary.skipped += 1
             case .failed: summary.failed += 1

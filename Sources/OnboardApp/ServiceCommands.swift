@@ -72,20 +72,34 @@ public enum ServiceCommands {
         guard !accounts.isEmpty else { return output.err("No connected accounts match.") }
         output.out(
             PlainTable.render(
-                ["ID", "STATUS", "TOOLKIT", "AUTH CONFIG", "USER", "REASON"],
-                accounts.map { [$0.id, $0.status.rawValue, $0.toolkitSlug, $0.authConfigId, $0.userId ?? "", $0.statusReason ?? ""] }))
+                ["ID", "STATUS", "TOOLKIT", "AUTH CONFIG", "USER", "ALIAS", "REASON"],
+                accounts.map { [$0.id, Self.status($0), $0.toolkitSlug, $0.authConfigId, $0.userId ?? "", $0.alias ?? "", $0.statusReason ?? ""] }))
     }
 
     public static func account(_ service: any ComposioService, id: String, json: Bool, output: CommandOutput) async throws {
         let account = try await service.connectedAccount(id: id)
         if json { return output.json(CommandRecords.Account(account)) }
         var rows = [
-            ["id", account.id], ["status", account.status.rawValue], ["toolkit", account.toolkitSlug], ["auth config", account.authConfigId],
+            ["id", account.id], ["status", Self.status(account)], ["toolkit", account.toolkitSlug], ["auth config", account.authConfigId],
             ["user", account.userId ?? ""],
         ]
+        if let alias = account.alias { rows.append(["alias", alias]) }
         if let reason = account.statusReason { rows.append(["reason", reason]) }
         if account.status == .initiated, let url = account.redirectURL { rows.append(["link", url]) }
         output.out(PlainTable.render(["FIELD", "VALUE"], rows))
+    }
+
+    /// The status as people read it: a disabled account says so.
+    static func status(_ account: ConnectedAccount) -> String {
+        account.isDisabled ? "\(account.status.rawValue) (disabled)" : account.status.rawValue
+    }
+
+    /// `accounts enable|disable`.
+    public static func setEnabled(_ service: any ComposioService, id: String, enabled: Bool, json: Bool, output: CommandOutput) async throws {
+        try await service.setConnectedAccountEnabled(id: id, enabled: enabled)
+        let account = try await service.connectedAccount(id: id)
+        if json { return output.json(CommandRecords.Account(account)) }
+        output.err("\(enabled ? "Enabled" : "Disabled") \(id): now \(Self.status(account)).")
     }
 
     public static func deleteAccount(_ service: any ComposioService, id: String, json: Bool, output: CommandOutput) async throws {

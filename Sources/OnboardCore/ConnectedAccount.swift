@@ -8,11 +8,17 @@ public struct ConnectedAccount: Equatable, Sendable, Identifiable {
     public var userId: String?
     /// Where a person completes a redirect-based connection, while it is INITIATED.
     public var redirectURL: String?
+    /// A name the user gave it ("work", "personal"), unique per user and toolkit.
+    public var alias: String?
+    /// Disabled accounts stay but cannot be used; their status is INACTIVE.
+    public var isDisabled: Bool
 
     public init(
         id: String, status: ConnectionStatus, statusReason: String? = nil, toolkitSlug: String,
-        authConfigId: String, userId: String? = nil, redirectURL: String? = nil
+        authConfigId: String, userId: String? = nil, redirectURL: String? = nil, alias: String? = nil, isDisabled: Bool = false
     ) {
+        self.alias = alias
+        self.isDisabled = isDisabled
         self.id = id
         self.status = status
         self.statusReason = statusReason

@@ -10,6 +10,8 @@ public struct ConnectionRequest: Equatable, Sendable {
     /// The user's account ids on this auth config just before, when the caller already listed
     /// them (a bulk import does): the create then skips listing them again.
     public var knownAccountIds: Set<String>?
+    /// A name for the account ("work"), unique per user and toolkit.
+    public var alias: String?
 
     public init(
         authConfigId: String, userId: String, authScheme: AuthScheme, values: [String: Secret],

@@ -71,9 +71,12 @@ struct AccountsCommand: AsyncParsableCommand {
               onboard accounts --user-id alice
               onboard accounts --auth-config ac_123 --status FAILED --json
               onboard accounts get ca_123
+              printf 'generic_api_key=%s\\n' "$NEW_KEY" | onboard accounts update ca_123 --secrets-stdin
+              onboard accounts update ca_123 --alias work
+              onboard accounts disable ca_123
               onboard accounts delete ca_123
             """,
-        subcommands: [List.self, Get.self, Delete.self],
+        subcommands: [List.self, Get.self, Update.self, Enable.self, Disable.self, Delete.self],
         defaultSubcommand: List.self
     )
 
@@ -125,6 +128,91 @@ struct AccountsCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 try await withBackend(service.options) { try await ServiceCommands.account($0, id: id, json: output.json, output: .standard) }
+            }
+        }
+    }
+
+    struct Update: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change an account in place: new credentials (some or all), an alias. It keeps its id; nothing is deleted.",
+            discussion: """
+                Values not given are kept. Secrets come from stdin or a file, never the command line. \
+                OAuth accounts cannot take new credentials; connect them again through a link.
+
+                Examples:
+                  printf 'generic_api_key=%s\\n' "$NEW_KEY" | onboard accounts update ca_123 --secrets-stdin
+                  onboard accounts update ca_123 --field subdomain=acme-eu
+                  onboard accounts update ca_123 --alias work
+                  onboard accounts update ca_123 --remove region --json
+                """)
+
+        @Argument(help: "The account's id (ca_...).")
+        var id: String
+
+        @Option(name: .customLong("field"), parsing: .singleValue, help: "A non-secret value, NAME=VALUE (repeatable).")
+        var fields: [String] = []
+
+        @Option(name: .customLong("remove"), parsing: .singleValue, help: "Delete an optional field's value (repeatable).")
+        var remove: [String] = []
+
+        @Option(name: .long, help: "Read NAME=VALUE lines or a JSON object from this file (mode 600).")
+        var secretsFile: String?
+
+        @Flag(name: .long, help: "Read NAME=VALUE lines or a JSON object from stdin.")
+        var secretsStdin = false
+
+        @Option(name: .long, help: "A name for the account, unique per user and toolkit (\"\" clears it).")
+        var alias: String?
+
+        @OptionGroup var output: OutputFlags
+        @OptionGroup var service: ServiceFlags
+
+        func validate() throws {
+            if secretsFile != nil && secretsStdin { throw ValidationError("Give --secrets-file or --secrets-stdin, not both.") }
+        }
+
+        func run() async throws {
+            try await reportingErrors {
+                let options = UpdateAction.Options(
+                    accountId: id, fields: try ConnectAction.parseFields(fields), remove: remove,
+                    secrets: secretsStdin ? .standardInput : secretsFile.map { .file($0) }, alias: alias, json: output.json)
+                try await withBackend(service.options) { try await UpdateAction.run($0, options, output: .standard) }
+            }
+        }
+    }
+
+    struct Enable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Enable a disabled account (ACTIVE again).", discussion: "Example:\n  onboard accounts enable ca_123")
+
+        @Argument(help: "The account's id (ca_...).")
+        var id: String
+
+        @OptionGroup var output: OutputFlags
+        @OptionGroup var service: ServiceFlags
+
+        func run() async throws {
+            try await reportingErrors {
+                try await withBackend(service.options) { try await ServiceCommands.setEnabled($0, id: id, enabled: true, json: output.json, output: .standard) }
+            }
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Disable an account: kept, but unusable (INACTIVE) until enabled.", discussion: "Example:\n  onboard accounts disable ca_123")
+
+        @Argument(help: "The account's id (ca_...).")
+        var id: String
+
+        @OptionGroup var output: OutputFlags
+        @OptionGroup var service: ServiceFlags
+
+        func run() async throws {
+            try await reportingErrors {
+                try await withBackend(service.options) {
+                    try await ServiceCommands.setEnabled($0, id: id, enabled: false, json: output.json, output: .standard)
+                }
             }
         }
     }

@@ -51,6 +51,9 @@ struct ConnectCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Return as soon as the account is created, without waiting for ACTIVE.")
     var noWait = false
 
+    @Option(name: .long, help: "A name for the account (\"work\", \"personal\"), unique per user and toolkit.")
+    var alias: String?
+
     @OptionGroup var output: OutputFlags
     @OptionGroup var service: ServiceFlags
 
@@ -64,7 +67,8 @@ struct ConnectCommand: AsyncParsableCommand {
             let options = ConnectAction.Options(
                 authConfigId: authConfig, userId: userId, fields: try ConnectAction.parseFields(fields),
                 secrets: secretsStdin ? .standardInput : secretsFile.map { .file($0) }, validate: validateCredentials,
-                existing: replace ? .replace : (allowMultiple ? .allowMultiple : .refuse), wait: !noWait, timeout: .seconds(service.timeout), json: output.json)
+                existing: replace ? .replace : (allowMultiple ? .allowMultiple : .refuse), wait: !noWait, timeout: .seconds(service.timeout), json: output.json,
+                alias: alias)
             try await withBackend(service.options) { try await ConnectAction.run($0, options, output: .standard) }
         }
     }
@@ -114,13 +118,15 @@ struct ImportCommand: AsyncParsableCommand {
             line, {"user_id": "...", "<field>": "..."}. Every row is checked first and all problems \
             are reported at once. A journal (FILE.journal) lets a rerun after Ctrl-C or a crash \
             resume without creating any user's account twice. Users already connected are \
-            skipped unless --replace. Exit 0 when every row succeeded, 1 otherwise, 130 when \
+            skipped, unless --replace (a new account, the old deleted once it is ACTIVE) or \
+            --update-existing (the same account, its credentials updated in place). Exit 0 when every row succeeded, 1 otherwise, 130 when \
             interrupted.
 
             Examples:
               onboard import users.csv --auth-config ac_123 --dry-run
               onboard import users.csv --auth-config ac_123 --report report.json
               onboard import users.jsonl --auth-config ac_123 --replace --concurrency 16
+              onboard import rotated-keys.csv --auth-config ac_123 --update-existing
             """
     )
 
@@ -142,6 +148,9 @@ struct ImportCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Replace users' existing accounts (deleted once the new one is ACTIVE) instead of skipping them.")
     var replace = false
 
+    @Flag(name: .long, help: "Update users' existing accounts in place (same id, new credentials) instead of skipping them.")
+    var updateExisting = false
+
     @Flag(name: .customLong("validate"), help: "Ask the service to check each user's credentials (API_KEY schemes).")
     var validateCredentials = false
 
@@ -153,13 +162,14 @@ struct ImportCommand: AsyncParsableCommand {
 
     func validate() throws {
         if !(1...64).contains(concurrency) { throw ValidationError("--concurrency must be between 1 and 64.") }
+        if replace && updateExisting { throw ValidationError("Give --replace or --update-existing, not both.") }
     }
 
     func run() async throws {
         try await reportingErrors {
             let options = ImportAction.Options(
                 filePath: file, authConfigId: authConfig, journalPath: journal, reportPath: report, dryRun: dryRun, replace: replace,
-                validate: validateCredentials, concurrency: concurrency, json: output.json)
+                validate: validateCredentials, concurrency: concurrency, json: output.json, updateExisting: updateExisting)
             let interrupts = InterruptFlag.install(
                 first: "Stopping after the rows in flight (Ctrl-C again to stop at once; the journal keeps the run resumable).")
             defer { interrupts.uninstall() }

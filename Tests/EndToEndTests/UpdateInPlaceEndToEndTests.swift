@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+
+/// The 2026 operations from the command line: update in place, aliases, enable and disable, and
+/// an import that updates the users it already has.
+@Suite("Update in place, aliases and enable/disable end to end", .serialized)
+struct UpdateInPlaceEndToEndTests {
+    @Test("accounts update keeps the id and changes only what is given; aliases show and clash; disable and enable")
+    func updateAliasAndStatus() throws {
+        let data = try TemporaryDirectory()
+        let freshdesk = try CommandEndToEndTests.configId("freshdesk", data: data)
+        let run = { (arguments: [String], input: String) in try CommandEndToEndTests.onboard(arguments, input: input, data: data) }
+        let created = try run(
+            ["connect", "--auth-config", freshdesk, "--user-id", "alice", "--field", "subdomain=acme", "--alias", "work", "--secrets-stdin", "--json"],
+            "generic_api_key=fd-original-key\n")
+        #expect(created.status == 0)
+        let id = try #require(((try created.json() as? [String: Any])?["account"] as? [String: Any])?["id"] as? String)
+
+        let updated = try run(["accounts", "update", id, "--secrets-stdin", "--field", "subdomain=acme-eu"], "generic_api_key=fd-rotated-key\n")
+        #expect(updated.status == 0, "\(updated.stderr)")
+        #expect(updated.stdout.contains("Updated \(id) (freshdesk for user alice): set generic_api_key, subdomain; now ACTIVE."))
+        let listed = try #require(try run(["accounts", "--user-id", "alice", "--json"], "").json() as? [[String: Any]])
+        #expect(listed.map { $0["id"] as? String } == [id], "still one account, the same id")
+        #expect(listed.first?["alias"] as? String == "work")
+
+        #expect(
+            try run(
+                [
+                    "connect", "--auth-config", freshdesk, "--user-id", "alice", "--field", "subdomain=acme", "--allow-multiple", "--alias", "home",
+                    "--secrets-stdin",
+                ], "generic_api_key=fd-second\n"
+            ).status == 0)
+        let clash = try run(["accounts", "update", id, "--alias", "home"], "")
+        #expect(clash.status == 1)
+        #expect(clash.stderr.contains("already in use"))
+        #expect(try run(["accounts", "update", id, "--alias", "support"], "").status == 0)
+        #expect(try run(["accounts", "get", id], "").stdout.contains("support"))
+
+        let secretOnArgv = try run(["accounts", "update", id, "--field", "generic_api_key=fd-argv"], "")
+        #expect(secretOnArgv.status == 2)
+        #expect(secretOnArgv.stderr.contains("is a secret"))
+        let unknown = try run(["accounts", "update", id, "--secrets-stdin"], "fd-pasted-without-name=\n")
+        #expect(unknown.status == 2)
+        #expect(!unknown.stderr.contains("fd-pasted"), "an unknown name is reported by its line")
+        #expect(try run(["accounts", "update", id], "").status == 2)
+
+        #expect(try run(["accounts", "disable", id], "").status == 0)
+        let disabled = try run(["accounts", "--user-id", "alice"], "")
+        #expect(disabled.stdout.contains("INACTIVE (disabled)"))
+        #expect(try run(["accounts", "enable", id], "").status == 0)
+        #expect(try run(["accounts", "get", id, "--json"], "").stdout.contains("\"ACTIVE\""))
+
+        let github = try CommandEndToEndTests.configId("github", data: data)
+        let link = try #require(
+            ((try run(["connect", "--auth-config", github, "--user-id", "carol", "--no-wait", "--json"], "").json() as? [String: Any])?["account"]
+                as? [String: Any])?["id"] as? String)
+        let oauth = try run(["accounts", "update", link, "--secrets-stdin"], "access_token=x\n")
+        #expect(oauth.status == 1)
+        #expect(oauth.stderr.contains("not updated in place"))
+    }
+
+    @Test("import --update-existing updates users who have an account (same id) and creates the rest")
+    func importUpdatesExisting() throws {
+        let data = try TemporaryDirectory()
+        let tavily = try CommandEndToEndTests.configId("tavily", data: data)
+        let first = data.path + "/first.csv"
+        try "user_id,generic_api_key\nu1,tvly-firstkey1\nu2,tvly-firstkey2\n".write(toFile: first, atomically: true, encoding: .utf8)
+        #expect(try CommandEndToEndTests.onboard(["import", first, "--auth-config", tavily], data: data).status == 0)
+        let before = try #require(try CommandEndToEndTests.onboard(["accounts", "--auth-config", tavily, "--json"], data: data).json() as? [[String: Any]])
+        let second = data.path + "/second.csv"
+        try "user_id,generic_api_key\nu1,tvly-rotated1\nu2,tvly-rotated2\nu3,tvly-newuser3\n".write(toFile: second, atomically: true, encoding: .utf8)
+        let run = try CommandEndToEndTests.onboard(["import", second, "--auth-config", tavily, "--update-existing", "--json"], data: data)
+        #expect(run.status == 0, "\(run.stderr)")
+        let report = try #require(try run.json() as? [String: Any])
+        let summary = try #require(report["summary"] as? [String: Any])
+        #expect(summary["updated"] as? Int == 2 && summary["created"] as? Int == 1)
+        let after = try #require(try CommandEndToEndTests.onboard(["accounts", "--auth-config", tavily, "--json"], data: data).json() as? [[String: Any]])
+        #expect(after.count == 3)
+        let ids = { (accounts: [[String: Any]], user: String) in accounts.first { $0["user_id"] as? String == user }?["id"] as? String }
+        #expect(ids(before, "u1") == ids(after, "u1") && ids(before, "u2") == ids(after, "u2"), "the same accounts")
+        let both = try CommandEndToEndTests.onboard(["import", second, "--auth-config", tavily, "--update-existing", "--replace"], data: data)
+        #expect(both.status == 2)
+    }
+}
