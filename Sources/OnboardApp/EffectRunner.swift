@@ -26,6 +26,15 @@ struct EffectRunner: Sendable {
                 let result = await Self.capture { try await service.createConnectedAccount(request) }
                 inbox.post(.connectionCreated(result))
             }
+        case .updateConnection(let id, let request):
+            return Task {
+                let result = await Self.capture {
+                    // Every value entered is sent; the account keeps its id and the values not on the form.
+                    _ = try await service.updateConnectedAccount(id: id, scheme: request.authScheme, values: request.values.mapValues { Optional($0) })
+                    return try await service.connectedAccount(id: id)
+                }
+                inbox.post(.connectionUpdated(result))
+            }
         case .loadSession:
             return Task {
                 inbox.post(.sessionLoaded(await Self.capture { try await service.sessionInfo() }))

@@ -221,11 +221,14 @@ public final class PlainRuntime {
             io.say("\(form.userId.text) already has \(existing.map { "\($0.id) (\($0.status.rawValue))" }.joined(separator: ", ")) on this auth config.")
             io.say("  1. Add another account")
             io.say("  2. Replace it (deleted only once the new one is ACTIVE)")
-            io.say("  3. Go back")
-            guard let answer = io.line("Choose 1, 2 or 3: ") else { return false }
+            let updatable = review.updatableAccount
+            if let account = updatable { io.say("  3. Update its credentials (\(account.id) keeps its id; nothing is deleted)") }
+            io.say("  \(updatable == nil ? 3 : 4). Go back")
+            guard let answer = io.line(updatable == nil ? "Choose 1, 2 or 3: " : "Choose 1, 2, 3 or 4: ") else { return false }
             switch answer.trimmingCharacters(in: .whitespaces) {
             case "1": send(.keyPressed(.character("a")))
             case "2": send(.keyPressed(.character("x")))
+            case "3" where updatable != nil: send(.keyPressed(.character("u")))
             default: send(.keyPressed(.escape))
             }
             return true
@@ -250,7 +253,8 @@ public final class PlainRuntime {
         switch outcome.result {
         case .settled(let account) where account.status == .active:
             let toolkit = account.toolkitSlug.isEmpty ? outcome.review.form.config.toolkitSlug : account.toolkitSlug
-            io.say("Connected: \(account.id) (\(clean(toolkit)), user \(account.userId ?? outcome.review.form.userId.text)) is ACTIVE.")
+            let how = outcome.review.choice == .update ? "Updated in place" : "Connected"
+            io.say("\(how): \(account.id) (\(clean(toolkit)), user \(account.userId ?? outcome.review.form.userId.text)) is ACTIVE.")
             if let replaced = outcome.replacement.value, !replaced.isEmpty { io.say("Deleted \(replaced.joined(separator: ", ")), which it replaces.") }
             guard let answer = io.line("Connect another? [y/N]: ") else { return false }
             send(.keyPressed(answer.lowercased().hasPrefix("y") ? .character("n") : .enter))

@@ -145,7 +145,8 @@ public enum WizardLauncher {
             await backend.close()
             if case .done(let outcome) = state.step, case .settled(let account) = outcome.result, account.status == .active {
                 CommandOutput.standard.out(
-                    "Connected \(account.id): \(outcome.review.form.config.toolkitSlug) for user \(outcome.review.form.userId.text) (ACTIVE)")
+                    (outcome.review.choice == .update ? "Updated " : "Connected ")
+                        + "\(account.id): \(outcome.review.form.config.toolkitSlug) for user \(outcome.review.form.userId.text) (ACTIVE)")
             }
             return code
         }

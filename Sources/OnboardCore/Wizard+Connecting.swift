@@ -1,7 +1,9 @@
 /// Step 4: creating the account and polling it until it settles.
 extension Wizard {
-    static func connectionCreated(_ state: inout State, _ result: Result<ConnectedAccount, ServiceFailure>) -> [Effect] {
-        guard case .connecting(var connecting) = state.step, connecting.account == nil, !connecting.review.isLink else { return [] }
+    static func connectionCreated(_ state: inout State, _ result: Result<ConnectedAccount, ServiceFailure>, updating: Bool = false) -> [Effect] {
+        guard case .connecting(var connecting) = state.step, connecting.account == nil, !connecting.review.isLink,
+            updating == (connecting.review.choice == .update)
+        else { return [] }
         switch result {
         case .success(let account) where account.status.isSettled:
             return settle(&state, connecting.review, account)
@@ -13,6 +15,13 @@ extension Wizard {
             state.step = .done(Outcome(review: connecting.review, result: .failed(failure)))
             return []
         }
+    }
+
+    /// An update in place answered: the account read back settles the page as a create would
+    /// (polled while it settles), and nothing is deleted.
+    static func connectionUpdated(_ state: inout State, _ result: Result<ConnectedAccount, ServiceFailure>) -> [Effect] {
+        guard case .connecting(let connecting) = state.step, connecting.account == nil, connecting.review.choice == .update else { return [] }
+        return connectionCreated(&state, result, updating: true)
     }
 
     static func connectionPolled(_ state: inout State, _ result: Result<ConnectedAccount, ServiceFailure>) -> [Effect] {

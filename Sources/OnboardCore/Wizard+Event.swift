@@ -21,6 +21,8 @@ extension Wizard {
         case fieldsLoaded(Result<[CredentialField], ServiceFailure>)
         /// The create call answered.
         case connectionCreated(Result<ConnectedAccount, ServiceFailure>)
+        /// An existing account took the new values in place (then was read back), or not.
+        case connectionUpdated(Result<ConnectedAccount, ServiceFailure>)
         /// A status poll answered.
         case connectionPolled(Result<ConnectedAccount, ServiceFailure>)
         /// SIGINT arrived from outside the keyboard (e.g. `kill -INT`); treated as Ctrl-C.
@@ -49,6 +51,8 @@ extension Wizard {
         case loadFields(toolkit: String, scheme: AuthScheme)
         /// Create the connected account; answers `.connectionCreated`.
         case createConnection(ConnectionRequest)
+        /// Give an existing account new values in place, then read it; answers `.connectionUpdated`.
+        case updateConnection(id: String, ConnectionRequest)
         /// Wait `after`, then read the account; answers `.connectionPolled`.
         case pollConnection(id: String, after: Duration)
         /// Leave the wizard with this exit code.

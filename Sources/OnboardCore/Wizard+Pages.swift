@@ -138,6 +138,9 @@ extension Wizard {
         case addAnother
         /// Delete them once the new account is ACTIVE (never before).
         case replace
+        /// Give the newest of them the values entered, in place: it keeps its id, nothing is
+        /// created or deleted.
+        case update
     }
 
     /// Step 3: everything about to be sent, secrets masked, and the user's existing accounts.
@@ -166,6 +169,16 @@ extension Wizard {
 
         /// Redirect-based schemes connect through a hosted link instead of sent credentials.
         public var isLink: Bool { form.config.authScheme?.isRedirectBased ?? false }
+
+        /// Schemes whose accounts take new credentials in place.
+        public static let updatableSchemes: Set<AuthScheme> = [.bearerToken, .apiKey, .basic, .basicWithJWT, .googleServiceAccount, .serviceAccount]
+
+        /// The account "update its credentials" would change: the user's newest one, when the
+        /// scheme takes new credentials in place.
+        public var updatableAccount: ConnectedAccount? {
+            guard let scheme = form.config.authScheme, Self.updatableSchemes.contains(scheme) else { return nil }
+            return existing.value?.first
+        }
 
         /// Whether Enter may connect now.
         public var canConnect: Bool {

@@ -52,6 +52,8 @@ extension Wizard {
             return fieldsLoaded(&state, result)
         case .connectionCreated(let result):
             return connectionCreated(&state, result)
+        case .connectionUpdated(let result):
+            return connectionUpdated(&state, result)
         case .connectionPolled(let result):
             return connectionPolled(&state, result)
         }

@@ -17,6 +17,9 @@ extension Wizard {
         case .character("x") where !(review.existing.value ?? []).isEmpty:
             review.choice = .replace
             state.step = .review(review)
+        case .character("u") where review.updatableAccount != nil:
+            review.choice = .update
+            state.step = .review(review)
         case .escape, .backTab:
             state.step = .credentials(review.form)
         case .character("v") where review.offersValidation:
@@ -36,7 +39,11 @@ extension Wizard {
         if review.isLink {
             return [.createLink(authConfigId: review.form.config.id, userId: review.form.userId.text.trimmingCharacters(in: .whitespaces))]
         }
-        return [.createConnection(review.form.connectionRequest(validateCredentials: review.validateCredentials))]
+        let request = review.form.connectionRequest(validateCredentials: review.validateCredentials)
+        if review.choice == .update, let account = review.updatableAccount {
+            return [.updateConnection(id: account.id, request)]
+        }
+        return [.createConnection(request)]
     }
 
     static func existingAccountsLoaded(_ state: inout State, _ result: Result<[ConnectedAccount], ServiceFailure>) -> [Effect] {

@@ -39,6 +39,7 @@ public enum KeyBar {
             var keys: [KeyBinding] = []
             if review.canConnect { keys.append(KeyBinding("enter", review.isLink ? "create link" : "connect")) }
             if !(review.existing.value ?? []).isEmpty { keys += [KeyBinding("a", "add another"), KeyBinding("x", "replace")] }
+            if review.updatableAccount != nil { keys.append(KeyBinding("u", "update it")) }
             if review.offersValidation { keys.append(KeyBinding("v", "validate on/off")) }
             keys += [KeyBinding("esc", "edit"), KeyBinding("q", "quit")]
             return keys

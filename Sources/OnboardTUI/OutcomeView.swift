@@ -57,7 +57,7 @@ enum OutcomeView {
             let title: String
             let role: StyleRole
             if account.status == .active {
-                title = "\(glyphs.check) Connected"
+                title = outcome.review.choice == .update ? "\(glyphs.check) Connected, credentials updated in place" : "\(glyphs.check) Connected"
                 role = .success
             } else if case .timedOut = outcome.result {
                 title = "Still \(account.status.rawValue) after waiting"

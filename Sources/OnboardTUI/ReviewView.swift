@@ -43,17 +43,22 @@ enum ReviewView {
             break
         case .loaded(let accounts):
             let list =
-                accounts.prefix(3).map { "\($0.id) (\($0.status.rawValue))" }.joined(separator: ", ") + (accounts.count > 3 ? ", \(glyphs.ellipsis)" : "")
+                accounts.prefix(3).map { "\($0.id) (\($0.status.rawValue)\($0.alias.map { ", " + $0 } ?? ""))" }.joined(separator: ", ") + (accounts.count > 3 ? ", \(glyphs.ellipsis)" : "")
             canvas.put(
                 "\(form.userId.text) already has \(accounts.count) account\(accounts.count == 1 ? "" : "s") here: \(list)", x: area.x, y: y, role: .warning,
                 limit: area.width)
             y += 1
-            let add = review.choice == .addAnother ? "(•)" : "( )"
-            let replace = review.choice == .replace ? "(•)" : "( )"
-            canvas.put(
-                "\(add) a: add another   \(replace) x: replace it, once the new one is ACTIVE", x: area.x, y: y, role: review.choice == nil ? .accent : .text,
-                limit: area.width)
-            y += 2
+            let mark = { (choice: Wizard.ExistingChoice) in review.choice == choice ? "(•)" : "( )" }
+            let role: StyleRole = review.choice == nil ? .accent : .text
+            canvas.put("\(mark(.addAnother)) a: add another account", x: area.x, y: y, role: role, limit: area.width)
+            y += 1
+            canvas.put("\(mark(.replace)) x: replace, once the new one is ACTIVE", x: area.x, y: y, role: role, limit: area.width)
+            y += 1
+            if let account = review.updatableAccount {
+                canvas.put("\(mark(.update)) u: update its credentials (\(account.id) keeps its id)", x: area.x, y: y, role: role, limit: area.width)
+                y += 1
+            }
+            y += 1
         }
         if review.isLink {
             WizardView.wrap(
@@ -71,7 +76,8 @@ enum ReviewView {
         let prompt =
             review.canConnect
             ? "Nothing has been sent yet. Enter \(review.isLink ? "creates the link" : "connects"); Esc goes back to edit."
-            : (review.existing == .loading ? "Nothing has been sent yet." : "Choose a or x first; Esc goes back to edit.")
+            : (review.existing == .loading
+                ? "Nothing has been sent yet." : "Choose \(review.updatableAccount == nil ? "a or x" : "a, x or u") first; Esc goes back to edit.")
         canvas.put(prompt, x: area.x, y: y, role: .help, limit: area.width)
     }
 

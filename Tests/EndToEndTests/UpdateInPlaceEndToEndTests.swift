@@ -82,3 +82,44 @@ struct UpdateInPlaceEndToEndTests {
         #expect(both.status == 2)
     }
 }
+
+/// The wizard's third choice on the review page, typed in a real terminal.
+@Suite("The wizard's update in place end to end", .serialized)
+struct WizardUpdateEndToEndTests {
+    @Test("a user with an account chooses u: the same account id ends ACTIVE with the new key, and nothing is deleted")
+    func wizardUpdatesInPlace() async throws {
+        let data = try TemporaryDirectory()
+        let shared = ["XDG_DATA_HOME": data.path, "XDG_STATE_HOME": data.path + "/state", "ONBOARD_SANDBOX_API_KEY": WizardEndToEndTests.sandboxKey]
+        let tavily = try CommandEndToEndTests.configId("tavily", data: data, environment: shared)
+        let first = try CommandEndToEndTests.onboard(
+            ["connect", "--auth-config", tavily, "--user-id", "default", "--secrets-stdin", "--json"], input: "generic_api_key=tvly-originalkey\n",
+            data: data, environment: shared)
+        #expect(first.status == 0)
+        let id = try #require(((try first.json() as? [String: Any])?["account"] as? [String: Any])?["id"] as? String)
+
+        let tmux = try TmuxSession(command: WizardEndToEndTests.command(try OnboardBinary.path(), data: data.path))
+        try await WizardFlowEndToEndTests.choose(tmux, "tavily")
+        try await tmux.waitFor("User ID")
+        try tmux.keys("Enter")
+        try tmux.type("tvly-rotatedkey123")
+        try tmux.keys("Enter")
+        let review = try await tmux.waitFor("u: update its credentials")
+        #expect(review.contains("\(id) keeps its id"))
+        #expect(review.contains("default already has 1 account here: \(id) (ACTIVE)"))
+        try tmux.keys("u")
+        try await tmux.waitFor("(•) u: update its credentials")
+        try tmux.keys("Enter")
+        let done = try await tmux.waitFor("credentials updated in place")
+        #expect(done.contains(id))
+        try tmux.keys("Enter")
+        #expect(try await WizardFlowEndToEndTests.exitCode(data) == "0")
+        #expect(try tmux.history().contains("Updated \(id): tavily for user default (ACTIVE)"))
+        let accounts = try #require(
+            try CommandEndToEndTests.onboard(["accounts", "--auth-config", tavily, "--json"], data: data, environment: shared).json() as? [[String: Any]])
+        #expect(accounts.map { $0["id"] as? String } == [id], "the same account, and only it")
+        #expect(accounts.first?["status"] as? String == "ACTIVE")
+        let audit = try String(contentsOfFile: data.path + "/state/onboard/audit.jsonl", encoding: .utf8)
+        #expect(audit.contains("\"connection.updated\"") && !audit.contains("\"connection.deleted\""))
+        #expect(!audit.contains("rotatedkey"))
+    }
+}

@@ -77,7 +77,7 @@ struct ImportTests {
             #expect(report.rows[2].accountId == carols.id)
             #expect(try await Self.accounts(client, config, user: "alice").count == 1)
             #expect(try await Self.accounts(client, config, user: "bob").count == 1)
-            #expect(captured.err.contains("1 created, 1 already imported, 1 skipped (already connected), 0 failed, of 3 rows."))
+            #expect(captured.err.contains("1 created, 0 updated in place, 1 already imported, 1 skipped (already connected), 0 failed, of 3 rows."))
 
             // With --replace, carol's old account goes once the new one is ACTIVE; the others stay done.
             let replacing = try await ImportAction.run(

@@ -109,4 +109,37 @@ struct WizardLinkAndReplaceTests {
             $0.step = .done(Wizard.Outcome(review: chosen, result: .settled(new)))
         }
     }
+
+    @Test("update its credentials: the newest account takes the values in place, keeps its id, and nothing is deleted")
+    func updateInPlace() {
+        var review = WizardHappyPathTests.review
+        let newest = Fixtures.account("ca_newest", .active)
+        review.existing = .loaded([newest, Fixtures.account("ca_older", .active)])
+        #expect(review.updatableAccount == newest)
+        var scenario = WizardScenario(Wizard.State(step: .review(review)))
+        var chosen = review
+        chosen.choice = .update
+        scenario.send(.keyPressed(.character("u"))) { $0.step = .review(chosen) }
+        let request = review.form.connectionRequestForTest
+        scenario.send(.keyPressed(.enter), effects: [.updateConnection(id: "ca_newest", request)]) {
+            $0.step = .connecting(Wizard.Connecting(review: chosen))
+        }
+        // A create's answer cannot settle an update, nor the other way round.
+        scenario.send(.connectionCreated(.success(Fixtures.account("ca_other", .active))))
+        scenario.send(.connectionUpdated(.success(newest))) {
+            $0.step = .done(Wizard.Outcome(review: chosen, result: .settled(newest)))
+        }
+    }
+
+    @Test("update is not offered for OAuth configs or when the user has no account")
+    func updateNotOffered() {
+        var review = WizardHappyPathTests.review
+        review.existing = .loaded([])
+        #expect(review.updatableAccount == nil)
+        var scenario = WizardScenario(Wizard.State(step: .review(review)))
+        scenario.send(.keyPressed(.character("u")))
+        let form = Wizard.CredentialsForm(config: Fixtures.github, userId: "default", list: Self.list, entries: .loaded([]))
+        let oauth = Wizard.Review(form: form, existing: .loaded([Fixtures.account("ca_old", .active)]))
+        #expect(oauth.updatableAccount == nil)
+    }
 }
