@@ -237,6 +237,9 @@ public final class PlainRuntime {
             guard let answer = io.line("Ask the service to check the credentials first? [y/N]: ") else { return false }
             if answer.lowercased().hasPrefix("y") { send(.keyPressed(.character("v"))) }
         }
+        if let bearer = review.bearerAlternative {
+            io.say("Has \(form.userId.text) an access token already? \(clean(bearer.name)) (\(bearer.id)) takes it as a bearer token: go back and choose it.")
+        }
         let action = review.isLink ? "Create the connect link now?" : "Connect now?"
         guard let answer = io.line("\(action) [y/N] (N goes back to the fields): ") else { return false }
         if answer.lowercased().hasPrefix("y") {

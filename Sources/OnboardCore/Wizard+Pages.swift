@@ -170,6 +170,15 @@ extension Wizard {
         /// Redirect-based schemes connect through a hosted link instead of sent credentials.
         public var isLink: Bool { form.config.authScheme?.isRedirectBased ?? false }
 
+        /// For an OAuth config: an enabled BEARER_TOKEN config on the same toolkit, through which
+        /// an existing access token can be imported instead of approving a link.
+        public var bearerAlternative: AuthConfigSummary? {
+            guard isLink else { return nil }
+            return form.list.configs.value?.first {
+                $0.toolkitSlug == form.config.toolkitSlug && $0.authScheme == .bearerToken && $0.isEnabled && $0.id != form.config.id
+            }
+        }
+
         /// Schemes whose accounts take new credentials in place.
         public static let updatableSchemes: Set<AuthScheme> = [.bearerToken, .apiKey, .basic, .basicWithJWT, .googleServiceAccount, .serviceAccount]
 

@@ -66,6 +66,12 @@ enum ReviewView {
                 into: &canvas, x: area.x, y: y, width: area.width, maxRows: 3, role: .text
             )
             y += 3
+            if let bearer = review.bearerAlternative {
+                WizardView.wrap(
+                    "Has \(form.userId.text) an access token already? \(bearer.name) (\(bearer.id)) takes it as a bearer token: Esc, Esc and choose it.",
+                    into: &canvas, x: area.x, y: y, width: area.width, maxRows: 2, role: .accent)
+                y += 2
+            }
         }
         if review.offersValidation {
             let box = review.validateCredentials ? "[x]" : "[ ]"

@@ -123,3 +123,31 @@ struct WizardUpdateEndToEndTests {
         #expect(!audit.contains("rotatedkey"))
     }
 }
+
+/// An OAuth2 toolkit takes an existing access token through a BEARER_TOKEN auth config.
+@Suite("Bearer tokens on OAuth toolkits end to end", .serialized)
+struct BearerOnOAuthEndToEndTests {
+    @Test("a BEARER_TOKEN config on GitHub takes a token from connect and import; the OAuth config refuses tokens")
+    func bearerOnGitHub() throws {
+        let data = try TemporaryDirectory()
+        let created = try CommandEndToEndTests.onboard(
+            ["sandbox", "auth-configs", "create", "--toolkit", "github", "--scheme", "BEARER_TOKEN", "--name", "GitHub (own tokens)", "--db",
+             data.path + "/xdg/onboard/sandbox.sqlite"], data: data)
+        #expect(created.status == 0, "\(created.stderr)")
+        let bearer = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let fields = try #require(try CommandEndToEndTests.onboard(["fields", bearer, "--json"], data: data).json() as? [String: Any])
+        #expect((fields["fields"] as? [[String: Any]])?.map { $0["name"] as? String } == ["token"])
+        let connected = try CommandEndToEndTests.onboard(
+            ["connect", "--auth-config", bearer, "--user-id", "dev", "--secrets-stdin"], input: "token=gho_existingAccessToken\n", data: data)
+        #expect(connected.status == 0)
+        #expect(connected.stdout.contains("ACTIVE: github for user dev"))
+        let file = data.path + "/tokens.csv"
+        try "user_id,token\nann,gho_tokenA\nbo,gho_tokenB\n".write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try CommandEndToEndTests.onboard(["import", file, "--auth-config", bearer], data: data).status == 0)
+        let configs = try #require(try CommandEndToEndTests.onboard(["auth-configs", "--json"], data: data).json() as? [[String: Any]])
+        let github = try #require(configs.first { $0["toolkit"] as? String == "github" && $0["auth_scheme"] as? String == "OAUTH2" }?["id"] as? String)
+        let oauth = try CommandEndToEndTests.onboard(["import", file, "--auth-config", github, "--dry-run"], data: data)
+        #expect(oauth.status == 1)
+        #expect(oauth.stderr.contains("cannot be imported"))
+    }
+}

@@ -142,4 +142,17 @@ struct WizardLinkAndReplaceTests {
         let oauth = Wizard.Review(form: form, existing: .loaded([Fixtures.account("ca_old", .active)]))
         #expect(oauth.updatableAccount == nil)
     }
+
+    @Test("an OAuth config whose toolkit also has a bearer-token config points to it on the review page")
+    func bearerAlternative() {
+        let bearer = AuthConfigSummary(id: "ac_gh_bearer", name: "GitHub (own tokens)", toolkitSlug: "github", authScheme: .bearerToken)
+        let other = AuthConfigSummary(id: "ac_slack_bearer", name: "Slack tokens", toolkitSlug: "slack", authScheme: .bearerToken)
+        let list = Wizard.ConfigList(configs: .loaded([Fixtures.github, other, bearer]))
+        let form = Wizard.CredentialsForm(config: Fixtures.github, userId: "default", list: list, entries: .loaded([]))
+        #expect(Wizard.Review(form: form).bearerAlternative == bearer)
+        let alone = Wizard.CredentialsForm(config: Fixtures.github, userId: "default", list: Self.list, entries: .loaded([]))
+        #expect(Wizard.Review(form: alone).bearerAlternative == nil)
+        let bearerForm = Wizard.CredentialsForm(config: bearer, userId: "default", list: list, entries: .loaded([]))
+        #expect(Wizard.Review(form: bearerForm).bearerAlternative == nil, "only OAuth configs point elsewhere")
+    }
 }
