@@ -47,6 +47,17 @@ public struct CommandOutput: Sendable {
         if errIsTerminal { writeErr("\n") }
     }
 
+    /// Draws a QR code on stderr when it is a terminal that can show it (UTF-8, not `TERM=dumb`):
+    /// dark on light in explicit colours, or in reverse video under `NO_COLOR`. Every byte is
+    /// the program's own; no outside text passes here.
+    public func qrCode(_ matrix: QRMatrix, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        let term = environment["TERM"] ?? ""
+        let locale = environment["LC_ALL"] ?? environment["LC_CTYPE"] ?? environment["LANG"] ?? ""
+        guard errIsTerminal, !term.isEmpty, term != "dumb", locale.uppercased().contains("UTF") else { return }
+        let on = environment["NO_COLOR"].map { !$0.isEmpty } == true ? "\u{1B}[7m" : "\u{1B}[30;107m"
+        for row in matrix.rows { writeErr(on + row + "\u{1B}[0m\n") }
+    }
+
     /// Prints `value` as pretty, key-sorted JSON on stdout, with every control character,
     /// C1 control and bidi mark escaped as `\uXXXX` (the same JSON, nothing a terminal acts on).
     public func json<Value: Encodable>(_ value: Value) {

@@ -128,6 +128,9 @@ public enum ConnectAction {
         }
         let link = try await service.createLink(authConfigId: config.id, userId: options.userId, callbackURL: nil)
         output.err("Open this link in a browser (or send it to \(options.userId)):\n  \(link.redirectURL)")
+        if let code = LibQREncode.encode(link.redirectURL) {
+            output.qrCode(code)
+        }
         let account = ConnectedAccount(
             id: link.connectedAccountId, status: .initiated, toolkitSlug: config.toolkitSlug, authConfigId: config.id, userId: options.userId,
             redirectURL: link.redirectURL)

@@ -87,7 +87,7 @@ public enum WizardLauncher {
                     return .terminalUnusable(TerminalSetupError("Cannot use this terminal: \(error)"))
                 }
                 let glyphs: Glyphs = terminal.supportsUnicode ? .unicode : .ascii
-                let context = ScreenContext(backendLabel: label, glyphs: glyphs)
+                let context = ScreenContext(backendLabel: label, glyphs: glyphs, qrCode: LibQREncode.encoder)
                 var initial = Wizard.State(presetUserId: options.userId, presetAuthConfigId: options.authConfigId)
                 // The list's loading page, drawn before the backend is ready.
                 var firstFrame = initial

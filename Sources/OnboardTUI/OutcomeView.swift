@@ -3,7 +3,9 @@ import OnboardCore
 
 /// Step 4: the spinner while connecting, then the account or why it is not connected.
 enum OutcomeView {
-    static func drawConnecting(_ connecting: Wizard.Connecting, spinner: String, now: Date?, into canvas: inout Canvas, area: Rect) {
+    static func drawConnecting(
+        _ connecting: Wizard.Connecting, spinner: String, now: Date?, into canvas: inout Canvas, area: Rect, qrCode: QRCodeEncoder = .none
+    ) {
         let form = connecting.review.form
         canvas.put("Connecting \(form.config.name) for \(form.userId.text)", x: area.x, y: area.y, role: .title, limit: area.width)
         if connecting.review.isLink {
@@ -26,6 +28,14 @@ enum OutcomeView {
                 status += " \(String(format: "%d:%02d", seconds / 60, seconds % 60)) left"
             }
             canvas.put(status, x: area.x, y: y, role: .spinner, limit: area.width)
+            y += 2
+            // The same link for a phone's camera, when it fits whole below; never cut.
+            if let code = qrCode.encode(link.redirectURL) {
+                let size = code.drawnSize
+                if size.width <= area.width, y + size.height <= area.maxY {
+                    code.draw(into: &canvas, x: area.x, y: y)
+                }
+            }
             return
         }
         if let account = connecting.account {

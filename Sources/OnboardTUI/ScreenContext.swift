@@ -3,9 +3,16 @@ public struct ScreenContext: Equatable, Sendable {
     /// Names the backend in the header, e.g. "sandbox 127.0.0.1:40123" or "backend.composio.dev".
     public var backendLabel: String
     public var glyphs: Glyphs
+    /// Draws a hosted link as a QR code too, where the window has room (never with ASCII glyphs).
+    public var qrCode: QRCodeEncoder
 
-    public init(backendLabel: String, glyphs: Glyphs = .unicode) {
+    public init(backendLabel: String, glyphs: Glyphs = .unicode, qrCode: QRCodeEncoder = .none) {
         self.backendLabel = backendLabel
         self.glyphs = glyphs
+        self.qrCode = qrCode
+    }
+
+    public static func == (lhs: ScreenContext, rhs: ScreenContext) -> Bool {
+        lhs.backendLabel == rhs.backendLabel && lhs.glyphs == rhs.glyphs
     }
 }

@@ -19,4 +19,6 @@ public enum StyleRole: String, CaseIterable, Sendable, Hashable {
     case keyName
     case keyLabel
     case spinner
+    /// A QR code: dark modules in the foreground, light in the background, in every theme.
+    case qrCode
 }

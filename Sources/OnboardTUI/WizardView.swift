@@ -23,7 +23,9 @@ public enum WizardView {
         case .review(let review):
             ReviewView.draw(review, into: &canvas, area: body, glyphs: context.glyphs)
         case .connecting(let connecting):
-            OutcomeView.drawConnecting(connecting, spinner: spinner(state, context), now: state.now, into: &canvas, area: body)
+            OutcomeView.drawConnecting(
+                connecting, spinner: spinner(state, context), now: state.now, into: &canvas, area: body,
+                qrCode: context.glyphs == .unicode ? context.qrCode : .none)
         case .done(let outcome):
             OutcomeView.draw(outcome, into: &canvas, area: body, glyphs: context.glyphs)
         case .unsupportedScheme(let page):

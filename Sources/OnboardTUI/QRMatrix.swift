@@ -1,0 +1,69 @@
+/// A QR code's modules, as an encoder made them; drawn by ``QRMatrix/draw(into:x:y:glyphs:)``.
+public struct QRMatrix: Equatable, Sendable {
+    /// Modules per side.
+    public let size: Int
+    /// Row by row; true is dark.
+    public let modules: [Bool]
+
+    public init?(size: Int, modules: [Bool]) {
+        guard size > 0, modules.count == size * size else { return nil }
+        self.size = size
+        self.modules = modules
+    }
+
+    /// Light modules around the code, as the standard asks, so a camera finds its edges.
+    public static let quietZone = 4
+
+    public func isDark(_ x: Int, _ y: Int) -> Bool {
+        guard x >= 0, y >= 0, x < size, y < size else { return false }
+        return modules[y * size + x]
+    }
+
+    /// Columns and rows it takes on a terminal: one column a module, two modules a row.
+    public var drawnSize: (width: Int, height: Int) {
+        let side = size + 2 * Self.quietZone
+        return (side, (side + 1) / 2)
+    }
+
+    /// The half-block character for a column's two stacked modules (dark drawn in the
+    /// foreground): `█` both dark, `▀` top, `▄` bottom, space neither.
+    static func halfBlock(top: Bool, bottom: Bool) -> String {
+        switch (top, bottom) {
+        case (true, true): "\u{2588}"
+        case (true, false): "\u{2580}"
+        case (false, true): "\u{2584}"
+        case (false, false): " "
+        }
+    }
+
+    /// The rows of half blocks, quiet zone included.
+    public var rows: [String] {
+        let zone = Self.quietZone
+        let side = size + 2 * zone
+        return stride(from: 0, to: side, by: 2).map { top in
+            (0..<side).map { column in
+                Self.halfBlock(top: isDark(column - zone, top - zone), bottom: isDark(column - zone, top + 1 - zone))
+            }.joined()
+        }
+    }
+
+    /// Draws the code with its top-left corner at `x`, `y` in the `qrCode` role (dark on light).
+    public func draw(into canvas: inout Canvas, x: Int, y: Int) {
+        for (index, row) in rows.enumerated() {
+            canvas.put(row, x: x, y: y + index, role: .qrCode)
+        }
+    }
+}
+
+/// Turns text into a QR code; the full-screen and command front ends are given one (backed by
+/// libqrencode when the system has it), tests a fake, and nothing draws a code without one.
+public struct QRCodeEncoder: Sendable {
+    public let encode: @Sendable (String) -> QRMatrix?
+
+    public init(_ encode: @escaping @Sendable (String) -> QRMatrix?) {
+        self.encode = encode
+    }
+
+    /// Draws no code.
+    public static let none = QRCodeEncoder { _ in nil }
+}
