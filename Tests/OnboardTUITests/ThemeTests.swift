@@ -67,7 +67,7 @@ struct ThemeTests {
             ),
             (
                 "name = \"x\"\n[roles]\ntitel = {}",
-                "t.toml, line 3: unknown role titel; roles are text, muted, title, header, header_accent, border, accent, selected, label, input, input_focused, placeholder, help, error, success, warning, key_name, key_label, spinner"
+                "t.toml, line 3: unknown role titel; roles are text, muted, title, header, header_accent, border, accent, selected, label, input, input_focused, placeholder, help, error, success, warning, key_name, key_label, spinner, qr_code"
             ),
             (
                 "name = \"x\"\n[roles]\ntitle = { fg = 300 }",
