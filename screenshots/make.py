@@ -100,6 +100,12 @@ def svg(rows, fg, bg, title):
             left = pad + x * cell_w
             if background != bg:
                 out.append(f'<rect x="{left}" y="{top}" width="{cell_w + 0.5}" height="{cell_h}" fill="{background}"/>')
+            # Block elements (a QR code) are drawn as the terminal draws them: filled halves.
+            halves = {"\u2588": (0, cell_h), "\u2580": (0, cell_h / 2), "\u2584": (cell_h / 2, cell_h / 2)}
+            if char in halves:
+                offset, size = halves[char]
+                out.append(f'<rect x="{left}" y="{top + offset}" width="{cell_w + 0.5}" height="{size + 0.5}" fill="{foreground}"/>')
+                continue
             if char.strip():
                 style = ' font-weight="bold"' if bold else ""
                 style += ' text-decoration="underline"' if underline else ""
@@ -128,7 +134,7 @@ class Session:
         subprocess.run(["tmux", "-L", self.socket, "send-keys", "-t", "s", "-l", text], check=True)
 
     def screen(self, colours=False):
-        return subprocess.run(["tmux", "-L", self.socket, "capture-pane", "-p", "-t", "s"] + (["-e"] if colours else []),
+        return subprocess.run(["tmux", "-L", self.socket, "capture-pane", "-p", "-t", "s"] + (["-e", "-N"] if colours else []),
                               check=True, capture_output=True, text=True).stdout
 
     def wait(self, text, timeout=30):
@@ -207,7 +213,25 @@ def wizard_run(data, theme, suffix, port, slow_port):
     wrong.shot(f"6-error-401{suffix}", f"onboard: a rejected key ({theme})", bg, fg)
     wrong.close()
 
-    link = Session(run("") + f" --user-id erin-{theme}")
+    again = Session(run() + f" --user-id alice-{theme}")
+    again.wait("of 21 auth configs")
+    again.type("fresh")
+    again.wait("1 of 21")
+    again.keys("Enter")
+    again.wait("Subdomain")
+    again.type("acme")
+    again.keys("Tab")
+    again.type("fd-Rotated0Key9xY2wQ5")
+    again.wait("characters")
+    again.keys("Enter")
+    again.wait("u: update its credentials")
+    again.keys("u")
+    again.wait("(•) u: update")
+    again.shot(f"9-update-choice{suffix}", f"onboard: the user has an account: add, replace or update it ({theme})", bg, fg)
+    again.close()
+
+    # Tall enough for the link's QR code under it.
+    link = Session(run("") + f" --user-id erin-{theme}", height=42)
     link.wait("of 21 auth configs")
     link.type("github")
     link.wait("1 of 21")

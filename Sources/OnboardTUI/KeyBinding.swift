@@ -37,7 +37,7 @@ public enum KeyBar {
             }
         case .review(let review):
             var keys: [KeyBinding] = []
-            if review.canConnect { keys.append(KeyBinding("enter", review.isLink ? "create link" : "connect")) }
+            if review.canConnect { keys.append(KeyBinding("enter", review.isLink ? "create link" : review.choice == .update ? "update" : "connect")) }
             if !(review.existing.value ?? []).isEmpty { keys += [KeyBinding("a", "add another"), KeyBinding("x", "replace")] }
             if review.updatableAccount != nil { keys.append(KeyBinding("u", "update it")) }
             if review.offersValidation { keys.append(KeyBinding("v", "validate on/off")) }

@@ -26,13 +26,15 @@ public struct QRMatrix: Equatable, Sendable {
     }
 
     /// The half-block character for a column's two stacked modules (dark drawn in the
-    /// foreground): `█` both dark, `▀` top, `▄` bottom, space neither.
+    /// foreground): `█` both dark, `▀` top, `▄` bottom, and a no-break space for neither: a plain
+    /// space lets curses erase a run of them with ECH, which tmux and others fill with the
+    /// default background instead of the light one, leaving holes in the quiet zone.
     static func halfBlock(top: Bool, bottom: Bool) -> String {
         switch (top, bottom) {
         case (true, true): "\u{2588}"
         case (true, false): "\u{2580}"
         case (false, true): "\u{2584}"
-        case (false, false): " "
+        case (false, false): "\u{00A0}"
         }
     }
 

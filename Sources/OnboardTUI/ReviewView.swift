@@ -43,7 +43,8 @@ enum ReviewView {
             break
         case .loaded(let accounts):
             let list =
-                accounts.prefix(3).map { "\($0.id) (\($0.status.rawValue)\($0.alias.map { ", " + $0 } ?? ""))" }.joined(separator: ", ") + (accounts.count > 3 ? ", \(glyphs.ellipsis)" : "")
+                accounts.prefix(3).map { "\($0.id) (\($0.status.rawValue)\($0.alias.map { ", " + $0 } ?? ""))" }.joined(separator: ", ")
+                + (accounts.count > 3 ? ", \(glyphs.ellipsis)" : "")
             canvas.put(
                 "\(form.userId.text) already has \(accounts.count) account\(accounts.count == 1 ? "" : "s") here: \(list)", x: area.x, y: y, role: .warning,
                 limit: area.width)
@@ -81,7 +82,7 @@ enum ReviewView {
         y += 1
         let prompt =
             review.canConnect
-            ? "Nothing has been sent yet. Enter \(review.isLink ? "creates the link" : "connects"); Esc goes back to edit."
+            ? "Nothing has been sent yet. Enter \(review.isLink ? "creates the link" : review.choice == .update ? "updates it in place" : "connects"); Esc goes back to edit."
             : (review.existing == .loading
                 ? "Nothing has been sent yet." : "Choose \(review.updatableAccount == nil ? "a or x" : "a, x or u") first; Esc goes back to edit.")
         canvas.put(prompt, x: area.x, y: y, role: .help, limit: area.width)

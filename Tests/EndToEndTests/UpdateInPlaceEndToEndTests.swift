@@ -131,8 +131,10 @@ struct BearerOnOAuthEndToEndTests {
     func bearerOnGitHub() throws {
         let data = try TemporaryDirectory()
         let created = try CommandEndToEndTests.onboard(
-            ["sandbox", "auth-configs", "create", "--toolkit", "github", "--scheme", "BEARER_TOKEN", "--name", "GitHub (own tokens)", "--db",
-             data.path + "/xdg/onboard/sandbox.sqlite"], data: data)
+            [
+                "sandbox", "auth-configs", "create", "--toolkit", "github", "--scheme", "BEARER_TOKEN", "--name", "GitHub (own tokens)", "--db",
+                data.path + "/xdg/onboard/sandbox.sqlite",
+            ], data: data)
         #expect(created.status == 0, "\(created.stderr)")
         let bearer = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let fields = try #require(try CommandEndToEndTests.onboard(["fields", bearer, "--json"], data: data).json() as? [String: Any])

@@ -3,11 +3,11 @@ import OnboardCore
 import OnboardTUI
 import Testing
 
+@testable import OnboardApp
+
 #if canImport(Glibc)
     import Glibc
 #endif
-
-@testable import OnboardApp
 
 /// The hosted link's QR code: drawn from libqrencode's matrix in half blocks, dark on light
 /// with a quiet zone, only where the window has room; read back by a real decoder.
@@ -76,6 +76,8 @@ struct QRCodeTests {
         let context = ScreenContext(backendLabel: "embedded sandbox", glyphs: .unicode, qrCode: LibQREncode.encoder)
         let canvas = WizardView.render(Self.connecting(), context: context, width: 110, height: 45)
         let image = try #require(Self.image(canvas), "no QR code was drawn at 110x45")
+        let drawnRows = (0..<canvas.height).filter { y in (0..<canvas.width).contains { canvas[$0, y].role == .qrCode } }.count
+        #expect(drawnRows == LibQREncode.encode(Self.url)?.drawnSize.height, "every row, quiet zone included")
         #expect(try Self.decode(image) == Self.url)
         // The URL stays as text too, for copying.
         #expect((0..<canvas.height).contains { y in (0..<canvas.width).map { canvas[$0, y].text }.joined().contains("lt_GC3ZDHe17tpz0QhvfkFfTbRC") })
@@ -101,7 +103,8 @@ struct QRCodeTests {
         #expect(matrix.drawnSize == (10, 5))
         let rows = matrix.rows
         #expect(rows.count == 5)
-        #expect(rows[2] == "    \u{2580}\u{2584}    ")
+        let light = "\u{00A0}"
+        #expect(rows[2] == String(repeating: light, count: 4) + "\u{2580}\u{2584}" + String(repeating: light, count: 4))
         #expect(rows.allSatisfy { $0.count == 10 })
     }
 }
