@@ -17,6 +17,20 @@ final class SQLiteSandboxStore: SandboxStore {
         for file in [path, path + "-wal", path + "-shm"] {
             try SecureFile.tightenExisting(file, kind: "sandbox database")
         }
+        // Migrations check what is applied and then apply the rest: two processes opening a new
+        // database at once would both create the tables. A lock beside it makes them take turns
+        // (a file of its own: closing any descriptor of the database file itself would drop
+        // SQLite's own locks).
+        let lock = open(path + ".lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        if lock >= 0 {
+            while flock(lock, LOCK_EX) != 0 && errno == EINTR {}
+        }
+        defer {
+            if lock >= 0 {
+                flock(lock, LOCK_UN)
+                close(lock)
+            }
+        }
         database = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(database)
     }
