@@ -13,24 +13,12 @@ os.environ.setdefault("COMPOSIO_DISABLE_TELEMETRY", "true")
 from composio import Composio  # noqa: E402
 from composio.core.models.connected_accounts import auth_scheme  # noqa: E402
 
-from sandbox_process import KEY, Sandbox  # noqa: E402
+from sandbox_process import KEY, Sandbox, Steps  # noqa: E402
 
 
 def main():
     sandbox = Sandbox(sys.argv[1])
-    passed, failed = 0, 0
-
-    def step(name, action):
-        nonlocal passed, failed
-        try:
-            result = action()
-            passed += 1
-            print(f"ok   {name}")
-            return result
-        except Exception as error:  # report every failing step, not just the first
-            failed += 1
-            print(f"FAIL {name}: {type(error).__name__}: {str(error)[:300]}")
-            return None
+    step = Steps()
 
     try:
         composio = Composio(api_key=KEY, base_url=sandbox.base)
@@ -138,8 +126,7 @@ def main():
         step("connected_accounts.link", link)
     finally:
         sandbox.stop()
-    print(f"python-sdk: {passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return step.finish("python-sdk")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import re
 import subprocess
 import sys
 
-from sandbox_process import KEY, Sandbox
+from sandbox_process import KEY, Sandbox, Steps
 
 SEEDS = os.environ.get("SEEDS_DIR") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "seeds")
 
@@ -43,17 +43,7 @@ def curl_samples(text):
 
 def main():
     sandbox = Sandbox(sys.argv[1])
-    passed, failed = 0, 0
-
-    def step(name, action):
-        nonlocal passed, failed
-        try:
-            action()
-            passed += 1
-            print(f"ok   {name}")
-        except Exception as error:  # every failing sample is reported, not just the first
-            failed += 1
-            print(f"FAIL {name}: {type(error).__name__}: {str(error)[:400]}")
+    step = Steps()
 
     env = dict(os.environ, COMPOSIO_BASE_URL=sandbox.base, COMPOSIO_API_KEY=KEY, COMPOSIO_DISABLE_TELEMETRY="true")
     try:
@@ -140,8 +130,7 @@ def main():
         step("003 curl PATCH /auth_configs/{nanoid}: credentials and tool restrictions kept", patch_sample)
     finally:
         sandbox.stop()
-    print(f"seeds: {passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return step.finish("seeds")
 
 
 if __name__ == "__main__":

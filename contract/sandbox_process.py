@@ -56,3 +56,26 @@ class Sandbox:
         self.process.wait(timeout=10)
 
 
+
+
+class Steps:
+    """Runs named checks, reporting every failure rather than stopping at the first, and prints
+    the closing `name: N passed, N failed` line."""
+
+    def __init__(self):
+        self.passed, self.failed = 0, 0
+
+    def __call__(self, name, action):
+        try:
+            result = action()
+            self.passed += 1
+            print(f"ok   {name}")
+            return result
+        except Exception as error:  # every failing step is reported, not just the first
+            self.failed += 1
+            print(f"FAIL {name}: {type(error).__name__}: {str(error)[:400]}")
+            return None
+
+    def finish(self, name):
+        print(f"{name}: {self.passed} passed, {self.failed} failed")
+        return 1 if self.failed else 0

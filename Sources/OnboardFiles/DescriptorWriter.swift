@@ -9,8 +9,13 @@ public enum DescriptorWriter {
     /// Returns false when the descriptor no longer takes bytes.
     @discardableResult
     public static func write(_ text: String, to descriptor: Int32) -> Bool {
-        var bytes = Array(text.utf8)
-        return bytes.withUnsafeMutableBytes { buffer in
+        write(Data(text.utf8), to: descriptor)
+    }
+
+    /// Writes `data` whole; false (with `errno` set) when the descriptor no longer takes bytes.
+    @discardableResult
+    public static func write(_ data: Data, to descriptor: Int32) -> Bool {
+        data.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
                 let count = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)

@@ -176,19 +176,9 @@ public enum SecureFile {
     }
 
     private static func writeAll(_ descriptor: Int32, _ contents: Data, path: String, kind: String) throws(SecureFileError) {
-        let ok = contents.withUnsafeBytes { buffer -> Bool in
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                offset += written
-            }
-            return true
+        guard DescriptorWriter.write(contents, to: descriptor) else {
+            throw SecureFileError("Cannot write the \(kind) \(path): \(String(cString: strerror(errno))).")
         }
-        guard ok else { throw SecureFileError("Cannot write the \(kind) \(path): \(String(cString: strerror(errno))).") }
     }
 
     private static func syncDirectory(of path: String) {

@@ -72,18 +72,7 @@ public final class AuditLog: Sendable {
         lines.append(Self.encode(record))
         lines.append(0x0A)
         written = record
-        let ok = lines.withUnsafeBytes { buffer -> Bool in
-            var offset = 0
-            while offset < buffer.count {
-                let count = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                offset += count
-            }
-            return true
-        }
+        let ok = DescriptorWriter.write(lines, to: descriptor)
         guard ok, fsync(descriptor) == 0 else { throw AuditError("Cannot write the audit trail \(path): \(String(cString: strerror(errno))).") }
         return written!
     }

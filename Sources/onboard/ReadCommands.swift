@@ -181,7 +181,8 @@ struct AccountsCommand: AsyncParsableCommand {
         }
     }
 
-    struct Enable: AsyncParsableCommand {
+    struct Enable: AccountStatusCommand {
+        static let enabled = true
         static let configuration = CommandConfiguration(
             abstract: "Enable a disabled account (ACTIVE again).", discussion: "Example:\n  onboard accounts enable ca_123")
 
@@ -190,15 +191,10 @@ struct AccountsCommand: AsyncParsableCommand {
 
         @OptionGroup var output: OutputFlags
         @OptionGroup var service: ServiceFlags
-
-        func run() async throws {
-            try await reportingErrors {
-                try await withBackend(service.options) { try await ServiceCommands.setEnabled($0, id: id, enabled: true, json: output.json, output: .standard) }
-            }
-        }
     }
 
-    struct Disable: AsyncParsableCommand {
+    struct Disable: AccountStatusCommand {
+        static let enabled = false
         static let configuration = CommandConfiguration(
             abstract: "Disable an account: kept, but unusable (INACTIVE) until enabled.", discussion: "Example:\n  onboard accounts disable ca_123")
 
@@ -207,14 +203,6 @@ struct AccountsCommand: AsyncParsableCommand {
 
         @OptionGroup var output: OutputFlags
         @OptionGroup var service: ServiceFlags
-
-        func run() async throws {
-            try await reportingErrors {
-                try await withBackend(service.options) {
-                    try await ServiceCommands.setEnabled($0, id: id, enabled: false, json: output.json, output: .standard)
-                }
-            }
-        }
     }
 
     struct Delete: AsyncParsableCommand {
@@ -229,6 +217,24 @@ struct AccountsCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 try await withBackend(service.options) { try await ServiceCommands.deleteAccount($0, id: id, json: output.json, output: .standard) }
+            }
+        }
+    }
+}
+
+/// `accounts enable` and `accounts disable`: one body, the direction a static.
+protocol AccountStatusCommand: AsyncParsableCommand {
+    static var enabled: Bool { get }
+    var id: String { get }
+    var output: OutputFlags { get }
+    var service: ServiceFlags { get }
+}
+
+extension AccountStatusCommand {
+    func run() async throws {
+        try await reportingErrors {
+            try await withBackend(service.options) {
+                try await ServiceCommands.setEnabled($0, id: id, enabled: Self.enabled, json: output.json, output: .standard)
             }
         }
     }
