@@ -119,6 +119,13 @@ def main():
             assert page.items == [] and page.total_items == 0 and page.current_page == 1, page
         step("tools.list (a key check)", tools_key_check)
 
+        def org_projects():
+            from composio_client._auth import OrganizationAuth
+            org = composio.client.with_options(auth=OrganizationAuth(credential=sandbox.org_key(sys.argv[1])))
+            page = org.org.owner.project.list()
+            assert any(project.id == "pr_sandbox_default" for project in page.data), page
+        step("org.owner.project.list with x-org-api-key", org_projects)
+
         def link():
             request = composio.connected_accounts.link(user_id="sdk-link-user", auth_config_id=ids["github"])
             assert request.redirect_url and "/link/" in request.redirect_url, request.redirect_url
