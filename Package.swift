@@ -1,14 +1,16 @@
-// swift-tools-version:6.1
+// swift-tools-version:6.2
 import PackageDescription
 
-/// Every target compiles in Swift 6 language mode with strict concurrency.
+/// Every target compiles in Swift 6 language mode with strict concurrency, and a warning in
+/// the project's own code is an error (dependencies keep their own settings).
 let strict: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny")
+    .enableUpcomingFeature("ExistentialAny"),
+    .treatAllWarnings(as: .error),
 ]
 
 let package = Package(
     name: "onboard",
-    platforms: [.macOS(.v14)],
+    // Linux only (ncursesw through a system library, Glibc, ptys): no platforms to declare.
     products: [
         .executable(name: "onboard", targets: ["onboard"])
     ],
@@ -41,6 +43,8 @@ let package = Package(
                 "OnboardCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
@@ -56,6 +60,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
@@ -81,7 +86,6 @@ let package = Package(
             dependencies: [
                 "OnboardCore", "OnboardTUI", "OnboardCurses", "ComposioAPI", "ComposioSandbox", "OnboardFiles", "OnboardStore",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
@@ -89,15 +93,16 @@ let package = Package(
         .executableTarget(
             name: "onboard",
             dependencies: [
-                "OnboardApp", "OnboardCore", "OnboardCurses", "ComposioSandbox",
+                "OnboardApp", "OnboardCore", "OnboardCurses", "ComposioSandbox", "ComposioAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
         .target(
             name: "OnboardTestSupport",
             dependencies: [
-                "OnboardCore", "ComposioAPI", "OnboardTUI", "ComposioSandbox",
+                "OnboardCore", "ComposioAPI", "OnboardTUI",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -117,9 +122,12 @@ let package = Package(
         .testTarget(
             name: "ComposioSandboxTests",
             dependencies: [
-                "ComposioSandbox", "ComposioAPI", "OnboardCore",
+                "ComposioSandbox",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
@@ -129,15 +137,18 @@ let package = Package(
             exclude: ["__Snapshots__"],
             swiftSettings: strict
         ),
-        .testTarget(name: "OnboardCursesTests", dependencies: ["OnboardCurses", "OnboardTUI"], swiftSettings: strict),
+        .testTarget(name: "OnboardCursesTests", dependencies: ["OnboardCurses", "OnboardTUI", "OnboardCore"], swiftSettings: strict),
         .testTarget(
             name: "OnboardAppTests",
-            dependencies: ["OnboardApp", "OnboardCore", "ComposioAPI", "ComposioSandbox", "OnboardFiles", "OnboardTestSupport"],
+            dependencies: [
+                "OnboardApp", "OnboardCore", "OnboardTUI", "ComposioAPI", "ComposioSandbox", "OnboardFiles", "OnboardTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["ComposioAPI", "ComposioSandbox", "OnboardCore"],
+            // It drives the built onboard binary; it imports none of the modules.
             swiftSettings: strict
         ),
     ],

@@ -172,7 +172,8 @@ public enum SecureFile {
         _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
         // mkstemp makes 0600 files already; said again in case of an odd libc.
         _ = fchmod(descriptor, 0o600)
-        return (descriptor, String(cString: template))
+        let name = template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+        return (descriptor, String(decoding: name, as: UTF8.self))
     }
 
     private static func writeAll(_ descriptor: Int32, _ contents: Data, path: String, kind: String) throws(SecureFileError) {
