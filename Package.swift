@@ -76,9 +76,13 @@ let package = Package(
             name: "CNcursesw",
             providers: [.apt(["libncurses-dev"])]
         ),
+        // Signals caught as flags and process hardening: the C, then the one Swift module that
+        // touches it (so there is one set of flags).
+        .systemLibrary(name: "CProcess"),
+        .target(name: "OnboardProcess", dependencies: ["CProcess"], swiftSettings: strict),
         .target(
             name: "OnboardCurses",
-            dependencies: ["CNcursesw", "OnboardTUI", "OnboardCore"],
+            dependencies: ["CNcursesw", "OnboardTUI", "OnboardCore", "OnboardProcess"],
             swiftSettings: strict
         ),
         .target(
@@ -93,7 +97,7 @@ let package = Package(
         .executableTarget(
             name: "onboard",
             dependencies: [
-                "OnboardApp", "OnboardCore", "OnboardCurses", "ComposioSandbox", "ComposioAPI",
+                "OnboardApp", "OnboardCore", "OnboardProcess", "ComposioSandbox", "ComposioAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -137,7 +141,7 @@ let package = Package(
             exclude: ["__Snapshots__"],
             swiftSettings: strict
         ),
-        .testTarget(name: "OnboardCursesTests", dependencies: ["OnboardCurses", "OnboardTUI", "OnboardCore"], swiftSettings: strict),
+        .testTarget(name: "OnboardCursesTests", dependencies: ["OnboardCurses", "OnboardTUI", "OnboardCore", "OnboardProcess"], swiftSettings: strict),
         .testTarget(
             name: "OnboardAppTests",
             dependencies: [

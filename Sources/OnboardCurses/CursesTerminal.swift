@@ -1,6 +1,7 @@
 import CNcursesw
 import Foundation
 import OnboardCore
+import OnboardProcess
 import OnboardTUI
 import Synchronization
 
@@ -263,16 +264,8 @@ public final class CursesTerminal: TerminalDevice {
     ]
 
     private func installSignalHandlers() {
-        _ = onb_take_signals()
-        var caught = sigset_t()
-        sigemptyset(&caught)
-        for (number, _) in Self.caughtSignals {
-            _ = onb_catch_signal(number)
-            sigaddset(&caught, number)
-        }
-        // A parent may have started us with these blocked; they must reach the handler.
-        sigprocmask(SIG_UNBLOCK, &caught, nil)
-        pthread_sigmask(SIG_UNBLOCK, &caught, nil)
+        _ = SignalFlags.take()
+        SignalFlags.catchSignals(Self.caughtSignals.map(\.0))
     }
 
     public func takeSignal() -> TerminalSignal? {
@@ -280,7 +273,7 @@ public final class CursesTerminal: TerminalDevice {
         // pass one on) fails every ioctl: treat it as the hangup it is.
         var settings = termios()
         if tcgetattr(STDIN_FILENO, &settings) != 0 && errno == EIO { return .hangup }
-        let taken = onb_take_signals()
+        let taken = SignalFlags.take()
         var first: TerminalSignal?
         for (number, signal) in Self.caughtSignals where taken & (1 << number) != 0 {
             guard let signal else {
@@ -307,7 +300,7 @@ public final class CursesTerminal: TerminalDevice {
         raise(SIGTSTP)
         pthread_sigmask(SIG_SETMASK, &previous, nil)
         // Resumed (fg): take the terminal back.
-        _ = onb_catch_signal(SIGTSTP)
+        SignalFlags.recatch(SIGTSTP)
         writeRaw("\u{1B}[?2004h")
         refresh()
         invalidate()

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import OnboardApp
 import OnboardCore
-import OnboardCurses
+import OnboardProcess
 
 /// `onboard`: the interactive wizard by default, plus subcommands.
 @main

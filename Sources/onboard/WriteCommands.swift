@@ -1,8 +1,8 @@
 import ArgumentParser
 import ComposioAPI
-import Dispatch
 import Foundation
 import OnboardApp
+import OnboardProcess
 import Synchronization
 
 /// `onboard connect`
@@ -182,38 +182,34 @@ struct ImportCommand: AsyncParsableCommand {
 }
 
 /// Ctrl-C for long commands: the first asks to stop cleanly, the second exits 130 at once.
-/// (`@unchecked`: the signal source is set once and only cancelled after.)
-final class InterruptFlag: @unchecked Sendable {
+/// The signal is caught as a flag (``SignalFlags``), as the wizard catches it, and polled.
+final class InterruptFlag: Sendable {
     private let count = Mutex(0)
-    private let source: any DispatchSourceSignal
-
-    private init(source: any DispatchSourceSignal) {
-        self.source = source
-    }
+    private let poller = Mutex<Task<Void, Never>?>(nil)
 
     var isSet: Bool { count.withLock { $0 > 0 } }
 
     static func install(first message: String) -> InterruptFlag {
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        let flag = InterruptFlag(source: source)
-        source.setEventHandler {
-            let seen = flag.count.withLock { value in
-                value += 1
-                return value
-            }
-            if seen == 1 {
-                printError("\n" + message)
-            } else {
-                exit(130)
+        let flag = InterruptFlag()
+        _ = SignalFlags.take()
+        SignalFlags.catchSignals([SIGINT])
+        let task = Task.detached {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(50))
+                guard SignalFlags.take() & (1 << SIGINT) != 0 else { continue }
+                let seen = flag.count.withLock { value in
+                    value += 1
+                    return value
+                }
+                if seen == 1 { printError("\n" + message) } else { exit(130) }
             }
         }
-        source.resume()
+        flag.poller.withLock { $0 = task }
         return flag
     }
 
     func uninstall() {
-        source.cancel()
+        poller.withLock { $0?.cancel() }
         signal(SIGINT, SIG_DFL)
     }
 }

@@ -106,3 +106,40 @@ struct SteadinessEndToEndTests {
         #expect(Set(accounts.compactMap { $0["user_id"] as? String }).count == 50)
     }
 }
+
+/// Ctrl-C during an import: the first stops after the rows in flight and keeps the run
+/// resumable; the rerun finishes it with one account per user.
+@Suite("An import interrupted with SIGINT", .serialized)
+struct ImportInterruptEndToEndTests {
+    @Test("SIGINT stops the import cleanly (exit 130, journal kept), and the same command resumes to every row")
+    func interruptAndResume() async throws {
+        let data = try TemporaryDirectory()
+        let served = try ServedSandbox(
+            binary: try OnboardBinary.path(), database: data.path + "/slow.sqlite", key: "ak_interrupt_test", faults: "latency=200ms")
+        defer { served.kill(signal: SIGTERM) }
+        let remote = ["COMPOSIO_API_KEY": "ak_interrupt_test", "COMPOSIO_BASE_URL": "http://127.0.0.1:\(served.port)"]
+        let configs = try #require(try CommandEndToEndTests.onboard(["auth-configs", "--json"], data: data, environment: remote).json() as? [[String: Any]])
+        let tavily = try #require(configs.first { $0["toolkit"] as? String == "tavily" }?["id"] as? String)
+        let file = data.path + "/users.csv"
+        try ("user_id,generic_api_key\n" + (0..<60).map { "user-\($0),tvly-key\($0)abcdef" }.joined(separator: "\n") + "\n")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        try "".write(toFile: data.path + "/empty", atomically: true, encoding: .utf8)
+        let pid = try ChildProcess.spawn(
+            [try OnboardBinary.path(), "import", file, "--auth-config", tavily, "--concurrency", "2"],
+            environment: CommandEndToEndTests.environment(data, remote), stdin: data.path + "/empty", stdout: data.path + "/out",
+            stderr: data.path + "/err")
+        try await Task.sleep(for: .seconds(3))
+        kill(pid, SIGINT)
+        let status = ChildProcess.wait(pid)
+        let stderr = try String(contentsOfFile: data.path + "/err", encoding: .utf8)
+        #expect(status == 130, "\(stderr)")
+        #expect(stderr.contains("Stopping after the rows in flight"))
+        #expect(stderr.contains("Run the same command again to resume"))
+        let resumed = try CommandEndToEndTests.onboard(["import", file, "--auth-config", tavily, "--concurrency", "8"], data: data, environment: remote)
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let accounts = try #require(
+            try CommandEndToEndTests.onboard(["accounts", "--auth-config", tavily, "--json"], data: data, environment: remote).json() as? [[String: Any]])
+        #expect(accounts.count == 60)
+        #expect(Set(accounts.compactMap { $0["user_id"] as? String }).count == 60)
+    }
+}

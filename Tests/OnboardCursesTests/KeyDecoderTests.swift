@@ -1,6 +1,7 @@
 import Foundation
 import OnboardCore
 import OnboardCurses
+import OnboardProcess
 import OnboardTUI
 import Testing
 

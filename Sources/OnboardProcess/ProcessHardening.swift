@@ -1,4 +1,4 @@
-import CNcursesw
+import CProcess
 
 /// Keeps secrets in memory from leaving the process: no core dumps, not dumpable or
 /// traceable by the user's other processes. Applied first thing, before any key is read.
