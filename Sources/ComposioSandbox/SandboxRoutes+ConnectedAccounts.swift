@@ -107,7 +107,7 @@ extension SandboxRoutes {
         }
         if case .object(let connection)? = body["connection"], case .object(let state)? = connection["state"] {
             let scheme = AuthScheme(rawValue: record.authScheme)
-            guard Self.patchableSchemes.contains(scheme) else {
+            guard scheme.takesCredentialsInPlace else {
                 throw SandboxError.badRequest(
                     "The credentials of a \(scheme.rawValue) connection cannot be patched", slug: "ConnectedAccount_BadRequest",
                     fix:
@@ -131,9 +131,6 @@ extension SandboxRoutes {
         try await store.save(record)
         return try JSONResponse.make(JSONValue.object(["id": .string(record.id), "status": .string(record.status), "success": .bool(true)]))
     }
-
-    /// The schemes whose credentials `PATCH /connected_accounts/{id}` may change.
-    static let patchableSchemes: Set<AuthScheme> = [.bearerToken, .apiKey, .basic, .basicWithJWT, .googleServiceAccount, .serviceAccount]
 
     /// Refuses an alias another live account of the same user and toolkit holds: 400 on create
     /// and link (as the service answers), 409 on PATCH.

@@ -42,11 +42,6 @@ public struct CommandOutput: Sendable {
         if errIsTerminal { writeErr("\r\u{1B}[K" + TerminalText.sanitized(line)) } else { err(line) }
     }
 
-    /// Ends a progress line drawn in place, so what follows starts on a line of its own.
-    public func endProgress() {
-        if errIsTerminal { writeErr("\n") }
-    }
-
     /// Draws a QR code on stderr when it is a terminal that can show it (UTF-8, not `TERM=dumb`):
     /// dark on light in explicit colours, or in reverse video under `NO_COLOR`. Every byte is
     /// the program's own; no outside text passes here.

@@ -28,9 +28,6 @@ public enum UpdateAction {
         }
     }
 
-    /// The schemes the service updates in place; OAuth accounts reconnect through a link.
-    public static let patchableSchemes: Set<AuthScheme> = [.bearerToken, .apiKey, .basic, .basicWithJWT, .googleServiceAccount, .serviceAccount]
-
     struct Updated: Encodable {
         var id: String
         var status: String
@@ -48,7 +45,7 @@ public enum UpdateAction {
         let scheme = config.authScheme ?? .apiKey
         var values: [String: Secret?] = [:]
         if !options.fields.isEmpty || !options.remove.isEmpty || options.secrets != nil {
-            guard patchableSchemes.contains(scheme) else {
+            guard scheme.takesCredentialsInPlace else {
                 throw CommandFailure(
                     "\(account.id) is a \(scheme.rawValue) connection: its credentials are not updated in place. Connect the user again through a link: onboard connect --auth-config \(config.id) --user-id \(account.userId ?? "USER") --replace"
                 )

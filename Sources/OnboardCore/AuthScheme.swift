@@ -27,6 +27,12 @@ public struct AuthScheme: RawRepresentable, Hashable, Sendable, Codable, CustomS
         self == .oauth2 || self == .oauth1 || self == .dcrOAuth
     }
 
+    /// Schemes whose accounts take new credentials in place (`PATCH /connected_accounts/{id}`):
+    /// the service's list; OAuth and no-auth accounts reconnect instead.
+    public var takesCredentialsInPlace: Bool {
+        [.bearerToken, .apiKey, .basic, .basicWithJWT, .googleServiceAccount, .serviceAccount].contains(self)
+    }
+
     public var description: String { rawValue }
 
     public init(from decoder: any Decoder) throws {

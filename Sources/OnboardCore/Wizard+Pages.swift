@@ -179,13 +179,10 @@ extension Wizard {
             }
         }
 
-        /// Schemes whose accounts take new credentials in place.
-        public static let updatableSchemes: Set<AuthScheme> = [.bearerToken, .apiKey, .basic, .basicWithJWT, .googleServiceAccount, .serviceAccount]
-
         /// The account "update its credentials" would change: the user's newest one, when the
         /// scheme takes new credentials in place.
         public var updatableAccount: ConnectedAccount? {
-            guard let scheme = form.config.authScheme, Self.updatableSchemes.contains(scheme) else { return nil }
+            guard form.config.authScheme?.takesCredentialsInPlace == true else { return nil }
             return existing.value?.first
         }
 
