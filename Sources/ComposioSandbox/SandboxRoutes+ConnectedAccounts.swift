@@ -66,7 +66,7 @@ extension SandboxRoutes {
             credentials: try sealer.seal(creation.values),
             linkToken: token,
             expiresAt: starting ? stamp.addingTimeInterval(Self.initiationLifetime) : nil,
-            callbackURL: body.connection?.callbackUrl,
+            callbackURL: try Self.callbackURL(body.connection?.callbackUrl),
             createdAt: stamp,
             updatedAt: stamp
         )

@@ -18,15 +18,7 @@ extension SandboxRoutes {
             )
         }
         let configId = body["auth_config_id"]?.text ?? ""
-        let callback = body["callback_url"]?.text.flatMap { $0.isEmpty ? nil : $0 }
-        if let callback {
-            // The page redirects the person there: javascript:, data: or file: URLs are refused.
-            guard let url = URLComponents(string: callback), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil
-            else {
-                throw SandboxError.badRequest(
-                    "callback_url must be an http(s) URL", slug: "Request_InvalidCallbackUrl", errors: ["callback_url must start with https:// or http://"])
-            }
-        }
+        let callback = try Self.callbackURL(body["callback_url"]?.text)
         guard let config = try await store.authConfig(projectId: project.id, id: configId) else {
             throw SandboxError.notFound("Auth config \(configId)", slug: "AuthConfig_NotFound")
         }
@@ -71,6 +63,17 @@ extension SandboxRoutes {
     func linkURL(token: String, request: Request) -> String {
         let host = request.head.authority ?? "\(Sandbox.defaultHost):\(Sandbox.defaultPort)"
         return "http://\(host)/link/\(token)"
+    }
+
+    /// A `callback_url` as given, nil when blank; anything but an http(s) URL is refused (the
+    /// link page redirects the person there: no javascript:, data: or file: URLs).
+    static func callbackURL(_ text: String?) throws -> String? {
+        guard let text, !text.isEmpty else { return nil }
+        guard let url = URLComponents(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
+            throw SandboxError.badRequest(
+                "callback_url must be an http(s) URL", slug: "Request_InvalidCallbackUrl", errors: ["callback_url must start with https:// or http://"])
+        }
+        return text
     }
 
     @Sendable func linkPage(_ request: Request, context: SandboxRequestContext) async throws -> Response {

@@ -98,38 +98,40 @@ public final class AuditingService: ComposioService {
         return account
     }
 
+    /// Records an event about an existing account, named by what `account` (read before the
+    /// change, nil if it could not be) says of its config, toolkit and user.
+    private func record(
+        _ kind: AuditEvent.Kind, about account: ConnectedAccount?, id: String, status: String? = nil, errorCode: String? = nil, fields: [String]? = nil
+    ) async throws {
+        try await record(
+            kind, authConfig: account?.authConfigId, toolkit: account?.toolkitSlug, userId: account?.userId, accountId: id, status: status,
+            errorCode: errorCode, fields: fields)
+    }
+
     public func updateConnectedAccount(id: String, scheme: AuthScheme, values: [String: Secret?], alias: String?) async throws -> ConnectionStatus {
         let account = try? await base.connectedAccount(id: id)
         let status: ConnectionStatus
         do {
             status = try await base.updateConnectedAccount(id: id, scheme: scheme, values: values, alias: alias)
         } catch {
-            try await record(
-                .connectionFailed, authConfig: account?.authConfigId, toolkit: account?.toolkitSlug, userId: account?.userId, accountId: id,
-                errorCode: Self.errorCode(error), fields: values.keys.sorted())
+            try await record(.connectionFailed, about: account, id: id, errorCode: Self.errorCode(error), fields: values.keys.sorted())
             throw error
         }
-        try await record(
-            .connectionUpdated, authConfig: account?.authConfigId, toolkit: account?.toolkitSlug, userId: account?.userId, accountId: id,
-            status: status.rawValue, fields: values.keys.sorted() + (alias == nil ? [] : ["alias"]))
+        try await record(.connectionUpdated, about: account, id: id, status: status.rawValue, fields: values.keys.sorted() + (alias == nil ? [] : ["alias"]))
         return status
     }
 
     public func setConnectedAccountEnabled(id: String, enabled: Bool) async throws {
         let account = try? await base.connectedAccount(id: id)
         try await base.setConnectedAccountEnabled(id: id, enabled: enabled)
-        try await record(
-            .connectionUpdated, authConfig: account?.authConfigId, toolkit: account?.toolkitSlug, userId: account?.userId, accountId: id,
-            status: enabled ? "ACTIVE" : "INACTIVE")
+        try await record(.connectionUpdated, about: account, id: id, status: enabled ? "ACTIVE" : "INACTIVE")
     }
 
     /// Reads the account first, so the record says whose account on which config went.
     public func deleteConnectedAccount(id: String) async throws {
         let account = try? await base.connectedAccount(id: id)
         try await base.deleteConnectedAccount(id: id)
-        try await record(
-            .connectionDeleted, authConfig: account?.authConfigId, toolkit: account?.toolkitSlug, userId: account?.userId, accountId: id,
-            status: account?.status.rawValue)
+        try await record(.connectionDeleted, about: account, id: id, status: account?.status.rawValue)
     }
 
     public func createLink(authConfigId: String, userId: String, callbackURL: String?) async throws -> HostedLink {
