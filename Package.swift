@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssh", from: "0.15.1"),
     ],
     targets: [
         // Pure domain: models, Secret, validation, the Wizard state machine. Foundation only.
@@ -30,10 +31,12 @@ let package = Package(
         // Careful file access for secrets and state: no links followed, owner-only checks on the
         // open descriptor, exclusive creation, size caps.
         .target(name: "OnboardFiles", swiftSettings: strict),
-        // The audit trail (invites later): who connected what, in a hash-chained file.
+        // The audit trail (who connected what, in a hash-chained file) and the gateway's invites.
         .target(
             name: "OnboardStore",
-            dependencies: ["OnboardCore", "OnboardFiles", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "OnboardCore", "OnboardFiles", .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         // Wire DTOs, the client, its transport seam, errors and retries.
@@ -55,6 +58,7 @@ let package = Package(
                 "ComposioAPI",
                 "OnboardCore",
                 "OnboardFiles",
+                "OnboardStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -79,7 +83,22 @@ let package = Package(
         // Signals caught as flags and process hardening: the C, then the one Swift module that
         // touches it (so there is one set of flags).
         .systemLibrary(name: "CProcess"),
-        .target(name: "OnboardProcess", dependencies: ["CProcess"], swiftSettings: strict),
+        // A session's program on a pty of its own: openpty and posix_spawn with a new session.
+        .systemLibrary(name: "CSpawn"),
+        .target(name: "OnboardProcess", dependencies: ["CProcess", "CSpawn"], swiftSettings: strict),
+        // The SSH gateway: invites typed as the user name, one wizard per session on a pty.
+        .target(
+            name: "OnboardGateway",
+            dependencies: [
+                "OnboardCore", "OnboardFiles", "OnboardProcess", "OnboardStore",
+                .product(name: "NIOSSH", package: "swift-nio-ssh"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "OnboardCurses",
             dependencies: ["CNcursesw", "OnboardTUI", "OnboardCore", "OnboardProcess"],
@@ -88,16 +107,18 @@ let package = Package(
         .target(
             name: "OnboardApp",
             dependencies: [
-                "OnboardCore", "OnboardTUI", "OnboardCurses", "ComposioAPI", "ComposioSandbox", "OnboardFiles", "OnboardStore",
+                "OnboardCore", "OnboardTUI", "OnboardCurses", "ComposioAPI", "ComposioSandbox", "OnboardFiles", "OnboardStore", "OnboardGateway",
+                "OnboardProcess",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "onboard",
             dependencies: [
-                "OnboardApp", "OnboardCore", "OnboardProcess", "ComposioSandbox", "ComposioAPI",
+                "OnboardApp", "OnboardCore", "OnboardProcess", "ComposioSandbox", "ComposioAPI", "OnboardGateway",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -114,6 +135,7 @@ let package = Package(
         // Appends to an audit trail from a process of its own, for the concurrent-append test.
         .executableTarget(name: "audit-stress", dependencies: ["OnboardStore"], path: "Tests/AuditStress", swiftSettings: strict),
         .testTarget(name: "OnboardStoreTests", dependencies: ["OnboardStore"], swiftSettings: strict),
+        .testTarget(name: "OnboardGatewayTests", dependencies: ["OnboardGateway", "OnboardProcess", "OnboardStore"], swiftSettings: strict),
         .testTarget(name: "OnboardCoreTests", dependencies: ["OnboardCore", "OnboardTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "ComposioAPITests",

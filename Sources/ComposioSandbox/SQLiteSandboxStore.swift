@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import OnboardFiles
+import OnboardStore
 
 /// The sandbox's store on SQLite through GRDB: WAL mode on disk, migrations, one writer.
 final class SQLiteSandboxStore: SandboxStore {
@@ -8,31 +8,7 @@ final class SQLiteSandboxStore: SandboxStore {
 
     /// Opens (creating if needed) the database at `path`, 0600, in WAL mode.
     init(path: String) throws {
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(5)
-        // Create the file 0600 before SQLite opens it: its -wal and -shm files copy its mode.
-        // One made with a looser mode (by hand, or an old version) is tightened.
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        if descriptor >= 0 { close(descriptor) }
-        for file in [path, path + "-wal", path + "-shm"] {
-            try SecureFile.tightenExisting(file, kind: "sandbox database")
-        }
-        // Migrations check what is applied and then apply the rest: two processes opening a new
-        // database at once would both create the tables. A lock beside it makes them take turns
-        // (a file of its own: closing any descriptor of the database file itself would drop
-        // SQLite's own locks).
-        let lock = open(path + ".lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        if lock >= 0 {
-            while flock(lock, LOCK_EX) != 0 && errno == EINTR {}
-        }
-        defer {
-            if lock >= 0 {
-                flock(lock, LOCK_UN)
-                close(lock)
-            }
-        }
-        database = try DatabasePool(path: path, configuration: configuration)
-        try Self.migrator.migrate(database)
+        database = try SQLiteFile.open(path: path, kind: "sandbox database", migrator: Self.migrator)
     }
 
     /// An in-memory database, for tests.

@@ -34,17 +34,7 @@ public enum AuditCommands {
 
     /// `--since`: an ISO 8601 time (`2026-11-30`, `2026-11-30T09:00Z`) or an age (`30m`, `24h`, `7d`).
     public static func parseSince(_ text: String, now: Date = Date()) -> Date? {
-        if let unit = text.last, let amount = Double(text.dropLast()), amount >= 0 {
-            let seconds: Double? =
-                switch unit {
-                case "s": amount
-                case "m": amount * 60
-                case "h": amount * 3600
-                case "d": amount * 86_400
-                default: nil
-                }
-            if let seconds { return now.addingTimeInterval(-seconds) }
-        }
+        if let seconds = DurationText.seconds(text) { return now.addingTimeInterval(-seconds) }
         if let date = UTCTimestamp.parse(text) { return date }
         return UTCTimestamp.parse(text + "T00:00Z")
     }

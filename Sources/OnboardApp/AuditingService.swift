@@ -12,7 +12,7 @@ import Synchronization
 /// Names and ids only reach the trail: the request's values are never looked at here.
 public final class AuditingService: ComposioService {
     private let base: any ComposioService
-    private let log: AuditLog
+    private let log: any AuditSink
     private let actor: AuditEvent.Actor
     private let backend: String
     /// Set when the project is known without asking (the embedded sandbox); else read once.
@@ -22,7 +22,7 @@ public final class AuditingService: ComposioService {
     /// Accounts started through a hosted link whose outcome is not recorded yet.
     private let pendingLinks = Mutex<[String: (authConfig: String, userId: String)]>([:])
 
-    public init(_ base: any ComposioService, log: AuditLog, actor: AuditEvent.Actor, backend: String, project: String? = nil) {
+    public init(_ base: any ComposioService, log: any AuditSink, actor: AuditEvent.Actor, backend: String, project: String? = nil) {
         self.base = base
         self.log = log
         self.actor = actor
@@ -39,7 +39,7 @@ public final class AuditingService: ComposioService {
             kind, actor: actor, backend: backend, project: await projectId(), authConfig: authConfig, toolkit: toolkit, userId: userId,
             accountId: accountId, status: status, errorCode: errorCode, fields: fields, counts: counts, version: OnboardVersion.current)
         do {
-            try log.append(event)
+            try log.record(event)
         } catch {
             throw CommandFailure("\(error.description) The action itself went through: \(kind.rawValue) \(accountId ?? authConfig ?? "").")
         }

@@ -147,12 +147,13 @@ public struct ConnectedBackend: Sendable {
     }
 
     /// The service front ends use: the client, wrapped to write the audit trail when one is kept.
-    public func service(audit: AuditLog?, client: ComposioClient? = nil) -> any ComposioService {
+    /// - Parameter actor: who acts: the OS user, or (in a gateway session) the invite and address.
+    public func service(audit: (any AuditSink)?, client: ComposioClient? = nil, actor: AuditEvent.Actor = .currentUser) -> any ComposioService {
         let client = client ?? service
         guard let audit else { return client }
         let backend = embedded == nil ? label : "sandbox"
         return AuditingService(
-            client, log: audit, actor: .currentUser, backend: backend, project: embedded == nil ? nil : Sandbox.defaultProjectId)
+            client, log: audit, actor: actor, backend: backend, project: embedded == nil ? nil : Sandbox.defaultProjectId)
     }
 
     /// Closes connections, stops a link server and revokes the embedded sandbox's session key.

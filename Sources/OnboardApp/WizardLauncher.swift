@@ -21,10 +21,14 @@ public enum WizardLauncher {
         public var accessible: Bool
         /// `--audit-log PATH`.
         public var auditLog: String?
+        /// Set when the gateway started this wizard for an invite: the auth config and user id
+        /// are then fixed, and the account is reported to the gateway.
+        public var session: GatewayBinding?
         public init(
             userId: String? = nil, authConfigId: String? = nil, baseURL: String? = nil, keyFile: String? = nil, verbose: Bool = false,
-            theme: String? = nil, accessible: Bool = false, auditLog: String? = nil
+            theme: String? = nil, accessible: Bool = false, auditLog: String? = nil, session: GatewayBinding? = nil
         ) {
+            self.session = session
             self.auditLog = auditLog
             self.theme = theme
             self.accessible = accessible
@@ -56,11 +60,16 @@ public enum WizardLauncher {
         let environment = ProcessInfo.processInfo.environment
         let choice: BackendChoice
         let theme: Theme
-        let audit: AuditLog?
+        let audit: (any AuditSink)?
         do {
-            audit = try AuditSettings.open(path: options.auditLog, environment: environment)
+            let log = try AuditSettings.open(path: options.auditLog, environment: environment)
+            audit = options.session.map { $0.sink(log) } ?? log
             theme = try ThemeLoader.resolve(options.theme, environment: environment)
-            choice = try BackendChoice.from(environment: environment, baseURLOverride: options.baseURL, keyFile: options.keyFile)
+            if let session = options.session {
+                choice = try session.backendChoice(baseURL: options.baseURL, environment: environment)
+            } else {
+                choice = try BackendChoice.from(environment: environment, baseURLOverride: options.baseURL, keyFile: options.keyFile)
+            }
         } catch let error as UsageError {
             printError(error.description)
             return 2
@@ -88,7 +97,7 @@ public enum WizardLauncher {
                 }
                 let glyphs: Glyphs = terminal.supportsUnicode ? .unicode : .ascii
                 let context = ScreenContext(backendLabel: label, glyphs: glyphs, qrCode: LibQREncode.encoder)
-                var initial = Wizard.State(presetUserId: options.userId, presetAuthConfigId: options.authConfigId)
+                var initial = options.initialState
                 // The list's loading page, drawn before the backend is ready.
                 var firstFrame = initial
                 firstFrame.step = .chooseConfig(Wizard.ConfigList(configs: .loading))
@@ -115,7 +124,7 @@ public enum WizardLauncher {
                     }
                 }
                 let runtime = WizardRuntime(
-                    service: backend.service(audit: audit, client: service), terminal: terminal, context: context, initialState: initial,
+                    service: backend.service(audit: audit, client: service, actor: options.actor), terminal: terminal, context: context, initialState: initial,
                     retryNotifier: service.retryNotifier)
                 let code = runtime.run()
                 terminal.restore()
@@ -171,10 +180,10 @@ public enum WizardLauncher {
     }
 
     /// The plain mode: a masked line for a missing key, then line prompts.
-    static func runPlain(_ options: Options, backend: ConnectedBackend, needsKey: Bool, audit: AuditLog?) async -> Int32 {
+    static func runPlain(_ options: Options, backend: ConnectedBackend, needsKey: Bool, audit: (any AuditSink)?) async -> Int32 {
         let io = PlainIO.standard
         var service = backend.service
-        var initial = Wizard.State(presetUserId: options.userId, presetAuthConfigId: options.authConfigId)
+        var initial = options.initialState
         if needsKey {
             while true {
                 guard let typed = io.secret("API key for \(backend.label) (ak_..., typing hidden): ") else { return 1 }
@@ -190,7 +199,7 @@ public enum WizardLauncher {
                 }
             }
         }
-        let chosen = backend.service(audit: audit, client: service)
+        let chosen = backend.service(audit: audit, client: service, actor: options.actor)
         let state = initial
         return await runOnOwnThread { PlainRuntime(service: chosen, io: io, initialState: state).run() }
     }
@@ -208,4 +217,14 @@ public enum WizardLauncher {
     static func printError(_ message: String) {
         CommandOutput.standard.err("onboard: " + message)
     }
+}
+
+extension WizardLauncher.Options {
+    /// The wizard's first state: presets from the flags, locked to them in a gateway session.
+    var initialState: Wizard.State {
+        Wizard.State(presetUserId: userId, presetAuthConfigId: authConfigId, locked: session != nil)
+    }
+
+    /// Who the audit trail says acted.
+    var actor: AuditEvent.Actor { session?.actor ?? .currentUser }
 }

@@ -10,6 +10,16 @@ extension Wizard {
     static func chooseConfigKey(_ state: inout State, _ list: inout ConfigList, _ key: Key) -> [Effect] {
         // Keys that leave the list set another step; every other key edits the list in place.
         defer { if case .chooseConfig = state.step { state.step = .chooseConfig(list) } }
+        if state.locked {
+            // The list is only the way to the invite's config: nothing on it can be chosen.
+            switch key {
+            case .escape: return finish(&state, exitCode: 1)
+            case .character("r") where list.configs.isFailed, .control("r") where list.configs.isFailed:
+                list = ConfigList(configs: .loading)
+                return [.loadAuthConfigs(cursor: nil, showDisabled: false)]
+            default: return []
+            }
+        }
         let count = list.visibleCount
         switch key {
         case .up, .control("p"):
@@ -87,6 +97,8 @@ extension Wizard {
     /// Returns to the list as it was; a page that was on its way when the person left is
     /// asked for again (its answer was dropped while another step showed).
     static func showList(_ state: inout State, _ list: ConfigList) -> [Effect] {
+        // Locked to one config, there is no list to go back to: leaving ends the session.
+        if state.locked { return finish(&state, exitCode: 1) }
         var list = list
         defer { state.step = .chooseConfig(list) }
         if list.configs == .loading { return [.loadAuthConfigs(cursor: nil, showDisabled: list.showDisabled)] }
@@ -114,9 +126,19 @@ extension Wizard {
             list.pageFailure = nil
             if let preset = state.presetAuthConfigId {
                 if let config = page.items.first(where: { $0.id == preset }) {
-                    state.presetAuthConfigId = nil
+                    if !state.locked { state.presetAuthConfigId = nil }
                     state.step = .chooseConfig(list)
                     return choose(&state, config, from: list)
+                }
+                if page.nextCursor == nil, state.locked {
+                    // Never the other configs: the invite names one, and it is gone.
+                    list.configs = .failed(
+                        ServiceFailure(
+                            kind: .notFound,
+                            message:
+                                "The auth config this invite is for (\(preset)) is not available: it was deleted or disabled. Ask the person who sent the invite for a new one."
+                        ))
+                    return []
                 }
                 if page.nextCursor == nil {
                     state.presetAuthConfigId = nil

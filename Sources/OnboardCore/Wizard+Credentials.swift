@@ -45,6 +45,8 @@ extension Wizard {
             state.step = .review(Review(form: form, existing: .loading))
             return [.loadExistingAccounts(userId: userId, authConfigId: form.config.id)]
         default:
+            // Locked, the user id is the invite's: shown, never edited.
+            if state.locked, form.focus == 0 { return [] }
             form.editFocused {
                 $0.apply(key)
             } secret: {

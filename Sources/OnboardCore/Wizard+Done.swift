@@ -5,7 +5,7 @@ extension Wizard {
             switch key {
             case .enter, .escape, .character("q"):
                 return finish(&state, exitCode: 0)
-            case .character("n"):
+            case .character("n") where !state.locked:
                 state.step = .chooseConfig(ConfigList(configs: .loading))
                 return [.loadAuthConfigs(cursor: nil)]
             default:

@@ -88,10 +88,12 @@ extension Wizard {
     static func pasted(_ state: inout State, _ text: String) -> [Effect] {
         switch state.step {
         case .chooseConfig(var list):
+            if state.locked { return [] }
             list.filter.insert(text)
             list.highlighted = 0
             state.step = .chooseConfig(list)
         case .credentials(var form):
+            if state.locked, form.focus == 0 { return [] }
             form.editFocused {
                 $0.insert(text)
             } secret: {

@@ -29,6 +29,10 @@ extension Wizard {
         public var presetUserId: String?
         /// An auth config given up front (`--auth-config`): chosen as soon as it is listed.
         public var presetAuthConfigId: String?
+        /// The auth config and user id are fixed (a gateway session for one invite): the list of
+        /// configs is never shown, the user id cannot be edited, and leaving the form ends the
+        /// session instead of showing other configs.
+        public var locked: Bool
         /// The project the key belongs to, once known (for the header).
         public var project: ProjectInfo?
         /// The wall clock as the runtime last reported it (for countdowns).
@@ -42,8 +46,9 @@ extension Wizard {
         /// Advances on each tick while something is in flight, for the spinner.
         public var spinnerFrame: Int
 
-        public init(step: Step = .chooseConfig(ConfigList()), presetUserId: String? = nil, presetAuthConfigId: String? = nil) {
+        public init(step: Step = .chooseConfig(ConfigList()), presetUserId: String? = nil, presetAuthConfigId: String? = nil, locked: Bool = false) {
             self.step = step
+            self.locked = locked
             self.presetUserId = presetUserId
             self.presetAuthConfigId = presetAuthConfigId
             self.project = nil

@@ -40,7 +40,11 @@ public struct AuditEvent: Codable, Equatable, Sendable {
         case inviteClaimed = "invite.claimed"
         case inviteRevoked = "invite.revoked"
         case inviteExpired = "invite.expired"
+        case gatewayStarted = "gateway.started"
+        case gatewayStopped = "gateway.stopped"
         case gatewayLoginRefused = "gateway.login_refused"
+        /// A limit was hit: `errorCode` says which (rate, sessions, login_grace, idle, session_length).
+        case gatewayLimitReached = "gateway.limit_reached"
         case gatewaySessionEnded = "gateway.session_ended"
     }
 

@@ -2,6 +2,15 @@ import OnboardCore
 
 /// Step 1: the filter line, a table of auth configs with the highlighted row, and a count.
 enum ConfigListView {
+    /// Locked to an invite's config: only the wait for it, or why it cannot be had; never the
+    /// project's other configs.
+    static func drawLocked(_ list: Wizard.ConfigList, spinner: String, into canvas: inout Canvas, area: Rect, glyphs: Glyphs) {
+        _ = LoadableView.value(
+            list.configs.isFailed ? list.configs : .loading, loading: "Opening the auth config of your invite",
+            failed: "Could not open the auth config of your invite", spinner: spinner, into: &canvas, x: area.x, y: area.y, width: area.width,
+            glyphs: glyphs)
+    }
+
     static func draw(_ list: Wizard.ConfigList, spinner: String, into canvas: inout Canvas, area: Rect, glyphs: Glyphs) {
         var y = area.y
         let labelWidth = canvas.put("Filter ", x: area.x, y: y, role: .label)

@@ -14,7 +14,11 @@ public struct KeyBinding: Equatable, Sendable {
 /// so it never advertises a key that does nothing.
 public enum KeyBar {
     public static func bindings(for state: Wizard.State) -> [KeyBinding] {
+        // Locked to an invite, "back" would be the list of other configs: it is "quit" instead.
+        let back = state.locked ? "quit" : "back"
         switch state.step {
+        case .chooseConfig(let list) where state.locked:
+            return list.configs.isFailed ? [KeyBinding("r", "retry"), KeyBinding("esc", "quit")] : [KeyBinding("esc", "quit")]
         case .chooseConfig(let list):
             switch list.configs {
             case .failed: return [KeyBinding("r", "retry"), KeyBinding("esc", "quit")]
@@ -27,12 +31,12 @@ public enum KeyBar {
             }
         case .credentials(let form):
             switch form.entries {
-            case .failed: return [KeyBinding("r", "retry"), KeyBinding("esc", "back")]
-            case .idle, .loading: return [KeyBinding("esc", "back")]
+            case .failed: return [KeyBinding("r", "retry"), KeyBinding("esc", back)]
+            case .idle, .loading: return [KeyBinding("esc", back)]
             case .loaded:
                 var keys = [KeyBinding("enter", form.focus == form.inputCount - 1 ? "review" : "next"), KeyBinding("tab", "move")]
                 if form.focusedIsSecret { keys.append(KeyBinding("ctrl-r", "reveal")) }
-                keys.append(KeyBinding("esc", "back"))
+                keys.append(KeyBinding("esc", back))
                 return keys
             }
         case .review(let review):
@@ -47,7 +51,7 @@ public enum KeyBar {
             return [KeyBinding("ctrl-c", "quit")]
         case .done(let outcome):
             if outcome.succeeded {
-                return [KeyBinding("enter", "quit"), KeyBinding("n", "connect another")]
+                return state.locked ? [KeyBinding("enter", "quit")] : [KeyBinding("enter", "quit"), KeyBinding("n", "connect another")]
             }
             var keys = [KeyBinding("enter", "edit values")]
             if outcome.offersRetry { keys.append(KeyBinding("r", outcome.review.isLink ? "new link" : "try again")) }
@@ -55,7 +59,7 @@ public enum KeyBar {
             keys.append(KeyBinding("q", "quit"))
             return keys
         case .unsupportedScheme:
-            return [KeyBinding("esc", "back"), KeyBinding("q", "quit")]
+            return state.locked ? [KeyBinding("q", "quit")] : [KeyBinding("esc", "back"), KeyBinding("q", "quit")]
         }
     }
 }

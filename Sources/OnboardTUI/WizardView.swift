@@ -16,6 +16,8 @@ public enum WizardView {
         canvas.fill(context.glyphs.horizontal, y: 1, role: .border)
         let body = Rect(x: 2, y: 3, width: width - 4, height: height - 7)
         switch state.step {
+        case .chooseConfig(let list) where state.locked:
+            ConfigListView.drawLocked(list, spinner: spinner(state, context), into: &canvas, area: body, glyphs: context.glyphs)
         case .chooseConfig(let list):
             ConfigListView.draw(list, spinner: spinner(state, context), into: &canvas, area: body, glyphs: context.glyphs)
         case .credentials(let form):

@@ -48,13 +48,15 @@ struct Onboard: AsyncParsableCommand {
               printf 'generic_api_key=%s\\n' "$KEY" | onboard connect --auth-config ac_123 --user-id alice --secrets-stdin
               onboard import users.csv --auth-config ac_123      # many users, resumable
               onboard sandbox serve --port 9900
+              onboard gateway serve                              # customers connect over SSH
+              onboard invite create --auth-config ac_123 --user-id alice
 
             Exit codes: 0 ok, 1 failure, 2 usage error, 130 interrupted.
             """,
         version: OnboardVersion.current,
         subcommands: [
             WizardCommand.self, AuthConfigsCommand.self, FieldsCommand.self, AccountsCommand.self, ConnectCommand.self, RotateCommand.self,
-            ImportCommand.self, AuditCommand.self, ThemesCommand.self, SandboxCommand.self,
+            ImportCommand.self, AuditCommand.self, InviteCommand.self, GatewayCommand.self, ThemesCommand.self, SandboxCommand.self,
         ],
         defaultSubcommand: WizardCommand.self
     )

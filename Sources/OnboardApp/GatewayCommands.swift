@@ -1,0 +1,168 @@
+import Foundation
+import Logging
+import NIOCore
+import OnboardCore
+import OnboardGateway
+import OnboardProcess
+import OnboardStore
+
+/// `onboard gateway serve` and `onboard gateway fingerprint`.
+public enum GatewayCommands {
+    public struct ServeOptions: Sendable {
+        public var host: String
+        public var port: Int
+        public var limits: GatewayLimits
+        public var baseURL: String?
+        public var keyFile: String?
+        public var auditLog: String?
+        public init(host: String, port: Int, limits: GatewayLimits, baseURL: String?, keyFile: String?, auditLog: String?) {
+            self.host = host
+            self.port = port
+            self.limits = limits
+            self.baseURL = baseURL
+            self.keyFile = keyFile
+            self.auditLog = auditLog
+        }
+    }
+
+    /// The host key, created on first use in the data directory.
+    public static func hostKey(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> HostKey {
+        do {
+            return try HostKey.loadOrCreate(path: HostKey.defaultPath(dataDirectory: AppPaths.dataDirectory(environment: environment)))
+        } catch {
+            throw UsageError(error.description)
+        }
+    }
+
+    public static func inviteStore(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> any InviteStore {
+        let path = SQLiteInviteStore.defaultPath(environment: environment)
+        do {
+            return try SQLiteInviteStore(path: path)
+        } catch {
+            throw UsageError("Cannot open the invite store \(path): \(error)")
+        }
+    }
+
+    /// Prints the host key's fingerprint, or its public line (for a `known_hosts` file).
+    public static func fingerprint(publicKey: Bool, output: CommandOutput) throws {
+        let key = try hostKey()
+        output.out(publicKey ? key.publicLine() : key.fingerprint)
+    }
+
+    /// Runs the gateway until SIGINT or SIGTERM.
+    public static func serve(_ options: ServeOptions, output: CommandOutput) async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let choice = try BackendChoice.from(environment: environment, baseURLOverride: options.baseURL, keyFile: options.keyFile)
+        let launcher: WizardSessionLauncher
+        switch choice {
+        case .remoteNeedingKey(let url):
+            throw UsageError(
+                "The gateway needs the project's API key for \(url.host ?? url.absoluteString): set COMPOSIO_API_KEY or pass --api-key-file (customers never see it)."
+            )
+        case .remote(let url, let key, _):
+            launcher = try WizardSessionLauncher(backend: (url, key), environment: environment, auditLog: options.auditLog)
+        case .embeddedSandbox:
+            launcher = try WizardSessionLauncher(backend: nil, environment: environment, auditLog: options.auditLog)
+        }
+        let key = try hostKey(environment: environment)
+        let store = try inviteStore(environment: environment)
+        let audit = try AuditSettings.open(path: options.auditLog, environment: environment)
+        var logHandler = LineLogHandler.standardError(label: "onboard.gateway")
+        logHandler.logLevel = .info
+        let logger = Logger(label: "onboard.gateway", factory: { _ in logHandler })
+        let hostName = ProcessInfo.processInfo.hostName
+        let server = GatewayServer(
+            hostKey: key, store: store, audit: audit, limits: options.limits, launcher: launcher, logger: logger,
+            source: "gateway \(hostName):\(options.port)")
+        SignalFlags.catchSignals([SIGINT, SIGTERM])
+        let stop = Stopping()
+        let reachable = isLoopback(host: options.host) ? "loopback only: customers on this machine" : "reachable from other machines"
+        try await server.run(
+            host: options.host, port: options.port,
+            ready: { address in
+                let port = address.port ?? options.port
+                output.err("onboard gateway listening on \(options.host):\(port) (\(reachable)); sessions use \(choice.label).")
+                output.err("Host key \(key.fingerprint). Customers compare it with what ssh shows on their first connect.")
+                output.err("Invite a customer: onboard invite create --auth-config ac_... --user-id ID   Stop: Ctrl-C.")
+                try? store.recordGateway(GatewayEndpoint(host: options.host, port: port, startedAt: Date()))
+                let event = AuditEvent(
+                    .gatewayStarted, actor: .currentUser, backend: choice.label, source: "gateway \(hostName):\(port)", version: OnboardVersion.current)
+                _ = try? audit?.append(event)
+            },
+            shouldStop: {
+                let signals = SignalFlags.take()
+                if signals & (1 << SIGINT | 1 << SIGTERM) != 0 { stop.requested = true }
+                return stop.requested
+            })
+        output.err("onboard gateway stopped; every session was hung up.")
+        _ = try? audit?.append(AuditEvent(.gatewayStopped, actor: .currentUser, backend: choice.label, version: OnboardVersion.current))
+    }
+}
+
+/// Set once a stop signal has been seen.
+private final class Stopping: @unchecked Sendable {
+    // Read and written only from the server's polling closure, one call at a time.
+    var requested = false
+}
+
+/// Starts `onboard gateway session` for a claimed invite: the same binary, on the session's pty,
+/// with an environment built here (never the gateway's own secrets) and the key on a pipe.
+struct WizardSessionLauncher: SessionLauncher {
+    let executable: String
+    let backend: (url: URL, key: Secret)?
+    let environment: [String: String]
+    let auditArguments: [String]
+
+    /// The gateway's variables a session may see: where onboard keeps its files, its theme and
+    /// audit settings, the time zone, terminfo, and proxies that carry no password. Not the
+    /// Composio key, not the sandbox's key, nothing else.
+    static let inherited: Set<String> = [
+        "PATH", "HOME", "USER", "LOGNAME", "TZ", "LANG", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_RUNTIME_DIR",
+        "ONBOARD_THEME", "ONBOARD_AUDIT", "TERMINFO", "TERMINFO_DIRS", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy",
+        "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy",
+    ]
+
+    init(backend: (url: URL, key: Secret)?, environment: [String: String], auditLog: String?) throws {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard length > 0 else { throw CommandFailure("Cannot find onboard's own executable to start sessions with.") }
+        executable = String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        self.backend = backend
+        self.environment = environment.filter { name, value in
+            Self.inherited.contains(name) && !(name.lowercased().hasSuffix("proxy") && value.contains("@"))
+        }
+        auditArguments = AuditSettings.isOff(environment: environment) ? [] : ["--audit-log", AuditSettings.path(auditLog, environment: environment)]
+    }
+
+    func start(_ request: SessionRequest) throws -> StartedSession {
+        var environment = self.environment
+        for (name, value) in request.environment { environment[name] = value }
+        environment["TERM"] = request.term
+        let report = try DescriptorHandOff.reportPipe()
+        var passing = [report.write]
+        var arguments = [
+            executable, "gateway", "session", "--invite", request.invite.id, "--auth-config", request.invite.authConfig, "--user-id",
+            request.invite.userId, "--peer", request.peer, "--report-fd", "3",
+        ]
+        arguments += auditArguments
+        var keyDescriptor: Int32?
+        defer {
+            close(report.write)
+            if let keyDescriptor { close(keyDescriptor) }
+        }
+        do {
+            if let backend {
+                let descriptor = try backend.key.withRevealedValue { try DescriptorHandOff.pipe(holding: Array($0.utf8)) }
+                keyDescriptor = descriptor
+                passing.append(descriptor)
+                arguments += ["--api-key-fd", "4", "--base-url", backend.url.absoluteString]
+            }
+            let child = try SessionChild.start(
+                executable: executable, arguments: arguments, environment: environment, columns: request.columns, rows: request.rows, passing: passing)
+            return StartedSession(child: child, report: report.read)
+        } catch {
+            close(report.read)
+            throw error
+        }
+    }
+}

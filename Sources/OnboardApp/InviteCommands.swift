@@ -1,0 +1,220 @@
+import ComposioAPI
+import Foundation
+import OnboardCore
+import OnboardGateway
+import OnboardStore
+
+/// `onboard invite create|list|revoke|watch`: single-use invites to the SSH gateway.
+public enum InviteCommands {
+    public struct CreateOptions: Sendable {
+        public var authConfig: String
+        public var userId: String
+        public var ttl: TimeInterval
+        public var note: String?
+        /// `--public-host HOST[:PORT]`: what customers type, when it is not where the gateway listens.
+        public var publicHost: String?
+        public var json: Bool
+        public init(authConfig: String, userId: String, ttl: TimeInterval, note: String?, publicHost: String?, json: Bool) {
+            self.authConfig = authConfig
+            self.userId = userId
+            self.ttl = ttl
+            self.note = note
+            self.publicHost = publicHost
+            self.json = json
+        }
+    }
+
+    /// What `invite create --json` prints.
+    struct Created: Encodable {
+        var id: String
+        var sshCommand: String
+        var expiresAt: String
+        var hostKeyFingerprint: String
+        var authConfig: String
+        var userId: String
+    }
+
+    /// Checks the auth config with the service, stores the invite (its token's digest only) and
+    /// prints the one command the customer types.
+    public static func create(_ options: CreateOptions, service: any ComposioService, audit: AuditLog?, output: CommandOutput) async throws {
+        if let problem = Validation.problem(userId: options.userId) { throw UsageError("--user-id: \(problem)") }
+        let config = try await service.authConfig(id: options.authConfig)
+        guard config.isEnabled else {
+            throw CommandFailure("\(config.id) is disabled: enable it (or pick another config) before inviting anyone to it.")
+        }
+        let store = try GatewayCommands.inviteStore()
+        let key = try GatewayCommands.hostKey()
+        let (host, port) = try endpoint(options.publicHost, store: store, output: output)
+        let token = InviteToken.generate()
+        let now = Date()
+        let invite = Invite(
+            id: Invite.newId(), authConfig: config.id, userId: options.userId, note: options.note, createdBy: AuditEvent.Actor.currentUser.user,
+            createdAt: now, expiresAt: now.addingTimeInterval(options.ttl))
+        try store.create(invite, tokenDigest: token.digest)
+        var actor = AuditEvent.Actor.currentUser
+        actor.inviteId = invite.id
+        try audit?.append(
+            AuditEvent(
+                .inviteCreated, actor: actor, authConfig: config.id, toolkit: config.toolkitSlug, userId: options.userId, version: OnboardVersion.current))
+        let command = (port == 22 ? "ssh " : "ssh -p \(port) ") + "\(token.text)@\(host)"
+        let expires = UTCTimestamp.iso8601(invite.expiresAt)
+        if options.json {
+            return output.json(
+                Created(
+                    id: invite.id, sshCommand: command, expiresAt: expires, hostKeyFingerprint: key.fingerprint, authConfig: config.id,
+                    userId: options.userId))
+        }
+        output.out(
+            """
+            Invite \(invite.id) for user \(options.userId) on \(config.name) (\(config.id), \(config.toolkitSlug)); \
+            it works once, until \(expires) (\(DurationText.words(options.ttl))).
+            Send the customer this command:
+
+                \(command)
+
+            On their first connect ssh shows the gateway's host key; it must read
+                \(key.fingerprint)
+            Follow it with: onboard invite watch
+            """)
+    }
+
+    /// Where customers connect: `--public-host`, else where the last `gateway serve` listened.
+    static func endpoint(_ publicHost: String?, store: any InviteStore, output: CommandOutput) throws -> (String, Int) {
+        let latest = try store.latestGateway()
+        if let publicHost {
+            let parts = publicHost.split(separator: ":", omittingEmptySubsequences: false)
+            if parts.count == 2, let port = Int(parts[1]), (1...65535).contains(port), !parts[0].isEmpty { return (String(parts[0]), port) }
+            guard !publicHost.isEmpty, !publicHost.contains(where: { $0 == " " || $0 == "@" || $0 == "/" }) else {
+                throw UsageError("--public-host takes a host name or address, optionally with :PORT (gateway.example.com:2222).")
+            }
+            return (publicHost, latest?.port ?? 2222)
+        }
+        guard let latest else {
+            output.err("No gateway has been started here yet: the command assumes port 2222 on this machine (onboard gateway serve).")
+            return ("127.0.0.1", 2222)
+        }
+        if ["0.0.0.0", "::", "[::]"].contains(latest.host) {
+            output.err("The gateway listens on every address; pass --public-host with the name customers reach it by.")
+            return (ProcessInfo.processInfo.hostName, latest.port)
+        }
+        return (latest.host, latest.port)
+    }
+
+    /// A row of `invite list --json` and of `invite watch --json`: no token, nothing typed.
+    struct Listed: Encodable {
+        var id: String
+        var state: String
+        var authConfig: String
+        var userId: String
+        var note: String?
+        var createdBy: String
+        var createdAt: String
+        var expiresAt: String
+        var claimedAt: String?
+        var claimedFrom: String?
+        var accountId: String?
+        var accountStatus: String?
+        var errorCode: String?
+        var endedAt: String?
+        var exitStatus: Int?
+
+        init(_ invite: Invite, now: Date) {
+            id = invite.id
+            state = invite.state(at: now).rawValue
+            authConfig = invite.authConfig
+            userId = invite.userId
+            note = invite.note
+            createdBy = invite.createdBy
+            createdAt = UTCTimestamp.iso8601(invite.createdAt)
+            expiresAt = UTCTimestamp.iso8601(invite.expiresAt)
+            claimedAt = invite.claimedAt.map(UTCTimestamp.iso8601)
+            claimedFrom = invite.claimedFrom
+            accountId = invite.accountId
+            accountStatus = invite.accountStatus
+            errorCode = invite.errorCode
+            endedAt = invite.endedAt.map(UTCTimestamp.iso8601)
+            exitStatus = invite.exitStatus
+        }
+    }
+
+    public static func list(json: Bool, all: Bool, output: CommandOutput) throws {
+        let now = Date()
+        var invites = try GatewayCommands.inviteStore().all()
+        if !all { invites = invites.filter { now.timeIntervalSince($0.createdAt) < 7 * 86_400 } }
+        if json { return output.json(invites.map { Listed($0, now: now) }) }
+        guard !invites.isEmpty else {
+            return output.err("No invites\(all ? "" : " in the last 7 days"). Create one: onboard invite create --auth-config ac_... --user-id ID")
+        }
+        output.out(
+            PlainTable.render(
+                ["ID", "USER", "AUTH CONFIG", "STATE", "EXPIRES", "FROM", "ACCOUNT", "NOTE"],
+                invites.map { invite in
+                    let account = invite.accountId.map { id in id + (invite.accountStatus.map { " (\($0))" } ?? "") }
+                    return [
+                        invite.id, invite.userId, invite.authConfig, describe(invite.state(at: now)), UTCTimestamp.iso8601(invite.expiresAt),
+                        invite.claimedFrom ?? "", account ?? "", invite.note ?? "",
+                    ]
+                }))
+    }
+
+    public static func revoke(id: String, audit: AuditLog?, output: CommandOutput) throws {
+        let store = try GatewayCommands.inviteStore()
+        guard let invite = try store.invite(id: id) else { throw CommandFailure("No invite has the id \(id); onboard invite list shows them.") }
+        guard invite.revokedAt == nil else { return output.err("\(id) was already revoked.") }
+        _ = try store.revoke(id: id, at: Date())
+        var actor = AuditEvent.Actor.currentUser
+        actor.inviteId = id
+        try audit?.append(AuditEvent(.inviteRevoked, actor: actor, authConfig: invite.authConfig, userId: invite.userId, version: OnboardVersion.current))
+        let state = invite.state(at: Date())
+        output.err(
+            state == .inSession
+                ? "Revoked \(id); its session under way ends within a few seconds." : "Revoked \(id); its command no longer opens a session.")
+    }
+
+    /// Prints each invite's state as it changes (pending, in session, connected, failed,
+    /// expired, revoked), until Ctrl-C. Never a value: the store holds none.
+    public static func watch(json: Bool, output: CommandOutput, interval: Duration = .milliseconds(500)) async throws {
+        let store = try GatewayCommands.inviteStore()
+        var seen: [String: String] = [:]
+        var first = true
+        if !json { output.err("Watching invites; Ctrl-C to stop.") }
+        while true {
+            let now = Date()
+            let invites = try store.all().reversed()
+            for invite in invites {
+                let state = invite.state(at: now)
+                let key = "\(state.rawValue) \(invite.accountId ?? "") \(invite.accountStatus ?? "") \(invite.errorCode ?? "")"
+                guard seen[invite.id] != key else { continue }
+                let isNew = seen[invite.id] == nil
+                seen[invite.id] = key
+                // At the start, only invites that can still change are shown.
+                if first, isNew, [.expired, .revoked, .ended].contains(state) || (state == .connected && invite.endedAt != nil) { continue }
+                if json {
+                    output.json(Listed(invite, now: now))
+                } else {
+                    output.out("\(UTCTimestamp.iso8601(now))  \(invite.id)  \(invite.userId)  \(invite.authConfig)  \(line(invite, state))")
+                }
+            }
+            first = false
+            try await Task.sleep(for: interval)
+        }
+    }
+
+    static func line(_ invite: Invite, _ state: Invite.State) -> String {
+        switch state {
+        case .pending: return "pending, until \(UTCTimestamp.iso8601(invite.expiresAt))"
+        case .inSession:
+            let outcome = invite.accountStatus.map { ", account \(invite.accountId ?? "?") \($0)" } ?? ""
+            return "in session from \(invite.claimedFrom ?? "?")\(outcome)"
+        case .connected: return "connected: \(invite.accountId ?? "?") ACTIVE" + (invite.endedAt != nil ? " (session ended)" : "")
+        case .failed: return "failed: \(invite.errorCode ?? invite.accountStatus ?? "no account")"
+        case .ended: return "session ended without connecting (status \(invite.exitStatus ?? 0))"
+        case .expired: return "expired, unused"
+        case .revoked: return "revoked"
+        }
+    }
+
+    static func describe(_ state: Invite.State) -> String {
+        state == .inSession ? "in session" : state.rawValue
+    }
+}

@@ -1,0 +1,208 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSH
+import OnboardProcess
+import OnboardStore
+import Synchronization
+
+/// The SSH gateway: one interactive session per connection, reached by typing an invite's token
+/// as the user name; the session is onboard's wizard in a process of its own on a pty.
+/// Everything else SSH offers (exec, subsystems, forwarding of ports, agents or X11, global
+/// requests, a second channel) is refused.
+public final class GatewayServer: Sendable {
+    let hostKey: HostKey
+    let store: any InviteStore
+    let reporter: GatewayReporter
+    let limits: GatewayLimits
+    let launcher: any SessionLauncher
+    let rateLimiter: ConnectionRateLimiter
+    let sessions: SessionRegistry
+
+    public init(
+        hostKey: HostKey, store: any InviteStore, audit: (any AuditSink)?, limits: GatewayLimits, launcher: any SessionLauncher, logger: Logger,
+        source: String
+    ) {
+        self.hostKey = hostKey
+        self.store = store
+        self.reporter = GatewayReporter(audit: audit, logger: logger, source: source)
+        self.limits = limits
+        self.launcher = launcher
+        self.rateLimiter = ConnectionRateLimiter(perMinute: limits.connectionsPerMinute)
+        self.sessions = SessionRegistry(maximum: limits.maximumSessions)
+    }
+
+    /// Listens on `host:port` until `shouldStop` answers true (polled), then stops accepting,
+    /// hangs up every session and waits (a few seconds at most) for their programs to end.
+    /// - Parameter ready: called once listening, with the bound address (port 0 picks one).
+    public func run(host: String, port: Int, ready: @Sendable (SocketAddress) -> Void, shouldStop: @Sendable () -> Bool) async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let pool = NIOThreadPool(numberOfThreads: 2)
+        pool.start()
+        let server = try await ServerBootstrap(group: group)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { [self] channel in
+                accept(channel, pool: pool)
+            }
+            .bind(host: host, port: port).get()
+        if let address = server.localAddress { ready(address) }
+        while !shouldStop() {
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+        try? await server.close()
+        await sessions.hangUpAll()
+        try? await pool.shutdownGracefully()
+        try? await group.shutdownGracefully()
+    }
+
+    /// A new TCP connection: the rate limit first (before any SSH), then the SSH handler with a
+    /// login grace timer.
+    private func accept(_ channel: any Channel, pool: NIOThreadPool) -> EventLoopFuture<Void> {
+        let address = Self.describe(channel.remoteAddress)
+        if case .refused(let first) = rateLimiter.admit(Self.host(channel.remoteAddress)) {
+            if first {
+                reporter.record(
+                    .gatewayLimitReached, address: address, errorCode: "rate",
+                    message: "Connections from \(address) refused for the rest of this minute: more than \(limits.connectionsPerMinute) a minute.")
+            }
+            return channel.eventLoop.makeFailedFuture(GatewayRefusal.rateLimited)
+        }
+        let connection = ConnectionState(address: address)
+        let grace = channel.eventLoop.scheduleTask(in: TimeAmount(limits.loginGrace)) { [reporter] in
+            guard !connection.sessionStarted else { return }
+            reporter.record(
+                .gatewayLimitReached, address: address, errorCode: "login_grace", message: "Closed \(address): no session within the login grace time.")
+            channel.close(promise: nil)
+        }
+        channel.closeFuture.whenComplete { _ in grace.cancel() }
+        let context = SessionContext(
+            store: store, reporter: reporter, limits: limits, launcher: launcher, sessions: sessions, pool: pool, connection: connection)
+        return channel.eventLoop.makeCompletedFuture {
+            var configuration = SSHServerConfiguration(hostKeys: [NIOSSHPrivateKey(ed25519Key: hostKey.privateKey)], userAuthDelegate: TokenLogin(connection))
+            configuration.maxAuthAttempts = 6
+            let handler = NIOSSHHandler(role: .server(configuration), allocator: channel.allocator) { child, type in
+                // Only the one session channel: no port forwarding, no second session.
+                guard case .session = type, connection.openSession() else {
+                    return child.eventLoop.makeFailedFuture(GatewayRefusal.channelRefused)
+                }
+                return child.eventLoop.makeCompletedFuture {
+                    try child.pipeline.syncOperations.addHandler(SessionHandler(context))
+                }
+            }
+            try channel.pipeline.syncOperations.addHandlers([handler, CloseOnError()])
+        }
+    }
+
+    static func describe(_ address: SocketAddress?) -> String {
+        guard let address, let ip = address.ipAddress else { return "an unknown address" }
+        let port = address.port.map(String.init) ?? "?"
+        return ip.contains(":") ? "[\(ip)]:\(port)" : "\(ip):\(port)"
+    }
+
+    static func host(_ address: SocketAddress?) -> String { address?.ipAddress ?? "unknown" }
+}
+
+enum GatewayRefusal: Error {
+    case rateLimited, channelRefused
+}
+
+/// What one connection has said so far; read and written from its event loop and the auth
+/// delegate, so behind a lock.
+final class ConnectionState: Sendable {
+    let address: String
+    private let state = Mutex<(userName: String?, sessionOpened: Bool, sessionStarted: Bool)>((nil, false, false))
+
+    init(address: String) { self.address = address }
+
+    var userName: String? {
+        get { state.withLock { $0.userName } }
+        set { state.withLock { $0.userName = newValue } }
+    }
+
+    /// True once: the first session channel.
+    func openSession() -> Bool {
+        state.withLock {
+            if $0.sessionOpened { return false }
+            $0.sessionOpened = true
+            return true
+        }
+    }
+
+    var sessionStarted: Bool {
+        get { state.withLock { $0.sessionStarted } }
+        set { state.withLock { $0.sessionStarted = newValue } }
+    }
+}
+
+/// The token is the user name; whatever the client authenticates with (OpenSSH sends `none`
+/// first) is accepted, and the invite is checked when the session starts, where a refusal can be
+/// explained in words (SSH's own banner is one text per server, sent before the name is known).
+final class TokenLogin: NIOSSHServerUserAuthenticationDelegate {
+    let connection: ConnectionState
+    init(_ connection: ConnectionState) { self.connection = connection }
+
+    var supportedAuthenticationMethods: NIOSSHAvailableUserAuthenticationMethods { .password }
+
+    func requestReceived(request: NIOSSHUserAuthenticationRequest, responsePromise: EventLoopPromise<NIOSSHUserAuthenticationOutcome>) {
+        switch request.request {
+        case .none, .password:
+            connection.userName = request.username
+            responsePromise.succeed(.success)
+        default:
+            responsePromise.succeed(.failure)
+        }
+    }
+}
+
+/// A connection whose SSH layer fails (a client speaking something else, a bad packet) is closed.
+final class CloseOnError: ChannelInboundHandler, Sendable {
+    typealias InboundIn = Any
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}
+
+/// Sessions running now, against the maximum; and the way to hang them all up on shutdown.
+final class SessionRegistry: Sendable {
+    let maximum: Int
+    private let running = Mutex<[ObjectIdentifier: SessionChild]>([:])
+    private let reserved = Mutex<Int>(0)
+
+    init(maximum: Int) { self.maximum = maximum }
+
+    /// A place for one more session, or false at the maximum.
+    func reserve() -> Bool {
+        reserved.withLock {
+            guard $0 < maximum else { return false }
+            $0 += 1
+            return true
+        }
+    }
+
+    func release() { reserved.withLock { $0 = max(0, $0 - 1) } }
+
+    func started(_ key: ObjectIdentifier, _ child: SessionChild) { running.withLock { $0[key] = child } }
+    func ended(_ key: ObjectIdentifier) { _ = running.withLock { $0.removeValue(forKey: key) } }
+
+    var count: Int { reserved.withLock { $0 } }
+
+    /// SIGHUP to every session's program, then SIGKILL to those still there after 3 seconds.
+    func hangUpAll() async {
+        let children = running.withLock { Array($0.values) }
+        for child in children { child.signal(SIGHUP) }
+        for _ in 0..<30 {
+            if running.withLock({ $0.isEmpty }) { return }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        for child in running.withLock({ Array($0.values) }) { child.signal(SIGKILL) }
+    }
+}
+
+extension TimeAmount {
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+
+/// A single-use invitation to connect one user's credentials to one auth config through the
+/// SSH gateway. Holds no secret: the token is known only by its digest, and what the customer
+/// types never reaches it.
+public struct Invite: Codable, Equatable, Sendable {
+    public var id: String
+    public var authConfig: String
+    public var userId: String
+    /// The operator's words for whom it is for; shown to operators only.
+    public var note: String?
+    /// The OS user who created it.
+    public var createdBy: String
+    public var createdAt: Date
+    public var expiresAt: Date
+    public var revokedAt: Date?
+    /// Set once, atomically, by the login that used it.
+    public var claimedAt: Date?
+    /// The client's address, as the gateway saw it.
+    public var claimedFrom: String?
+    /// The account the session created or updated, and its status.
+    public var accountId: String?
+    public var accountStatus: String?
+    /// Why the session's connection failed: a short code, never the server's words.
+    public var errorCode: String?
+    public var endedAt: Date?
+    public var exitStatus: Int?
+
+    /// Where an invite stands, as `invite list` and `invite watch` show it.
+    public enum State: String, Codable, Sendable {
+        case pending, inSession = "in_session", connected, failed, ended, expired, revoked
+    }
+
+    public func state(at now: Date) -> State {
+        if let status = accountStatus, status == "ACTIVE" { return .connected }
+        if revokedAt != nil, claimedAt == nil { return .revoked }
+        if claimedAt != nil {
+            if endedAt == nil { return revokedAt != nil ? .revoked : .inSession }
+            return errorCode != nil || accountStatus != nil ? .failed : .ended
+        }
+        return now >= expiresAt ? .expired : .pending
+    }
+
+    /// A new invite id: `inv_` and 12 base32 characters (an id, not a secret: it is shown to
+    /// operators and written in the trail).
+    public static func newId() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyz234567")
+        return "inv_" + String((0..<12).map { _ in alphabet[Int(generator.next(upperBound: UInt8(32)))] })
+    }
+
+    public init(id: String, authConfig: String, userId: String, note: String?, createdBy: String, createdAt: Date, expiresAt: Date) {
+        self.id = id
+        self.authConfig = authConfig
+        self.userId = userId
+        self.note = note
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+    }
+}
+
+/// Why a login with a token got no session; the banner says the same words whatever the token.
+public enum InviteRefusal: String, Sendable, Equatable {
+    /// No invite has this token (or it is not a token's shape at all).
+    case unknown
+    case expired
+    /// Already claimed by an earlier login.
+    case used
+    case revoked
+
+    /// One line for the client: what happened and what to do, the same for every token with
+    /// that outcome.
+    public var banner: String {
+        switch self {
+        case .unknown: "This invite is not valid. Check the command you were sent, or ask for a new invite."
+        case .expired: "This invite has expired. Ask the person who sent it for a new one."
+        case .used: "This invite has already been used; each invite works once. Ask for a new one."
+        case .revoked: "This invite was withdrawn. Ask the person who sent it for a new one."
+        }
+    }
+}
+
+/// How a login's claim on an invite came out.
+public enum InviteClaim: Sendable, Equatable {
+    case claimed(Invite)
+    /// The id is there when the token matched an invite (for the operator's log, never the client).
+    case refused(InviteRefusal, inviteId: String?)
+}
+
+/// Where invites live; the gateway and every `onboard invite` command share one.
+public protocol InviteStore: Sendable {
+    func create(_ invite: Invite, tokenDigest: String) throws
+    func invite(id: String) throws -> Invite?
+    /// Every invite, newest first.
+    func all() throws -> [Invite]
+    /// Claims the invite with this token digest for one login, atomically: of two logins racing
+    /// with one token, exactly one gets the invite.
+    func claim(tokenDigest: String, from address: String, at now: Date) throws -> InviteClaim
+    /// Withdraws an invite not yet claimed (a session under way is ended by the gateway).
+    /// False when there is no such invite.
+    func revoke(id: String, at now: Date) throws -> Bool
+    /// Records the session's account, as the session reports it.
+    func recordOutcome(id: String, accountId: String?, status: String?, errorCode: String?) throws
+    func recordEnd(id: String, exitStatus: Int, at now: Date) throws
+    /// Where a gateway listens, so `invite create` can print the command without being told.
+    func recordGateway(_ endpoint: GatewayEndpoint) throws
+    /// The endpoint of the gateway started most recently.
+    func latestGateway() throws -> GatewayEndpoint?
+}
+
+/// Where customers reach a gateway: the host and port of the `ssh` command.
+public struct GatewayEndpoint: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+    public var startedAt: Date
+    public init(host: String, port: Int, startedAt: Date) {
+        self.host = host
+        self.port = port
+        self.startedAt = startedAt
+    }
+}

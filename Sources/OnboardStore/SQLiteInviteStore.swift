@@ -1,0 +1,146 @@
+import Foundation
+import GRDB
+
+/// Invites in a SQLite file (`$XDG_STATE_HOME/onboard/gateway.sqlite`), shared by the gateway
+/// and the `onboard invite` commands of the same user on the same machine.
+public final class SQLiteInviteStore: InviteStore {
+    private let database: any DatabaseWriter
+
+    public init(path: String) throws {
+        database = try SQLiteFile.open(path: path, kind: "invite store", migrator: Self.migrator)
+    }
+
+    /// `$XDG_STATE_HOME/onboard/gateway.sqlite`, else under `~/.local/state`.
+    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let base = environment["XDG_STATE_HOME"], base.hasPrefix("/") { return base + "/onboard/gateway.sqlite" }
+        return (environment["HOME"] ?? NSHomeDirectory()) + "/.local/state/onboard/gateway.sqlite"
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: invites") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE invites (
+                        id TEXT PRIMARY KEY,
+                        token_digest TEXT NOT NULL UNIQUE,
+                        auth_config TEXT NOT NULL,
+                        user_id TEXT NOT NULL,
+                        note TEXT,
+                        created_by TEXT NOT NULL,
+                        created_at REAL NOT NULL,
+                        expires_at REAL NOT NULL,
+                        revoked_at REAL,
+                        claimed_at REAL,
+                        claimed_from TEXT,
+                        account_id TEXT,
+                        account_status TEXT,
+                        error_code TEXT,
+                        ended_at REAL,
+                        exit_status INTEGER
+                    )
+                    """)
+            try db.execute(sql: "CREATE TABLE gateways (host TEXT NOT NULL, port INTEGER NOT NULL, started_at REAL NOT NULL, PRIMARY KEY (host, port))")
+        }
+        return migrator
+    }
+
+    public func create(_ invite: Invite, tokenDigest: String) throws {
+        try database.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO invites (id, token_digest, auth_config, user_id, note, created_by, created_at, expires_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    invite.id, tokenDigest, invite.authConfig, invite.userId, invite.note, invite.createdBy,
+                    invite.createdAt.timeIntervalSince1970, invite.expiresAt.timeIntervalSince1970,
+                ])
+        }
+    }
+
+    public func invite(id: String) throws -> Invite? {
+        try database.read { db in try Row.fetchOne(db, sql: "SELECT * FROM invites WHERE id = ?", arguments: [id]).map(Self.invite) }
+    }
+
+    public func all() throws -> [Invite] {
+        try database.read { db in try Row.fetchAll(db, sql: "SELECT * FROM invites ORDER BY created_at DESC, id").map(Self.invite) }
+    }
+
+    public func claim(tokenDigest: String, from address: String, at now: Date) throws -> InviteClaim {
+        try database.write { db in
+            // One conditional update: SQLite runs writers one at a time, so of two logins with
+            // one token, the second finds claimed_at already set and changes nothing.
+            try db.execute(
+                sql: """
+                    UPDATE invites SET claimed_at = ?, claimed_from = ?
+                    WHERE token_digest = ? AND claimed_at IS NULL AND revoked_at IS NULL AND expires_at > ?
+                    """,
+                arguments: [now.timeIntervalSince1970, address, tokenDigest, now.timeIntervalSince1970])
+            let claimed = db.changesCount == 1
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM invites WHERE token_digest = ?", arguments: [tokenDigest]) else {
+                return .refused(.unknown, inviteId: nil)
+            }
+            let invite = Self.invite(row)
+            if claimed { return .claimed(invite) }
+            if invite.revokedAt != nil { return .refused(.revoked, inviteId: invite.id) }
+            if invite.claimedAt != nil { return .refused(.used, inviteId: invite.id) }
+            return .refused(.expired, inviteId: invite.id)
+        }
+    }
+
+    public func revoke(id: String, at now: Date) throws -> Bool {
+        try database.write { db in
+            try db.execute(sql: "UPDATE invites SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [now.timeIntervalSince1970, id])
+            return try Bool.fetchOne(db, sql: "SELECT 1 FROM invites WHERE id = ?", arguments: [id]) ?? false
+        }
+    }
+
+    public func recordOutcome(id: String, accountId: String?, status: String?, errorCode: String?) throws {
+        try database.write { db in
+            try db.execute(
+                sql: "UPDATE invites SET account_id = COALESCE(?, account_id), account_status = ?, error_code = ? WHERE id = ?",
+                arguments: [accountId, status, errorCode, id])
+        }
+    }
+
+    public func recordEnd(id: String, exitStatus: Int, at now: Date) throws {
+        try database.write { db in
+            try db.execute(
+                sql: "UPDATE invites SET ended_at = ?, exit_status = ? WHERE id = ? AND ended_at IS NULL",
+                arguments: [now.timeIntervalSince1970, exitStatus, id])
+        }
+    }
+
+    public func recordGateway(_ endpoint: GatewayEndpoint) throws {
+        try database.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO gateways (host, port, started_at) VALUES (?, ?, ?)",
+                arguments: [endpoint.host, endpoint.port, endpoint.startedAt.timeIntervalSince1970])
+        }
+    }
+
+    public func latestGateway() throws -> GatewayEndpoint? {
+        try database.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM gateways ORDER BY started_at DESC LIMIT 1").map {
+                GatewayEndpoint(host: $0["host"], port: $0["port"], startedAt: Date(timeIntervalSince1970: $0["started_at"]))
+            }
+        }
+    }
+
+    private static func invite(_ row: Row) -> Invite {
+        func date(_ column: String) -> Date? { (row[column] as Double?).map { Date(timeIntervalSince1970: $0) } }
+        var invite = Invite(
+            id: row["id"], authConfig: row["auth_config"], userId: row["user_id"], note: row["note"], createdBy: row["created_by"],
+            createdAt: date("created_at") ?? Date(timeIntervalSince1970: 0), expiresAt: date("expires_at") ?? Date(timeIntervalSince1970: 0))
+        invite.revokedAt = date("revoked_at")
+        invite.claimedAt = date("claimed_at")
+        invite.claimedFrom = row["claimed_from"]
+        invite.accountId = row["account_id"]
+        invite.accountStatus = row["account_status"]
+        invite.errorCode = row["error_code"]
+        invite.endedAt = date("ended_at")
+        invite.exitStatus = row["exit_status"]
+        return invite
+    }
+}
