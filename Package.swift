@@ -135,7 +135,7 @@ let package = Package(
         // Appends to an audit trail from a process of its own, for the concurrent-append test.
         .executableTarget(name: "audit-stress", dependencies: ["OnboardStore"], path: "Tests/AuditStress", swiftSettings: strict),
         .testTarget(name: "OnboardStoreTests", dependencies: ["OnboardStore"], swiftSettings: strict),
-        .testTarget(name: "OnboardGatewayTests", dependencies: ["OnboardGateway", "OnboardProcess", "OnboardStore"], swiftSettings: strict),
+        .testTarget(name: "OnboardGatewayTests", dependencies: ["OnboardGateway", "OnboardProcess"], swiftSettings: strict),
         .testTarget(name: "OnboardCoreTests", dependencies: ["OnboardCore", "OnboardTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "ComposioAPITests",

@@ -52,6 +52,10 @@ def skip_reason(line):
         return "serves until stopped (the contract checks run it)"
     if "--follow" in after:
         return "follows new events until Ctrl-C (the audit tests cover it)"
+    if after.split()[:2] == ["gateway", "serve"]:
+        return "serves until stopped (the gateway tests run it with the OpenSSH client)"
+    if after.split()[:2] == ["invite", "watch"]:
+        return "follows invites until Ctrl-C (the gateway tests cover it)"
     return None
 
 
@@ -81,6 +85,9 @@ def main():
         json.dump({"generic_api_key": "key-alice"}, file)
     os.chmod(os.path.join(work, "alice.json"), 0o600)
 
+    def invite():
+        return json.loads(onboard("invite", "create", "--auth-config", freshdesk, "--user-id", "readme-invite", "--json").stdout)["id"]
+
     failed = 0
     for line in sh_lines(readme):
         reason = skip_reason(line)
@@ -91,6 +98,8 @@ def main():
         command = line.split(" #")[0].strip()
         command = command.replace("swift run onboard", shlex.quote(BINARY))
         command = command.replace("ac_...", tavily if " rotate " in command else freshdesk).replace("ca_...", account)
+        if "inv_..." in command:
+            command = command.replace("inv_...", invite())
         if " rotate " in command and "--secrets-stdin" not in command:
             print(f"skip  {line}\n      (asks for the values with typing hidden)")
             continue

@@ -38,7 +38,8 @@ struct HostKeyTests {
     func damagedKeyRefused() throws {
         let directory = temporaryDirectory()
         let path = directory + "/gateway_ed25519_key"
-        FileManager.default.createFile(atPath: path, contents: Data("-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n".utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(
+            atPath: path, contents: Data("-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n".utf8), attributes: [.posixPermissions: 0o600])
         #expect(throws: HostKeyError.self) { try HostKey.loadOrCreate(path: path) }
         let key = try HostKey.loadOrCreate(path: directory + "/other")
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: directory + "/other")
