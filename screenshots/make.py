@@ -2,7 +2,7 @@
 """Makes the PNGs in screenshots/ from real runs: onboard in tmux against a local sandbox, each
 screen captured with its colours (capture-pane -e), drawn as SVG and rendered by rsvg-convert.
 
-    screenshots/make.py [ONBOARD_BINARY]
+    screenshots/make.py [ONBOARD_BINARY] [gateway]    # "gateway": only the SSH gateway's shots
 
 Needs tmux, rsvg-convert (Debian: librsvg2-bin) and a monospace font (fonts-dejavu-core).
 Account ids and countdowns differ from run to run; everything else is what the program shows.
@@ -260,7 +260,53 @@ def import_run(data, slow_port):
     session.close()
 
 
+def gateway_run(data):
+    """The operator's invite and watch, and the customer's first screen over the real ssh client."""
+    env = {"XDG_DATA_HOME": os.path.join(data, "gw-data"), "XDG_STATE_HOME": os.path.join(data, "gw-state"), "LANG": "C.UTF-8"}
+    full = dict(os.environ, **env)
+    for name in ("COMPOSIO_API_KEY", "COMPOSIO_BASE_URL"):
+        full.pop(name, None)
+    gateway = subprocess.Popen([BINARY, "gateway", "serve", "--port", "0"], env=full, stderr=subprocess.PIPE, text=True)
+    port = None
+    while port is None:
+        match = re.search(r"listening on 127\.0\.0\.1:(\d+)", gateway.stderr.readline())
+        port = match and int(match.group(1))
+    known = os.path.join(data, "known_hosts")
+    public = subprocess.run([BINARY, "gateway", "fingerprint", "--public-key"], env=full, capture_output=True, text=True, check=True).stdout
+    with open(known, "w") as file:
+        file.write(f"[127.0.0.1]:{port} {public}")
+    exports = " ".join(f"{key}={value}" for key, value in env.items())
+    config = f"$({BINARY} auth-configs --search Tavily --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0][\"id\"])')"
+    operator = Session(f"export {exports} TERM=xterm-256color && {BINARY} invite create --auth-config {config} --user-id alice "
+                       f"--note 'Alice at Acme' && {BINARY} invite watch", width=100, height=22)
+    operator.wait("Watching invites")
+    token = re.search(r"([a-z2-7]{26})@127\.0\.0\.1", operator.screen()).group(1)
+    customer = Session(f"TERM=xterm-256color ssh -F /dev/null -o UserKnownHostsFile={known} -o StrictHostKeyChecking=yes "
+                       f"-p {port} {token}@127.0.0.1", width=90, height=26)
+    customer.wait("API Key")
+    customer.shot("11-gateway-customer", "ssh -p PORT TOKEN@host: the customer's first screen, locked to the invite")
+    customer.type("tvly-screenshot-key-0123456789")
+    customer.keys("Enter")
+    customer.wait("enter connect")
+    customer.keys("Enter")
+    customer.wait("ACTIVE")
+    operator.wait("connected:")
+    operator.shot("12-invite-watch", "onboard invite watch: pending, in session, connected (the operator)")
+    customer.close()
+    operator.close()
+    gateway.terminate()
+    gateway.wait()
+
+
 def main():
+    if sys.argv[2:3] == ["gateway"]:
+        with tempfile.TemporaryDirectory() as data:
+            try:
+                gateway_run(data)
+            finally:
+                for session in OPEN:
+                    session.close()
+        return
     with tempfile.TemporaryDirectory() as data:
         fast, port = serve(data, "--rate-limit", "0")
         slow, slow_port = serve(data, "--rate-limit", "0", "--faults", "latency=1500ms")
@@ -270,6 +316,7 @@ def main():
             slow.kill()
             slow, slow_port = serve(data, "--rate-limit", "0", "--faults", "latency=40ms")
             import_run(data, slow_port)
+            gateway_run(data)
         finally:
             # A failed step leaves its session open: close every one.
             for session in OPEN:

@@ -66,9 +66,8 @@ public enum InviteCommands {
         }
         output.out(
             """
-            Invite \(invite.id) for user \(options.userId) on \(config.name) (\(config.id), \(config.toolkitSlug)); \
-            it works once, until \(expires) (\(DurationText.words(options.ttl))).
-            Send the customer this command:
+            Invite \(invite.id) for user \(options.userId) on \(config.name) (\(config.id), \(config.toolkitSlug)).
+            It works once, until \(clock(invite.expiresAt, date: true)) (\(DurationText.words(options.ttl))). Send the customer this command:
 
                 \(command)
 
@@ -192,7 +191,7 @@ public enum InviteCommands {
                 if json {
                     output.json(Listed(invite, now: now))
                 } else {
-                    output.out("\(UTCTimestamp.iso8601(now))  \(invite.id)  \(invite.userId)  \(invite.authConfig)  \(line(invite, state))")
+                    output.out("\(clock(now))  \(invite.id)  \(invite.userId)  \(invite.authConfig)  \(line(invite, state))")
                 }
             }
             first = false
@@ -202,7 +201,7 @@ public enum InviteCommands {
 
     static func line(_ invite: Invite, _ state: Invite.State) -> String {
         switch state {
-        case .pending: return "pending, until \(UTCTimestamp.iso8601(invite.expiresAt))"
+        case .pending: return "pending, until \(clock(invite.expiresAt))"
         case .inSession:
             let outcome = invite.accountStatus.map { ", account \(invite.accountId ?? "?") \($0)" } ?? ""
             return "in session from \(invite.claimedFrom ?? "?")\(outcome)"
@@ -212,6 +211,14 @@ public enum InviteCommands {
         case .expired: return "expired, unused"
         case .revoked: return "revoked"
         }
+    }
+
+    /// `06:24:56 UTC`, or `2026-11-30 06:24 UTC` with the date: short enough for a live line.
+    static func clock(_ date: Date, date withDate: Bool = false) -> String {
+        let stamp = UTCTimestamp.iso8601(date)
+        let day = stamp.prefix(10)
+        let time = stamp.dropFirst(11).prefix(withDate ? 5 : 8)
+        return (withDate ? "\(day) " : "") + "\(time) UTC"
     }
 
     static func describe(_ state: Invite.State) -> String {

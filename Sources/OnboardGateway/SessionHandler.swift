@@ -366,6 +366,13 @@ final class ProgramOutput: ChannelInboundHandler {
         client.flush()
     }
 
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        // The program is slow to read (a huge paste): stop taking the client's bytes, so SSH's
+        // window closes and the client waits, instead of the gateway buffering them.
+        client.setOption(ChannelOptions.autoRead, value: context.channel.isWritable).whenFailure { _ in }
+        context.fireChannelWritabilityChanged()
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // EIO once the program has closed its terminal: the session's end, seen by the reaper.
         context.close(promise: nil)

@@ -5,7 +5,10 @@ enum CredentialsView {
     /// Rows one input takes: label, value, help or problem, gap.
     static let rowsPerInput = 4
 
-    static func draw(_ form: Wizard.CredentialsForm, spinner: String, into canvas: inout Canvas, area: Rect, glyphs: Glyphs) {
+    /// - Parameter userIdFixed: the invite set the user id (a gateway session): said so, not explained.
+    static func draw(
+        _ form: Wizard.CredentialsForm, spinner: String, into canvas: inout Canvas, area: Rect, glyphs: Glyphs, userIdFixed: Bool = false
+    ) {
         var y = area.y
         let scheme = form.config.authScheme?.rawValue ?? "?"
         canvas.put("Connect \(form.config.name)", x: area.x, y: y, role: .title, limit: area.width)
@@ -18,7 +21,7 @@ enum CredentialsView {
                 spinner: spinner, into: &canvas, x: area.x, y: y, width: area.width, glyphs: glyphs
             )
         else { return }
-        let inputs = [InputRow.userId(form)] + entries.map(InputRow.entry)
+        let inputs = [InputRow.userId(form, fixed: userIdFixed)] + entries.map(InputRow.entry)
         let fitting = max(1, (area.maxY - y) / rowsPerInput)
         let first = max(0, min(form.focus - fitting + 1, inputs.count - fitting))
         if first > 0 { canvas.put("\(first) more above", x: area.x + area.width - 16, y: y - 1, role: .muted) }
@@ -41,11 +44,13 @@ enum CredentialsView {
         var problem: String?
         var note: String?
 
-        static func userId(_ form: Wizard.CredentialsForm) -> InputRow {
+        static func userId(_ form: Wizard.CredentialsForm, fixed: Bool) -> InputRow {
             let before = String(form.userId.text.prefix(form.userId.cursor))
             return InputRow(
                 label: "User ID", required: true, display: form.userId.text, cursorColumn: DisplayWidth.of(before),
-                help: "Who this account belongs to in your system; the same id your app passes to Composio.",
+                help: fixed
+                    ? "Set by your invite; it cannot be changed here."
+                    : "Who this account belongs to in your system; the same id your app passes to Composio.",
                 problem: form.userIdProblem, note: nil
             )
         }

@@ -21,7 +21,8 @@ public enum WizardView {
         case .chooseConfig(let list):
             ConfigListView.draw(list, spinner: spinner(state, context), into: &canvas, area: body, glyphs: context.glyphs)
         case .credentials(let form):
-            CredentialsView.draw(form, spinner: spinner(state, context), into: &canvas, area: body, glyphs: context.glyphs)
+            CredentialsView.draw(
+                form, spinner: spinner(state, context), into: &canvas, area: body, glyphs: context.glyphs, userIdFixed: state.locked)
         case .review(let review):
             ReviewView.draw(review, into: &canvas, area: body, glyphs: context.glyphs)
         case .connecting(let connecting):
