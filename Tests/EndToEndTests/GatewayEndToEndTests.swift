@@ -288,3 +288,44 @@ struct GatewayEndToEndTests {
         #expect(gateway.logText.contains("refused for the rest of this minute"))
     }
 }
+
+@Suite("The SSH gateway's time limits", .serialized)
+struct GatewayTimeLimitTests {
+    /// A TCP client that connects and says nothing: how long until the gateway hangs up.
+    static func silentConnection(port: Int, timeout: Double) throws -> Double? {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw E2EError.missing("cannot connect to the gateway") }
+        let start = Date()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while Date().timeIntervalSince(start) < timeout {
+            var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            guard poll(&entry, 1, 200) > 0 else { continue }
+            if read(descriptor, &buffer, buffer.count) <= 0 { return Date().timeIntervalSince(start) }
+        }
+        return nil
+    }
+
+    @Test("a connection that never logs in is closed after the login grace; a session is ended at its maximum length")
+    func graceAndLength() async throws {
+        let gateway = try await GatewayProcess(["--login-grace", "1", "--max-session-length", "3"])
+        let closedAfter = try #require(try Self.silentConnection(port: gateway.port, timeout: 10), "the silent connection was never closed")
+        #expect(closedAfter >= 0.9 && closedAfter < 5)
+        let (token, id, _) = try gateway.invite()
+        let pane = try gateway.session(token)
+        try await pane.waitFor("API Key")
+        try pane.type("tvly-still-typing")
+        let screen = try await pane.waitFor("SSH-EXIT=", timeout: 20)
+        #expect(screen.contains("The session reached its limit of 3 seconds."))
+        #expect(try gateway.sessionPrograms(id).isEmpty)
+        let limits = try gateway.auditEvents().filter { $0["event"] as? String == "gateway.limit_reached" }.compactMap { $0["error_code"] as? String }
+        #expect(Set(limits) == ["login_grace", "session_length"])
+    }
+}
