@@ -13,14 +13,17 @@ final class GatewayProcess {
     let port: Int
     let log: String
     let knownHosts: String
+    /// Variables for the gateway and every onboard command here (a service and its key).
+    let environment: [String: String]
 
-    init(_ extra: [String] = [], data: TemporaryDirectory? = nil) async throws {
+    init(_ extra: [String] = [], data: TemporaryDirectory? = nil, environment: [String: String] = [:]) async throws {
         let data = try data ?? TemporaryDirectory()
         self.data = data
+        self.environment = environment
         log = data.path + "/gateway-\(UUID().uuidString.prefix(6)).log"
         try "".write(toFile: data.path + "/gateway.in", atomically: true, encoding: .utf8)
         pid = try ChildProcess.spawn(
-            [try OnboardBinary.path(), "gateway", "serve", "--port", "0"] + extra, environment: CommandEndToEndTests.environment(data, [:]),
+            [try OnboardBinary.path(), "gateway", "serve", "--port", "0"] + extra, environment: CommandEndToEndTests.environment(data, environment),
             stdin: data.path + "/gateway.in", stdout: data.path + "/gateway.out", stderr: log)
         var found: Int?
         for _ in 0..<400 where found == nil {
@@ -48,9 +51,10 @@ final class GatewayProcess {
 
     /// `invite create --json`: the token and the invite's id.
     func invite(_ toolkit: String = "tavily", userId: String = "alice", ttl: String = "30m") throws -> (token: String, id: String, command: String) {
-        let config = try CommandEndToEndTests.configId(toolkit, data: data)
+        let config = try CommandEndToEndTests.configId(toolkit, data: data, environment: environment)
         let run = try CommandEndToEndTests.onboard(
-            ["invite", "create", "--auth-config", config, "--user-id", userId, "--ttl", ttl, "--note", "e2e", "--json"], data: data)
+            ["invite", "create", "--auth-config", config, "--user-id", userId, "--ttl", ttl, "--note", "e2e", "--json"], data: data,
+            environment: environment)
         let json = try #require(try run.json() as? [String: Any], "invite create: \(run.stderr)")
         let command = try #require(json["ssh_command"] as? String)
         #expect(command.hasPrefix("ssh -p \(port) ") && command.hasSuffix("@127.0.0.1"))
@@ -76,6 +80,11 @@ final class GatewayProcess {
 
     func auditEvents() throws -> [[String: Any]] {
         try AuditEndToEndTests.records(data.path + "/xdg-state/onboard/audit.jsonl")
+    }
+
+    /// The pids of the session programs running for an invite.
+    func sessionPids(_ inviteId: String) throws -> [pid_t] {
+        try sessionPrograms(inviteId).compactMap { pid_t($0.split(separator: " ").first ?? "") }
     }
 
     /// Session programs still running for an invite.
@@ -286,6 +295,38 @@ struct GatewayEndToEndTests {
         let limits = try gateway.auditEvents().filter { $0["event"] as? String == "gateway.limit_reached" }.compactMap { $0["error_code"] as? String }
         #expect(Set(limits) == ["sessions", "idle", "rate"])
         #expect(gateway.logText.contains("refused for the rest of this minute"))
+    }
+}
+
+@Suite("The SSH gateway on a service", .serialized)
+struct GatewayServiceTests {
+    @Test("the service key reaches the session on a pipe, never its argv or environment, and the session connects with it")
+    func keyOnAPipe() async throws {
+        let data = try TemporaryDirectory()
+        let key = "ak_gateway_\(UUID().uuidString.prefix(8))"
+        let served = try ServedSandbox(binary: try OnboardBinary.path(), database: data.path + "/served.sqlite", key: key)
+        defer { served.kill(signal: SIGTERM) }
+        let gateway = try await GatewayProcess(
+            data: data, environment: ["COMPOSIO_API_KEY": key, "COMPOSIO_BASE_URL": "http://127.0.0.1:\(served.port)"])
+        #expect(gateway.logText.contains("sessions use 127.0.0.1:\(served.port)"))
+        let (token, id, _) = try gateway.invite()
+        let pane = try gateway.session(token)
+        try await pane.waitFor("API Key")
+        let pids = try gateway.sessionPids(id)
+        #expect(pids.count == 1)
+        for pid in pids {
+            let arguments = try #require(FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"))
+            let environment = try #require(FileManager.default.contents(atPath: "/proc/\(pid)/environ"))
+            #expect(arguments.range(of: Data(key.utf8)) == nil && environment.range(of: Data(key.utf8)) == nil)
+            #expect(environment.range(of: Data("COMPOSIO_API_KEY".utf8)) == nil)
+            #expect(environment.range(of: Data("TERM=".utf8)) != nil)
+        }
+        try pane.type("tvly-over-the-service")
+        try await pane.enter(leaving: "Enter credentials")
+        try pane.keys("Enter")
+        let screen = try await pane.waitFor("ACTIVE")
+        let account = String(try #require(screen.firstMatch(of: /ca_[A-Za-z0-9]+/)?.output))
+        #expect(try served.json("GET", "/api/v3/connected_accounts/\(account)")["status"] as? String == "ACTIVE")
     }
 }
 
