@@ -10,6 +10,7 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -92,6 +93,10 @@ static inline int onb_spawn_on_pty(pid_t *pid, const char *path, const char *tty
     for (int i = 0; i < passed_count; i++) close(moved[i]);
     return result;
 }
+
+/* A connected pair of Unix stream sockets, close-on-exec: a session's report channel, on which
+   the gateway answers each event once it is written. */
+static inline int onb_socket_pair(int fds[2]) { return socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds); }
 
 /* The child's exit: its status (0-255), or 128 + the signal that ended it; -1 while it runs. */
 static inline int onb_reap(pid_t pid) {

@@ -39,7 +39,7 @@ public final class AuditingService: ComposioService {
             kind, actor: actor, backend: backend, project: await projectId(), authConfig: authConfig, toolkit: toolkit, userId: userId,
             accountId: accountId, status: status, errorCode: errorCode, fields: fields, counts: counts, version: OnboardVersion.current)
         do {
-            try log.record(event)
+            try await log.record(event)
         } catch {
             throw CommandFailure("\(error.description) The action itself went through: \(kind.rawValue) \(accountId ?? authConfig ?? "").")
         }

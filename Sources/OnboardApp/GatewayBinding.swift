@@ -46,10 +46,6 @@ public struct GatewayBinding: Sendable {
         return .remote(baseURL: url, apiKey: key, keySource: "the gateway")
     }
 
-    /// The trail (when kept) and the report to the gateway.
-    func sink(_ log: AuditLog?) -> any AuditSink {
-        let report = DescriptorAuditSink(descriptor: reportDescriptor)
-        guard let log else { return report }
-        return AuditFanOut([log, report])
-    }
+    /// The gateway, which writes the session's events to its trail and answers once it has.
+    var sink: any AuditSink { GatewayAuditSink(descriptor: reportDescriptor) }
 }

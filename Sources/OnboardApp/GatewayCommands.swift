@@ -60,9 +60,9 @@ public enum GatewayCommands {
                 "The gateway needs the project's API key for \(url.host ?? url.absoluteString): set COMPOSIO_API_KEY or pass --api-key-file (customers never see it)."
             )
         case .remote(let url, let key, _):
-            launcher = try WizardSessionLauncher(backend: (url, key), environment: environment, auditLog: options.auditLog)
+            launcher = try WizardSessionLauncher(backend: (url, key), environment: environment)
         case .embeddedSandbox:
-            launcher = try WizardSessionLauncher(backend: nil, environment: environment, auditLog: options.auditLog)
+            launcher = try WizardSessionLauncher(backend: nil, environment: environment)
         }
         let key = try hostKey(environment: environment)
         let store = try inviteStore(environment: environment)
@@ -84,10 +84,12 @@ public enum GatewayCommands {
                 output.err("onboard gateway listening on \(options.host):\(port) (\(reachable)); sessions use \(choice.label).")
                 output.err("Host key \(key.fingerprint). Customers compare it with what ssh shows on their first connect.")
                 output.err("Invite a customer: onboard invite create --auth-config ac_... --user-id ID   Stop: Ctrl-C.")
-                try? store.recordGateway(GatewayEndpoint(host: options.host, port: port, startedAt: Date()))
                 let event = AuditEvent(
                     .gatewayStarted, actor: .currentUser, backend: choice.label, source: "gateway \(hostName):\(port)", version: OnboardVersion.current)
-                _ = try? audit?.append(event)
+                Task {
+                    try? await store.recordGateway(GatewayEndpoint(host: options.host, port: port, startedAt: Date()))
+                    try? await audit?.record(event)
+                }
             },
             shouldStop: {
                 let signals = SignalFlags.take()
@@ -95,7 +97,7 @@ public enum GatewayCommands {
                 return stop.requested
             })
         output.err("onboard gateway stopped; every session was hung up.")
-        _ = try? audit?.append(AuditEvent(.gatewayStopped, actor: .currentUser, backend: choice.label, version: OnboardVersion.current))
+        try? await audit?.record(AuditEvent(.gatewayStopped, actor: .currentUser, backend: choice.label, version: OnboardVersion.current))
     }
 }
 
@@ -111,18 +113,17 @@ struct WizardSessionLauncher: SessionLauncher {
     let executable: String
     let backend: (url: URL, key: Secret)?
     let environment: [String: String]
-    let auditArguments: [String]
 
     /// The gateway's variables a session may see: where onboard keeps its files, its theme and
     /// audit settings, the time zone, terminfo, and proxies that carry no password. Not the
     /// Composio key, not the sandbox's key, nothing else.
     static let inherited: Set<String> = [
         "PATH", "HOME", "USER", "LOGNAME", "TZ", "LANG", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_RUNTIME_DIR",
-        "ONBOARD_THEME", "ONBOARD_AUDIT", "TERMINFO", "TERMINFO_DIRS", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy",
+        "ONBOARD_THEME", "TERMINFO", "TERMINFO_DIRS", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy",
         "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy",
     ]
 
-    init(backend: (url: URL, key: Secret)?, environment: [String: String], auditLog: String?) throws {
+    init(backend: (url: URL, key: Secret)?, environment: [String: String]) throws {
         var buffer = [CChar](repeating: 0, count: 4096)
         let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
         guard length > 0 else { throw CommandFailure("Cannot find onboard's own executable to start sessions with.") }
@@ -131,23 +132,21 @@ struct WizardSessionLauncher: SessionLauncher {
         self.environment = environment.filter { name, value in
             Self.inherited.contains(name) && !(name.lowercased().hasSuffix("proxy") && value.contains("@"))
         }
-        auditArguments = AuditSettings.isOff(environment: environment) ? [] : ["--audit-log", AuditSettings.path(auditLog, environment: environment)]
     }
 
     func start(_ request: SessionRequest) throws -> StartedSession {
         var environment = self.environment
         for (name, value) in request.environment { environment[name] = value }
         environment["TERM"] = request.term
-        let report = try DescriptorHandOff.reportPipe()
-        var passing = [report.write]
+        let report = try DescriptorHandOff.reportChannel()
+        var passing = [report.theirs]
         var arguments = [
             executable, "gateway", "session", "--invite", request.invite.id, "--auth-config", request.invite.authConfig, "--user-id",
             request.invite.userId, "--peer", request.peer, "--report-fd", "3",
         ]
-        arguments += auditArguments
         var keyDescriptor: Int32?
         defer {
-            close(report.write)
+            close(report.theirs)
             if let keyDescriptor { close(keyDescriptor) }
         }
         do {
@@ -159,9 +158,9 @@ struct WizardSessionLauncher: SessionLauncher {
             }
             let child = try SessionChild.start(
                 executable: executable, arguments: arguments, environment: environment, columns: request.columns, rows: request.rows, passing: passing)
-            return StartedSession(child: child, report: report.read)
+            return StartedSession(child: child, report: report.ours)
         } catch {
-            close(report.read)
+            close(report.ours)
             throw error
         }
     }

@@ -36,7 +36,7 @@ public enum InviteCommands {
 
     /// Checks the auth config with the service, stores the invite (its token's digest only) and
     /// prints the one command the customer types.
-    public static func create(_ options: CreateOptions, service: any ComposioService, audit: AuditLog?, output: CommandOutput) async throws {
+    public static func create(_ options: CreateOptions, service: any ComposioService, audit: (any AuditSink)?, output: CommandOutput) async throws {
         if let problem = Validation.problem(userId: options.userId) { throw UsageError("--user-id: \(problem)") }
         let config = try await service.authConfig(id: options.authConfig)
         guard config.isEnabled else {
@@ -44,16 +44,16 @@ public enum InviteCommands {
         }
         let store = try GatewayCommands.inviteStore()
         let key = try GatewayCommands.hostKey()
-        let (host, port) = try endpoint(options.publicHost, store: store, output: output)
+        let (host, port) = try await endpoint(options.publicHost, store: store, output: output)
         let token = InviteToken.generate()
         let now = Date()
         let invite = Invite(
             id: Invite.newId(), authConfig: config.id, userId: options.userId, note: options.note, createdBy: AuditEvent.Actor.currentUser.user,
             createdAt: now, expiresAt: now.addingTimeInterval(options.ttl))
-        try store.create(invite, tokenDigest: token.digest)
+        try await store.create(invite, tokenDigest: token.digest)
         var actor = AuditEvent.Actor.currentUser
         actor.inviteId = invite.id
-        try audit?.append(
+        try await audit?.record(
             AuditEvent(
                 .inviteCreated, actor: actor, authConfig: config.id, toolkit: config.toolkitSlug, userId: options.userId, version: OnboardVersion.current))
         let command = (port == 22 ? "ssh " : "ssh -p \(port) ") + "\(token.text)@\(host)"
@@ -78,8 +78,8 @@ public enum InviteCommands {
     }
 
     /// Where customers connect: `--public-host`, else where the last `gateway serve` listened.
-    static func endpoint(_ publicHost: String?, store: any InviteStore, output: CommandOutput) throws -> (String, Int) {
-        let latest = try store.latestGateway()
+    static func endpoint(_ publicHost: String?, store: any InviteStore, output: CommandOutput) async throws -> (String, Int) {
+        let latest = try await store.latestGateway()
         if let publicHost {
             let parts = publicHost.split(separator: ":", omittingEmptySubsequences: false)
             if parts.count == 2, let port = Int(parts[1]), (1...65535).contains(port), !parts[0].isEmpty { return (String(parts[0]), port) }
@@ -136,9 +136,9 @@ public enum InviteCommands {
         }
     }
 
-    public static func list(json: Bool, all: Bool, output: CommandOutput) throws {
+    public static func list(json: Bool, all: Bool, output: CommandOutput) async throws {
         let now = Date()
-        var invites = try GatewayCommands.inviteStore().all()
+        var invites = try await GatewayCommands.inviteStore().all()
         if !all { invites = invites.filter { now.timeIntervalSince($0.createdAt) < 7 * 86_400 } }
         if json { return output.json(invites.map { Listed($0, now: now) }) }
         guard !invites.isEmpty else {
@@ -156,14 +156,14 @@ public enum InviteCommands {
                 }))
     }
 
-    public static func revoke(id: String, audit: AuditLog?, output: CommandOutput) throws {
+    public static func revoke(id: String, audit: (any AuditSink)?, output: CommandOutput) async throws {
         let store = try GatewayCommands.inviteStore()
-        guard let invite = try store.invite(id: id) else { throw CommandFailure("No invite has the id \(id); onboard invite list shows them.") }
+        guard let invite = try await store.invite(id: id) else { throw CommandFailure("No invite has the id \(id); onboard invite list shows them.") }
         guard invite.revokedAt == nil else { return output.err("\(id) was already revoked.") }
-        _ = try store.revoke(id: id, at: Date())
+        _ = try await store.revoke(id: id, at: Date())
         var actor = AuditEvent.Actor.currentUser
         actor.inviteId = id
-        try audit?.append(AuditEvent(.inviteRevoked, actor: actor, authConfig: invite.authConfig, userId: invite.userId, version: OnboardVersion.current))
+        try await audit?.record(AuditEvent(.inviteRevoked, actor: actor, authConfig: invite.authConfig, userId: invite.userId, version: OnboardVersion.current))
         let state = invite.state(at: Date())
         output.err(
             state == .inSession
@@ -179,7 +179,7 @@ public enum InviteCommands {
         if !json { output.err("Watching invites; Ctrl-C to stop.") }
         while true {
             let now = Date()
-            let invites = try store.all().reversed()
+            let invites = try await store.all().reversed()
             for invite in invites {
                 let state = invite.state(at: now)
                 let key = "\(state.rawValue) \(invite.accountId ?? "") \(invite.accountStatus ?? "") \(invite.errorCode ?? "")"

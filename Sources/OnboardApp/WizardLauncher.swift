@@ -62,8 +62,8 @@ public enum WizardLauncher {
         let theme: Theme
         let audit: (any AuditSink)?
         do {
-            let log = try AuditSettings.open(path: options.auditLog, environment: environment)
-            audit = options.session.map { $0.sink(log) } ?? log
+            // A gateway session's events go to the gateway, which keeps the trail.
+            audit = try options.session.map(\.sink) ?? AuditSettings.open(path: options.auditLog, environment: environment)
             theme = try ThemeLoader.resolve(options.theme, environment: environment)
             if let session = options.session {
                 choice = try session.backendChoice(baseURL: options.baseURL, environment: environment)

@@ -26,25 +26,26 @@ public final class GatewayServer: Sendable {
     ) {
         self.hostKey = hostKey
         self.store = store
-        self.reporter = GatewayReporter(audit: audit, logger: logger, source: source)
+        self.reporter = GatewayReporter(audit: audit, logger: logger, source: source, writer: StoreWriter(logger: logger))
         self.limits = limits
         self.launcher = launcher
         self.rateLimiter = ConnectionRateLimiter(perMinute: limits.connectionsPerMinute)
         self.sessions = SessionRegistry(maximum: limits.maximumSessions)
     }
 
+    /// The store the gateway reads invites from, for a caller that records where it listens.
+    public var inviteStore: any InviteStore { store }
+
     /// Listens on `host:port` until `shouldStop` answers true (polled), then stops accepting,
     /// hangs up every session and waits (a few seconds at most) for their programs to end.
     /// - Parameter ready: called once listening, with the bound address (port 0 picks one).
     public func run(host: String, port: Int, ready: @Sendable (SocketAddress) -> Void, shouldStop: @Sendable () -> Bool) async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let pool = NIOThreadPool(numberOfThreads: 2)
-        pool.start()
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { [self] channel in
-                accept(channel, pool: pool)
+                accept(channel)
             }
             .bind(host: host, port: port).get()
         if let address = server.localAddress { ready(address) }
@@ -53,13 +54,13 @@ public final class GatewayServer: Sendable {
         }
         try? await server.close()
         await sessions.hangUpAll()
-        try? await pool.shutdownGracefully()
+        await reporter.writer.drain()
         try? await group.shutdownGracefully()
     }
 
     /// A new TCP connection: the rate limit first (before any SSH), then the SSH handler with a
     /// login grace timer.
-    private func accept(_ channel: any Channel, pool: NIOThreadPool) -> EventLoopFuture<Void> {
+    private func accept(_ channel: any Channel) -> EventLoopFuture<Void> {
         let address = Self.describe(channel.remoteAddress)
         if case .refused(let first) = rateLimiter.admit(Self.host(channel.remoteAddress)) {
             if first {
@@ -78,7 +79,7 @@ public final class GatewayServer: Sendable {
         }
         channel.closeFuture.whenComplete { _ in grace.cancel() }
         let context = SessionContext(
-            store: store, reporter: reporter, limits: limits, launcher: launcher, sessions: sessions, pool: pool, connection: connection)
+            store: store, reporter: reporter, limits: limits, launcher: launcher, sessions: sessions, connection: connection)
         return channel.eventLoop.makeCompletedFuture {
             var configuration = SSHServerConfiguration(hostKeys: [NIOSSHPrivateKey(ed25519Key: hostKey.privateKey)], userAuthDelegate: TokenLogin(connection))
             configuration.maxAuthAttempts = 6

@@ -12,8 +12,29 @@ struct SessionContext: Sendable {
     let limits: GatewayLimits
     let launcher: any SessionLauncher
     let sessions: SessionRegistry
-    let pool: NIOThreadPool
     let connection: ConnectionState
+
+    /// Runs `body` (a store call) off the event loop; its result arrives on `loop`. A store that
+    /// does not answer within 10 seconds counts as unreachable.
+    func onStore<Value: Sendable>(_ loop: any EventLoop, _ body: @escaping @Sendable () async throws -> Value) -> EventLoopFuture<Value> {
+        let promise = loop.makePromise(of: Value.self)
+        promise.completeWithTask {
+            try await withThrowingTaskGroup(of: Value.self) { group in
+                group.addTask { try await body() }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(10))
+                    throw StoreTimeout()
+                }
+                defer { group.cancelAll() }
+                return try await group.next()!
+            }
+        }
+        return promise.futureResult
+    }
+}
+
+struct StoreTimeout: Error, CustomStringConvertible {
+    var description: String { "the store did not answer within 10 seconds" }
 }
 
 /// One SSH session channel: takes the pty request, the window changes and the accepted
@@ -43,7 +64,6 @@ final class SessionHandler: ChannelDuplexHandler {
     private var finished = false
     private var ticks = 0
     private var timer: RepeatedTask?
-    private var loop: (any EventLoop)?
 
     init(_ context: SessionContext) { self.context = context }
 
@@ -122,7 +142,6 @@ final class SessionHandler: ChannelDuplexHandler {
 
     private func begin(_ context: ChannelHandlerContext) {
         let channel = context.channel
-        loop = context.eventLoop
         let shared = self.context
         shared.connection.sessionStarted = true
         let address = shared.connection.address
@@ -141,9 +160,9 @@ final class SessionHandler: ChannelDuplexHandler {
         }
         reservedPlace = true
         let userName = shared.connection.userName ?? ""
-        let claim = shared.pool.runIfActive(eventLoop: channel.eventLoop) { () throws -> InviteClaim in
+        let claim = shared.onStore(channel.eventLoop) { () async throws -> InviteClaim in
             guard let token = InviteToken(candidate: userName) else { return .refused(.unknown, inviteId: nil) }
-            return try shared.store.claim(tokenDigest: token.digest, from: address, at: Date())
+            return try await shared.store.claim(tokenDigest: token.digest, from: address, at: Date())
         }
         let loopBound = NIOLoopBound(self, eventLoop: channel.eventLoop)
         claim.whenComplete { result in
@@ -212,34 +231,34 @@ final class SessionHandler: ChannelDuplexHandler {
         NIOPipeBootstrap(group: channel.eventLoop)
             .channelInitializer { report in
                 report.eventLoop.makeCompletedFuture {
-                    try report.pipeline.syncOperations.addHandler(SessionReportReader { event in loopBound.value.reported(event) })
+                    try report.pipeline.syncOperations.addHandler(SessionReportReader { event, answer in loopBound.value.reported(event, answer: answer) })
                 }
             }
-            .takingOwnershipOfDescriptor(input: started.report)
+            .takingOwnershipOfDescriptor(inputOutput: started.report)
             .whenFailure { _ in Glibc.close(started.report) }
         timer = channel.eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(100), delay: .milliseconds(100)) { _ in
             loopBound.value.tick(channel)
         }
     }
 
-    /// The program reported an account (created, updated or failed): recorded for `invite watch`.
-    private func reported(_ event: AuditEvent) {
-        guard let invite else { return }
-        let kinds: Set<String> = [AuditEvent.Kind.connectionCreated, .connectionUpdated, .connectionFailed].map(\.rawValue).reduce(into: []) {
-            $0.insert($1)
-        }
-        guard kinds.contains(event.event), event.authConfig == nil || event.authConfig == invite.authConfig else { return }
+    /// The program reported what it did to an account: written to the trail (as the gateway
+    /// knows the actor), recorded on the invite for `invite watch`, then answered, so the
+    /// program shows the result only once it is on record.
+    private func reported(_ event: AuditEvent, answer: @escaping @Sendable () -> Void) {
         let shared = context
-        background { try shared.store.recordOutcome(id: invite.id, accountId: event.accountId, status: event.status, errorCode: event.errorCode) }
+        guard let invite, let event = shared.reporter.sessionEvent(event, invite: invite, address: shared.connection.address) else {
+            // Not the program's to report: answered, not written.
+            return answer()
+        }
+        if event.event != AuditEvent.Kind.linkCreated.rawValue, event.authConfig == nil || event.authConfig == invite.authConfig {
+            let store = shared.store
+            shared.reporter.writer.enqueue("the outcome of \(invite.id)") {
+                try await store.recordOutcome(id: invite.id, accountId: event.accountId, status: event.status, errorCode: event.errorCode)
+            }
+        }
         shared.reporter.logger.info(
             "Session \(invite.id): \(event.event) \(event.accountId ?? "") \(event.status ?? "")\(event.errorCode.map { " (\($0))" } ?? "")")
-    }
-
-    /// Store writes off the event loop; a failure is logged (the session goes on).
-    private func background(_ body: @escaping @Sendable () throws -> Void) {
-        guard let loop = pty?.eventLoop ?? self.loop else { return }
-        let logger = context.reporter.logger
-        context.pool.runIfActive(eventLoop: loop, body).whenFailure { error in logger.error("The invite store could not be updated: \(error)") }
+        shared.reporter.write(event, done: answer)
     }
 
     // MARK: Running
@@ -262,7 +281,7 @@ final class SessionHandler: ChannelDuplexHandler {
         guard ticks % 10 == 0, let invite else { return }
         let shared = context
         let loopBound = NIOLoopBound(self, eventLoop: channel.eventLoop)
-        shared.pool.runIfActive(eventLoop: channel.eventLoop) { try shared.store.invite(id: invite.id)?.revokedAt != nil }
+        shared.onStore(channel.eventLoop) { try await shared.store.invite(id: invite.id)?.revokedAt != nil }
             .whenSuccess { revoked in
                 let handler = loopBound.value
                 if revoked, handler.endNotice == nil, !handler.finished {
@@ -297,7 +316,9 @@ final class SessionHandler: ChannelDuplexHandler {
         }
         let seconds = Int((ContinuousClock.now - startedAt).components.seconds)
         if let invite {
-            background { try shared.store.recordEnd(id: invite.id, exitStatus: Int(exitStatus), at: Date()) }
+            let store = shared.store
+            let ended = Date()
+            shared.reporter.writer.enqueue("the end of \(invite.id)") { try await store.recordEnd(id: invite.id, exitStatus: Int(exitStatus), at: ended) }
             shared.reporter.record(
                 .gatewaySessionEnded, address: shared.connection.address, invite: invite, errorCode: endNotice?.code,
                 counts: ["exit_status": Int(exitStatus), "seconds": seconds],
@@ -379,20 +400,28 @@ final class ProgramOutput: ChannelInboundHandler {
     }
 }
 
-/// Reads the program's report: audit events as JSON lines, each at most 64 KiB.
+/// Reads the program's report: audit events as JSON lines, each at most 64 KiB, each answered
+/// `ok` once the gateway has it on record (anything unreadable is answered at once, unwritten).
 final class SessionReportReader: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
     private var pending: [UInt8] = []
-    private let onEvent: (AuditEvent) -> Void
-    init(_ onEvent: @escaping (AuditEvent) -> Void) { self.onEvent = onEvent }
+    private let onEvent: (AuditEvent, @escaping @Sendable () -> Void) -> Void
+    init(_ onEvent: @escaping (AuditEvent, @escaping @Sendable () -> Void) -> Void) { self.onEvent = onEvent }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
         pending += bytes.readBytes(length: bytes.readableBytes) ?? []
+        let channel = context.channel
+        let answer: @Sendable () -> Void = {
+            var ok = channel.allocator.buffer(capacity: 3)
+            ok.writeString("ok\n")
+            channel.writeAndFlush(ok, promise: nil)
+        }
         while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
             let line = pending[..<newline]
             pending.removeSubrange(...newline)
-            if let event = DescriptorAuditSink.decode(Data(line)) { onEvent(event) }
+            if let event = GatewayAuditSink.decode(Data(line)) { onEvent(event, answer) } else { answer() }
         }
         if pending.count > 64 << 10 { pending.removeAll() }
     }

@@ -99,11 +99,11 @@ public enum DescriptorHandOff {
         return ends[0]
     }
 
-    /// A pipe for a child to report on: (read end kept here, write end for the child), both
-    /// close-on-exec in this process.
-    public static func reportPipe() throws(SessionChildError) -> (read: Int32, write: Int32) {
+    /// A socket pair for a child to report on and be answered: (this end, the child's end),
+    /// both close-on-exec in this process.
+    public static func reportChannel() throws(SessionChildError) -> (ours: Int32, theirs: Int32) {
         var ends: [Int32] = [-1, -1]
-        guard pipe2(&ends, O_CLOEXEC) == 0 else { throw SessionChildError("Could not make a pipe: \(String(cString: strerror(errno))).") }
+        guard onb_socket_pair(&ends) == 0 else { throw SessionChildError("Could not make a socket pair: \(String(cString: strerror(errno))).") }
         return (ends[0], ends[1])
     }
 

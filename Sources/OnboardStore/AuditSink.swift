@@ -1,35 +1,45 @@
 import Foundation
 import OnboardFiles
 
-/// Somewhere audit events go: the trail, and for a gateway session also the report the gateway
-/// reads (so `invite watch` sees the account as soon as it exists).
+/// Somewhere audit events go: the trail in a file or a database, or (in a gateway session) the
+/// gateway, which writes them to its trail.
 public protocol AuditSink: Sendable {
-    func record(_ event: AuditEvent) throws(AuditError)
+    /// Returns once the event is stored: the caller reports its action only after that.
+    func record(_ event: AuditEvent) async throws(AuditError)
 }
 
 extension AuditLog: AuditSink {
-    public func record(_ event: AuditEvent) throws(AuditError) { try append(event) }
+    public func record(_ event: AuditEvent) async throws(AuditError) { try append(event) }
 }
 
-/// Every event to each sink in turn; the first failure stops the action as the trail's would.
-public struct AuditFanOut: AuditSink {
-    let sinks: [any AuditSink]
-    public init(_ sinks: [any AuditSink]) { self.sinks = sinks }
-    public func record(_ event: AuditEvent) throws(AuditError) {
-        for sink in sinks { try sink.record(event) }
-    }
-}
-
-/// Events as JSON lines on a descriptor: how a gateway session's program tells the gateway
-/// which account it made, as it happens (the same encoding as the trail's lines).
-public struct DescriptorAuditSink: AuditSink {
+/// A gateway session's events, as JSON lines on a socket to the gateway, each answered once the
+/// gateway has written it to its trail (`ok`): so a session says "connected" only after the
+/// trail holds it, even while the gateway waits out a database restart. The session never holds
+/// the trail's credentials.
+public struct GatewayAuditSink: AuditSink {
     let descriptor: Int32
     public init(descriptor: Int32) { self.descriptor = descriptor }
 
-    /// Best effort: the trail is the record; a gateway that stopped reading ends the session anyway.
-    public func record(_ event: AuditEvent) throws(AuditError) {
+    public func record(_ event: AuditEvent) async throws(AuditError) {
         guard let data = try? AuditLog.encoder.encode(event) else { return }
-        _ = DescriptorWriter.write(data + Data("\n".utf8), to: descriptor)
+        let descriptor = self.descriptor
+        // The answer may take as long as the database does: a thread of its own, not the pool's.
+        let answer = await withCheckedContinuation { continuation in
+            let thread = Thread {
+                guard DescriptorWriter.write(data + Data("\n".utf8), to: descriptor) else { return continuation.resume(returning: "") }
+                var line = [UInt8]()
+                var byte: UInt8 = 0
+                while line.count < 4096 {
+                    let count = read(descriptor, &byte, 1)
+                    if count < 0 && errno == EINTR { continue }
+                    if count <= 0 || byte == 0x0A { break }
+                    line.append(byte)
+                }
+                continuation.resume(returning: String(decoding: line, as: UTF8.self))
+            }
+            thread.start()
+        }
+        guard answer == "ok" else { throw AuditError("The gateway did not confirm the audit record; the session is ending.") }
     }
 
     /// One line written by `record`, read back (nil for anything else).

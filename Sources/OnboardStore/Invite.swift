@@ -90,23 +90,23 @@ public enum InviteClaim: Sendable, Equatable {
 
 /// Where invites live; the gateway and every `onboard invite` command share one.
 public protocol InviteStore: Sendable {
-    func create(_ invite: Invite, tokenDigest: String) throws
-    func invite(id: String) throws -> Invite?
+    func create(_ invite: Invite, tokenDigest: String) async throws
+    func invite(id: String) async throws -> Invite?
     /// Every invite, newest first.
-    func all() throws -> [Invite]
+    func all() async throws -> [Invite]
     /// Claims the invite with this token digest for one login, atomically: of two logins racing
     /// with one token, exactly one gets the invite.
-    func claim(tokenDigest: String, from address: String, at now: Date) throws -> InviteClaim
+    func claim(tokenDigest: String, from address: String, at now: Date) async throws -> InviteClaim
     /// Withdraws an invite not yet claimed (a session under way is ended by the gateway).
     /// False when there is no such invite.
-    func revoke(id: String, at now: Date) throws -> Bool
+    func revoke(id: String, at now: Date) async throws -> Bool
     /// Records the session's account, as the session reports it.
-    func recordOutcome(id: String, accountId: String?, status: String?, errorCode: String?) throws
-    func recordEnd(id: String, exitStatus: Int, at now: Date) throws
+    func recordOutcome(id: String, accountId: String?, status: String?, errorCode: String?) async throws
+    func recordEnd(id: String, exitStatus: Int, at now: Date) async throws
     /// Where a gateway listens, so `invite create` can print the command without being told.
-    func recordGateway(_ endpoint: GatewayEndpoint) throws
+    func recordGateway(_ endpoint: GatewayEndpoint) async throws
     /// The endpoint of the gateway started most recently.
-    func latestGateway() throws -> GatewayEndpoint?
+    func latestGateway() async throws -> GatewayEndpoint?
 }
 
 /// Where customers reach a gateway: the host and port of the `ssh` command.

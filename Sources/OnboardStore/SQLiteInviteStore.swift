@@ -45,8 +45,8 @@ public final class SQLiteInviteStore: InviteStore {
         return migrator
     }
 
-    public func create(_ invite: Invite, tokenDigest: String) throws {
-        try database.write { db in
+    public func create(_ invite: Invite, tokenDigest: String) async throws {
+        try await database.write { db in
             try db.execute(
                 sql: """
                     INSERT INTO invites (id, token_digest, auth_config, user_id, note, created_by, created_at, expires_at)
@@ -59,16 +59,16 @@ public final class SQLiteInviteStore: InviteStore {
         }
     }
 
-    public func invite(id: String) throws -> Invite? {
-        try database.read { db in try Row.fetchOne(db, sql: "SELECT * FROM invites WHERE id = ?", arguments: [id]).map(Self.invite) }
+    public func invite(id: String) async throws -> Invite? {
+        try await database.read { db in try Row.fetchOne(db, sql: "SELECT * FROM invites WHERE id = ?", arguments: [id]).map(Self.invite) }
     }
 
-    public func all() throws -> [Invite] {
-        try database.read { db in try Row.fetchAll(db, sql: "SELECT * FROM invites ORDER BY created_at DESC, id").map(Self.invite) }
+    public func all() async throws -> [Invite] {
+        try await database.read { db in try Row.fetchAll(db, sql: "SELECT * FROM invites ORDER BY created_at DESC, id").map(Self.invite) }
     }
 
-    public func claim(tokenDigest: String, from address: String, at now: Date) throws -> InviteClaim {
-        try database.write { db in
+    public func claim(tokenDigest: String, from address: String, at now: Date) async throws -> InviteClaim {
+        try await database.write { db in
             // One conditional update: SQLite runs writers one at a time, so of two logins with
             // one token, the second finds claimed_at already set and changes nothing.
             try db.execute(
@@ -89,39 +89,39 @@ public final class SQLiteInviteStore: InviteStore {
         }
     }
 
-    public func revoke(id: String, at now: Date) throws -> Bool {
-        try database.write { db in
+    public func revoke(id: String, at now: Date) async throws -> Bool {
+        try await database.write { db in
             try db.execute(sql: "UPDATE invites SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [now.timeIntervalSince1970, id])
             return try Bool.fetchOne(db, sql: "SELECT 1 FROM invites WHERE id = ?", arguments: [id]) ?? false
         }
     }
 
-    public func recordOutcome(id: String, accountId: String?, status: String?, errorCode: String?) throws {
-        try database.write { db in
+    public func recordOutcome(id: String, accountId: String?, status: String?, errorCode: String?) async throws {
+        try await database.write { db in
             try db.execute(
                 sql: "UPDATE invites SET account_id = COALESCE(?, account_id), account_status = ?, error_code = ? WHERE id = ?",
                 arguments: [accountId, status, errorCode, id])
         }
     }
 
-    public func recordEnd(id: String, exitStatus: Int, at now: Date) throws {
-        try database.write { db in
+    public func recordEnd(id: String, exitStatus: Int, at now: Date) async throws {
+        try await database.write { db in
             try db.execute(
                 sql: "UPDATE invites SET ended_at = ?, exit_status = ? WHERE id = ? AND ended_at IS NULL",
                 arguments: [now.timeIntervalSince1970, exitStatus, id])
         }
     }
 
-    public func recordGateway(_ endpoint: GatewayEndpoint) throws {
-        try database.write { db in
+    public func recordGateway(_ endpoint: GatewayEndpoint) async throws {
+        try await database.write { db in
             try db.execute(
                 sql: "INSERT OR REPLACE INTO gateways (host, port, started_at) VALUES (?, ?, ?)",
                 arguments: [endpoint.host, endpoint.port, endpoint.startedAt.timeIntervalSince1970])
         }
     }
 
-    public func latestGateway() throws -> GatewayEndpoint? {
-        try database.read { db in
+    public func latestGateway() async throws -> GatewayEndpoint? {
+        try await database.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM gateways ORDER BY started_at DESC LIMIT 1").map {
                 GatewayEndpoint(host: $0["host"], port: $0["port"], startedAt: Date(timeIntervalSince1970: $0["started_at"]))
             }

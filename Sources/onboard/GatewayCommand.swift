@@ -105,14 +105,13 @@ struct GatewayCommand: AsyncParsableCommand {
         @Option var reportFd: Int32
         @Option var apiKeyFd: Int32?
         @Option var baseURL: String?
-        @Option var auditLog: String?
 
         func run() async throws {
             // Keep what the gateway gives us, or a person at a shell could point it anywhere.
             guard reportFd == 3, apiKeyFd == nil || apiKeyFd == 4 else { throw ValidationError("Started by onboard gateway serve only.") }
             let binding = GatewayBinding(inviteId: invite, peer: peer, reportDescriptor: reportFd, keyDescriptor: apiKeyFd)
             let code = await WizardLauncher.run(
-                .init(userId: userId, authConfigId: authConfig, baseURL: baseURL, auditLog: auditLog, session: binding))
+                .init(userId: userId, authConfigId: authConfig, baseURL: baseURL, session: binding))
             if code != 0 { throw ExitCode(code) }
         }
     }
@@ -189,7 +188,7 @@ struct InviteCommand: AsyncParsableCommand {
         @OptionGroup var output: OutputFlags
 
         func run() async throws {
-            try await reportingErrors { try InviteCommands.list(json: output.json, all: all, output: .standard) }
+            try await reportingErrors { try await InviteCommands.list(json: output.json, all: all, output: .standard) }
         }
     }
 
@@ -205,7 +204,7 @@ struct InviteCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                try InviteCommands.revoke(id: id, audit: try AuditSettings.open(path: auditLog), output: .standard)
+                try await InviteCommands.revoke(id: id, audit: try AuditSettings.open(path: auditLog), output: .standard)
             }
         }
     }
