@@ -104,6 +104,34 @@ public enum AuditCommands {
         CommandJSON.text(record).replacingOccurrences(of: "\n", with: "").replacingOccurrences(of: "  ", with: "")
     }
 
+    /// The trail in a shared PostgreSQL store: the same records and the same chain as the file.
+    public static func list(database store: PostgresStore, filter: Filter, json: Bool, follow: Bool, output: CommandOutput) async throws {
+        var records = AuditVerification.records(in: try await store.auditText())
+        if json && !follow { return output.json(records.filter(filter.matches)) }
+        if !json { output.out(header) }
+        var seen = 0
+        while true {
+            for record in records where record.seq > seen {
+                seen = record.seq
+                if filter.matches(record) { output.out(json ? line(record) : row(record)) }
+            }
+            guard follow, !Task.isCancelled else { return }
+            try await Task.sleep(for: .seconds(1))
+            // A database that restarts is waited out, as the gateways do.
+            if let text = try? await store.auditText() { records = AuditVerification.records(in: text) }
+        }
+    }
+
+    public static func verify(database store: PostgresStore, expectHead: String?, headOnly: Bool, output: CommandOutput) async throws {
+        let report = AuditVerification.verify(try await store.auditText(), expectHead: expectHead)
+        if let problem = report.problem {
+            throw CommandFailure("The audit trail in \(store.settings.label) does not verify: \(problem.message).")
+        }
+        if headOnly { return output.out(report.head) }
+        output.out(
+            "The audit trail in \(store.settings.label) verifies: \(report.lines) events, each chained to the one before. Head: \(report.head)")
+    }
+
     /// Checks the chain; prints what it found. Throws (exit 1) when it is broken.
     public static func verify(path: String, expectHead: String?, headOnly: Bool, output: CommandOutput) throws {
         let report: AuditVerification.Report

@@ -15,7 +15,10 @@ public enum GatewayCommands {
         public var baseURL: String?
         public var keyFile: String?
         public var auditLog: String?
-        public init(host: String, port: Int, limits: GatewayLimits, baseURL: String?, keyFile: String?, auditLog: String?) {
+        /// `--store postgres://...`: invites and the trail shared with other gateways.
+        public var store: String?
+        public init(host: String, port: Int, limits: GatewayLimits, baseURL: String?, keyFile: String?, auditLog: String?, store: String?) {
+            self.store = store
             self.host = host
             self.port = port
             self.limits = limits
@@ -31,15 +34,6 @@ public enum GatewayCommands {
             return try HostKey.loadOrCreate(path: HostKey.defaultPath(dataDirectory: AppPaths.dataDirectory(environment: environment)))
         } catch {
             throw UsageError(error.description)
-        }
-    }
-
-    public static func inviteStore(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> any InviteStore {
-        let path = SQLiteInviteStore.defaultPath(environment: environment)
-        do {
-            return try SQLiteInviteStore(path: path)
-        } catch {
-            throw UsageError("Cannot open the invite store \(path): \(error)")
         }
     }
 
@@ -65,8 +59,7 @@ public enum GatewayCommands {
             launcher = try WizardSessionLauncher(backend: nil, environment: environment)
         }
         let key = try hostKey(environment: environment)
-        let store = try inviteStore(environment: environment)
-        let audit = try AuditSettings.open(path: options.auditLog, environment: environment)
+        let (store, audit, storeLabel) = try await StoreChoice.open(store: options.store, auditLog: options.auditLog, environment: environment)
         var logHandler = LineLogHandler.standardError(label: "onboard.gateway")
         logHandler.logLevel = .info
         let logger = Logger(label: "onboard.gateway", factory: { _ in logHandler })
@@ -83,6 +76,7 @@ public enum GatewayCommands {
                 let port = address.port ?? options.port
                 output.err("onboard gateway listening on \(options.host):\(port) (\(reachable)); sessions use \(choice.label).")
                 output.err("Host key \(key.fingerprint). Customers compare it with what ssh shows on their first connect.")
+                output.err("Invites and the audit trail: \(storeLabel).")
                 output.err("Invite a customer: onboard invite create --auth-config ac_... --user-id ID   Stop: Ctrl-C.")
                 let event = AuditEvent(
                     .gatewayStarted, actor: .currentUser, backend: choice.label, source: "gateway \(hostName):\(port)", version: OnboardVersion.current)

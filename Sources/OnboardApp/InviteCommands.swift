@@ -36,13 +36,14 @@ public enum InviteCommands {
 
     /// Checks the auth config with the service, stores the invite (its token's digest only) and
     /// prints the one command the customer types.
-    public static func create(_ options: CreateOptions, service: any ComposioService, audit: (any AuditSink)?, output: CommandOutput) async throws {
+    public static func create(
+        _ options: CreateOptions, service: any ComposioService, store: any InviteStore, audit: (any AuditSink)?, output: CommandOutput
+    ) async throws {
         if let problem = Validation.problem(userId: options.userId) { throw UsageError("--user-id: \(problem)") }
         let config = try await service.authConfig(id: options.authConfig)
         guard config.isEnabled else {
             throw CommandFailure("\(config.id) is disabled: enable it (or pick another config) before inviting anyone to it.")
         }
-        let store = try GatewayCommands.inviteStore()
         let key = try GatewayCommands.hostKey()
         let (host, port) = try await endpoint(options.publicHost, store: store, output: output)
         let token = InviteToken.generate()
@@ -136,9 +137,9 @@ public enum InviteCommands {
         }
     }
 
-    public static func list(json: Bool, all: Bool, output: CommandOutput) async throws {
+    public static func list(store: any InviteStore, json: Bool, all: Bool, output: CommandOutput) async throws {
         let now = Date()
-        var invites = try await GatewayCommands.inviteStore().all()
+        var invites = try await store.all()
         if !all { invites = invites.filter { now.timeIntervalSince($0.createdAt) < 7 * 86_400 } }
         if json { return output.json(invites.map { Listed($0, now: now) }) }
         guard !invites.isEmpty else {
@@ -156,8 +157,7 @@ public enum InviteCommands {
                 }))
     }
 
-    public static func revoke(id: String, audit: (any AuditSink)?, output: CommandOutput) async throws {
-        let store = try GatewayCommands.inviteStore()
+    public static func revoke(id: String, store: any InviteStore, audit: (any AuditSink)?, output: CommandOutput) async throws {
         guard let invite = try await store.invite(id: id) else { throw CommandFailure("No invite has the id \(id); onboard invite list shows them.") }
         guard invite.revokedAt == nil else { return output.err("\(id) was already revoked.") }
         _ = try await store.revoke(id: id, at: Date())
@@ -172,8 +172,7 @@ public enum InviteCommands {
 
     /// Prints each invite's state as it changes (pending, in session, connected, failed,
     /// expired, revoked), until Ctrl-C. Never a value: the store holds none.
-    public static func watch(json: Bool, output: CommandOutput, interval: Duration = .milliseconds(500)) async throws {
-        let store = try GatewayCommands.inviteStore()
+    public static func watch(store: any InviteStore, json: Bool, output: CommandOutput, interval: Duration = .milliseconds(500)) async throws {
         var seen: [String: String] = [:]
         var first = true
         if !json { output.err("Watching invites; Ctrl-C to stop.") }

@@ -57,34 +57,42 @@ public final class AuditLog: Sendable {
             guard errno == EINTR else { throw AuditError("Cannot lock the audit trail \(path): \(String(cString: strerror(errno))).") }
         }
         defer { flock(descriptor, LOCK_UN) }
-        var (seq, prev) = try lastLink()
-        var written: AuditRecord?
+        let links = try Self.chain(event, after: try Self.lastLine(path), now: now, trail: path)
         var lines = Data()
-        if seq == 0 {
-            let start = AuditEvent(.auditStarted, actor: event.actor, source: event.source, version: event.version)
-            let record = AuditRecord(seq: 1, time: UTCTimestamp.iso8601(now), prev: Self.genesis, event: start)
-            let line = Self.encode(record)
-            lines.append(line)
+        for link in links {
+            lines.append(link.line)
             lines.append(0x0A)
-            (seq, prev) = (1, Self.hash(line))
         }
-        let record = AuditRecord(seq: seq + 1, time: UTCTimestamp.iso8601(now), prev: prev, event: event)
-        lines.append(Self.encode(record))
-        lines.append(0x0A)
-        written = record
         let ok = DescriptorWriter.write(lines, to: descriptor)
         guard ok, fsync(descriptor) == 0 else { throw AuditError("Cannot write the audit trail \(path): \(String(cString: strerror(errno))).") }
-        return written!
+        return links[links.count - 1].record
     }
 
-    /// The sequence number and hash of the last line (0 and the genesis hash when empty).
-    private func lastLink() throws(AuditError) -> (Int, String) {
-        guard let last = try Self.lastLine(path) else { return (0, Self.genesis) }
-        guard let record = try? Self.decoder.decode(AuditRecord.self, from: last) else {
-            throw AuditError(
-                "The last line of the audit trail \(path) is not an audit record; run onboard audit verify to see where it breaks. Nothing was appended.")
+    /// The lines that append `event` to a trail whose last line is `last` (nil when empty: an
+    /// `audit.started` line goes first), each with its record: the one rule of the chain, for a
+    /// file and a database alike.
+    /// - Parameter trail: names the trail in a refusal.
+    public static func chain(_ event: AuditEvent, after last: Data?, now: Date, trail: String) throws(AuditError) -> [(
+        record: AuditRecord, line: Data
+    )] {
+        var links: [(record: AuditRecord, line: Data)] = []
+        var (seq, prev) = (0, genesis)
+        if let last {
+            guard let record = try? decoder.decode(AuditRecord.self, from: last) else {
+                throw AuditError(
+                    "The last line of the audit trail \(trail) is not an audit record; run onboard audit verify to see where it breaks. Nothing was appended.")
+            }
+            (seq, prev) = (record.seq, hash(last))
+        } else {
+            let start = AuditEvent(.auditStarted, actor: event.actor, source: event.source, version: event.version)
+            let record = AuditRecord(seq: 1, time: UTCTimestamp.iso8601(now), prev: genesis, event: start)
+            let line = encode(record)
+            links.append((record, line))
+            (seq, prev) = (1, hash(line))
         }
-        return (record.seq, Self.hash(last))
+        let record = AuditRecord(seq: seq + 1, time: UTCTimestamp.iso8601(now), prev: prev, event: event)
+        links.append((record, encode(record)))
+        return links
     }
 
     /// The file's last non-empty line, read from its end.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import OnboardApp
+import OnboardStore
 
 /// `onboard audit [verify]`: the record of who connected what.
 struct AuditCommand: AsyncParsableCommand {
@@ -28,7 +29,16 @@ struct AuditCommand: AsyncParsableCommand {
         @Option(name: .long, help: "The audit trail (default: ONBOARD_AUDIT_LOG, else $XDG_STATE_HOME/onboard/audit.jsonl).")
         var auditLog: String?
 
+        @Option(name: .long, help: "Read the trail from this shared store (postgres://USER@HOST/DB; default ONBOARD_STORE) instead of the file.")
+        var store: String?
+
         var path: String { AuditSettings.path(auditLog) }
+
+        /// The shared store, when one is named and no file was asked for.
+        func database() async throws -> PostgresStore? {
+            guard auditLog == nil, let settings = try StoreChoice.postgres(store) else { return nil }
+            return try await StoreChoice.openPostgres(settings)
+        }
     }
 
     struct List: AsyncParsableCommand {
@@ -63,6 +73,10 @@ struct AuditCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let filter = AuditCommands.Filter(since: since.flatMap { AuditCommands.parseSince($0) }, userId: userId, authConfig: authConfig, event: event)
+                if let database = try await location.database() {
+                    defer { database.close() }
+                    return try await AuditCommands.list(database: database, filter: filter, json: output.json, follow: follow, output: .standard)
+                }
                 try await AuditCommands.list(path: location.path, filter: filter, json: output.json, follow: follow, output: .standard)
             }
         }
@@ -83,6 +97,10 @@ struct AuditCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
+                if let database = try await location.database() {
+                    defer { database.close() }
+                    return try await AuditCommands.verify(database: database, expectHead: expectHead, headOnly: head, output: .standard)
+                }
                 try AuditCommands.verify(path: location.path, expectHead: expectHead, headOnly: head, output: .standard)
             }
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import OnboardApp
 import OnboardGateway
+import OnboardStore
 
 /// `onboard gateway serve|fingerprint`: the SSH gateway for operator-assisted setup.
 struct GatewayCommand: AsyncParsableCommand {
@@ -56,6 +57,8 @@ struct GatewayCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Keep the audit trail here (default: ONBOARD_AUDIT_LOG, else $XDG_STATE_HOME/onboard/audit.jsonl).")
         var auditLog: String?
 
+        @OptionGroup var store: StoreFlag
+
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
             for (name, value) in [("--login-grace", loginGrace), ("--idle-timeout", idleTimeout), ("--max-session-length", maxSessionLength)]
@@ -75,7 +78,8 @@ struct GatewayCommand: AsyncParsableCommand {
             limits.connectionsPerMinute = connectionsPerMinute
             try await reportingErrors {
                 try await GatewayCommands.serve(
-                    .init(host: host, port: port, limits: limits, baseURL: baseURL, keyFile: apiKeyFile, auditLog: auditLog), output: .standard)
+                    .init(host: host, port: port, limits: limits, baseURL: baseURL, keyFile: apiKeyFile, auditLog: auditLog, store: store.store),
+                    output: .standard)
             }
         }
     }
@@ -156,6 +160,7 @@ struct InviteCommand: AsyncParsableCommand {
 
         @OptionGroup var output: OutputFlags
         @OptionGroup var service: ServiceFlags
+        @OptionGroup var store: StoreFlag
 
         func validate() throws {
             guard let seconds = DurationText.seconds(ttl), seconds >= 1, seconds <= 7 * 86_400 else {
@@ -166,12 +171,12 @@ struct InviteCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let audit = try AuditSettings.open(path: service.auditLog)
+                let opened = try await StoreChoice.open(store: store.store, auditLog: service.auditLog)
                 try await withBackend(service.options) {
                     try await InviteCommands.create(
                         .init(
                             authConfig: authConfig, userId: userId, ttl: DurationText.seconds(ttl) ?? 1800, note: note, publicHost: publicHost,
-                            json: output.json), service: $0, audit: audit, output: .standard)
+                            json: output.json), service: $0, store: opened.invites, audit: opened.audit, output: .standard)
                 }
             }
         }
@@ -186,9 +191,13 @@ struct InviteCommand: AsyncParsableCommand {
         var all = false
 
         @OptionGroup var output: OutputFlags
+        @OptionGroup var store: StoreFlag
 
         func run() async throws {
-            try await reportingErrors { try await InviteCommands.list(json: output.json, all: all, output: .standard) }
+            try await reportingErrors {
+                let opened = try await StoreChoice.open(store: store.store, auditLog: nil)
+                try await InviteCommands.list(store: opened.invites, json: output.json, all: all, output: .standard)
+            }
         }
     }
 
@@ -202,9 +211,12 @@ struct InviteCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Keep the audit trail here (default: ONBOARD_AUDIT_LOG, else $XDG_STATE_HOME/onboard/audit.jsonl).")
         var auditLog: String?
 
+        @OptionGroup var store: StoreFlag
+
         func run() async throws {
             try await reportingErrors {
-                try await InviteCommands.revoke(id: id, audit: try AuditSettings.open(path: auditLog), output: .standard)
+                let opened = try await StoreChoice.open(store: store.store, auditLog: auditLog)
+                try await InviteCommands.revoke(id: id, store: opened.invites, audit: opened.audit, output: .standard)
             }
         }
     }
@@ -215,9 +227,55 @@ struct InviteCommand: AsyncParsableCommand {
             discussion: "Examples:\n  onboard invite watch\n  onboard invite watch --json")
 
         @OptionGroup var output: OutputFlags
+        @OptionGroup var store: StoreFlag
 
         func run() async throws {
-            try await reportingErrors { try await InviteCommands.watch(json: output.json, output: .standard) }
+            try await reportingErrors {
+                let opened = try await StoreChoice.open(store: store.store, auditLog: nil)
+                try await InviteCommands.watch(store: opened.invites, json: output.json, output: .standard)
+            }
+        }
+    }
+}
+
+/// `--store`: invites and the audit trail in one PostgreSQL database shared by several gateways.
+struct StoreFlag: ParsableArguments {
+    @Option(
+        name: .long,
+        help:
+            "Keep invites and the audit trail in this PostgreSQL database (postgres://USER@HOST:5432/DB[?sslmode=require]; default ONBOARD_STORE; password from ONBOARD_STORE_PASSWORD_FILE, PGPASSWORD or ~/.pgpass)."
+    )
+    var store: String?
+}
+
+/// `onboard store migrate`: the shared store's schema.
+struct StoreCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "store",
+        abstract: "Manage the shared PostgreSQL store of invites and the audit trail.",
+        discussion: """
+            Examples:
+              ONBOARD_STORE=postgres://onboard@db.internal/onboard onboard store migrate
+              onboard store migrate --store "postgres://onboard@127.0.0.1:5432/onboard?sslmode=require"
+            """,
+        subcommands: [Migrate.self]
+    )
+
+    struct Migrate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create or update the store's tables (safe to run again, and from several machines at once).")
+
+        @OptionGroup var store: StoreFlag
+
+        func run() async throws {
+            try await reportingErrors {
+                guard let settings = try StoreChoice.postgres(store.store) else {
+                    throw UsageError("Name the store: --store postgres://USER@HOST:5432/DB, or set ONBOARD_STORE.")
+                }
+                let opened = try await StoreChoice.openPostgres(settings)
+                opened.close()
+                printOut("The store \(settings.label) is ready (schema version \(PostgresStore.schemaVersion)).")
+            }
         }
     }
 }

@@ -56,7 +56,7 @@ struct Onboard: AsyncParsableCommand {
         version: OnboardVersion.current,
         subcommands: [
             WizardCommand.self, AuthConfigsCommand.self, FieldsCommand.self, AccountsCommand.self, ConnectCommand.self, RotateCommand.self,
-            ImportCommand.self, AuditCommand.self, InviteCommand.self, GatewayCommand.self, ThemesCommand.self, SandboxCommand.self,
+            ImportCommand.self, AuditCommand.self, InviteCommand.self, GatewayCommand.self, StoreCommand.self, ThemesCommand.self, SandboxCommand.self,
         ],
         defaultSubcommand: WizardCommand.self
     )

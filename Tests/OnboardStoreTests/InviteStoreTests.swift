@@ -3,14 +3,30 @@ import Testing
 
 @testable import OnboardStore
 
-@Suite("Invites: tokens, claims, expiry and revocation")
-struct InviteStoreTests {
-    func store() throws -> (SQLiteInviteStore, String) {
-        let directory = NSTemporaryDirectory() + "onboard-invites-\(UUID().uuidString)"
-        let path = directory + "/gateway.sqlite"
-        return (try SQLiteInviteStore(path: path), path)
-    }
+/// Where the store tests run: the same tests against each implementation.
+enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite, postgres
+    var testDescription: String { rawValue }
 
+    /// Two handles on one new store, as two processes (or two gateways) would hold it.
+    func open() async throws -> (any InviteStore, any InviteStore) {
+        switch self {
+        case .sqlite:
+            let path = NSTemporaryDirectory() + "onboard-invites-\(UUID().uuidString)/gateway.sqlite"
+            return (try SQLiteInviteStore(path: path), try SQLiteInviteStore(path: path))
+        case .postgres:
+            let settings = try await TestPostgres.database()
+            let first = try PostgresStore(settings)
+            try await first.migrate()
+            let second = try PostgresStore(settings)
+            try await second.migrate()
+            return (first, second)
+        }
+    }
+}
+
+@Suite("Invites: tokens, claims, expiry and revocation, on SQLite and PostgreSQL", .serialized)
+struct InviteStoreTests {
     func invite(expiresIn seconds: TimeInterval = 1800, now: Date = Date()) -> Invite {
         Invite(
             id: Invite.newId(), authConfig: "ac_1", userId: "alice", note: "Alice at Acme", createdBy: "op", createdAt: now,
@@ -26,16 +42,19 @@ struct InviteStoreTests {
         #expect(InviteToken(candidate: token.text) == token)
         #expect(InviteToken(candidate: "root") == nil)
         #expect(InviteToken(candidate: token.text.uppercased()) == nil)
-        let (store, path) = try store()
+        let path = NSTemporaryDirectory() + "onboard-invites-\(UUID().uuidString)/gateway.sqlite"
+        let store = try SQLiteInviteStore(path: path)
         try await store.create(invite(), tokenDigest: token.digest)
         let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
         let wal = (try? Data(contentsOf: URL(fileURLWithPath: path + "-wal"))) ?? Data()
         #expect(bytes.range(of: Data(token.text.utf8)) == nil && wal.range(of: Data(token.text.utf8)) == nil)
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
     }
 
-    @Test("an invite is claimed once; then used, expired, revoked and unknown tokens are refused as such")
-    func claims() async throws {
-        let (store, _) = try store()
+    @Test("an invite is claimed once; then used, expired, revoked and unknown tokens are refused as such", arguments: StoreKind.allCases)
+    func claims(_ kind: StoreKind) async throws {
+        let (store, other) = try await kind.open()
         let now = Date()
         let (live, expired, revoked) = (InviteToken.generate(), InviteToken.generate(), InviteToken.generate())
         let first = invite(now: now)
@@ -52,29 +71,33 @@ struct InviteStoreTests {
             return
         }
         #expect(claimed.claimedFrom == "10.0.0.1:5000" && claimed.state(at: now) == .inSession)
-        #expect(try await store.claim(tokenDigest: live.digest, from: "10.0.0.2:5000", at: now) == .refused(.used, inviteId: first.id))
-        #expect(try await store.claim(tokenDigest: expired.digest, from: "x", at: now) == .refused(.expired, inviteId: old.id))
-        #expect(try await store.claim(tokenDigest: revoked.digest, from: "x", at: now) == .refused(.revoked, inviteId: withdrawn.id))
-        #expect(try await store.claim(tokenDigest: InviteToken.generate().digest, from: "x", at: now) == .refused(.unknown, inviteId: nil))
+        // The other handle (another gateway) sees the claim, the expiry and the revocation at once.
+        #expect(try await other.claim(tokenDigest: live.digest, from: "10.0.0.2:5000", at: now) == .refused(.used, inviteId: first.id))
+        #expect(try await other.claim(tokenDigest: expired.digest, from: "x", at: now) == .refused(.expired, inviteId: old.id))
+        #expect(try await other.claim(tokenDigest: revoked.digest, from: "x", at: now) == .refused(.revoked, inviteId: withdrawn.id))
+        #expect(try await other.claim(tokenDigest: InviteToken.generate().digest, from: "x", at: now) == .refused(.unknown, inviteId: nil))
 
-        try await store.recordOutcome(id: first.id, accountId: "ca_1", status: "ACTIVE", errorCode: nil)
-        try await store.recordEnd(id: first.id, exitStatus: 0, at: now)
+        try await other.recordOutcome(id: first.id, accountId: "ca_1", status: "ACTIVE", errorCode: nil)
+        try await other.recordEnd(id: first.id, exitStatus: 0, at: now)
         let ended = try #require(try await store.invite(id: first.id))
         #expect(ended.state(at: now) == .connected && ended.accountId == "ca_1" && ended.exitStatus == 0)
         #expect(try await store.invite(id: old.id)?.state(at: now) == .expired)
         #expect(try await store.invite(id: withdrawn.id)?.state(at: now) == .revoked)
-        #expect(try await store.all().count == 3)
+        #expect(try await store.all().map(\.id).sorted() == [first.id, old.id, withdrawn.id].sorted())
+
+        try await store.recordGateway(GatewayEndpoint(host: "gw1", port: 2222, startedAt: now.addingTimeInterval(-10)))
+        try await other.recordGateway(GatewayEndpoint(host: "gw2", port: 2222, startedAt: now))
+        #expect(try await store.latestGateway()?.host == "gw2")
     }
 
-    @Test("two stores on one file (as two processes), 16 logins racing for one token: exactly one claim")
-    func racingClaims() async throws {
-        let (store, path) = try store()
+    @Test("16 logins racing for one token through two handles: exactly one claim", arguments: StoreKind.allCases)
+    func racingClaims(_ kind: StoreKind) async throws {
+        let (store, other) = try await kind.open()
         let token = InviteToken.generate()
         try await store.create(invite(), tokenDigest: token.digest)
-        let other = try SQLiteInviteStore(path: path)
         let claimed = await withTaskGroup(of: Bool.self) { group in
             for index in 0..<16 {
-                let chosen: SQLiteInviteStore = index.isMultiple(of: 2) ? store : other
+                let chosen = index.isMultiple(of: 2) ? store : other
                 group.addTask {
                     if case .claimed = try? await chosen.claim(tokenDigest: token.digest, from: "client \(index)", at: Date()) { return true }
                     return false
@@ -84,11 +107,65 @@ struct InviteStoreTests {
         }
         #expect(claimed == 1)
     }
+}
 
-    @Test("the store file is created 0600")
-    func fileMode() throws {
-        let (_, path) = try store()
-        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
-        #expect(mode == 0o600)
+@Suite("The audit trail in PostgreSQL", .serialized)
+struct PostgresAuditTests {
+    func event(_ index: Int, writer: Int) -> AuditEvent {
+        AuditEvent(
+            .connectionCreated, actor: .init(user: "op"), userId: "user-\(index)", accountId: "ca_\(writer)_\(index)", source: "gw\(writer)", version: "t")
+    }
+
+    @Test("four writers on two connections append 100 events: one chain, every event once, and it verifies")
+    func oneChain() async throws {
+        let settings = try await TestPostgres.database()
+        let stores = try (0..<2).map { _ in try PostgresStore(settings) }
+        try await stores[0].migrate()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in 0..<4 {
+                let store = stores[writer % 2]
+                group.addTask {
+                    for index in 0..<25 { try await store.record(event(index, writer: writer)) }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let text = try await stores[1].auditText()
+        let report = AuditVerification.verify(text)
+        #expect(report.problem == nil && report.lines == 101)
+        let accounts = AuditVerification.records(in: text).compactMap(\.event.accountId)
+        #expect(Set(accounts).count == 100 && accounts.count == 100)
+    }
+
+    @Test("an edited line in the database breaks verification at that line")
+    func tamperingShows() async throws {
+        let settings = try await TestPostgres.database()
+        let store = try PostgresStore(settings)
+        try await store.migrate()
+        for index in 0..<5 { try await store.record(event(index, writer: 0)) }
+        try await store.execute("UPDATE onboard_audit SET line = replace(line, 'user-2', 'user-9') WHERE seq = 4")
+        let report = AuditVerification.verify(try await store.auditText())
+        #expect(report.problem?.line == 4 && report.problem?.message.contains("line 4 was changed") == true)
+    }
+
+    @Test("a URL with a password is refused; the password comes from a 0600 file, PGPASSWORD or .pgpass")
+    func passwords() throws {
+        #expect(throws: StoreError.self) { try PostgresSettings.parse("postgres://u:secret@db/x", environment: [:]) }
+        let directory = NSTemporaryDirectory() + "onboard-pgpass-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let pgpass = directory + "/.pgpass"
+        try "# comment\ndb.example:5432:onboard:svc:from\\:pgpass\n*:*:*:*:fallback\n".write(toFile: pgpass, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: pgpass)
+        let url = "postgres://svc@db.example:5432/onboard?sslmode=require"
+        #expect(try PostgresSettings.parse(url, environment: ["HOME": directory]).password == "from:pgpass")
+        #expect(try PostgresSettings.parse(url, environment: ["HOME": directory, "PGPASSWORD": "env"]).password == "env")
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: pgpass)
+        #expect(try PostgresSettings.parse(url, environment: ["HOME": directory]).password == nil, "a .pgpass others can read is ignored")
+        let file = directory + "/password"
+        try "from-file\n".write(toFile: file, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
+        let settings = try PostgresSettings.parse(url, environment: ["ONBOARD_STORE_PASSWORD_FILE": file, "PGPASSWORD": "env"])
+        #expect(settings.password == "from-file" && settings.tls == .require && settings.label == "postgres://svc@db.example:5432/onboard")
+        #expect(!settings.label.contains("from-file"))
     }
 }

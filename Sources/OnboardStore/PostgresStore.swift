@@ -1,0 +1,280 @@
+import Foundation
+import Logging
+import NIOSSL
+import PostgresNIO
+
+/// Invites and the audit trail in PostgreSQL, shared by several gateways and every operator's
+/// onboard. Claims are one conditional UPDATE (the row lock makes a second claimant wait, then
+/// find it taken); audit appends hold a transaction-scoped advisory lock while the last line is
+/// read and the next written, so the chain is one across every writer.
+public final class PostgresStore: InviteStore, AuditSink {
+    public let settings: PostgresSettings
+    private let client: PostgresClient
+    private let runner: Task<Void, Never>
+    private let logger: Logger
+
+    /// The advisory lock that serialises audit appends (any fixed number; "onboard" in ASCII).
+    static let auditLock: Int64 = 0x6f6e_626f_6172_64
+
+    /// The schema this version of onboard creates and expects.
+    public static let schemaVersion = 1
+
+    public init(_ settings: PostgresSettings, logger: Logger = Logger(label: "onboard.store", factory: { _ in SwiftLogNoOpLogHandler() })) throws {
+        self.settings = settings
+        self.logger = logger
+        var configuration: PostgresClient.Configuration
+        switch settings.endpoint {
+        case .tcp(let host, let port):
+            configuration = .init(
+                host: host, port: port, username: settings.user, password: settings.password, database: settings.database, tls: try Self.tls(settings.tls))
+        case .socket(let path):
+            configuration = .init(unixSocketPath: path, username: settings.user, password: settings.password, database: settings.database)
+        }
+        configuration.options.connectTimeout = .seconds(5)
+        configuration.options.maximumConnections = 8
+        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        runner = Task { [client] in await client.run() }
+    }
+
+    deinit { runner.cancel() }
+
+    static func tls(_ mode: PostgresSettings.TLSMode) throws -> PostgresClient.Configuration.TLS {
+        switch mode {
+        case .disable: return .disable
+        case .prefer, .require:
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            configuration.certificateVerification = .none
+            return mode == .prefer ? .prefer(configuration) : .require(configuration)
+        case .verifyFull:
+            return .require(TLSConfiguration.makeClientConfiguration())
+        }
+    }
+
+    /// Stops the connection pool (a command's last step).
+    public func close() { runner.cancel() }
+
+    /// How long one operation may take before the store counts as unreachable (the pool keeps
+    /// trying to connect; a caller should hear about it rather than wait forever).
+    static let deadline: Duration = .seconds(8)
+
+    @discardableResult
+    private func within<Value: Sendable>(_ body: @escaping @Sendable () async throws -> Value) async throws -> Value {
+        let label = settings.label
+        return try await withThrowingTaskGroup(of: Value.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: Self.deadline)
+                throw StoreError("The store \(label) did not answer within \(Self.deadline.components.seconds) seconds; is PostgreSQL running?")
+            }
+            defer { group.cancelAll() }
+            return try await group.next()!
+        }
+    }
+
+    /// Runs one statement of the caller's (tests create databases with it).
+    public func execute(_ sql: String) async throws {
+        try await within { try await self.client.query(PostgresQuery(unsafeSQL: sql), logger: self.logger) }
+    }
+
+    // MARK: schema
+
+    /// Creates or brings the schema up to date; safe to run from several processes at once.
+    public func migrate() async throws { try await within { try await self.migrateNow() } }
+
+    private func migrateNow() async throws {
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.auditLock + 1))", logger: logger)
+            try await connection.query("CREATE TABLE IF NOT EXISTS onboard_schema (version integer NOT NULL)", logger: logger)
+            var version = 0
+            for try await value in try await connection.query("SELECT coalesce(max(version), 0) FROM onboard_schema", logger: logger).decode(Int.self) {
+                version = value
+            }
+            if version < 1 {
+                for statement in Self.version1 { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
+                try await connection.query("INSERT INTO onboard_schema (version) VALUES (1)", logger: logger)
+            }
+        }
+    }
+
+    static let version1 = [
+        """
+        CREATE TABLE onboard_invites (
+            id text PRIMARY KEY, token_digest text NOT NULL UNIQUE, auth_config text NOT NULL, user_id text NOT NULL, note text,
+            created_by text NOT NULL, created_at double precision NOT NULL, expires_at double precision NOT NULL,
+            revoked_at double precision, claimed_at double precision, claimed_from text, account_id text, account_status text,
+            error_code text, ended_at double precision, exit_status integer)
+        """,
+        "CREATE TABLE onboard_gateways (host text NOT NULL, port integer NOT NULL, started_at double precision NOT NULL, PRIMARY KEY (host, port))",
+        "CREATE TABLE onboard_audit (seq bigint PRIMARY KEY, line text NOT NULL)",
+    ]
+
+    // MARK: invites
+
+    public func create(_ invite: Invite, tokenDigest: String) async throws {
+        try await within {
+            try await self.client.query(
+                """
+                INSERT INTO onboard_invites (id, token_digest, auth_config, user_id, note, created_by, created_at, expires_at)
+                VALUES (\(invite.id), \(tokenDigest), \(invite.authConfig), \(invite.userId), \(invite.note), \(invite.createdBy),
+                        \(invite.createdAt.timeIntervalSince1970), \(invite.expiresAt.timeIntervalSince1970))
+                """, logger: self.logger)
+        }
+    }
+
+    public func invite(id: String) async throws -> Invite? {
+        try await within { try await self.invites(try await self.client.query("SELECT * FROM onboard_invites WHERE id = \(id)", logger: self.logger)).first }
+    }
+
+    public func all() async throws -> [Invite] {
+        try await within {
+            try await self.invites(try await self.client.query("SELECT * FROM onboard_invites ORDER BY created_at DESC, id", logger: self.logger))
+        }
+    }
+
+    public func claim(tokenDigest: String, from address: String, at now: Date) async throws -> InviteClaim {
+        try await within { try await self.claimNow(tokenDigest: tokenDigest, from: address, at: now) }
+    }
+
+    private func claimNow(tokenDigest: String, from address: String, at now: Date) async throws -> InviteClaim {
+        let time = now.timeIntervalSince1970
+        let claimed = try await invites(
+            try await client.query(
+                """
+                UPDATE onboard_invites SET claimed_at = \(time), claimed_from = \(address)
+                WHERE token_digest = \(tokenDigest) AND claimed_at IS NULL AND revoked_at IS NULL AND expires_at > \(time)
+                RETURNING *
+                """, logger: logger))
+        if let invite = claimed.first { return .claimed(invite) }
+        guard let invite = try await invites(try await client.query("SELECT * FROM onboard_invites WHERE token_digest = \(tokenDigest)", logger: logger)).first
+        else { return .refused(.unknown, inviteId: nil) }
+        if invite.revokedAt != nil { return .refused(.revoked, inviteId: invite.id) }
+        if invite.claimedAt != nil { return .refused(.used, inviteId: invite.id) }
+        return .refused(.expired, inviteId: invite.id)
+    }
+
+    public func revoke(id: String, at now: Date) async throws -> Bool {
+        try await within {
+            try await self.client.query(
+                "UPDATE onboard_invites SET revoked_at = \(now.timeIntervalSince1970) WHERE id = \(id) AND revoked_at IS NULL", logger: self.logger)
+        }
+        return try await invite(id: id) != nil
+    }
+
+    public func recordOutcome(id: String, accountId: String?, status: String?, errorCode: String?) async throws {
+        try await within {
+            try await self.client.query(
+                """
+                UPDATE onboard_invites SET account_id = coalesce(\(accountId), account_id), account_status = \(status), error_code = \(errorCode)
+                WHERE id = \(id)
+                """, logger: self.logger)
+        }
+    }
+
+    public func recordEnd(id: String, exitStatus: Int, at now: Date) async throws {
+        try await within {
+            try await self.client.query(
+                "UPDATE onboard_invites SET ended_at = \(now.timeIntervalSince1970), exit_status = \(exitStatus) WHERE id = \(id) AND ended_at IS NULL",
+                logger: self.logger)
+        }
+    }
+
+    public func recordGateway(_ endpoint: GatewayEndpoint) async throws {
+        try await within {
+            try await self.client.query(
+                """
+                INSERT INTO onboard_gateways (host, port, started_at) VALUES (\(endpoint.host), \(endpoint.port), \(endpoint.startedAt.timeIntervalSince1970))
+                ON CONFLICT (host, port) DO UPDATE SET started_at = excluded.started_at
+                """, logger: self.logger)
+        }
+    }
+
+    public func latestGateway() async throws -> GatewayEndpoint? {
+        try await within { try await self.latestGatewayNow() }
+    }
+
+    private func latestGatewayNow() async throws -> GatewayEndpoint? {
+        for try await (host, port, started) in try await client.query(
+            "SELECT host, port, started_at FROM onboard_gateways ORDER BY started_at DESC LIMIT 1", logger: logger
+        ).decode((String, Int, Double).self) {
+            return GatewayEndpoint(host: host, port: port, startedAt: Date(timeIntervalSince1970: started))
+        }
+        return nil
+    }
+
+    private func invites(_ rows: PostgresRowSequence) async throws -> [Invite] {
+        var found: [Invite] = []
+        for try await row in rows {
+            let cells = row.makeRandomAccess()
+            func date(_ name: String) throws -> Date? { try cells[name].decode(Double?.self).map { Date(timeIntervalSince1970: $0) } }
+            var invite = Invite(
+                id: try cells["id"].decode(String.self), authConfig: try cells["auth_config"].decode(String.self),
+                userId: try cells["user_id"].decode(String.self), note: try cells["note"].decode(String?.self),
+                createdBy: try cells["created_by"].decode(String.self), createdAt: try date("created_at") ?? Date(timeIntervalSince1970: 0),
+                expiresAt: try date("expires_at") ?? Date(timeIntervalSince1970: 0))
+            invite.revokedAt = try date("revoked_at")
+            invite.claimedAt = try date("claimed_at")
+            invite.claimedFrom = try cells["claimed_from"].decode(String?.self)
+            invite.accountId = try cells["account_id"].decode(String?.self)
+            invite.accountStatus = try cells["account_status"].decode(String?.self)
+            invite.errorCode = try cells["error_code"].decode(String?.self)
+            invite.endedAt = try date("ended_at")
+            invite.exitStatus = try cells["exit_status"].decode(Int?.self)
+            found.append(invite)
+        }
+        return found
+    }
+
+    // MARK: the audit trail
+
+    public func record(_ event: AuditEvent) async throws(AuditError) {
+        do {
+            try await within { try await self.append(event) }
+        } catch let error as AuditError {
+            throw error
+        } catch {
+            throw AuditError("Cannot write the audit trail in \(settings.label): \(Self.describe(error))")
+        }
+    }
+
+    private func append(_ event: AuditEvent) async throws {
+        let logger = self.logger
+        let label = settings.label
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.auditLock))", logger: logger)
+            var last: Data?
+            for try await line in try await connection.query("SELECT line FROM onboard_audit ORDER BY seq DESC LIMIT 1", logger: logger).decode(
+                String.self)
+            {
+                last = Data(line.utf8)
+            }
+            for link in try AuditLog.chain(event, after: last, now: Date(), trail: label) {
+                try await connection.query(
+                    "INSERT INTO onboard_audit (seq, line) VALUES (\(link.record.seq), \(String(decoding: link.line, as: UTF8.self)))", logger: logger)
+            }
+        }
+    }
+
+    /// The whole trail as the file would hold it: one line per record, in order.
+    public func auditText() async throws -> Data {
+        try await within { try await self.auditTextNow() }
+    }
+
+    private func auditTextNow() async throws -> Data {
+        var text = Data()
+        for try await line in try await client.query("SELECT line FROM onboard_audit ORDER BY seq", logger: logger).decode(String.self) {
+            text.append(Data(line.utf8))
+            text.append(0x0A)
+        }
+        return text
+    }
+
+    /// A database error in a sentence (postgres-nio's own description hides the server's
+    /// message to keep queries out of logs; the message is what an operator needs).
+    public static func describe(_ error: any Error) -> String {
+        if let error = error as? PSQLError {
+            if let message = error.serverInfo?[.message] { return message }
+            return "\(error.code)"
+        }
+        return "\(error)"
+    }
+}
