@@ -40,6 +40,11 @@ struct CredentialSealer: Sendable {
         }
     }
 
+    /// HMAC-SHA256 of `text` under the sandbox's key, hex: a value only this sandbox can make.
+    func mac(_ text: String) -> String {
+        HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key).map { String(format: "%02x", $0) }.joined()
+    }
+
     /// Seals field name -> value as one blob.
     func seal(_ values: [String: Secret]) throws -> Data {
         var plain: [String: String] = [:]

@@ -2,37 +2,132 @@ import Foundation
 import Hummingbird
 import OnboardCore
 
-/// The hosted connect page: plain HTML, every dynamic string escaped, no scripts.
+/// The hosted connect page, for every scheme: server-rendered HTML with a small stylesheet that
+/// reads on a phone and at 200% zoom, no scripts, every dynamic string escaped, labels tied to
+/// their inputs, each error beside its field, and a CSRF token in the form. A secret is never
+/// written into the page, not even after a validation error.
 enum LinkPage {
-    static func response(for record: ConnectedAccountRecord, fields: [SeedCatalog.Field], problem: String?, now: Date) -> Response {
-        let toolkit = SeedCatalog.toolkit(slug: record.toolkitSlug)?.name ?? record.toolkitSlug
-        var body = "<h1>Connect \(escape(toolkit))</h1>\n<p>For user <code>\(escape(record.userId))</code> (\(escape(record.id))).</p>\n"
-        let status = ConnectionStatus(rawValue: record.status)
-        var code: HTTPResponse.Status = .ok
-        switch status {
-        case .initiated:
-            let minutes = max(0, Int(((record.expiresAt ?? now).timeIntervalSince(now) / 60).rounded(.up)))
-            body += "<p>This link expires in about \(minutes) minute\(minutes == 1 ? "" : "s").</p>\n"
-            if let problem { body += "<p class=\"problem\">\(escape(problem))</p>\n" }
-            body += "<form method=\"post\">\n"
-            for field in fields {
-                let kind = field.isSecret ? "password" : "text"
-                let value = field.isSecret ? "" : escape(field.defaultValue ?? "")
-                body +=
-                    "<label>\(escape(field.displayName))\(field.required ? " *" : "")<br><input type=\"\(kind)\" name=\"\(escape(field.name))\" value=\"\(value)\" autocomplete=\"off\"></label><br><small>\(escape(field.description))</small><br>\n"
-            }
-            body += "<button name=\"decision\" value=\"approve\">Approve</button> <button name=\"decision\" value=\"deny\">Deny</button>\n</form>\n"
-        case .active:
-            body += "<p>Connected. You can close this page.</p>\n"
-        case .expired:
-            code = .gone
-            body += "<p>This link has expired. Ask for a new one.</p>\n"
-        default:
-            body += "<p>Not connected (\(escape(record.status))). You can close this page.</p>\n"
+    /// One input of the form.
+    struct Input {
+        var field: SeedCatalog.Field
+        /// What the input shows: a default or a value from `connection_data` (never a secret).
+        var value: String
+        /// A secret the link's creator already supplied: the person may leave it blank.
+        var provided: Bool
+        var error: String?
+    }
+
+    static func form(
+        for record: ConnectedAccountRecord, inputs: [Input], csrf: String, now: Date, summary: String? = nil
+    ) -> Response {
+        let toolkit = toolkitName(record)
+        let minutes = max(1, Int(((record.expiresAt ?? now).timeIntervalSince(now) / 60).rounded(.up)))
+        var body = """
+            <h1>Connect \(escape(toolkit))</h1>
+            <p class="lead">For user <strong>\(escape(record.userId))</strong>. This link works once and expires in about \(minutes) minute\(minutes == 1 ? "" : "s").</p>
+
+            """
+        if let summary { body += "<p class=\"summary\" role=\"alert\">\(escape(summary))</p>\n" }
+        body += "<form method=\"post\" novalidate>\n<input type=\"hidden\" name=\"csrf\" value=\"\(escape(csrf))\">\n"
+        for (index, input) in inputs.enumerated() {
+            let field = input.field
+            let id = "f\(index)"
+            let described = ["h\(index)"] + (input.error == nil ? [] : ["e\(index)"])
+            let marker = field.required && !input.provided ? " <span class=\"required\">(required)</span>" : ""
+            body += "<div class=\"field\(input.error == nil ? "" : " invalid")\">\n"
+            body += "<label for=\"\(id)\">\(escape(field.displayName))\(marker)</label>\n"
+            let help = field.description + (input.provided ? " Already provided; leave blank to keep it." : "")
+            body += "<p class=\"help\" id=\"h\(index)\">\(escape(help))</p>\n"
+            body += "<input id=\"\(id)\" name=\"\(escape(field.name))\" type=\"\(field.isSecret ? "password" : "text")\""
+            body += field.isSecret ? "" : " value=\"\(escape(input.value))\""
+            body += " autocomplete=\"off\" autocapitalize=\"off\" spellcheck=\"false\" aria-describedby=\"\(described.joined(separator: " "))\""
+            if field.required && !input.provided { body += " aria-required=\"true\"" }
+            if input.error != nil { body += " aria-invalid=\"true\"" }
+            body += ">\n"
+            if let error = input.error { body += "<p class=\"error\" id=\"e\(index)\">\(escape(error))</p>\n" }
+            body += "</div>\n"
         }
-        let html = "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Connect \(escape(toolkit))</title></head><body>\n\(body)</body></html>\n"
+        body += """
+            <div class="actions">
+            <button type="submit" name="decision" value="approve" class="primary">Connect</button>
+            <button type="submit" name="decision" value="deny" class="secondary">Cancel</button>
+            </div>
+            </form>
+            <p class="small">What you enter goes to the service that sent you this link. This page keeps nothing.</p>
+
+            """
+        return page(title: "Connect \(toolkit)", body: body, status: summary == nil ? .ok : .badRequest)
+    }
+
+    static func done(_ record: ConnectedAccountRecord) -> Response {
+        let toolkit = toolkitName(record)
+        return page(
+            title: "Connected",
+            body: """
+                <h1 class="ok">Connected</h1>
+                <p class="lead">\(escape(toolkit)) is connected for user <strong>\(escape(record.userId))</strong> (account <code>\(escape(record.id))</code>).</p>
+                <p>You can close this page.</p>
+
+                """, status: .ok)
+    }
+
+    /// Why the link cannot be used, in words, with the right status.
+    static func message(_ title: String, _ text: String, status: HTTPResponse.Status) -> Response {
+        page(title: title, body: "<h1>\(escape(title))</h1>\n<p class=\"lead\">\(escape(text))</p>\n", status: status)
+    }
+
+    static func toolkitName(_ record: ConnectedAccountRecord) -> String {
+        SeedCatalog.toolkit(slug: record.toolkitSlug)?.name ?? record.toolkitSlug
+    }
+
+    /// Readable at any width (no fixed sizes; rem units follow zoom), a focus ring that shows on
+    /// every control, and errors in text as well as colour.
+    static let stylesheet = """
+        *{box-sizing:border-box}
+        body{margin:0;font:1rem/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1b1f;background:#f4f4f6}
+        main{max-width:34rem;margin:0 auto;padding:1.5rem 1rem 3rem}
+        h1{font-size:1.6rem;line-height:1.25;margin:.5rem 0 .75rem}
+        h1.ok{color:#116b2f}
+        .lead{margin:0 0 1.25rem}
+        form{background:#fff;border:1px solid #d6d6de;border-radius:.75rem;padding:1.25rem}
+        .field{margin:0 0 1.25rem}
+        label{display:block;font-weight:600;margin:0 0 .25rem}
+        .required{font-weight:400;color:#55555f}
+        .help{margin:0 0 .4rem;color:#4a4a55;font-size:.9rem}
+        input[type=text],input[type=password]{width:100%;font:inherit;padding:.7rem .75rem;border:1px solid #8a8a96;border-radius:.5rem;background:#fff;color:inherit}
+        .invalid input{border:2px solid #b3261e}
+        .error{margin:.35rem 0 0;color:#b3261e;font-weight:600}
+        .error::before{content:"\\26A0\\FE0E  "}
+        .summary{background:#fdecea;border:1px solid #b3261e;border-radius:.5rem;padding:.75rem;color:#7a1712}
+        .actions{display:flex;flex-wrap:wrap;gap:.75rem;margin-top:1.5rem}
+        button{font:inherit;font-weight:600;padding:.7rem 1.4rem;border-radius:.5rem;cursor:pointer;min-height:2.75rem}
+        .primary{background:#1f4fd1;color:#fff;border:2px solid #1f4fd1}
+        .secondary{background:#fff;color:#1b1b1f;border:2px solid #8a8a96}
+        :focus-visible{outline:3px solid #f2a900;outline-offset:2px}
+        input:focus{outline:3px solid #f2a900;outline-offset:1px}
+        .small{font-size:.85rem;color:#55555f}
+        code{font-size:.9em;word-break:break-all}
+        """
+
+    static func page(title: String, body: String, status: HTTPResponse.Status) -> Response {
+        let html = """
+            <!doctype html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(escape(title))</title>
+            <style>\(stylesheet)</style>
+            </head>
+            <body>
+            <main>
+            \(body)</main>
+            </body>
+            </html>
+
+            """
         return Response(
-            status: code,
+            status: status,
             headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: html))
         )

@@ -77,28 +77,52 @@ extension SandboxRoutes {
     }
 
     @Sendable func linkPage(_ request: Request, context: SandboxRequestContext) async throws -> Response {
-        let record = try await requireLink(context)
-        return LinkPage.response(for: record, fields: pendingFields(record), problem: nil, now: now())
+        let record: ConnectedAccountRecord
+        switch try await link(context) {
+        case .page(let response): return response
+        case .usable(let found): record = found
+        }
+        return LinkPage.form(for: record, inputs: try await inputs(record), csrf: csrfToken(record), now: now())
     }
 
     @Sendable func linkDecision(_ request: Request, context: SandboxRequestContext) async throws -> Response {
-        var record = try await requireLink(context)
-        guard record.status == ConnectionStatus.initiated.rawValue else {
-            return LinkPage.response(for: record, fields: [], problem: nil, now: now())
+        var record: ConnectedAccountRecord
+        switch try await link(context) {
+        case .page(let response): return response
+        case .usable(let found): record = found
         }
-        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let buffer = try await request.body.collect(upTo: 1 << 20)
         let form = LinkPage.parseForm(String(decoding: buffer.readableBytesView, as: UTF8.self))
-        let fields = pendingFields(record)
+        // A form posted from anywhere but this page (no token, or another link's) changes nothing.
+        guard let csrf = form["csrf"], csrf == csrfToken(record) else {
+            return LinkPage.message(
+                "This form could not be used", "The page was out of date or did not come from this link. Open the link again and resubmit.",
+                status: .forbidden)
+        }
+        var inputs = try await inputs(record)
         if form["decision"] == "approve" {
-            let missing = fields.filter { $0.required && (form[$0.name] ?? "").isEmpty }
-            if !missing.isEmpty {
-                var page = LinkPage.response(
-                    for: record, fields: fields, problem: "Fill in: \(missing.map(\.displayName).joined(separator: ", ")).", now: now())
-                page.status = .badRequest
-                return page
+            for index in inputs.indices {
+                let field = inputs[index].field
+                let typed = (form[field.name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+                if !field.isSecret { inputs[index].value = typed }
+                if typed.isEmpty, field.required, !inputs[index].provided {
+                    inputs[index].error = "Enter the \(field.displayName)."
+                } else if typed.utf8.count > 64 << 10 {
+                    inputs[index].error = "That is longer than any \(field.displayName) can be (64 KB at most)."
+                }
+            }
+            let problems = inputs.filter { $0.error != nil }.count
+            if problems > 0 {
+                // Values typed into secret fields are not sent back: the person types them again.
+                return LinkPage.form(
+                    for: record, inputs: inputs, csrf: csrfToken(record), now: now(),
+                    summary: problems == 1 ? "One field needs your attention." : "\(problems) fields need your attention.")
             }
             var values = try sealer.unseal(record.credentials)
-            for field in fields { if let value = form[field.name], !value.isEmpty { values[field.name] = Secret(value) } }
+            for input in inputs {
+                let typed = (form[input.field.name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+                if !typed.isEmpty { values[input.field.name] = Secret(typed) }
+            }
             record.credentials = try sealer.seal(values)
             record.status = ConnectionStatus.active.rawValue
             record.statusReason = nil
@@ -120,21 +144,56 @@ extension SandboxRoutes {
                 return Response(status: .seeOther, headers: [.location: target])
             }
         }
-        return LinkPage.response(for: record, fields: [], problem: nil, now: now())
+        return record.status == ConnectionStatus.active.rawValue
+            ? LinkPage.done(record) : LinkPage.message("Not connected", "You cancelled, so nothing was connected. You can close this page.", status: .ok)
     }
 
-    func requireLink(_ context: SandboxRequestContext) async throws -> ConnectedAccountRecord {
+    /// A link's account while it can still be completed, or the page that says why not.
+    enum LinkLookup {
+        case usable(ConnectedAccountRecord)
+        case page(Response)
+    }
+
+    func link(_ context: SandboxRequestContext) async throws -> LinkLookup {
         let token = try context.parameters.require("token")
-        guard let record = try await store.connectedAccount(linkToken: token) else {
-            throw SandboxError.notFound("Link", slug: "Link_NotFound")
+        guard let found = try await store.connectedAccount(linkToken: token) else {
+            return .page(
+                LinkPage.message(
+                    "This link is not valid", "Check that the whole link was copied, or ask whoever sent it for a new one.", status: .notFound))
         }
-        return try await expireIfDue(record)
+        let record = try await expireIfDue(found)
+        switch ConnectionStatus(rawValue: record.status) {
+        case .initiated:
+            return .usable(record)
+        case .expired:
+            return .page(LinkPage.message("This link has expired", "Links work for ten minutes. Ask whoever sent it for a new one.", status: .gone))
+        case .active:
+            return .page(LinkPage.message("This link was already used", "The account is connected. You can close this page.", status: .gone))
+        default:
+            return .page(
+                LinkPage.message("This link was already used", "It was cancelled. Ask whoever sent it for a new one if you want to connect.", status: .gone))
+        }
     }
 
-    /// The fields the person still has to enter: the scheme's, minus prefilled and shared ones.
-    func pendingFields(_ record: ConnectedAccountRecord) -> [SeedCatalog.Field] {
+    /// The form's token: a MAC of the link's token under the sandbox's key, so only a page this
+    /// server rendered for this link can post to it.
+    func csrfToken(_ record: ConnectedAccountRecord) -> String {
+        sealer.mac("csrf:" + (record.linkToken ?? record.id))
+    }
+
+    /// The scheme's fields, minus those the auth config's shared credentials cover; values from
+    /// `connection_data` shown (non-secret) or marked as already provided (secret).
+    func inputs(_ record: ConnectedAccountRecord) async throws -> [LinkPage.Input] {
         let scheme = AuthScheme(rawValue: record.authScheme)
-        let prefilled = Set((try? sealer.unseal(record.credentials))?.keys.map { $0 } ?? [])
-        return (SeedCatalog.toolkit(slug: record.toolkitSlug)?.scheme(scheme)?.fields ?? []).filter { !prefilled.contains($0.name) }
+        let prefilled = (try? sealer.unseal(record.credentials)) ?? [:]
+        let config = try await store.authConfig(projectId: record.projectId, id: record.authConfigId)
+        let shared = Set((config?.sharedFieldNames ?? "").split(separator: ",").map(String.init))
+        let fields = (SeedCatalog.toolkit(slug: record.toolkitSlug)?.scheme(scheme)?.fields ?? []).filter { !shared.contains($0.name) }
+        return fields.map { field in
+            let given = prefilled[field.name]
+            return LinkPage.Input(
+                field: field, value: field.isSecret ? "" : given?.withRevealedValue { $0 } ?? field.defaultValue ?? "", provided: field.isSecret && given != nil
+            )
+        }
     }
 }

@@ -15,6 +15,18 @@ struct SandboxLinkTests {
         return created.object
     }
 
+    /// The CSRF token of a rendered link page.
+    static func csrf(_ page: String) -> String {
+        page.firstMatch(of: /name="csrf" value="([0-9a-f]+)"/).map { String($0.output.1) } ?? ""
+    }
+
+    /// Opens the link's page and posts `fields` with its token, as the browser would.
+    static func submit(_ client: any TestClientProtocol, _ link: [String: Any], _ fields: String) async throws -> TestResponse {
+        let page = try await client.get(path(link), headers: [:])
+        return try await client.execute(
+            uri: path(link), method: .post, headers: form, body: ByteBuffer(string: "csrf=\(csrf(page.text))&" + fields))
+    }
+
     /// The path part of a link's redirect_url.
     static func path(_ link: [String: Any]) -> String {
         URL(string: link["redirect_url"] as? String ?? "")?.path ?? "/"
@@ -35,8 +47,8 @@ struct SandboxLinkTests {
             #expect(page.status == .ok)
             #expect(page.text.contains("Connect GitHub"))
             #expect(page.text.contains("value=\"approve\""))
-            let decided = try await client.execute(uri: Self.path(link), method: .post, headers: Self.form, body: ByteBuffer(string: "decision=approve"))
-            #expect(decided.text.contains("Connected."))
+            let decided = try await Self.submit(client, link, "decision=approve")
+            #expect(decided.text.contains("<h1 class=\"ok\">Connected</h1>"))
             #expect(try await client.get("/api/v3.1/connected_accounts/\(id)").object["status"] as? String == "ACTIVE")
         }
     }
@@ -48,12 +60,13 @@ struct SandboxLinkTests {
             let page = try await client.get(Self.path(link), headers: [:])
             #expect(page.text.contains("name=\"generic_api_key\""))
             #expect(page.text.contains("type=\"password\""))
-            #expect(!page.text.contains("name=\"subdomain\""))
-            let missing = try await client.execute(uri: Self.path(link), method: .post, headers: Self.form, body: ByteBuffer(string: "decision=approve"))
+            // A connection_data prefill is shown in its field, editable.
+            #expect(page.text.contains("name=\"subdomain\" type=\"text\" value=\"acme\""))
+            let missing = try await Self.submit(client, link, "decision=approve&subdomain=acme")
             #expect(missing.status == .badRequest)
-            #expect(missing.text.contains("Fill in: API Key."))
-            let done = try await client.execute(
-                uri: Self.path(link), method: .post, headers: Self.form, body: ByteBuffer(string: "decision=approve&generic_api_key=abcdefABCDEF123456"))
+            #expect(missing.text.contains("One field needs your attention."))
+            #expect(missing.text.contains("Enter the API Key."))
+            let done = try await Self.submit(client, link, "decision=approve&subdomain=acme&generic_api_key=abcdefABCDEF123456")
             #expect(done.status == .ok)
             let id = try #require(link["connected_account_id"] as? String)
             #expect(try await client.get("/api/v3.1/connected_accounts/\(id)").object["status"] as? String == "ACTIVE")
@@ -64,7 +77,7 @@ struct SandboxLinkTests {
     func denyWithCallback() async throws {
         try await withSandbox { client in
             let link = try await Self.link(client, toolkit: "slack", extra: #","callback_url":"https://app.example.test/done?x=1""#)
-            let decided = try await client.execute(uri: Self.path(link), method: .post, headers: Self.form, body: ByteBuffer(string: "decision=deny"))
+            let decided = try await Self.submit(client, link, "decision=deny")
             #expect(decided.status == .seeOther)
             let id = try #require(link["connected_account_id"] as? String)
             #expect(decided.headers[.location] == "https://app.example.test/done?x=1&status=failed&connected_account_id=\(id)")
@@ -98,7 +111,36 @@ struct SandboxLinkTests {
             #expect(missing.error["message"] as? String == "Missing required fields: auth_config_id")
             let unknown = try await client.post("/api/v3.1/connected_accounts/link", #"{"auth_config_id":"ac_x","user_id":"u"}"#)
             #expect(unknown.status == .notFound)
-            #expect(try await client.get("/link/lt_nothing", headers: [:]).status == .notFound)
+            let nothing = try await client.get("/link/lt_nothing", headers: [:])
+            #expect(nothing.status == .notFound && nothing.text.contains("This link is not valid"))
+        }
+    }
+
+    @Test("a post without this page's CSRF token changes nothing; a secret is never written back into the page; a used link says so")
+    func csrfAndSecrets() async throws {
+        try await withSandbox { client in
+            let link = try await Self.link(client, toolkit: "freshdesk")
+            let id = try #require(link["connected_account_id"] as? String)
+            let forged = try await client.execute(
+                uri: Self.path(link), method: .post, headers: Self.form, body: ByteBuffer(string: "decision=approve&subdomain=a&generic_api_key=k"))
+            #expect(forged.status == .forbidden)
+            let other = try await Self.link(client, toolkit: "freshdesk")
+            let otherPage = try await client.get(Self.path(other), headers: [:])
+            let crossed = try await client.execute(
+                uri: Self.path(link), method: .post, headers: Self.form,
+                body: ByteBuffer(string: "csrf=\(Self.csrf(otherPage.text))&decision=approve&subdomain=a&generic_api_key=k"))
+            #expect(crossed.status == .forbidden, "another link's token does not work here")
+            #expect(try await client.get("/api/v3.1/connected_accounts/\(id)").object["status"] as? String == "INITIATED")
+            // The subdomain is missing: the page comes back with the subdomain's error, the
+            // typed secret not in it, and the label tied to the input.
+            let secret = "SECRETCANARY-0123456789"
+            let again = try await Self.submit(client, link, "decision=approve&subdomain=&generic_api_key=\(secret)")
+            #expect(again.status == .badRequest && !again.text.contains(secret))
+            #expect(again.text.contains("Enter the Subdomain.") && again.text.contains("aria-invalid=\"true\""))
+            #expect(again.text.contains("<label for=\"f0\">") && again.text.contains("id=\"f0\""))
+            #expect(try await Self.submit(client, link, "decision=approve&subdomain=acme&generic_api_key=\(secret)").status == .ok)
+            let used = try await client.get(Self.path(link), headers: [:])
+            #expect(used.status == .gone && used.text.contains("already used"))
         }
     }
 }

@@ -251,7 +251,13 @@ struct GatewayEndToEndTests {
             left = try gateway.sessionPrograms(id)
         }
         #expect(left.isEmpty, "still running: \(left)")
-        let invite = try #require(try gateway.invites().first { $0["id"] as? String == id })
+        // The end is written by the gateway's store writer, just after the program is reaped.
+        var invite: [String: Any] = [:]
+        for _ in 0..<50 {
+            invite = try #require(try gateway.invites().first { $0["id"] as? String == id })
+            if invite["state"] as? String == "ended" { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
         #expect(invite["state"] as? String == "ended" && invite["ended_at"] != nil)
     }
 
