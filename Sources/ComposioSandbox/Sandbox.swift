@@ -132,7 +132,8 @@ public final class Sandbox: Sendable {
         let router = Router(context: SandboxRequestContext.self)
         router.add(middleware: EnvelopeMiddleware(logger: logger))
         router.add(middleware: FaultMiddleware(plan: options.faults))
-        let routes = SandboxRoutes(store: store, sealer: sealer, limiter: limiter, authFailures: authFailures, now: now)
+        let routes = SandboxRoutes(
+            store: store, sealer: sealer, limiter: limiter, authFailures: authFailures, now: now, initiationLifetime: options.linkLifetime)
         if !linkPagesOnly { routes.register(on: router) }
         routes.registerLinkPages(on: router)
         return router
@@ -195,9 +196,12 @@ public struct SandboxOptions: Sendable {
     /// Requests per organisation per minute; 0 turns limiting off. The service's Starter plan allows 2,000.
     public var rateLimit: Int
     public var faults: FaultPlan
+    /// How long a hosted link (and any INITIATED account) lasts: 10 minutes, as the service's.
+    public var linkLifetime: TimeInterval
 
-    public init(rateLimit: Int = 2000, faults: FaultPlan = .none) {
+    public init(rateLimit: Int = 2000, faults: FaultPlan = .none, linkLifetime: TimeInterval = 600) {
         self.rateLimit = rateLimit
         self.faults = faults
+        self.linkLifetime = linkLifetime
     }
 }

@@ -7,7 +7,6 @@ import OnboardCore
 /// Connected accounts: list, create, get, PATCH, enable/disable, delete.
 extension SandboxRoutes {
     /// How long an INITIATED account waits for its person before it EXPIRES.
-    static let initiationLifetime: TimeInterval = 600
     static let expiredReason = "Connection initiation did not complete within 10 minutes"
 
     @Sendable func listConnectedAccounts(_ request: Request, context: SandboxRequestContext) async throws -> Response {
@@ -65,7 +64,7 @@ extension SandboxRoutes {
             alias: alias,
             credentials: try sealer.seal(creation.values),
             linkToken: token,
-            expiresAt: starting ? stamp.addingTimeInterval(Self.initiationLifetime) : nil,
+            expiresAt: starting ? stamp.addingTimeInterval(initiationLifetime) : nil,
             callbackURL: try Self.callbackURL(body.connection?.callbackUrl),
             createdAt: stamp,
             updatedAt: stamp

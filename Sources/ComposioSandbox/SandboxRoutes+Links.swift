@@ -44,7 +44,7 @@ extension SandboxRoutes {
             alias: alias,
             credentials: try sealer.seal(Self.secrets(in: body["connection_data"])),
             linkToken: token,
-            expiresAt: stamp.addingTimeInterval(Self.initiationLifetime),
+            expiresAt: stamp.addingTimeInterval(initiationLifetime),
             callbackURL: callback,
             createdAt: stamp,
             updatedAt: stamp
@@ -53,7 +53,7 @@ extension SandboxRoutes {
         let reply: JSONValue = .object([
             "link_token": .string(token),
             "redirect_url": .string(linkURL(token: token, request: request)),
-            "expires_at": .string(Self.timestamp(stamp.addingTimeInterval(Self.initiationLifetime))),
+            "expires_at": .string(Self.timestamp(stamp.addingTimeInterval(initiationLifetime))),
             "connected_account_id": .string(record.id),
         ])
         return try JSONResponse.make(reply, status: .created)
@@ -166,7 +166,7 @@ extension SandboxRoutes {
         case .initiated:
             return .usable(record)
         case .expired:
-            return .page(LinkPage.message("This link has expired", "Links work for ten minutes. Ask whoever sent it for a new one.", status: .gone))
+            return .page(LinkPage.message("This link has expired", "Links work for a limited time. Ask whoever sent it for a new one.", status: .gone))
         case .active:
             return .page(LinkPage.message("This link was already used", "The account is connected. You can close this page.", status: .gone))
         default:

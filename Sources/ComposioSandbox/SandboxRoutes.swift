@@ -10,6 +10,8 @@ struct SandboxRoutes: Sendable {
     let limiter: RateLimiter
     let authFailures: AuthFailureLimiter
     let now: @Sendable () -> Date
+    /// How long an INITIATED account waits before it EXPIRES.
+    var initiationLifetime: TimeInterval = 600
 
     static let prefixes = ["/api/v3", "/api/v3.1"]
 

@@ -14,7 +14,16 @@ public enum InviteCommands {
         /// `--public-host HOST[:PORT]`: what customers type, when it is not where the gateway listens.
         public var publicHost: String?
         public var json: Bool
-        public init(authConfig: String, userId: String, ttl: TimeInterval, note: String?, publicHost: String?, json: Bool) {
+        /// `--via link`: a hosted connect link instead of an `ssh` command.
+        public var via: Invite.Via
+        /// `--callback-url`: where the link's page sends the customer when done.
+        public var callbackURL: String?
+        public init(
+            authConfig: String, userId: String, ttl: TimeInterval, note: String?, publicHost: String?, json: Bool, via: Invite.Via = .ssh,
+            callbackURL: String? = nil
+        ) {
+            self.via = via
+            self.callbackURL = callbackURL
             self.authConfig = authConfig
             self.userId = userId
             self.ttl = ttl
@@ -43,6 +52,9 @@ public enum InviteCommands {
         let config = try await service.authConfig(id: options.authConfig)
         guard config.isEnabled else {
             throw CommandFailure("\(config.id) is disabled: enable it (or pick another config) before inviting anyone to it.")
+        }
+        if options.via == .link {
+            return try await createLink(options, config: config, service: service, store: store, audit: audit, output: output)
         }
         let key = try GatewayCommands.hostKey()
         let (host, port) = try await endpoint(options.publicHost, store: store, output: output)
@@ -76,6 +88,79 @@ public enum InviteCommands {
                 \(key.fingerprint)
             Follow it with: onboard invite watch
             """)
+    }
+
+    /// What `invite create --via link --json` prints.
+    struct CreatedLink: Encodable {
+        var id: String
+        var via = "link"
+        var linkUrl: String
+        var connectedAccountId: String
+        var expiresAt: String
+        var authConfig: String
+        var userId: String
+    }
+
+    /// An invite by hosted link: the service makes the link (its page asks for the credentials,
+    /// for every scheme), and the invite follows its account. The link is printed once and not
+    /// kept: whoever holds it can connect, like an SSH invite's token.
+    static func createLink(
+        _ options: CreateOptions, config: AuthConfigSummary, service: any ComposioService, store: any InviteStore, audit: (any AuditSink)?,
+        output: CommandOutput
+    ) async throws {
+        let link = try await service.createLink(authConfigId: config.id, userId: options.userId, callbackURL: options.callbackURL)
+        let now = Date()
+        var invite = Invite(
+            id: Invite.newId(), authConfig: config.id, userId: options.userId, note: options.note, createdBy: AuditEvent.Actor.currentUser.user,
+            createdAt: now, expiresAt: min(now.addingTimeInterval(options.ttl), link.expiresAt ?? now.addingTimeInterval(options.ttl)))
+        invite.via = .link
+        invite.accountId = link.connectedAccountId
+        // The column wants a digest; this one belongs to no token anyone holds.
+        try await store.create(invite, tokenDigest: InviteToken.generate().digest)
+        var actor = AuditEvent.Actor.currentUser
+        actor.inviteId = invite.id
+        try await audit?.record(
+            AuditEvent(
+                .inviteCreated, actor: actor, authConfig: config.id, toolkit: config.toolkitSlug, userId: options.userId,
+                accountId: link.connectedAccountId, version: OnboardVersion.current))
+        let expires = UTCTimestamp.iso8601(invite.expiresAt)
+        if options.json {
+            return output.json(
+                CreatedLink(
+                    id: invite.id, linkUrl: link.redirectURL, connectedAccountId: link.connectedAccountId, expiresAt: expires, authConfig: config.id,
+                    userId: options.userId))
+        }
+        output.out(
+            """
+            Invite \(invite.id) for user \(options.userId) on \(config.name) (\(config.id), \(config.toolkitSlug)), by link.
+            It works once, until \(clock(invite.expiresAt, date: true)). Send the customer this link; its page asks for the credentials:
+
+                \(link.redirectURL)
+
+            Follow it with: onboard invite watch
+            """)
+        if let code = LibQREncode.encode(link.redirectURL) { output.qrCode(code) }
+    }
+
+    /// Brings link invites up to date from the service: an account that settled is recorded on
+    /// the invite, and (by whichever process saw it first) in the trail.
+    static func refreshLinks(_ invites: [Invite], store: any InviteStore, service: any ComposioService, audit: (any AuditSink)?) async -> Bool {
+        var changed = false
+        for invite in invites where invite.via == .link && invite.accountStatus.map({ ["INITIATED", "INITIALIZING"].contains($0) }) ?? true {
+            guard let id = invite.accountId, let account = try? await service.connectedAccount(id: id) else { continue }
+            let status = account.status.rawValue
+            guard status != invite.accountStatus, account.status != .initiated || invite.accountStatus != nil else { continue }
+            guard (try? await store.recordOutcome(id: invite.id, accountId: id, status: status, errorCode: nil)) == true else { continue }
+            changed = true
+            guard account.status.isSettled else { continue }
+            var actor = AuditEvent.Actor.currentUser
+            actor.inviteId = invite.id
+            try? await audit?.record(
+                AuditEvent(
+                    account.status == .active ? .connectionCreated : .connectionFailed, actor: actor, authConfig: invite.authConfig,
+                    toolkit: account.toolkitSlug, userId: invite.userId, accountId: id, status: status, version: OnboardVersion.current))
+        }
+        return changed
     }
 
     /// Where customers connect: `--public-host`, else where the last `gateway serve` listened.
@@ -137,9 +222,12 @@ public enum InviteCommands {
         }
     }
 
-    public static func list(store: any InviteStore, json: Bool, all: Bool, output: CommandOutput) async throws {
+    public static func list(
+        store: any InviteStore, service: (any ComposioService)? = nil, audit: (any AuditSink)? = nil, json: Bool, all: Bool, output: CommandOutput
+    ) async throws {
         let now = Date()
         var invites = try await store.all()
+        if let service, await refreshLinks(invites, store: store, service: service, audit: audit) { invites = try await store.all() }
         if !all { invites = invites.filter { now.timeIntervalSince($0.createdAt) < 7 * 86_400 } }
         if json { return output.json(invites.map { Listed($0, now: now) }) }
         guard !invites.isEmpty else {
@@ -165,6 +253,11 @@ public enum InviteCommands {
         actor.inviteId = id
         try await audit?.record(AuditEvent(.inviteRevoked, actor: actor, authConfig: invite.authConfig, userId: invite.userId, version: OnboardVersion.current))
         let state = invite.state(at: Date())
+        if invite.via == .link {
+            return output.err(
+                "Revoked \(id). Its link stays open at the service until it expires; to close it now: onboard accounts delete \(invite.accountId ?? "ca_...")"
+            )
+        }
         output.err(
             state == .inSession
                 ? "Revoked \(id); its session under way ends within a few seconds." : "Revoked \(id); its command no longer opens a session.")
@@ -172,13 +265,18 @@ public enum InviteCommands {
 
     /// Prints each invite's state as it changes (pending, in session, connected, failed,
     /// expired, revoked), until Ctrl-C. Never a value: the store holds none.
-    public static func watch(store: any InviteStore, json: Bool, output: CommandOutput, interval: Duration = .milliseconds(500)) async throws {
+    public static func watch(
+        store: any InviteStore, service: (any ComposioService)? = nil, audit: (any AuditSink)? = nil, json: Bool, output: CommandOutput,
+        interval: Duration = .milliseconds(500)
+    ) async throws {
         var seen: [String: String] = [:]
         var first = true
         if !json { output.err("Watching invites; Ctrl-C to stop.") }
         while true {
             let now = Date()
-            let invites = try await store.all().reversed()
+            var all = try await store.all()
+            if let service, await refreshLinks(all, store: store, service: service, audit: audit) { all = try await store.all() }
+            let invites = all.reversed()
             for invite in invites {
                 let state = invite.state(at: now)
                 let key = "\(state.rawValue) \(invite.accountId ?? "") \(invite.accountStatus ?? "") \(invite.errorCode ?? "")"
@@ -200,7 +298,7 @@ public enum InviteCommands {
 
     static func line(_ invite: Invite, _ state: Invite.State) -> String {
         switch state {
-        case .pending: return "pending, until \(clock(invite.expiresAt))"
+        case .pending: return "pending\(invite.via == .link ? " (link)" : ""), until \(clock(invite.expiresAt))"
         case .inSession:
             let outcome = invite.accountStatus.map { ", account \(invite.accountId ?? "?") \($0)" } ?? ""
             return "in session from \(invite.claimedFrom ?? "?")\(outcome)"

@@ -5,6 +5,8 @@ import Foundation
 /// types never reaches it.
 public struct Invite: Codable, Equatable, Sendable {
     public var id: String
+    /// How the customer connects: the gateway's `ssh` command, or a hosted link.
+    public var via: Via = .ssh
     public var authConfig: String
     public var userId: String
     /// The operator's words for whom it is for; shown to operators only.
@@ -26,6 +28,10 @@ public struct Invite: Codable, Equatable, Sendable {
     public var endedAt: Date?
     public var exitStatus: Int?
 
+    public enum Via: String, Codable, Sendable {
+        case ssh, link
+    }
+
     /// Where an invite stands, as `invite list` and `invite watch` show it.
     public enum State: String, Codable, Sendable {
         case pending, inSession = "in_session", connected, failed, ended, expired, revoked
@@ -33,6 +39,9 @@ public struct Invite: Codable, Equatable, Sendable {
 
     public func state(at now: Date) -> State {
         if let status = accountStatus, status == "ACTIVE" { return .connected }
+        if via == .link, let status = accountStatus, ["FAILED", "EXPIRED", "REVOKED"].contains(status) {
+            return status == "EXPIRED" ? .expired : .failed
+        }
         if revokedAt != nil, claimedAt == nil { return .revoked }
         if claimedAt != nil {
             if endedAt == nil { return revokedAt != nil ? .revoked : .inSession }
@@ -100,8 +109,10 @@ public protocol InviteStore: Sendable {
     /// Withdraws an invite not yet claimed (a session under way is ended by the gateway).
     /// False when there is no such invite.
     func revoke(id: String, at now: Date) async throws -> Bool
-    /// Records the session's account, as the session reports it.
-    func recordOutcome(id: String, accountId: String?, status: String?, errorCode: String?) async throws
+    /// Records the session's account, as the session reports it; true when the status changed
+    /// (so of several watchers, one writes the trail).
+    @discardableResult
+    func recordOutcome(id: String, accountId: String?, status: String?, errorCode: String?) async throws -> Bool
     func recordEnd(id: String, exitStatus: Int, at now: Date) async throws
     /// Where a gateway listens, so `invite create` can print the command without being told.
     func recordGateway(_ endpoint: GatewayEndpoint) async throws

@@ -17,7 +17,7 @@ public final class PostgresStore: InviteStore, AuditSink {
     static let auditLock: Int64 = 0x6f6e_626f_6172_64
 
     /// The schema this version of onboard creates and expects.
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
 
     public init(_ settings: PostgresSettings, logger: Logger = Logger(label: "onboard.store", factory: { _ in SwiftLogNoOpLogHandler() })) throws {
         self.settings = settings
@@ -89,9 +89,9 @@ public final class PostgresStore: InviteStore, AuditSink {
             for try await value in try await connection.query("SELECT coalesce(max(version), 0) FROM onboard_schema", logger: logger).decode(Int.self) {
                 version = value
             }
-            if version < 1 {
-                for statement in Self.version1 { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
-                try await connection.query("INSERT INTO onboard_schema (version) VALUES (1)", logger: logger)
+            for (number, statements) in [(1, Self.version1), (2, Self.version2)] where version < number {
+                for statement in statements { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
+                try await connection.query("INSERT INTO onboard_schema (version) VALUES (\(number))", logger: logger)
             }
         }
     }
@@ -108,15 +108,18 @@ public final class PostgresStore: InviteStore, AuditSink {
         "CREATE TABLE onboard_audit (seq bigint PRIMARY KEY, line text NOT NULL)",
     ]
 
+    static let version2 = ["ALTER TABLE onboard_invites ADD COLUMN via text NOT NULL DEFAULT 'ssh'"]
+
     // MARK: invites
 
     public func create(_ invite: Invite, tokenDigest: String) async throws {
         try await within {
             try await self.client.query(
                 """
-                INSERT INTO onboard_invites (id, token_digest, auth_config, user_id, note, created_by, created_at, expires_at)
+                INSERT INTO onboard_invites (id, token_digest, auth_config, user_id, note, created_by, created_at, expires_at, via, account_id)
                 VALUES (\(invite.id), \(tokenDigest), \(invite.authConfig), \(invite.userId), \(invite.note), \(invite.createdBy),
-                        \(invite.createdAt.timeIntervalSince1970), \(invite.expiresAt.timeIntervalSince1970))
+                        \(invite.createdAt.timeIntervalSince1970), \(invite.expiresAt.timeIntervalSince1970), \(invite.via.rawValue),
+                        \(invite.accountId))
                 """, logger: self.logger)
         }
     }
@@ -160,13 +163,20 @@ public final class PostgresStore: InviteStore, AuditSink {
         return try await invite(id: id) != nil
     }
 
-    public func recordOutcome(id: String, accountId: String?, status: String?, errorCode: String?) async throws {
+    @discardableResult
+    public func recordOutcome(id: String, accountId: String?, status: String?, errorCode: String?) async throws -> Bool {
         try await within {
-            try await self.client.query(
+            var changed = false
+            for try await _ in try await self.client.query(
                 """
                 UPDATE onboard_invites SET account_id = coalesce(\(accountId), account_id), account_status = \(status), error_code = \(errorCode)
-                WHERE id = \(id)
+                WHERE id = \(id) AND (account_status IS DISTINCT FROM \(status) OR error_code IS DISTINCT FROM \(errorCode))
+                RETURNING id
                 """, logger: self.logger)
+            {
+                changed = true
+            }
+            return changed
         }
     }
 
@@ -211,6 +221,7 @@ public final class PostgresStore: InviteStore, AuditSink {
                 userId: try cells["user_id"].decode(String.self), note: try cells["note"].decode(String?.self),
                 createdBy: try cells["created_by"].decode(String.self), createdAt: try date("created_at") ?? Date(timeIntervalSince1970: 0),
                 expiresAt: try date("expires_at") ?? Date(timeIntervalSince1970: 0))
+            invite.via = Invite.Via(rawValue: try cells["via"].decode(String.self)) ?? .ssh
             invite.revokedAt = try date("revoked_at")
             invite.claimedAt = try date("claimed_at")
             invite.claimedFrom = try cells["claimed_from"].decode(String?.self)

@@ -42,6 +42,9 @@ public final class SQLiteInviteStore: InviteStore {
                     """)
             try db.execute(sql: "CREATE TABLE gateways (host TEXT NOT NULL, port INTEGER NOT NULL, started_at REAL NOT NULL, PRIMARY KEY (host, port))")
         }
+        migrator.registerMigration("v2: invites by hosted link") { db in
+            try db.execute(sql: "ALTER TABLE invites ADD COLUMN via TEXT NOT NULL DEFAULT 'ssh'")
+        }
         return migrator
     }
 
@@ -49,12 +52,12 @@ public final class SQLiteInviteStore: InviteStore {
         try await database.write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO invites (id, token_digest, auth_config, user_id, note, created_by, created_at, expires_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO invites (id, token_digest, auth_config, user_id, note, created_by, created_at, expires_at, via, account_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     invite.id, tokenDigest, invite.authConfig, invite.userId, invite.note, invite.createdBy,
-                    invite.createdAt.timeIntervalSince1970, invite.expiresAt.timeIntervalSince1970,
+                    invite.createdAt.timeIntervalSince1970, invite.expiresAt.timeIntervalSince1970, invite.via.rawValue, invite.accountId,
                 ])
         }
     }
@@ -96,11 +99,16 @@ public final class SQLiteInviteStore: InviteStore {
         }
     }
 
-    public func recordOutcome(id: String, accountId: String?, status: String?, errorCode: String?) async throws {
+    @discardableResult
+    public func recordOutcome(id: String, accountId: String?, status: String?, errorCode: String?) async throws -> Bool {
         try await database.write { db in
             try db.execute(
-                sql: "UPDATE invites SET account_id = COALESCE(?, account_id), account_status = ?, error_code = ? WHERE id = ?",
-                arguments: [accountId, status, errorCode, id])
+                sql: """
+                    UPDATE invites SET account_id = COALESCE(?, account_id), account_status = ?, error_code = ?
+                    WHERE id = ? AND (account_status IS NOT ? OR error_code IS NOT ?)
+                    """,
+                arguments: [accountId, status, errorCode, id, status, errorCode])
+            return db.changesCount == 1
         }
     }
 
@@ -133,6 +141,7 @@ public final class SQLiteInviteStore: InviteStore {
         var invite = Invite(
             id: row["id"], authConfig: row["auth_config"], userId: row["user_id"], note: row["note"], createdBy: row["created_by"],
             createdAt: date("created_at") ?? Date(timeIntervalSince1970: 0), expiresAt: date("expires_at") ?? Date(timeIntervalSince1970: 0))
+        invite.via = Invite.Via(rawValue: row["via"] ?? "ssh") ?? .ssh
         invite.revokedAt = date("revoked_at")
         invite.claimedAt = date("claimed_at")
         invite.claimedFrom = row["claimed_from"]

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ComposioAPI
 import Foundation
 import OnboardApp
 import OnboardGateway
@@ -158,6 +159,12 @@ struct InviteCommand: AsyncParsableCommand {
         @Option(name: .long, help: "HOST[:PORT] customers reach the gateway by (default: where it listens).")
         var publicHost: String?
 
+        @Option(name: .long, help: "ssh (a command for the gateway; the default) or link (a hosted page that asks for the credentials).")
+        var via = "ssh"
+
+        @Option(name: .long, help: "With --via link: where the page sends the customer when done (http or https).")
+        var callbackURL: String?
+
         @OptionGroup var output: OutputFlags
         @OptionGroup var service: ServiceFlags
         @OptionGroup var store: StoreFlag
@@ -167,16 +174,28 @@ struct InviteCommand: AsyncParsableCommand {
                 throw ValidationError("--ttl takes a lifetime from 1s to 7d, such as 30m, 2h or 1d.")
             }
             if let note, note.count > 200 { throw ValidationError("--note is at most 200 characters.") }
+            guard Invite.Via(rawValue: via) != nil else { throw ValidationError("--via takes ssh or link.") }
+            if callbackURL != nil, via != "link" { throw ValidationError("--callback-url goes with --via link.") }
         }
 
         func run() async throws {
             try await reportingErrors {
+                let method = Invite.Via(rawValue: via) ?? .ssh
+                if method == .link,
+                    case .embeddedSandbox = try BackendChoice.from(
+                        environment: ProcessInfo.processInfo.environment, baseURLOverride: service.baseURL, keyFile: service.apiKeyFile)
+                {
+                    throw UsageError(
+                        "A link's page must stay up after this command ends: use Composio (COMPOSIO_API_KEY), or run onboard sandbox serve and set COMPOSIO_BASE_URL and COMPOSIO_API_KEY to it."
+                    )
+                }
                 let opened = try await StoreChoice.open(store: store.store, auditLog: service.auditLog)
                 try await withBackend(service.options) {
                     try await InviteCommands.create(
                         .init(
                             authConfig: authConfig, userId: userId, ttl: DurationText.seconds(ttl) ?? 1800, note: note, publicHost: publicHost,
-                            json: output.json), service: $0, store: opened.invites, audit: opened.audit, output: .standard)
+                            json: output.json, via: method, callbackURL: callbackURL), service: $0, store: opened.invites, audit: opened.audit,
+                        output: .standard)
                 }
             }
         }
@@ -192,11 +211,14 @@ struct InviteCommand: AsyncParsableCommand {
 
         @OptionGroup var output: OutputFlags
         @OptionGroup var store: StoreFlag
+        @OptionGroup var service: ServiceFlags
 
         func run() async throws {
             try await reportingErrors {
-                let opened = try await StoreChoice.open(store: store.store, auditLog: nil)
-                try await InviteCommands.list(store: opened.invites, json: output.json, all: all, output: .standard)
+                let opened = try await StoreChoice.open(store: store.store, auditLog: service.auditLog)
+                try await withLinkService(opened.invites, service.options) {
+                    try await InviteCommands.list(store: opened.invites, service: $0, audit: opened.audit, json: output.json, all: all, output: .standard)
+                }
             }
         }
     }
@@ -228,11 +250,14 @@ struct InviteCommand: AsyncParsableCommand {
 
         @OptionGroup var output: OutputFlags
         @OptionGroup var store: StoreFlag
+        @OptionGroup var service: ServiceFlags
 
         func run() async throws {
             try await reportingErrors {
-                let opened = try await StoreChoice.open(store: store.store, auditLog: nil)
-                try await InviteCommands.watch(store: opened.invites, json: output.json, output: .standard)
+                let opened = try await StoreChoice.open(store: store.store, auditLog: service.auditLog)
+                try await withLinkService(opened.invites, service.options) {
+                    try await InviteCommands.watch(store: opened.invites, service: $0, audit: opened.audit, json: output.json, output: .standard)
+                }
             }
         }
     }
@@ -278,4 +303,11 @@ struct StoreCommand: AsyncParsableCommand {
             }
         }
     }
+}
+
+/// The service, when link invites need following (their state lives there); none otherwise, so
+/// listing SSH invites opens no backend.
+func withLinkService(_ store: any InviteStore, _ options: ServiceOptions, _ body: ((any ComposioService)?) async throws -> Void) async throws {
+    guard try await store.all().contains(where: { $0.via == .link }) else { return try await body(nil) }
+    try await withBackend(options) { try await body($0) }
 }

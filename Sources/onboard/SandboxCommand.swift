@@ -69,17 +69,21 @@ struct SandboxCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Inject faults for client tests, e.g. \"500=0.2,429=0.1,drop=0.05,latency=20ms\".")
         var faults: String?
 
+        @Option(name: .long, help: "Seconds a hosted link (an INITIATED account) lasts before it EXPIRES (the service's: 600).")
+        var linkLifetime = 600
+
         @OptionGroup var database: DatabaseOption
 
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535.") }
             guard rateLimit >= 0 else { throw ValidationError("--rate-limit must be 0 or more.") }
+            guard linkLifetime > 0 else { throw ValidationError("--link-lifetime must be a positive number of seconds.") }
             if let faults { do { _ = try FaultPlan(parsing: faults) } catch { throw ValidationError("--faults: \(error)") } }
         }
 
         func run() async throws {
             let plan = try faults.map(FaultPlan.init(parsing:)) ?? .none
-            let sandbox = try database.open(options: SandboxOptions(rateLimit: rateLimit, faults: plan))
+            let sandbox = try database.open(options: SandboxOptions(rateLimit: rateLimit, faults: plan, linkLifetime: TimeInterval(linkLifetime)))
             // One line per request on stderr, through the terminal sanitiser: paths come from clients.
             var logger = Logger(label: "onboard.sandbox") { LineLogHandler.standardError(label: $0) }
             logger.logLevel = .info
