@@ -15,6 +15,19 @@ public enum AuditSettings {
         override ?? environment["ONBOARD_AUDIT_LOG"].flatMap { $0.isEmpty ? nil : $0 } ?? AuditLog.defaultPath(environment: environment)
     }
 
+    /// Where every command's events go: a file named by `--audit-log` or `ONBOARD_AUDIT_LOG`;
+    /// else the shared store's trail when `ONBOARD_STORE` names one (so an operator's own
+    /// commands join the gateways' chain); else the default file. Nil when the trail is off.
+    public static func sink(path override: String?, environment: [String: String] = ProcessInfo.processInfo.environment) async throws
+        -> (any AuditSink)?
+    {
+        guard !isOff(environment: environment) else { return nil }
+        if override == nil, environment["ONBOARD_AUDIT_LOG"].map(\.isEmpty) ?? true, let settings = try StoreChoice.postgres(nil, environment: environment) {
+            return try await StoreChoice.openPostgres(settings)
+        }
+        return try open(path: override, environment: environment)
+    }
+
     /// Opens the trail (nil when it is off); a trail that cannot be used is a usage error, said
     /// before anything is done.
     public static func open(path override: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AuditLog? {

@@ -145,7 +145,7 @@ public struct ServiceOptions: Sendable {
 public func withBackend<Result>(_ options: ServiceOptions, pacer: RateLimitPacer? = nil, _ body: (any ComposioService) async throws -> Result)
     async throws -> Result
 {
-    let audit = try AuditSettings.open(path: options.auditLog)
+    let audit = try await AuditSettings.sink(path: options.auditLog)
     let backend = try await options.connect(pacer: pacer)
     do {
         let result = try await body(backend.service(audit: audit))

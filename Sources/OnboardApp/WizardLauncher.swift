@@ -63,7 +63,11 @@ public enum WizardLauncher {
         let audit: (any AuditSink)?
         do {
             // A gateway session's events go to the gateway, which keeps the trail.
-            audit = try options.session.map(\.sink) ?? AuditSettings.open(path: options.auditLog, environment: environment)
+            if let session = options.session {
+                audit = session.sink
+            } else {
+                audit = try await AuditSettings.sink(path: options.auditLog, environment: environment)
+            }
             theme = try ThemeLoader.resolve(options.theme, environment: environment)
             if let session = options.session {
                 choice = try session.backendChoice(baseURL: options.baseURL, environment: environment)

@@ -86,6 +86,21 @@ struct SharedStoreEndToEndTests {
         let sources = Set(events.filter { $0["event"] as? String == "gateway.started" }.compactMap { $0["source"] as? String })
         #expect(sources.count == 2, "each line names the gateway that wrote it")
         #expect(try CommandEndToEndTests.onboard(["audit", "verify"], data: first.data, environment: cluster.environment).status == 0)
+
+        // An operator's own command, with ONBOARD_STORE set, joins the same chain.
+        var desk = cluster.environment
+        desk["COMPOSIO_API_KEY"] = served.key
+        desk["COMPOSIO_BASE_URL"] = "http://127.0.0.1:\(served.port)"
+        let config = try CommandEndToEndTests.configId("tavily", data: first.data, environment: desk)
+        let connect = try CommandEndToEndTests.onboard(
+            ["connect", "--auth-config", config, "--user-id", "from-the-desk", "--secrets-stdin"], input: "generic_api_key=tvly-desk\n",
+            data: first.data, environment: desk)
+        #expect(connect.status == 0, "\(connect.stderr)")
+        let after = try #require(
+            try CommandEndToEndTests.onboard(["audit", "--json", "--user-id", "from-the-desk"], data: second.data, environment: cluster.environment).json()
+                as? [[String: Any]])
+        #expect(after.first?["event"] as? String == "connection.created")
+        #expect(!FileManager.default.fileExists(atPath: first.data.path + "/xdg-state/onboard/audit.jsonl"), "no file trail beside the store")
     }
 
     @Test("20 clients racing for 10 invites across two gateways: exactly 10 sessions")
