@@ -167,9 +167,9 @@ public struct ComposioClient: ComposioService {
         }
     }
 
-    public func createLink(authConfigId: String, userId: String, callbackURL: String?) async throws -> HostedLink {
+    public func createLink(authConfigId: String, userId: String, callbackURL: String?, alias: String?) async throws -> HostedLink {
         let operation = "create a connect link"
-        let body = try JSONEncoder().encode(WireCreateLink(authConfigId: authConfigId, userId: userId, callbackUrl: callbackURL))
+        let body = try JSONEncoder().encode(WireCreateLink(authConfigId: authConfigId, userId: userId, callbackUrl: callbackURL, alias: alias))
         return try await createOnce(operation, "/connected_accounts/link", body: body, userId: userId, authConfigId: authConfigId) { response in
             let wire = try decode(WireLinkResponse.self, response, operation)
             return HostedLink(

@@ -71,11 +71,16 @@ public protocol ComposioService: Sendable {
     func setConnectedAccountEnabled(id: String, enabled: Bool) async throws
     /// Deletes a connected account.
     func deleteConnectedAccount(id: String) async throws
-    /// Starts a hosted connect link for `userId` on an auth config.
-    func createLink(authConfigId: String, userId: String, callbackURL: String?) async throws -> HostedLink
+    /// Starts a hosted connect link for `userId` on an auth config; `alias` names the account.
+    func createLink(authConfigId: String, userId: String, callbackURL: String?, alias: String?) async throws -> HostedLink
 }
 
 extension ComposioService {
+    /// A hosted connect link for an account without a name.
+    public func createLink(authConfigId: String, userId: String, callbackURL: String?) async throws -> HostedLink {
+        try await createLink(authConfigId: authConfigId, userId: userId, callbackURL: callbackURL, alias: nil)
+    }
+
     /// Changes some credential values, nothing else.
     @discardableResult
     public func updateConnectedAccount(id: String, scheme: AuthScheme, values: [String: Secret?]) async throws -> ConnectionStatus {

@@ -134,8 +134,8 @@ public final class AuditingService: ComposioService {
         try await record(.connectionDeleted, about: account, id: id, status: account?.status.rawValue)
     }
 
-    public func createLink(authConfigId: String, userId: String, callbackURL: String?) async throws -> HostedLink {
-        let link = try await base.createLink(authConfigId: authConfigId, userId: userId, callbackURL: callbackURL)
+    public func createLink(authConfigId: String, userId: String, callbackURL: String?, alias: String?) async throws -> HostedLink {
+        let link = try await base.createLink(authConfigId: authConfigId, userId: userId, callbackURL: callbackURL, alias: alias)
         pendingLinks.withLock { $0[link.connectedAccountId] = (authConfigId, userId) }
         try await record(.linkCreated, authConfig: authConfigId, userId: userId, accountId: link.connectedAccountId, status: "INITIATED")
         return link

@@ -126,7 +126,7 @@ public enum ConnectAction {
             throw UsageError(
                 "\(config.id) uses \(scheme.rawValue): its tokens cannot be imported. Drop --field and the secrets; the user approves through a link.")
         }
-        let link = try await service.createLink(authConfigId: config.id, userId: options.userId, callbackURL: nil)
+        let link = try await service.createLink(authConfigId: config.id, userId: options.userId, callbackURL: nil, alias: options.alias)
         output.err("Open this link in a browser (or send it to \(options.userId)):\n  \(link.redirectURL)")
         if let code = LibQREncode.encode(link.redirectURL) {
             output.qrCode(code)

@@ -292,7 +292,11 @@ public final class PlainRuntime {
         clean(failure.message) + (failure.suggestion.map { " " + clean($0) } ?? "")
     }
 
-    private func clean(_ text: String) -> String { TerminalText.sanitized(text) }
+    /// A server's string made safe to print and short enough to hear: a screen reader reads every
+    /// character of a 10 KB description aloud.
+    private func clean(_ text: String, limit: Int = 400) -> String {
+        text.count > limit ? TerminalText.sanitized(String(text.prefix(limit))) + "…" : TerminalText.sanitized(text)
+    }
 }
 
 /// Where the plain mode reads and writes: the terminal or pipes in production, a script in tests.

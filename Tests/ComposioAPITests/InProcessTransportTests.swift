@@ -90,4 +90,15 @@ struct InProcessTransportTests {
         await #expect(throws: (any Error).self) { _ = try await page.send(HTTPRequest(method: "GET", url: url)) }
         await page.shutdown()
     }
+
+    @Test("a link can name its account: the alias reaches the service")
+    func linkWithAlias() async throws {
+        let (sandbox, _) = try Sandbox.open(path: nil, initialAPIKey: Self.key)
+        let transport = sandbox.inProcessTransport(logger: Self.quiet)
+        defer { Task { await transport.shutdown() } }
+        let client = Self.client(transport)
+        let oauth = try #require(try await client.listAuthConfigs(AuthConfigQuery(toolkitSlug: "github")).items.first)
+        let link = try await client.createLink(authConfigId: oauth.id, userId: "link-user", callbackURL: nil, alias: "work")
+        #expect(try await client.connectedAccount(id: link.connectedAccountId).alias == "work")
+    }
 }

@@ -103,6 +103,8 @@ struct HostileEndToEndTests {
         let plain = try run(["--accessible"], input: "1\n\n\n\n\n\n\n\n\n")
         #expect(plain.stdout.contains("Hostile Evil \u{241B}]52"), "the plain mode lists the config, defanged:\n\(plain.stdout.prefix(2000))")
         #expect(plain.stdout.contains("Subdomain invoicetxt.exe [acme\u{241B}]0;pwned-title\u{2407}]"), "prompts are defanged")
+        let longest = plain.stdout.split(separator: "\n").map(\.count).max() ?? 0
+        #expect(longest < 1200, "a 10 KB description is cut before it is read out (longest line \(longest))")
 
         #expect(outputs.count >= 36)
         for (place, text) in outputs { Self.expectDefanged(text, place) }
