@@ -14,7 +14,7 @@ public final class PlainRuntime {
     private let runner: EffectRunner
     private let inbox = EventInbox<Wizard.Event>()
     private let io: PlainIO
-    private var tasks: [Task<Void, Never>] = []
+    private let tasks = EffectTasks()
     public private(set) var state: Wizard.State
     /// What was last announced, so a step is introduced once, not after every answer.
     private var announced: String?
@@ -27,7 +27,7 @@ public final class PlainRuntime {
 
     /// Runs until the wizard finishes or the input ends; returns the exit code.
     public func run() -> Int32 {
-        defer { for task in tasks { task.cancel() } }
+        defer { tasks.cancelAll() }
         io.say("onboard (plain mode). Answer each question and press Enter; < goes back a step, Ctrl-C quits.")
         dispatch(.started)
         while state.exitCode == nil {
@@ -45,9 +45,8 @@ public final class PlainRuntime {
 
     func dispatch(_ event: Wizard.Event) {
         for effect in Wizard.reduce(&state, event) {
-            if let task = runner.run(effect) { tasks.append(task) }
+            tasks.add(runner.run(effect))
         }
-        tasks.removeAll { $0.isCancelled }
     }
 
     private func send(_ keys: Wizard.Event...) {

@@ -12,7 +12,7 @@ public final class WizardRuntime {
     private let runner: EffectRunner
     private let inbox = EventInbox<Wizard.Event>()
     private let context: ScreenContext
-    private var tasks: [Task<Void, Never>] = []
+    private let tasks = EffectTasks()
     /// Set by every event; the loop redraws only then (or on resize).
     private var needsRender = true
     public private(set) var state: Wizard.State
@@ -42,7 +42,7 @@ public final class WizardRuntime {
     /// Blocks the calling thread (input is read with a short timeout).
     public func run() -> Int32 {
         defer {
-            for task in tasks { task.cancel() }
+            tasks.cancelAll()
         }
         dispatch(.started)
         var lastFrame: Canvas?
@@ -105,8 +105,7 @@ public final class WizardRuntime {
     func dispatch(_ event: Wizard.Event) {
         needsRender = true
         for effect in Wizard.reduce(&state, event) {
-            if let task = runner.run(effect) { tasks.append(task) }
+            tasks.add(runner.run(effect))
         }
-        tasks.removeAll { $0.isCancelled }
     }
 }

@@ -172,3 +172,21 @@ struct TypingPauseTests {
         #expect(answers == [false, false, false, true, false])
     }
 }
+
+@Suite("Effects in flight")
+struct EffectTasksTests {
+    @Test("finished effects leave the set; what is left is cancelled at the end")
+    func finishedLeave() async throws {
+        let tasks = EffectTasks()
+        for _ in 0..<100 { tasks.add(Task {}) }
+        let long = Task<Void, Never> { try? await Task.sleep(for: .seconds(60)) }
+        tasks.add(long)
+        for _ in 0..<200 where tasks.count > 1 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(tasks.count == 1, "only the long one is left")
+        tasks.cancelAll()
+        await long.value
+        #expect(long.isCancelled)
+        for _ in 0..<200 where tasks.count > 0 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(tasks.count == 0)
+    }
+}
