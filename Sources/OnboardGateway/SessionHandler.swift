@@ -18,17 +18,7 @@ struct SessionContext: Sendable {
     /// does not answer within 10 seconds counts as unreachable.
     func onStore<Value: Sendable>(_ loop: any EventLoop, _ body: @escaping @Sendable () async throws -> Value) -> EventLoopFuture<Value> {
         let promise = loop.makePromise(of: Value.self)
-        promise.completeWithTask {
-            try await withThrowingTaskGroup(of: Value.self) { group in
-                group.addTask { try await body() }
-                group.addTask {
-                    try await Task.sleep(for: .seconds(10))
-                    throw StoreTimeout()
-                }
-                defer { group.cancelAll() }
-                return try await group.next()!
-            }
-        }
+        promise.completeWithTask { try await Deadline.run(.seconds(10), timeout: { StoreTimeout() }, body) }
         return promise.futureResult
     }
 }

@@ -60,15 +60,11 @@ public final class PostgresStore: InviteStore, AuditSink {
     @discardableResult
     private func within<Value: Sendable>(_ body: @escaping @Sendable () async throws -> Value) async throws -> Value {
         let label = settings.label
-        return try await withThrowingTaskGroup(of: Value.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(for: Self.deadline)
-                throw StoreError("The store \(label) did not answer within \(Self.deadline.components.seconds) seconds; is PostgreSQL running?")
-            }
-            defer { group.cancelAll() }
-            return try await group.next()!
-        }
+        return try await Deadline.run(
+            Self.deadline,
+            timeout: {
+                StoreError("The store \(label) did not answer within \(Self.deadline.components.seconds) seconds; is PostgreSQL running?")
+            }, body)
     }
 
     /// Runs one statement of the caller's (tests create databases with it).

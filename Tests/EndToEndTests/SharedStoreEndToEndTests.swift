@@ -182,5 +182,17 @@ struct SharedStoreEndToEndTests {
         #expect(try CommandEndToEndTests.onboard(["audit", "verify"], data: gateway.data, environment: cluster.environment).status == 0)
         let listing = try #require(try gateway.invites().first { $0["id"] as? String == id })
         #expect(listing["state"] as? String == "connected" && listing["account_id"] as? String == account)
+
+        // Stopped while the database is down, the gateway still exits, in bounded time.
+        try cluster.stop()
+        kill(gateway.pid, SIGTERM)
+        var exited = false
+        var status: Int32 = 0
+        for _ in 0..<250 where !exited {
+            exited = waitpid(gateway.pid, &status, WNOHANG) == gateway.pid
+            if !exited { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(exited, "the gateway did not exit within 25 s of SIGTERM with its store down")
+        if !exited { kill(gateway.pid, SIGKILL) }
     }
 }

@@ -169,3 +169,24 @@ struct PostgresAuditTests {
         #expect(!settings.label.contains("from-file"))
     }
 }
+
+@Suite("Deadlines on store calls")
+struct DeadlineTests {
+    struct TooSlow: Error {}
+
+    @Test("an operation that ignores cancellation still answers by its deadline")
+    func answersInTime() async throws {
+        let start = ContinuousClock.now
+        await #expect(throws: TooSlow.self) {
+            try await Deadline.run(.milliseconds(200), timeout: { TooSlow() }) {
+                // Not cancellable, like a connection lease that does not look at cancellation.
+                await withCheckedContinuation { continuation in
+                    DispatchQueue.global().asyncAfter(deadline: .now() + 5) { continuation.resume() }
+                }
+                return 1
+            }
+        }
+        #expect(ContinuousClock.now - start < .seconds(2))
+        #expect(try await Deadline.run(.seconds(5), timeout: { TooSlow() }) { 42 } == 42)
+    }
+}

@@ -1,0 +1,32 @@
+import Synchronization
+
+/// Runs an operation, but answers by `limit` whatever it does: the caller gets `timeout()` then,
+/// and the operation is cancelled and left to finish on its own. (A task group would wait for
+/// it: a PostgreSQL lease that does not heed cancellation kept a stopping gateway alive.)
+public enum Deadline {
+    public static func run<Value: Sendable>(
+        _ limit: Duration, timeout: @escaping @Sendable () -> any Error, _ body: @escaping @Sendable () async throws -> Value
+    ) async throws -> Value {
+        let answer = Answer<Value>()
+        return try await withCheckedThrowingContinuation { continuation in
+            answer.set(continuation)
+            let work = Task {
+                do { answer.give(.success(try await body())) } catch { answer.give(.failure(error)) }
+            }
+            Task {
+                try? await Task.sleep(for: limit)
+                work.cancel()
+                answer.give(.failure(timeout()))
+            }
+        }
+    }
+
+    /// Resumes its continuation once: the first result wins.
+    private final class Answer<Value: Sendable>: Sendable {
+        private let continuation = Mutex<CheckedContinuation<Value, any Error>?>(nil)
+        func set(_ waiting: CheckedContinuation<Value, any Error>) { continuation.withLock { $0 = waiting } }
+        func give(_ result: Result<Value, any Error>) {
+            continuation.withLock { $0.take() }?.resume(with: result)
+        }
+    }
+}
