@@ -1,33 +1,48 @@
 #!/usr/bin/env bash
 # Fails when the wizard's peak resident memory at the secret field passes a limit (default
 # 25 MB), so a regression is seen the day it lands. Runs the binary on a fresh embedded sandbox
-# in tmux, chooses the first auth config, moves to its secret field, and reads VmHWM.
+# in tmux, chooses the first auth config, moves to its secret field, and reads VmHWM; three runs,
+# and the lowest counts: how many file pages the kernel maps around each fault varies with
+# what else the machine is doing (2-3 MB between runs on a busy CI machine), a regression does
+# not.
 #
 #   release/rss-gate.sh "$(release/build.sh)" [LIMIT_KB]
 set -euo pipefail
 binary="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
 limit="${2:-25600}"
-work="$(mktemp -d)"
-socket="onboard-rss-$$"
-cleanup() { tmux -L "$socket" kill-server 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-tmux -L "$socket" -f /dev/null new-session -d -s rss -x 100 -y 30 \
-    "env -u COMPOSIO_API_KEY -u COMPOSIO_BASE_URL XDG_DATA_HOME=$work/data XDG_STATE_HOME=$work/state LANG=C.UTF-8 TERM=xterm-256color '$binary'; sleep 60"
+measure() {
+    work="$(mktemp -d)"
+    socket="onboard-rss-$$-$1"
+    tmux -L "$socket" -f /dev/null new-session -d -s rss -x 100 -y 30 \
+        "env -u COMPOSIO_API_KEY -u COMPOSIO_BASE_URL XDG_DATA_HOME=$work/data XDG_STATE_HOME=$work/state LANG=C.UTF-8 TERM=xterm-256color '$binary'; sleep 60"
+    wait_for "Choose an auth config"
+    wait_for "ACCOUNTS"
+    tmux -L "$socket" send-keys -t rss Enter
+    wait_for "User ID"
+    tmux -L "$socket" send-keys -t rss Tab
+    wait_for "ctrl-r reveal"
+    sleep 0.5
+    pid="$(pgrep -f -x "$binary" | head -1)"
+    awk '/VmHWM/ {print $2}' "/proc/$pid/status"
+    tmux -L "$socket" kill-server 2>/dev/null || true
+    rm -rf "$work"
+}
+
 wait_for() {
     for _ in $(seq 1 200); do
         tmux -L "$socket" capture-pane -p -t rss | grep -q "$1" && return 0
         sleep 0.05
     done
-    echo "rss-gate: the wizard never showed \"$1\":"; tmux -L "$socket" capture-pane -p -t rss; exit 1
+    echo "rss-gate: the wizard never showed \"$1\":" >&2
+    tmux -L "$socket" capture-pane -p -t rss >&2
+    exit 1
 }
-wait_for "Choose an auth config"
-wait_for "ACCOUNTS"
-tmux -L "$socket" send-keys -t rss Enter
-wait_for "User ID"
-tmux -L "$socket" send-keys -t rss Tab
-wait_for "ctrl-r reveal"
-sleep 0.5
-pid="$(pgrep -f -x "$binary" | head -1)"
-peak="$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")"
-echo "peak RSS at the secret field: ${peak} kB (limit ${limit} kB)"
+
+peaks=()
+for run in 1 2 3; do
+    value="$(measure "$run")"   # a run that fails stops the gate (set -e)
+    peaks+=("$value")
+done
+peak="$(printf '%s\n' "${peaks[@]}" | sort -n | head -1)"
+echo "peak RSS at the secret field: ${peak} kB, the lowest of ${peaks[*]} (limit ${limit} kB)"
 [ "$peak" -le "$limit" ] || { echo "rss-gate: over the limit"; exit 1; }
