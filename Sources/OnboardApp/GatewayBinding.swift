@@ -22,12 +22,7 @@ public struct GatewayBinding: Sendable {
     }
 
     /// The audit trail's actor: the gateway's OS user, acting for this invite from this address.
-    var actor: AuditEvent.Actor {
-        var actor = AuditEvent.Actor.currentUser
-        actor.inviteId = inviteId
-        actor.address = peer
-        return actor
-    }
+    var actor: AuditEvent.Actor { .currentUser(inviteId: inviteId, address: peer) }
 
     /// The service: the gateway's (its key read once from the descriptor), else the sandbox.
     func backendChoice(baseURL: String?, environment: [String: String]) throws -> BackendChoice {

@@ -64,8 +64,7 @@ public enum InviteCommands {
             id: Invite.newId(), authConfig: config.id, userId: options.userId, note: options.note, createdBy: AuditEvent.Actor.currentUser.user,
             createdAt: now, expiresAt: now.addingTimeInterval(options.ttl))
         try await store.create(invite, tokenDigest: token.digest)
-        var actor = AuditEvent.Actor.currentUser
-        actor.inviteId = invite.id
+        let actor = AuditEvent.Actor.currentUser(inviteId: invite.id)
         try await audit?.record(
             AuditEvent(
                 .inviteCreated, actor: actor, authConfig: config.id, toolkit: config.toolkitSlug, userId: options.userId, version: OnboardVersion.current))
@@ -117,8 +116,7 @@ public enum InviteCommands {
         invite.accountId = link.connectedAccountId
         // The column wants a digest; this one belongs to no token anyone holds.
         try await store.create(invite, tokenDigest: InviteToken.generate().digest)
-        var actor = AuditEvent.Actor.currentUser
-        actor.inviteId = invite.id
+        let actor = AuditEvent.Actor.currentUser(inviteId: invite.id)
         try await audit?.record(
             AuditEvent(
                 .inviteCreated, actor: actor, authConfig: config.id, toolkit: config.toolkitSlug, userId: options.userId,
@@ -153,8 +151,7 @@ public enum InviteCommands {
             guard (try? await store.recordOutcome(id: invite.id, accountId: id, status: status, errorCode: nil)) == true else { continue }
             changed = true
             guard account.status.isSettled else { continue }
-            var actor = AuditEvent.Actor.currentUser
-            actor.inviteId = invite.id
+            let actor = AuditEvent.Actor.currentUser(inviteId: invite.id)
             try? await audit?.record(
                 AuditEvent(
                     account.status == .active ? .connectionCreated : .connectionFailed, actor: actor, authConfig: invite.authConfig,
@@ -249,8 +246,7 @@ public enum InviteCommands {
         guard let invite = try await store.invite(id: id) else { throw CommandFailure("No invite has the id \(id); onboard invite list shows them.") }
         guard invite.revokedAt == nil else { return output.err("\(id) was already revoked.") }
         _ = try await store.revoke(id: id, at: Date())
-        var actor = AuditEvent.Actor.currentUser
-        actor.inviteId = id
+        let actor = AuditEvent.Actor.currentUser(inviteId: id)
         try await audit?.record(AuditEvent(.inviteRevoked, actor: actor, authConfig: invite.authConfig, userId: invite.userId, version: OnboardVersion.current))
         let state = invite.state(at: Date())
         if invite.via == .link {

@@ -13,21 +13,13 @@ struct GatewayReporter: Sendable {
     let source: String
     let writer: StoreWriter
 
-    /// Who acts for a session: the gateway's OS user, for this invite, from this address.
-    static func actor(inviteId: String?, address: String?) -> AuditEvent.Actor {
-        var actor = AuditEvent.Actor.currentUser
-        actor.inviteId = inviteId
-        actor.address = address
-        return actor
-    }
-
     func record(
         _ kind: AuditEvent.Kind, address: String?, invite: Invite? = nil, inviteId: String? = nil, status: String? = nil, errorCode: String? = nil,
         counts: [String: Int]? = nil, accountId: String? = nil, message: String
     ) {
         logger.info("\(message)")
         let event = AuditEvent(
-            kind, actor: Self.actor(inviteId: invite?.id ?? inviteId, address: address), authConfig: invite?.authConfig, userId: invite?.userId,
+            kind, actor: .currentUser(inviteId: invite?.id ?? inviteId, address: address), authConfig: invite?.authConfig, userId: invite?.userId,
             accountId: accountId, status: status, errorCode: errorCode, counts: counts, source: source, version: OnboardVersion.current)
         write(event)
     }
@@ -51,7 +43,7 @@ struct GatewayReporter: Sendable {
     func sessionEvent(_ event: AuditEvent, invite: Invite, address: String) -> AuditEvent? {
         guard Self.sessionKinds.contains(event.event) else { return nil }
         var event = event
-        event.actor = Self.actor(inviteId: invite.id, address: address)
+        event.actor = .currentUser(inviteId: invite.id, address: address)
         event.source = source
         return event
     }

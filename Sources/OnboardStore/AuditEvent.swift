@@ -63,6 +63,15 @@ public struct AuditEvent: Codable, Equatable, Sendable {
             self.keyFingerprint = keyFingerprint
         }
 
+        /// This process's user acting for an invite (an operator's command, or a gateway for a
+        /// customer's session from `address`).
+        public static func currentUser(inviteId: String?, address: String? = nil) -> Actor {
+            var actor = currentUser
+            actor.inviteId = inviteId
+            actor.address = address
+            return actor
+        }
+
         /// The user this process runs as (`getpwuid`), else its uid.
         public static var currentUser: Actor {
             let uid = geteuid()
