@@ -8,8 +8,9 @@ import OnboardTUI
 /// full screen. Choices are numbered, confirmations are `y/N`, secrets are read with echo off;
 /// nothing is redrawn, so a screen reader reads each line once and a pipe of answers works.
 ///
-/// Each answer becomes the key presses and pastes the full-screen wizard would have received,
-/// so the rules (validation, existing accounts, replacement, retries) are the reducer's.
+/// Each answer becomes an intent of the page showing (choose this config, set this value,
+/// connect), the same intents the full-screen wizard's keys map to, so the rules (validation,
+/// existing accounts, replacement, retries) are the reducer's and no key press is replayed.
 public final class PlainRuntime {
     private let runner: EffectRunner
     private let inbox = EventInbox<Wizard.Event>()
@@ -49,8 +50,8 @@ public final class PlainRuntime {
         }
     }
 
-    private func send(_ keys: Wizard.Event...) {
-        for key in keys { dispatch(key) }
+    private func send(_ intents: Wizard.Intent...) {
+        for intent in intents { dispatch(.intent(intent)) }
     }
 
     /// Lets effects finish, saying what is going on once per wait.
@@ -103,7 +104,7 @@ public final class PlainRuntime {
                 "\(clean(page.config.name)) uses \(page.config.authScheme?.rawValue ?? "a scheme onboard does not know"), which cannot take imported credentials."
             )
             guard io.line("Press Enter to choose another auth config: ") != nil else { return false }
-            send(.keyPressed(.enter))
+            send(.unsupported(.back))
             return true
         case .connecting:
             return true
@@ -128,7 +129,7 @@ public final class PlainRuntime {
         if case .failed(let failure) = list.configs {
             io.say("Could not load auth configs: \(describe(failure))")
             guard let answer = io.line("Type r to try again, or q to quit: ") else { return false }
-            send(.keyPressed(answer.lowercased() == "r" ? .character("r") : .escape))
+            send(.list(answer.lowercased() == "r" ? .reload : .quit))
             return true
         }
         announce("list", header(state.step))
@@ -145,17 +146,17 @@ public final class PlainRuntime {
         if let failure = list.pageFailure { io.say("More did not load: \(describe(failure))") }
         guard let answer = io.line("Number to choose, text to filter, q to quit: ") else { return false }
         let trimmed = answer.trimmingCharacters(in: .whitespaces)
-        if trimmed == "q" { return finish() }
+        if trimmed == "q" {
+            send(.list(.quit))
+            return true
+        }
         if let number = Int(trimmed), rows.indices.contains(number - 1) {
-            for _ in 0..<list.highlighted { send(.keyPressed(.up)) }
-            for _ in 0..<(number - 1) { send(.keyPressed(.down)) }
-            send(.keyPressed(.enter))
+            send(.list(.choose(id: rows[number - 1].id)))
             announced = nil
             return true
         }
         // Anything else filters (an empty answer clears the filter).
-        if !list.filter.text.isEmpty { send(.keyPressed(.escape)) }
-        if !trimmed.isEmpty { send(.pasted(trimmed)) }
+        send(.list(.setFilter(trimmed)))
         return true
     }
 
@@ -163,7 +164,7 @@ public final class PlainRuntime {
         if case .failed(let failure) = form.entries {
             io.say("Could not load the fields: \(describe(failure))")
             guard let answer = io.line("Type r to try again, or < to go back: ") else { return false }
-            send(.keyPressed(answer == "r" ? .character("r") : .escape))
+            send(.form(answer == "r" ? .retry : .back))
             return true
         }
         guard let entries = form.entries.value else { return true }
@@ -191,14 +192,14 @@ public final class PlainRuntime {
         }
         guard let answer else { return false }
         if answer == "<" {
-            send(.keyPressed(.escape))
+            send(.form(.back))
             announced = nil
             return true
         }
         if !answer.isEmpty {
-            send(.keyPressed(.control("u")), .pasted(answer))
+            send(.form(.setValue(Secret(answer))))
         }
-        send(.keyPressed(.enter))
+        send(.form(.submit))
         return true
     }
 
@@ -225,16 +226,16 @@ public final class PlainRuntime {
             io.say("  \(updatable == nil ? 3 : 4). Go back")
             guard let answer = io.line(updatable == nil ? "Choose 1, 2 or 3: " : "Choose 1, 2, 3 or 4: ") else { return false }
             switch answer.trimmingCharacters(in: .whitespaces) {
-            case "1": send(.keyPressed(.character("a")))
-            case "2": send(.keyPressed(.character("x")))
-            case "3" where updatable != nil: send(.keyPressed(.character("u")))
-            default: send(.keyPressed(.escape))
+            case "1": send(.review(.decide(.addAnother)))
+            case "2": send(.review(.decide(.replace)))
+            case "3" where updatable != nil: send(.review(.decide(.update)))
+            default: send(.review(.edit))
             }
             return true
         }
         if review.offersValidation && !review.validateCredentials {
             guard let answer = io.line("Ask the service to check the credentials first? [y/N]: ") else { return false }
-            if answer.lowercased().hasPrefix("y") { send(.keyPressed(.character("v"))) }
+            if answer.lowercased().hasPrefix("y") { send(.review(.toggleValidation)) }
         }
         if let bearer = review.bearerAlternative {
             io.say("Has \(form.userId.text) an access token already? \(clean(bearer.name)) (\(bearer.id)) takes it as a bearer token: go back and choose it.")
@@ -242,9 +243,9 @@ public final class PlainRuntime {
         let action = review.isLink ? "Create the connect link now?" : "Connect now?"
         guard let answer = io.line("\(action) [y/N] (N goes back to the fields): ") else { return false }
         if answer.lowercased().hasPrefix("y") {
-            send(.keyPressed(.enter))
+            send(.review(.connect))
         } else {
-            send(.keyPressed(.escape))
+            send(.review(.edit))
             announced = nil
         }
         return true
@@ -259,7 +260,7 @@ public final class PlainRuntime {
             io.say("\(how): \(account.id) (\(clean(toolkit)), user \(account.userId ?? outcome.review.form.userId.text)) is ACTIVE.")
             if let replaced = outcome.replacement.value, !replaced.isEmpty { io.say("Deleted \(replaced.joined(separator: ", ")), which it replaces.") }
             guard let answer = io.line("Connect another? [y/N]: ") else { return false }
-            send(.keyPressed(answer.lowercased().hasPrefix("y") ? .character("n") : .enter))
+            send(.outcome(answer.lowercased().hasPrefix("y") ? .connectAnother : .quit))
             return true
         case .settled(let account):
             io.say("\(account.id) is \(account.status.rawValue)\(account.statusReason.map { ": \(clean($0))" } ?? "").")
@@ -274,16 +275,11 @@ public final class PlainRuntime {
         choices.append("q to quit")
         guard let answer = io.line("Type \(choices.joined(separator: ", ")): ") else { return false }
         switch answer.lowercased() {
-        case "r": send(.keyPressed(.character("r")))
-        case "w": send(.keyPressed(.character("w")))
-        case "q": send(.keyPressed(.character("q")))
-        default: send(.keyPressed(.character("e")))
+        case "r": send(.outcome(.retry))
+        case "w": send(.outcome(.keepWaiting))
+        case "q": send(.outcome(.quit))
+        default: send(.outcome(.edit))
         }
-        return true
-    }
-
-    private func finish() -> Bool {
-        state.exitCode = 1
         return true
     }
 

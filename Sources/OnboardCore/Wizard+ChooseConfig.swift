@@ -1,71 +1,82 @@
 /// Step 1: loading, filtering and choosing an auth config.
 extension Wizard {
+    /// Step 1: the filterable list of auth configs.
+    public struct ConfigList: Equatable, Sendable {
+        /// Everything loaded so far; later pages are appended as the person scrolls or filters.
+        public var configs: Loadable<[AuthConfigSummary]>
+        /// The cursor of the next page, not asked for yet: pages are fetched only when the
+        /// highlight comes near the end of what is loaded, so a project with thousands of
+        /// configs costs one request to open.
+        public var nextCursor: String?
+        /// The cursor of a page asked for and still on its way.
+        public var pendingCursor: String?
+        /// How many configs the project has in all, as the server last said.
+        public var totalItems: Int?
+        /// Why a later page did not load; the rows already here stay usable.
+        public var pageFailure: ServiceFailure?
+        /// Something to tell about the list (e.g. a preset auth config that was not found).
+        public var notice: String?
+        /// Whether disabled configs are listed too (Ctrl-D); they cannot be chosen.
+        public var showDisabled: Bool
+        public var filter: TextInput
+        /// Index into ``visible`` of the highlighted row.
+        public var highlighted: Int
+
+        public init(configs: Loadable<[AuthConfigSummary]> = .idle, filter: TextInput = TextInput(), highlighted: Int = 0, showDisabled: Bool = false) {
+            self.showDisabled = showDisabled
+            self.configs = configs
+            self.nextCursor = nil
+            self.pendingCursor = nil
+            self.totalItems = nil
+            self.pageFailure = nil
+            self.notice = nil
+            self.filter = filter
+            self.highlighted = highlighted
+        }
+
+        /// The configs that match the filter, in server order.
+        public var visible: [AuthConfigSummary] {
+            visibleRows(0..<Int.max)
+        }
+
+        /// How many configs match the filter; counts without copying (10,000 rows per keystroke).
+        public var visibleCount: Int {
+            let needle = AuthConfigSummary.needle(filter.text)
+            let all = configs.value ?? []
+            return needle.isEmpty ? all.count : all.reduce(0) { $0 + ($1.matches(needle: needle) ? 1 : 0) }
+        }
+
+        /// The matching configs at positions `range` (what a screen shows), stopping once past it.
+        public func visibleRows(_ range: Range<Int>) -> [AuthConfigSummary] {
+            let all = configs.value ?? []
+            let needle = AuthConfigSummary.needle(filter.text)
+            if needle.isEmpty { return Array(all[min(range.lowerBound, all.count)..<min(range.upperBound, all.count)]) }
+            var rows: [AuthConfigSummary] = []
+            var position = 0
+            for config in all where config.matches(needle: needle) {
+                if position >= range.upperBound { break }
+                if position >= range.lowerBound { rows.append(config) }
+                position += 1
+            }
+            return rows
+        }
+
+        /// Whether pages remain on the server, asked for or not.
+        public var hasMore: Bool { nextCursor != nil || pendingCursor != nil }
+
+        /// The highlighted config, if any row is visible.
+        public var selection: AuthConfigSummary? {
+            guard highlighted >= 0 else { return nil }
+            return visibleRows(highlighted..<highlighted + 1).first
+        }
+    }
+
     /// How far Page Up / Page Down move the highlight.
     static let pageJump = 10
 
     /// The next page is fetched once the highlight is this close to the last matching row
     /// (a filter that matches little keeps fetching until enough rows match or none are left).
     static let rowsAhead = 20
-
-    static func chooseConfigKey(_ state: inout State, _ list: inout ConfigList, _ key: Key) -> [Effect] {
-        // Keys that leave the list set another step; every other key edits the list in place.
-        defer { if case .chooseConfig = state.step { state.step = .chooseConfig(list) } }
-        if state.locked {
-            // The list is only the way to the invite's config: nothing on it can be chosen.
-            switch key {
-            case .escape: return finish(&state, exitCode: 1)
-            case .character("r") where list.configs.isFailed, .control("r") where list.configs.isFailed:
-                list = ConfigList(configs: .loading)
-                return [.loadAuthConfigs(cursor: nil, showDisabled: false)]
-            default: return []
-            }
-        }
-        let count = list.visibleCount
-        switch key {
-        case .up, .control("p"):
-            list.highlighted = max(0, list.highlighted - 1)
-        case .down, .control("n"):
-            list.highlighted = max(0, min(count - 1, list.highlighted + 1))
-        case .pageUp:
-            list.highlighted = max(0, list.highlighted - pageJump)
-        case .pageDown:
-            list.highlighted = max(0, min(count - 1, list.highlighted + pageJump))
-        case .control("r") where list.pageFailure != nil && list.nextCursor != nil:
-            // Only the page that failed is asked for again; the rows already here stay.
-            list.pageFailure = nil
-            list.pendingCursor = list.nextCursor
-            list.nextCursor = nil
-            return [.loadAuthConfigs(cursor: list.pendingCursor, showDisabled: list.showDisabled)]
-        case .control("r"):
-            list = ConfigList(configs: .loading, filter: list.filter, showDisabled: list.showDisabled)
-            return [.loadAuthConfigs(cursor: nil, showDisabled: list.showDisabled)]
-        case .character("r") where list.configs.isFailed:
-            list = ConfigList(configs: .loading, filter: list.filter, showDisabled: list.showDisabled)
-            return [.loadAuthConfigs(cursor: nil, showDisabled: list.showDisabled)]
-        case .control("d"):
-            list = ConfigList(configs: .loading, filter: list.filter, showDisabled: !list.showDisabled)
-            return [.loadAuthConfigs(cursor: nil, showDisabled: list.showDisabled)]
-        case .escape:
-            if list.filter.text.isEmpty { return finish(&state, exitCode: 1) }
-            list.filter.clear()
-            list.highlighted = 0
-        case .character("/") where list.filter.text.isEmpty:
-            // The filter always has focus; `/` is accepted as the usual "search" key, not text.
-            break
-        case .enter:
-            guard let config = list.selection else { return [] }
-            guard config.isEnabled else {
-                list.notice = "\(config.name) is disabled; enable it in the dashboard to connect accounts."
-                return []
-            }
-            return choose(&state, config, from: list)
-        default:
-            let before = list.filter.text
-            list.filter.apply(key)
-            if list.filter.text != before { list.highlighted = 0 }
-        }
-        return loadMoreIfNeeded(state, &list)
-    }
 
     /// Asks for the next page when the highlight nears the end of the matching rows, or while
     /// a preset auth config has not been found yet; at most one page is in flight.
@@ -79,34 +90,31 @@ extension Wizard {
     }
 
     /// Moves on from the list to the config's fields (or explains why it cannot).
-    static func choose(_ state: inout State, _ config: AuthConfigSummary, from list: ConfigList) -> [Effect] {
+    static func choose(_ config: AuthConfigSummary, from list: ConfigList, in state: State) -> Transition {
         guard let scheme = config.authScheme else {
-            state.step = .unsupportedScheme(UnsupportedScheme(config: config, list: list))
-            return []
+            return .go(.unsupportedScheme(UnsupportedScheme(config: config, list: list)))
         }
         let userId = state.presetUserId ?? defaultUserId
         if scheme.isRedirectBased {
             // Tokens cannot be imported: only the user id is asked; a hosted link does the rest.
-            state.step = .credentials(CredentialsForm(config: config, userId: userId, list: list, entries: .loaded([])))
-            return []
+            return .go(.credentials(CredentialsForm(config: config, userId: userId, list: list, entries: .loaded([]))))
         }
-        state.step = .credentials(CredentialsForm(config: config, userId: userId, list: list))
-        return [.loadFields(toolkit: config.toolkitSlug, scheme: scheme)]
+        return .go(.credentials(CredentialsForm(config: config, userId: userId, list: list)), [.loadFields(toolkit: config.toolkitSlug, scheme: scheme)])
     }
 
     /// Returns to the list as it was; a page that was on its way when the person left is
     /// asked for again (its answer was dropped while another step showed).
-    static func showList(_ state: inout State, _ list: ConfigList) -> [Effect] {
+    static func backToList(_ list: ConfigList, in state: State) -> Transition {
         // Locked to one config, there is no list to go back to: leaving ends the session.
-        if state.locked { return finish(&state, exitCode: 1) }
+        if state.locked { return .finish(1) }
         var list = list
-        defer { state.step = .chooseConfig(list) }
-        if list.configs == .loading { return [.loadAuthConfigs(cursor: nil, showDisabled: list.showDisabled)] }
+        if list.configs == .loading { return .go(.chooseConfig(list), [.loadAuthConfigs(cursor: nil, showDisabled: list.showDisabled)]) }
         if let cursor = list.pendingCursor {
             list.pendingCursor = nil
             list.nextCursor = cursor
         }
-        return loadMoreIfNeeded(state, &list)
+        let effects = loadMoreIfNeeded(state, &list)
+        return .go(.chooseConfig(list), effects)
     }
 
     static func authConfigsLoaded(
@@ -127,8 +135,7 @@ extension Wizard {
             if let preset = state.presetAuthConfigId {
                 if let config = page.items.first(where: { $0.id == preset }) {
                     if !state.locked { state.presetAuthConfigId = nil }
-                    state.step = .chooseConfig(list)
-                    return choose(&state, config, from: list)
+                    return apply(choose(config, from: list, in: state), to: &state, staying: .chooseConfig(list))
                 }
                 if page.nextCursor == nil, state.locked {
                     // Never the other configs: the invite names one, and it is gone.
@@ -157,6 +164,103 @@ extension Wizard {
             }
         }
         return []
+    }
+}
+
+extension Wizard.ConfigList {
+    /// What a person can want on the list.
+    public enum Intent: Equatable, Sendable {
+        /// Move the highlight by this many rows (negative is up).
+        case move(by: Int)
+        /// Choose the highlighted config.
+        case chooseHighlighted
+        /// Choose the config with this id (the plain mode's numbered answer).
+        case choose(id: String)
+        /// Replace the filter with this text (empty clears it).
+        case setFilter(String)
+        case clearFilter
+        /// An editing key for the filter, which always has focus.
+        case type(Key)
+        /// List disabled configs too, or stop listing them.
+        case toggleDisabled
+        /// Load again: the page that failed, or the whole list.
+        case reload
+        case quit
+    }
+
+    /// The list's keys. Locked to an invite, the list is only the way to its config: nothing
+    /// on it can be chosen.
+    public func keyMap(locked: Bool) -> [Wizard.Binding] {
+        let retry = Wizard.Binding([.character("r"), .control("r")], "retry", .list(.reload))
+        let quit = Wizard.Binding([.escape], "quit", .list(.quit))
+        if locked { return configs.isFailed ? [retry, quit] : [quit] }
+        if configs.isFailed { return [retry, quit] }
+        let shown = configs.value != nil
+        return [
+            Wizard.Binding([.up, .control("p")], "move", .list(.move(by: -1)), shown: shown, name: "↑↓"),
+            Wizard.Binding([.down, .control("n")], "move", .list(.move(by: 1)), shown: false),
+            Wizard.Binding([.pageUp], "move", .list(.move(by: -Wizard.pageJump)), shown: false),
+            Wizard.Binding([.pageDown], "move", .list(.move(by: Wizard.pageJump)), shown: false),
+            Wizard.Binding([.enter], "choose", .list(.chooseHighlighted), shown: shown),
+            Wizard.Binding([], "filter", nil, shown: shown, name: "type"),
+            Wizard.Binding([.control("d")], showDisabled ? "hide disabled" : "show disabled", .list(.toggleDisabled), shown: shown),
+            Wizard.Binding([.control("r")], "reload", .list(.reload), shown: false),
+            filter.text.isEmpty ? quit : Wizard.Binding([.escape], "clear filter", .list(.clearFilter)),
+        ]
+    }
+
+    /// Applies an intent; every change that stays on the list may fetch the next page.
+    mutating func perform(_ intent: Intent, in state: Wizard.State) -> Wizard.Transition {
+        switch intent {
+        case .move(let rows):
+            highlighted = max(0, min(visibleCount - 1, highlighted + rows))
+        case .reload where state.locked:
+            self = Wizard.ConfigList(configs: .loading)
+            return .stay([.loadAuthConfigs(cursor: nil, showDisabled: false)])
+        case .reload where pageFailure != nil && nextCursor != nil:
+            // Only the page that failed is asked for again; the rows already here stay.
+            pageFailure = nil
+            pendingCursor = nextCursor
+            nextCursor = nil
+            return .stay([.loadAuthConfigs(cursor: pendingCursor, showDisabled: showDisabled)])
+        case .reload:
+            self = Wizard.ConfigList(configs: .loading, filter: filter, showDisabled: showDisabled)
+            return .stay([.loadAuthConfigs(cursor: nil, showDisabled: showDisabled)])
+        case .toggleDisabled:
+            self = Wizard.ConfigList(configs: .loading, filter: filter, showDisabled: !showDisabled)
+            return .stay([.loadAuthConfigs(cursor: nil, showDisabled: showDisabled)])
+        case .quit:
+            return .finish(1)
+        case .clearFilter:
+            filter.clear()
+            highlighted = 0
+        case .setFilter(let text):
+            filter = TextInput()
+            filter.insert(text)
+            highlighted = 0
+        case .type(.character("/")) where filter.text.isEmpty:
+            // The filter always has focus; `/` is accepted as the usual "search" key, not text.
+            break
+        case .type(let key):
+            let before = filter.text
+            filter.apply(key)
+            if filter.text != before { highlighted = 0 }
+        case .chooseHighlighted:
+            guard let config = selection else { return .stay() }
+            return choose(config, in: state)
+        case .choose(let id):
+            guard let config = configs.value?.first(where: { $0.id == id }) else { return .stay() }
+            return choose(config, in: state)
+        }
+        return .stay(Wizard.loadMoreIfNeeded(state, &self))
+    }
+
+    private mutating func choose(_ config: AuthConfigSummary, in state: Wizard.State) -> Wizard.Transition {
+        guard config.isEnabled else {
+            notice = "\(config.name) is disabled; enable it in the dashboard to connect accounts."
+            return .stay()
+        }
+        return Wizard.choose(config, from: self, in: state)
     }
 }
 

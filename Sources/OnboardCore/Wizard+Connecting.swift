@@ -1,5 +1,23 @@
 /// Step 4: creating the account and polling it until it settles.
 extension Wizard {
+    /// Step 4 in progress: created or being created (or a link waiting for its person),
+    /// polled until settled.
+    public struct Connecting: Equatable, Sendable {
+        public var review: Review
+        /// Known once the create call (or the link) answered.
+        public var account: ConnectedAccount?
+        /// The hosted link, for redirect-based schemes.
+        public var link: HostedLink?
+        public var pollsLeft: Int
+
+        public init(review: Review, account: ConnectedAccount? = nil, link: HostedLink? = nil, pollsLeft: Int? = nil) {
+            self.review = review
+            self.account = account
+            self.link = link
+            self.pollsLeft = pollsLeft ?? (review.isLink ? Wizard.maximumLinkPolls : Wizard.maximumPolls)
+        }
+    }
+
     static func connectionCreated(_ state: inout State, _ result: Result<ConnectedAccount, ServiceFailure>, updating: Bool = false) -> [Effect] {
         guard case .connecting(var connecting) = state.step, connecting.account == nil, !connecting.review.isLink,
             updating == (connecting.review.choice == .update)

@@ -1,59 +1,65 @@
 /// Step 2: the user id and the toolkit's fields.
 extension Wizard {
-    static func credentialsKey(_ state: inout State, _ form: inout CredentialsForm, _ key: Key) -> [Effect] {
-        switch form.entries {
-        case .idle, .loading:
-            if key == .escape { return showList(&state, form.list) }
-            return []
-        case .failed:
-            switch key {
-            case .escape: return showList(&state, form.list)
-            case .character("r"), .control("r"), .enter:
-                form.entries = .loading
-                state.step = .credentials(form)
-                return loadFields(for: form.config)
-            default: return []
-            }
-        case .loaded:
-            break
+    /// One input of the credentials form, with the field it is for.
+    public struct FieldEntry: Equatable, Sendable {
+        public var field: CredentialField
+        public var input: FieldInput
+        /// What is wrong with the value, shown under the field once the person tried to go on.
+        public var problem: String?
+
+        public init(field: CredentialField) {
+            self.field = field
+            let initial = field.defaultValue ?? ""
+            self.input = field.isSecret ? .secret(SecretInput(Secret(initial), keepsLineBreaks: field.isMultiline)) : .text(TextInput(initial))
+            self.problem = nil
         }
-        defer { if case .credentials = state.step { state.step = .credentials(form) } }
-        if !key.isTyping { form.settleSecretCounts() }
-        switch key {
-        case .escape:
-            return showList(&state, form.list)
-        case .tab, .down:
-            form.focus = min(form.inputCount - 1, form.focus + 1)
-        case .backTab, .up:
-            form.focus = max(0, form.focus - 1)
-        case .control("r"):
-            form.editFocused { _ in
-            } secret: {
-                $0.isRevealed.toggle()
-            }
-        case .enter:
-            if let entry = form.focusedEntry, let path = entry.filePath {
-                return [.readSecretFile(field: entry.field.name, path: path)]
-            }
-            guard form.checkFocused() else { return [] }
-            if form.focus < form.inputCount - 1 {
-                form.focus += 1
-                return []
-            }
-            guard form.checkAll() else { return [] }
-            let userId = form.userId.text.trimmingCharacters(in: .whitespaces)
-            state.step = .review(Review(form: form, existing: .loading))
-            return [.loadExistingAccounts(userId: userId, authConfigId: form.config.id)]
-        default:
-            // Locked, the user id is the invite's: shown, never edited.
-            if state.locked, form.focus == 0 { return [] }
-            form.editFocused {
-                $0.apply(key)
-            } secret: {
-                $0.apply(key)
+
+        /// A path typed as `@path` into a multi-line field: the file to read the value from.
+        public var filePath: String? {
+            guard field.isMultiline else { return nil }
+            return value.withRevealedValue { text in
+                text.hasPrefix("@") && text.count > 1 && !text.contains("\n") ? String(text.dropFirst()) : nil
             }
         }
-        return []
+
+        /// The value as it will be sent: trimmed of surrounding white space.
+        public var value: Secret {
+            switch input {
+            case .text(let text): Secret(text.text.trimmingCharacters(in: .whitespaces))
+            case .secret(let secret): secret.value.withRevealedValue { Secret($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            }
+        }
+    }
+
+    /// A plain or a masked input.
+    public enum FieldInput: Equatable, Sendable {
+        case text(TextInput)
+        case secret(SecretInput)
+    }
+
+    /// Step 2: the user id and one input per field the scheme needs.
+    public struct CredentialsForm: Equatable, Sendable {
+        public var config: AuthConfigSummary
+        public var userId: TextInput
+        public var userIdProblem: String?
+        /// The fields, once the toolkit answered.
+        public var entries: Loadable<[FieldEntry]>
+        /// 0 is the user id; 1... are `entries`.
+        public var focus: Int
+        /// The list this config was chosen from, restored as it was on the way back.
+        public var list: ConfigList
+
+        public init(config: AuthConfigSummary, userId: String, list: ConfigList, entries: Loadable<[FieldEntry]> = .loading) {
+            self.config = config
+            self.list = list
+            self.userId = TextInput(userId)
+            self.userIdProblem = nil
+            self.entries = entries
+            self.focus = 0
+        }
+
+        /// How many inputs the form has (user id included).
+        public var inputCount: Int { 1 + (entries.value?.count ?? 0) }
     }
 
     /// A file named with `@path` was read into its field; focus moves on as Enter would.
@@ -69,8 +75,8 @@ extension Wizard {
             form.entries = .loaded(entries)
             // The Enter that asked for the file now goes on as Enter does: check, next, or review.
             if form.focus == index + 1 {
-                state.step = .credentials(form)
-                return credentialsKey(&state, &form, .enter)
+                let transition = form.perform(.submit, in: state)
+                return apply(transition, to: &state, staying: .credentials(form))
             }
         case .failure(let failure):
             entries[index].problem = failure.message
@@ -105,6 +111,114 @@ extension Wizard {
 }
 
 extension Wizard.CredentialsForm {
+    /// What a person can want on the form.
+    public enum Intent: Equatable, Sendable {
+        case next
+        case previous
+        /// Show or mask the focused secret.
+        case reveal
+        /// Enter: read an `@path` file, check the focused input and go on (to the next input,
+        /// or to review from the last).
+        case submit
+        case back
+        /// Ask for the fields again after they failed to load.
+        case retry
+        /// Replace the focused input's value (the plain mode's answer).
+        case setValue(Secret)
+        /// An editing key for the focused input.
+        case type(Key)
+    }
+
+    /// The form's keys; locked to an invite, "back" would be the list of other configs, so it
+    /// is "quit" instead.
+    func keyMap(locked: Bool) -> [Wizard.Binding] {
+        let back = Wizard.Binding([.escape], locked ? "quit" : "back", .form(.back))
+        switch entries {
+        case .failed: return [Wizard.Binding([.character("r"), .control("r"), .enter], "retry", .form(.retry)), back]
+        case .idle, .loading: return [back]
+        case .loaded: break
+        }
+        var keys = [
+            Wizard.Binding([.enter], focus == inputCount - 1 ? "review" : "next", .form(.submit)),
+            Wizard.Binding([.tab, .down], "move", .form(.next)),
+            Wizard.Binding([.backTab, .up], "move back", .form(.previous), shown: false),
+        ]
+        if focusedIsSecret { keys.append(Wizard.Binding([.control("r")], "reveal", .form(.reveal))) }
+        keys.append(back)
+        return keys
+    }
+
+    mutating func perform(_ intent: Intent, in state: Wizard.State) -> Wizard.Transition {
+        switch entries {
+        case .idle, .loading:
+            return intent == .back ? Wizard.backToList(list, in: state) : .stay()
+        case .failed:
+            switch intent {
+            case .back: return Wizard.backToList(list, in: state)
+            case .retry:
+                entries = .loading
+                return .stay(Wizard.loadFields(for: config))
+            default: return .stay()
+            }
+        case .loaded:
+            break
+        }
+        if case .type(let key) = intent, key.isTyping {
+            // Masked lengths catch up when typing pauses, not on every key.
+        } else {
+            settleSecretCounts()
+        }
+        switch intent {
+        case .back:
+            return Wizard.backToList(list, in: state)
+        case .next:
+            focus = min(inputCount - 1, focus + 1)
+        case .previous:
+            focus = max(0, focus - 1)
+        case .reveal:
+            editFocused { _ in
+            } secret: {
+                $0.isRevealed.toggle()
+            }
+        case .submit:
+            if let entry = focusedEntry, let path = entry.filePath {
+                return .stay([.readSecretFile(field: entry.field.name, path: path)])
+            }
+            guard checkFocused() else { return .stay() }
+            if focus < inputCount - 1 {
+                focus += 1
+                return .stay()
+            }
+            guard checkAll() else { return .stay() }
+            let userId = userId.text.trimmingCharacters(in: .whitespaces)
+            return .go(.review(Wizard.Review(form: self, existing: .loading)), [.loadExistingAccounts(userId: userId, authConfigId: config.id)])
+        case .retry:
+            break
+        case .setValue(let value):
+            // Locked, the user id is the invite's: shown, never edited.
+            if state.locked, focus == 0 { return .stay() }
+            value.withRevealedValue { text in
+                editFocused {
+                    $0.clear()
+                    $0.insert(text)
+                } secret: {
+                    $0.clear()
+                    $0.insert(text)
+                }
+            }
+        case .type(let key):
+            if state.locked, focus == 0 { return .stay() }
+            editFocused {
+                $0.apply(key)
+            } secret: {
+                $0.apply(key)
+            }
+        }
+        return .stay()
+    }
+}
+
+extension Wizard.CredentialsForm {
     /// Shows every masked field's current length (typing paused, or a key other than typing).
     mutating func settleSecretCounts() {
         guard var entries = entries.value else { return }
@@ -115,6 +229,12 @@ extension Wizard.CredentialsForm {
             }
         }
         self.entries = .loaded(entries)
+    }
+
+    /// Whether the focused input is masked (the reveal key applies).
+    public var focusedIsSecret: Bool {
+        if case .secret = focusedEntry?.input { return true }
+        return false
     }
 
     /// The focused field's entry (nil on the user id).

@@ -1,36 +1,81 @@
 /// The final page: success with the account id, or why not and the way back.
 extension Wizard {
-    static func doneKey(_ state: inout State, _ outcome: Outcome, _ key: Key) -> [Effect] {
-        if outcome.succeeded {
-            switch key {
-            case .enter, .escape, .character("q"):
-                return finish(&state, exitCode: 0)
-            case .character("n") where !state.locked:
-                state.step = .chooseConfig(ConfigList(configs: .loading))
-                return [.loadAuthConfigs(cursor: nil)]
-            default:
-                return []
-            }
+    /// Step 4 finished: an account in a settled status, or the failure that stopped it.
+    public struct Outcome: Equatable, Sendable {
+        public enum Result: Equatable, Sendable {
+            /// The account settled; ACTIVE is success, anything else says why not.
+            case settled(ConnectedAccount)
+            /// Polling stopped before the account settled.
+            case timedOut(ConnectedAccount)
+            /// The service refused or could not be reached.
+            case failed(ServiceFailure)
         }
-        switch key {
-        case .enter, .escape, .character("e"):
-            state.step = .credentials(outcome.review.form)
-        case .character("r") where outcome.offersRetry:
-            return connect(&state, outcome.review)
-        case .character("w"):
-            guard case .timedOut(let account) = outcome.result else { return [] }
-            state.step = .connecting(Connecting(review: outcome.review, account: account))
-            return [.pollConnection(id: account.id, after: .zero)]
-        case .character("q"):
-            return finish(&state, exitCode: 1)
-        default:
-            break
+
+        public var review: Review
+        public var result: Result
+        /// Old accounts being deleted after this one became ACTIVE (`.idle` when not replacing).
+        public var replacement: Loadable<[String]>
+
+        public init(review: Review, result: Result, replacement: Loadable<[String]> = .idle) {
+            self.review = review
+            self.result = result
+            self.replacement = replacement
         }
-        return []
+
+        /// The account is ACTIVE.
+        public var succeeded: Bool {
+            if case .settled(let account) = result { return account.status == .active }
+            return false
+        }
     }
 }
 
 extension Wizard.Outcome {
+    /// What a person can want on the last page.
+    public enum Intent: Equatable, Sendable {
+        /// Leave: exit 0 after success, 1 otherwise.
+        case quit
+        /// Start again from the list (not when locked to an invite).
+        case connectAnother
+        /// Back to the form with the values entered.
+        case edit
+        /// Send the same request again (or ask for a new link).
+        case retry
+        /// Poll an account that did not settle in time for another while.
+        case keepWaiting
+    }
+
+    func keyMap(locked: Bool) -> [Wizard.Binding] {
+        if succeeded {
+            let quit = Wizard.Binding([.enter, .escape, .character("q")], "quit", .outcome(.quit))
+            return locked ? [quit] : [quit, Wizard.Binding([.character("n")], "connect another", .outcome(.connectAnother))]
+        }
+        var keys = [Wizard.Binding([.enter, .escape, .character("e")], "edit values", .outcome(.edit))]
+        if offersRetry { keys.append(Wizard.Binding([.character("r")], review.isLink ? "new link" : "try again", .outcome(.retry))) }
+        if case .timedOut = result { keys.append(Wizard.Binding([.character("w")], "keep waiting", .outcome(.keepWaiting))) }
+        keys.append(Wizard.Binding([.character("q")], "quit", .outcome(.quit)))
+        return keys
+    }
+
+    func perform(_ intent: Intent, in state: Wizard.State) -> Wizard.Transition {
+        switch intent {
+        case .quit:
+            return .finish(succeeded ? 0 : 1)
+        case .connectAnother:
+            guard succeeded, !state.locked else { return .stay() }
+            return .go(.chooseConfig(Wizard.ConfigList(configs: .loading)), [.loadAuthConfigs(cursor: nil)])
+        case .edit where !succeeded:
+            return .go(.credentials(review.form))
+        case .retry where !succeeded && offersRetry:
+            return Wizard.connect(review)
+        case .keepWaiting:
+            guard case .timedOut(let account) = result else { return .stay() }
+            return .go(.connecting(Wizard.Connecting(review: review, account: account)), [.pollConnection(id: account.id, after: .zero)])
+        case .edit, .retry:
+            return .stay()
+        }
+    }
+
     /// Sending the same request again can help only when the service or network failed;
     /// a refusal or a FAILED account needs different values.
     public var offersRetry: Bool {

@@ -5,8 +5,10 @@ extension Wizard {
     public enum Event: Equatable, Sendable {
         /// The runtime is ready; the first page starts loading.
         case started
-        /// A key was pressed.
+        /// A key was pressed; the page's key map says what it means.
         case keyPressed(Key)
+        /// Something the person wants, said without a key (the plain mode's answers).
+        case intent(Intent)
         /// A bracketed paste arrived as one piece of text.
         case pasted(String)
         /// A bracketed paste did not arrive whole; nothing of it was kept.

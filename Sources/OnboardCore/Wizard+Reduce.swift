@@ -26,11 +26,16 @@ extension Wizard {
             return accountsDeleted(&state, result)
         case .secretFileRead(let field, let result):
             return secretFileRead(&state, field: field, result)
-        case .keyPressed(.control("c")), .interrupted:
+        case .interrupted:
             return interrupt(&state)
         case .keyPressed(let key):
-            state.quitArmed = false
-            return keyPressed(&state, key)
+            guard let intent = intent(for: key, in: state) else {
+                state.quitArmed = false
+                return []
+            }
+            return perform(&state, intent)
+        case .intent(let intent):
+            return perform(&state, intent)
         case .pasted(let text):
             state.quitArmed = false
             return pasted(&state, text)
@@ -56,31 +61,6 @@ extension Wizard {
             return connectionUpdated(&state, result)
         case .connectionPolled(let result):
             return connectionPolled(&state, result)
-        }
-    }
-
-    /// Routes a key to the rules of the current step.
-    static func keyPressed(_ state: inout State, _ key: Key) -> [Effect] {
-        switch state.step {
-        case .chooseConfig(var list):
-            return chooseConfigKey(&state, &list, key)
-        case .credentials(var form):
-            return credentialsKey(&state, &form, key)
-        case .review(var review):
-            return reviewKey(&state, &review, key)
-        case .connecting:
-            return []
-        case .done(let outcome):
-            return doneKey(&state, outcome, key)
-        case .unsupportedScheme(let page):
-            switch key {
-            case .escape, .enter, .backTab, .character("b"):
-                return showList(&state, page.list)
-            case .character("q"):
-                return finish(&state, exitCode: 1)
-            default:
-                return []
-            }
         }
     }
 

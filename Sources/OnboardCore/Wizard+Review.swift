@@ -1,49 +1,80 @@
 /// Step 3: the review page; nothing is sent before Enter here.
 extension Wizard {
-    static func reviewKey(_ state: inout State, _ review: inout Review, _ key: Key) -> [Effect] {
-        switch key {
-        case .enter:
-            guard review.canConnect else {
-                if review.existing == .loading {
-                    review.connectRequested = true
-                    state.step = .review(review)
-                }
-                return []
-            }
-            return connect(&state, review)
-        case .character("a") where !(review.existing.value ?? []).isEmpty:
-            review.choice = .addAnother
-            state.step = .review(review)
-        case .character("x") where !(review.existing.value ?? []).isEmpty:
-            review.choice = .replace
-            state.step = .review(review)
-        case .character("u") where review.updatableAccount != nil:
-            review.choice = .update
-            state.step = .review(review)
-        case .escape, .backTab:
-            state.step = .credentials(review.form)
-        case .character("v") where review.offersValidation:
-            review.validateCredentials.toggle()
-            state.step = .review(review)
-        case .character("q"):
-            return finish(&state, exitCode: 1)
-        default:
-            break
+    /// What to do about accounts the user already has on the auth config.
+    public enum ExistingChoice: Equatable, Sendable {
+        /// Keep them and connect one more.
+        case addAnother
+        /// Delete them once the new account is ACTIVE (never before).
+        case replace
+        /// Give the newest of them the values entered, in place: it keeps its id, nothing is
+        /// created or deleted.
+        case update
+    }
+
+    /// Step 3: everything about to be sent, secrets masked, and the user's existing accounts.
+    public struct Review: Equatable, Sendable {
+        public var form: CredentialsForm
+        /// Ask the server to check the credentials (API_KEY only).
+        public var validateCredentials: Bool
+        /// The user's accounts on this auth config already.
+        public var existing: Loadable<[ConnectedAccount]>
+        /// Required before connecting when `existing` is not empty.
+        public var choice: ExistingChoice?
+        /// Enter was pressed while the existing accounts were still loading: connect as soon
+        /// as they are in, if none stand in the way.
+        public var connectRequested: Bool
+
+        public init(
+            form: CredentialsForm, validateCredentials: Bool = false, existing: Loadable<[ConnectedAccount]> = .idle,
+            choice: ExistingChoice? = nil, connectRequested: Bool = false
+        ) {
+            self.form = form
+            self.validateCredentials = validateCredentials
+            self.existing = existing
+            self.choice = choice
+            self.connectRequested = connectRequested
         }
-        return []
+
+        /// Redirect-based schemes connect through a hosted link instead of sent credentials.
+        public var isLink: Bool { form.config.authScheme?.isRedirectBased ?? false }
+
+        /// For an OAuth config: an enabled BEARER_TOKEN config on the same toolkit, through which
+        /// an existing access token can be imported instead of approving a link.
+        public var bearerAlternative: AuthConfigSummary? {
+            guard isLink else { return nil }
+            return form.list.configs.value?.first {
+                $0.toolkitSlug == form.config.toolkitSlug && $0.authScheme == .bearerToken && $0.isEnabled && $0.id != form.config.id
+            }
+        }
+
+        /// The account "update its credentials" would change: the user's newest one, when the
+        /// scheme takes new credentials in place.
+        public var updatableAccount: ConnectedAccount? {
+            guard form.config.authScheme?.takesCredentialsInPlace == true else { return nil }
+            return existing.value?.first
+        }
+
+        /// Whether Enter may connect now.
+        public var canConnect: Bool {
+            switch existing {
+            case .idle, .failed: true
+            case .loading: false
+            case .loaded(let accounts): accounts.isEmpty || choice != nil
+            }
+        }
     }
 
     /// Sends the create request, or asks for a hosted link for redirect-based schemes.
-    static func connect(_ state: inout State, _ review: Review) -> [Effect] {
-        state.step = .connecting(Connecting(review: review))
+    static func connect(_ review: Review) -> Transition {
+        let connecting = Step.connecting(Connecting(review: review))
         if review.isLink {
-            return [.createLink(authConfigId: review.form.config.id, userId: review.form.userId.text.trimmingCharacters(in: .whitespaces))]
+            return .go(connecting, [.createLink(authConfigId: review.form.config.id, userId: review.form.userId.text.trimmingCharacters(in: .whitespaces))])
         }
         let request = review.form.connectionRequest(validateCredentials: review.validateCredentials)
         if review.choice == .update, let account = review.updatableAccount {
-            return [.updateConnection(id: account.id, request)]
+            return .go(connecting, [.updateConnection(id: account.id, request)])
         }
-        return [.createConnection(request)]
+        return .go(connecting, [.createConnection(request)])
     }
 
     static func existingAccountsLoaded(_ state: inout State, _ result: Result<[ConnectedAccount], ServiceFailure>) -> [Effect] {
@@ -54,7 +85,7 @@ extension Wizard {
         }
         if review.connectRequested && review.canConnect && review.existing.value?.isEmpty == true {
             review.connectRequested = false
-            return connect(&state, review)
+            return apply(connect(review), to: &state, staying: .review(review))
         }
         review.connectRequested = false
         state.step = .review(review)
@@ -63,6 +94,54 @@ extension Wizard {
 }
 
 extension Wizard.Review {
+    /// What a person can want on the review page.
+    public enum Intent: Equatable, Sendable {
+        /// Send it (or wait for the existing accounts, then send it if none stand in the way).
+        case connect
+        /// Decide what happens to the user's existing accounts.
+        case decide(Wizard.ExistingChoice)
+        /// Ask the server to check the credentials first, or not.
+        case toggleValidation
+        /// Back to the form, values kept.
+        case edit
+        case quit
+    }
+
+    var keyMap: [Wizard.Binding] {
+        let enter = isLink ? "create link" : choice == .update ? "update" : "connect"
+        var keys = [Wizard.Binding([.enter], enter, .review(.connect), shown: canConnect)]
+        if !(existing.value ?? []).isEmpty {
+            keys.append(Wizard.Binding([.character("a")], "add another", .review(.decide(.addAnother))))
+            keys.append(Wizard.Binding([.character("x")], "replace", .review(.decide(.replace))))
+        }
+        if updatableAccount != nil { keys.append(Wizard.Binding([.character("u")], "update it", .review(.decide(.update)))) }
+        if offersValidation { keys.append(Wizard.Binding([.character("v")], "validate on/off", .review(.toggleValidation))) }
+        keys.append(Wizard.Binding([.escape, .backTab], "edit", .review(.edit)))
+        keys.append(Wizard.Binding([.character("q")], "quit", .review(.quit)))
+        return keys
+    }
+
+    mutating func perform(_ intent: Intent) -> Wizard.Transition {
+        switch intent {
+        case .connect:
+            guard canConnect else {
+                if existing == .loading { connectRequested = true }
+                return .stay()
+            }
+            return Wizard.connect(self)
+        case .decide(let decision):
+            let allowed = decision == .update ? updatableAccount != nil : !(existing.value ?? []).isEmpty
+            if allowed { choice = decision }
+        case .toggleValidation:
+            if offersValidation { validateCredentials.toggle() }
+        case .edit:
+            return .go(.credentials(form))
+        case .quit:
+            return .finish(1)
+        }
+        return .stay()
+    }
+
     /// The server can check credentials before answering only for API-key schemes.
     public var offersValidation: Bool { form.config.authScheme == .apiKey }
 }

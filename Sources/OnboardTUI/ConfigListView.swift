@@ -38,12 +38,16 @@ enum ConfigListView {
         canvas.put(columns.line(["NAME", "TOOLKIT", "SCHEME", "STATUS", "ACCOUNTS"]), x: area.x + 2, y: y, role: .muted)
         y += 1
         let tableHeight = area.maxY - y - 2
+        // Keys named in prose come from the key map, as the key bar's do.
+        let keys = list.keyMap(locked: false)
+        let reload = keys.first { $0.intent == .list(.reload) }?.name ?? ""
         if matching == 0 {
             let total = list.configs.value?.count ?? 0
+            let clear = keys.first { $0.intent == .list(.clearFilter) }?.name ?? ""
             let message =
                 total == 0
-                ? "This project has no enabled auth configs. Create one in the dashboard, then press ctrl-r."
-                : "No auth config matches \u{201C}\(list.filter.text)\u{201D}. Esc clears the filter."
+                ? "This project has no enabled auth configs. Create one in the dashboard, then press \(reload)."
+                : "No auth config matches \u{201C}\(list.filter.text)\u{201D}. \(clear.prefix(1).uppercased() + clear.dropFirst()) clears the filter."
             WizardView.wrap(message, into: &canvas, x: area.x, y: y, width: area.width, maxRows: 3, role: .muted)
         }
         let first = max(0, min(list.highlighted - tableHeight + 1, matching - tableHeight))
@@ -69,7 +73,8 @@ enum ConfigListView {
         if list.pendingCursor != nil { footer += " \(spinner) loading more" }
         canvas.put(footer, x: area.x, y: footerY, role: .muted)
         if let failure = list.pageFailure {
-            canvas.put(" \(glyphs.dot) more did not load: \(failure.message) (ctrl-r retries)", x: area.x + DisplayWidth.of(footer), y: footerY, role: .error)
+            canvas.put(
+                " \(glyphs.dot) more did not load: \(failure.message) (\(reload) retries)", x: area.x + DisplayWidth.of(footer), y: footerY, role: .error)
         }
     }
 

@@ -1,0 +1,145 @@
+/// The key map: what each key means on the page showing, in one table per page.
+///
+/// The reducer turns a key into an intent through this table, the key bar prints its labels,
+/// and the plain mode sends intents without going through keys, so a key rebound here is
+/// rebound everywhere and nothing replays key presses.
+extension Wizard {
+    /// What the person wants, whichever key or answer said it. Each page has its own intents;
+    /// an intent for a page that is not showing does nothing.
+    public enum Intent: Equatable, Sendable {
+        case list(ConfigList.Intent)
+        case form(CredentialsForm.Intent)
+        case review(Review.Intent)
+        case outcome(Outcome.Intent)
+        case unsupported(UnsupportedScheme.Intent)
+        /// Ctrl-C (or SIGINT): the first asks, the second quits with 130.
+        case interrupt
+    }
+
+    /// One row of a page's key map.
+    public struct Binding: Equatable, Sendable {
+        /// The keys that do it.
+        public var keys: [Key]
+        /// What it does, in the words of the key bar.
+        public var label: String
+        /// What pressing it means; nil only for the "type" hint of a page with a text input
+        /// (typed keys go to the focused input).
+        public var intent: Intent?
+        /// Shown in the key bar; false for alternatives (Ctrl-N beside ↓) and rarely used keys.
+        public var isShown: Bool
+        /// How the key bar names the keys.
+        public var name: String
+
+        public init(_ keys: [Key], _ label: String, _ intent: Intent?, shown: Bool = true, name: String? = nil) {
+            self.keys = keys
+            self.label = label
+            self.intent = intent
+            self.isShown = shown
+            self.name = name ?? keys.first?.name ?? ""
+        }
+    }
+
+    /// The key map of the page showing, built from the state: a key is listed only while it
+    /// does something, in the order the key bar shows them.
+    public static func keyMap(for state: State) -> [Binding] {
+        switch state.step {
+        case .chooseConfig(let list): list.keyMap(locked: state.locked)
+        case .credentials(let form): form.keyMap(locked: state.locked)
+        case .review(let review): review.keyMap
+        case .connecting: [Binding([.control("c")], "quit", .interrupt)]
+        case .done(let outcome): outcome.keyMap(locked: state.locked)
+        case .unsupportedScheme: UnsupportedScheme.keyMap(locked: state.locked)
+        }
+    }
+
+    /// What `key` means now: its binding's intent, else typing into the focused input (nil when
+    /// the page has none).
+    public static func intent(for key: Key, in state: State) -> Intent? {
+        if key == .control("c") { return .interrupt }
+        if let binding = keyMap(for: state).first(where: { $0.keys.contains(key) }) { return binding.intent }
+        switch state.step {
+        case .chooseConfig where !state.locked: return .list(.type(key))
+        case .credentials(let form) where form.entries.value != nil: return .form(.type(key))
+        default: return nil
+        }
+    }
+}
+
+extension Wizard {
+    /// What a page's rule decided: stay (as the rule left the page) with effects, go to another
+    /// step, or end the wizard. ``apply(_:to:staying:)`` is the one place a page is written back.
+    public struct Transition: Equatable, Sendable {
+        enum Destination: Equatable, Sendable {
+            case stay
+            case go(Step)
+            case finish(exitCode: Int32)
+        }
+
+        var destination: Destination
+        var effects: [Effect]
+
+        static func stay(_ effects: [Effect] = []) -> Transition { Transition(destination: .stay, effects: effects) }
+        static func go(_ step: Step, _ effects: [Effect] = []) -> Transition { Transition(destination: .go(step), effects: effects) }
+        static func finish(_ exitCode: Int32) -> Transition { Transition(destination: .finish(exitCode: exitCode), effects: []) }
+    }
+
+    /// Carries out a transition; `page` is the page as its rule left it.
+    static func apply(_ transition: Transition, to state: inout State, staying page: @autoclosure () -> Step) -> [Effect] {
+        switch transition.destination {
+        case .stay: state.step = page()
+        case .go(let step): state.step = step
+        case .finish(let exitCode): return finish(&state, exitCode: exitCode)
+        }
+        return transition.effects
+    }
+
+    /// Hands an intent to the page showing.
+    static func perform(_ state: inout State, _ intent: Intent) -> [Effect] {
+        if intent == .interrupt { return interrupt(&state) }
+        state.quitArmed = false
+        let context = state
+        switch (intent, state.step) {
+        case (.list(let intent), .chooseConfig(var list)):
+            let transition = list.perform(intent, in: context)
+            return apply(transition, to: &state, staying: .chooseConfig(list))
+        case (.form(let intent), .credentials(var form)):
+            let transition = form.perform(intent, in: context)
+            return apply(transition, to: &state, staying: .credentials(form))
+        case (.review(let intent), .review(var review)):
+            let transition = review.perform(intent)
+            return apply(transition, to: &state, staying: .review(review))
+        case (.outcome(let intent), .done(let outcome)):
+            return apply(outcome.perform(intent, in: context), to: &state, staying: .done(outcome))
+        case (.unsupported(let intent), .unsupportedScheme(let page)):
+            return apply(page.perform(intent, in: context), to: &state, staying: .unsupportedScheme(page))
+        default:
+            return []
+        }
+    }
+}
+
+extension Key {
+    /// The key as the key bar prints it ("ctrl-r", "esc", "↑").
+    public var name: String {
+        switch self {
+        case .character(" "): "space"
+        case .character(let character): String(character)
+        case .control(let character): "ctrl-\(character)"
+        case .enter: "enter"
+        case .escape: "esc"
+        case .tab: "tab"
+        case .backTab: "shift-tab"
+        case .backspace: "backspace"
+        case .delete: "del"
+        case .up: "↑"
+        case .down: "↓"
+        case .left: "←"
+        case .right: "→"
+        case .home: "home"
+        case .end: "end"
+        case .pageUp: "pgup"
+        case .pageDown: "pgdn"
+        case .function(let number): "f\(number)"
+        }
+    }
+}

@@ -1,0 +1,38 @@
+/// Step 2 for a config whose scheme cannot take imported credentials: explained, not sent.
+extension Wizard {
+    /// A config the wizard cannot fill in from the keyboard (redirect-based OAuth).
+    public struct UnsupportedScheme: Equatable, Sendable {
+        public var config: AuthConfigSummary
+        /// The list to go back to, as it was.
+        public var list: ConfigList
+
+        public init(config: AuthConfigSummary, list: ConfigList) {
+            self.config = config
+            self.list = list
+        }
+    }
+}
+
+extension Wizard.UnsupportedScheme {
+    /// What a person can want on the explanation: another config, or out.
+    public enum Intent: Equatable, Sendable {
+        case back
+        case quit
+    }
+
+    /// Locked to an invite there is no other config to go back to: only "quit" is shown
+    /// (the other keys end the session too).
+    static func keyMap(locked: Bool) -> [Wizard.Binding] {
+        [
+            Wizard.Binding([.escape, .enter, .backTab, .character("b")], "back", .unsupported(.back), shown: !locked),
+            Wizard.Binding([.character("q")], "quit", .unsupported(.quit)),
+        ]
+    }
+
+    func perform(_ intent: Intent, in state: Wizard.State) -> Wizard.Transition {
+        switch intent {
+        case .back: Wizard.backToList(list, in: state)
+        case .quit: .finish(1)
+        }
+    }
+}
