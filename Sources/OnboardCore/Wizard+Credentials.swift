@@ -113,7 +113,9 @@ extension Wizard {
 extension Wizard.CredentialsForm {
     /// What a person can want on the form.
     public enum Intent: Equatable, Sendable {
+        /// The next input (from the last, the first).
         case next
+        /// The input before (from the first, the last).
         case previous
         /// Show or mask the focused secret.
         case reveal
@@ -172,9 +174,10 @@ extension Wizard.CredentialsForm {
         case .back:
             return Wizard.backToList(list, in: state)
         case .next:
-            focus = min(inputCount - 1, focus + 1)
+            // Round from the last input to the first, so "tab move" always moves.
+            focus = (focus + 1) % inputCount
         case .previous:
-            focus = max(0, focus - 1)
+            focus = (focus + inputCount - 1) % inputCount
         case .reveal:
             editFocused { _ in
             } secret: {
@@ -238,7 +241,7 @@ extension Wizard.CredentialsForm {
     }
 
     /// The focused field's entry (nil on the user id).
-    var focusedEntry: Wizard.FieldEntry? {
+    public var focusedEntry: Wizard.FieldEntry? {
         guard focus > 0, let entries = entries.value, entries.indices.contains(focus - 1) else { return nil }
         return entries[focus - 1]
     }

@@ -20,11 +20,11 @@ extension Wizard.UnsupportedScheme {
         case quit
     }
 
-    /// Locked to an invite there is no other config to go back to: only "quit" is shown
-    /// (the other keys end the session too).
+    /// Locked to an invite there is no other config to go back to: "back" ends the session
+    /// too, and only "quit" is shown.
     static func keyMap(locked: Bool) -> [Wizard.Binding] {
         [
-            Wizard.Binding([.escape, .enter, .backTab, .character("b")], "back", .unsupported(.back), shown: !locked),
+            Wizard.Binding([.escape, .enter, .backTab, .character("b")], locked ? "quit" : "back", .unsupported(.back), shown: !locked),
             Wizard.Binding([.character("q")], "quit", .unsupported(.quit)),
         ]
     }
