@@ -131,7 +131,7 @@ let package = Package(
         .target(
             name: "OnboardTestSupport",
             dependencies: [
-                "OnboardCore", "ComposioAPI", "OnboardTUI",
+                "OnboardCore", "ComposioAPI", "ComposioSandbox", "OnboardTUI",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

@@ -1,4 +1,5 @@
 import Foundation
+import OnboardCore
 
 /// Keeps many concurrent requests just under an organisation's rate limit.
 ///
@@ -24,12 +25,13 @@ public actor RateLimitPacer {
     private var inFlight = 0
     private var pausedUntil: ContinuousClock.Instant?
     private var counts = Counts()
-    private let clock = ContinuousClock()
+    private let clock: any Timekeeper
     /// How long to pause after a 429 without `Retry-After`.
     private let fallbackPause: Duration
 
-    public init(fallbackPause: Duration = .seconds(1)) {
+    public init(fallbackPause: Duration = .seconds(1), timekeeper: any Timekeeper = SystemTimekeeper()) {
         self.fallbackPause = fallbackPause
+        self.clock = timekeeper
     }
 
     public var totals: Counts { counts }
@@ -73,7 +75,7 @@ public actor RateLimitPacer {
         guard status == 429 else { return }
         counts.rateLimited += 1
         remaining = 0
-        let wait = APIError.retryAfterSeconds(headers["retry-after"], now: Date()).map { Duration.seconds($0) } ?? fallbackPause
+        let wait = APIError.retryAfterSeconds(headers["retry-after"], now: clock.date).map { Duration.seconds($0) } ?? fallbackPause
         let until = clock.now.advanced(by: wait)
         if pausedUntil.map({ $0 < until }) ?? true { pausedUntil = until }
     }

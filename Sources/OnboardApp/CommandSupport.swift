@@ -131,7 +131,7 @@ public struct ServiceOptions: Sendable {
         let output = CommandOutput.standard
         if output.errIsTerminal, pacer == nil {
             backend.service.retryNotifier.observe { notice in
-                let seconds = max(1, Int((Double(notice.delay.components.seconds) + Double(notice.delay.components.attoseconds) / 1e18).rounded(.up)))
+                let seconds = max(1, Int(notice.delay.inSeconds.rounded(.up)))
                 output.err("\(notice.rateLimited ? "Rate limited" : "No answer") while trying to \(notice.operation); retrying in \(seconds) s...")
             }
         }

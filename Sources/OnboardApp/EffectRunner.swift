@@ -5,8 +5,10 @@ import OnboardCore
 struct EffectRunner: Sendable {
     let service: any ComposioService
     let inbox: EventInbox<Wizard.Event>
+    /// What polls wait on.
+    let timekeeper: any Timekeeper
 
-    /// Starts the effect in a child task; `.quit` needs no work here (the loop sees the exit code).
+    /// Starts the effect in a task; `.quit` is the loop's own (it ends the loop), not work.
     func run(_ effect: Wizard.Effect) -> Task<Void, Never>? {
         switch effect {
         case .quit:
@@ -65,7 +67,7 @@ struct EffectRunner: Sendable {
             }
         case .pollConnection(let id, let delay):
             return Task {
-                do { try await Task.sleep(for: delay) } catch { return }
+                do { try await timekeeper.sleep(for: delay) } catch { return }
                 let result = await Self.capture { try await service.connectedAccount(id: id) }
                 inbox.post(.connectionPolled(result))
             }

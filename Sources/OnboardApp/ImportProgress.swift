@@ -70,7 +70,7 @@ final class ImportProgress: Sendable {
 
     /// `[#######.......]  700/2000  35%  98/s  ETA 0:13  2 failed`, or the same words plainly.
     static func line(counts: Counts, total: Int, settledBefore: Int = 0, elapsed: Duration, bar: Bool) -> String {
-        let seconds = max(0.001, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        let seconds = max(0.001, elapsed.inSeconds)
         let rate = Double(counts.done - settledBefore) / seconds
         let percent = total == 0 ? 100 : counts.done * 100 / total
         let left = rate > 0 ? Int((Double(total - counts.done) / rate).rounded(.up)) : nil

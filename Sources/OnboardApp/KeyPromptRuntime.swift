@@ -44,12 +44,12 @@ final class KeyPromptRuntime {
             }
             switch terminal.readInput() {
             case .key(let key):
-                typing.keyPressed()
+                typing.keyPressed(at: .now)
                 dispatch(.keyPressed(key))
             case .paste(let text): dispatch(.pasted(text))
             case .pasteCutOff: dispatch(.pasteCutOff)
             case .resize: lastFrame = nil
-            case nil: if typing.isDue() { dispatch(.typingPaused) }
+            case nil: if typing.isDue(at: .now) { dispatch(.typingPaused) }
             }
             for event in inbox.drain() { dispatch(event) }
         }

@@ -12,61 +12,56 @@ import OnboardTUI
 /// connect), the same intents the full-screen wizard's keys map to, so the rules (validation,
 /// existing accounts, replacement, retries) are the reducer's and no key press is replayed.
 public final class PlainRuntime {
-    private let runner: EffectRunner
-    private let inbox = EventInbox<Wizard.Event>()
+    private let loop: WizardLoop
     private let io: PlainIO
-    private let tasks = EffectTasks()
-    public private(set) var state: Wizard.State
     /// What was last announced, so a step is introduced once, not after every answer.
     private var announced: String?
 
-    public init(service: any ComposioService, io: PlainIO, initialState: Wizard.State = Wizard.State()) {
+    public var state: Wizard.State { loop.state }
+
+    public init(
+        service: any ComposioService, io: PlainIO, initialState: Wizard.State = Wizard.State(), retryNotifier: RetryNotifier? = nil,
+        timekeeper: any Timekeeper = SystemTimekeeper()
+    ) {
         self.io = io
-        self.state = initialState
-        self.runner = EffectRunner(service: service, inbox: inbox)
+        self.loop = WizardLoop(service: service, initialState: initialState, timekeeper: timekeeper, retryNotifier: retryNotifier)
     }
 
-    /// Runs until the wizard finishes or the input ends; returns the exit code.
+    /// Runs until the wizard quits or the input ends; returns the exit code.
     public func run() -> Int32 {
-        defer { tasks.cancelAll() }
+        defer { loop.stop() }
         io.say("onboard (plain mode). Answer each question and press Enter; < goes back a step, Ctrl-C quits.")
-        dispatch(.started)
-        while state.exitCode == nil {
+        loop.dispatch(.started)
+        while loop.isRunning {
             waitWhileBusy()
-            guard state.exitCode == nil else { break }
+            guard loop.isRunning else { break }
             guard ask() else {
                 io.say("The input ended before the wizard did; nothing more was sent.")
                 return 1
             }
         }
-        return state.exitCode ?? 1
+        return loop.exitCode ?? 1
     }
 
     // MARK: the loop
 
-    func dispatch(_ event: Wizard.Event) {
-        for effect in Wizard.reduce(&state, event) {
-            tasks.add(runner.run(effect))
-        }
-    }
-
     private func send(_ intents: Wizard.Intent...) {
-        for intent in intents { dispatch(.intent(intent)) }
+        for intent in intents where loop.isRunning { loop.dispatch(.intent(intent)) }
     }
 
     /// Lets effects finish, saying what is going on once per wait.
     private func waitWhileBusy() {
         var said: String?
-        while state.exitCode == nil {
-            for event in inbox.drain() { dispatch(event) }
+        while loop.isRunning {
+            loop.drainResults()
             guard state.isWaiting || waitingForLink else { return }
             let note = progressNote
             if let note, note != said {
                 io.say(note)
                 said = note
             }
-            Thread.sleep(forTimeInterval: 0.05)
-            dispatch(.clockTicked(Date()))
+            loop.waitForResults(upTo: WizardLoop.tickInterval)
+            loop.keepTime()
         }
     }
 

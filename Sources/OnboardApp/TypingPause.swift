@@ -7,10 +7,10 @@ struct TypingPause {
     private var lastKey: ContinuousClock.Instant?
 
     /// A key came in.
-    mutating func keyPressed(at now: ContinuousClock.Instant = .now) { lastKey = now }
+    mutating func keyPressed(at now: ContinuousClock.Instant) { lastKey = now }
 
     /// True once, when `quiet` has passed since the last key.
-    mutating func isDue(at now: ContinuousClock.Instant = .now) -> Bool {
+    mutating func isDue(at now: ContinuousClock.Instant) -> Bool {
         guard let lastKey, now - lastKey >= Self.quiet else { return false }
         self.lastKey = nil
         return true

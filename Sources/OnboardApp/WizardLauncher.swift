@@ -205,7 +205,8 @@ public enum WizardLauncher {
         }
         let chosen = backend.service(audit: audit, client: service, actor: options.actor)
         let state = initial
-        return await runOnOwnThread { PlainRuntime(service: chosen, io: io, initialState: state).run() }
+        let retries = service.retryNotifier
+        return await runOnOwnThread { PlainRuntime(service: chosen, io: io, initialState: state, retryNotifier: retries).run() }
     }
 
     /// The loop blocks on terminal input, so it gets a thread of its own instead of one of the

@@ -109,10 +109,9 @@ extension Wizard {
         return []
     }
 
-    /// Ends the wizard.
+    /// Ends the wizard: the `.quit` effect is the one way out, taken by the runtime's loop.
     static func finish(_ state: inout State, exitCode: Int32) -> [Effect] {
-        state.exitCode = exitCode
-        return [.quit(exitCode: exitCode)]
+        [.quit(exitCode: exitCode)]
     }
 }
 

@@ -41,8 +41,6 @@ extension Wizard {
         public var retryNotice: RetryNotice?
         /// True after one Ctrl-C: the next one quits, anything else cancels.
         public var quitArmed: Bool
-        /// Set once the wizard has finished; the runtime exits with it.
-        public var exitCode: Int32?
         /// Advances on each tick while something is in flight, for the spinner.
         public var spinnerFrame: Int
 
@@ -55,7 +53,6 @@ extension Wizard {
             self.now = nil
             self.retryNotice = nil
             self.quitArmed = false
-            self.exitCode = nil
             self.spinnerFrame = 0
         }
     }

@@ -15,18 +15,9 @@ struct LiveSandboxTests {
         faults: FaultPlan = .none, retry: RetryPolicy = .standard, logger: Logger? = nil,
         _ body: (ComposioClient) async throws -> Void
     ) async throws {
-        let (sandbox, _) = try Sandbox.open(path: nil, initialAPIKey: key, options: SandboxOptions(rateLimit: 0, faults: faults))
-        let running = try await sandbox.start(logger: Logger(label: "sandbox", factory: { _ in SwiftLogNoOpLogHandler() }))
-        let transport = AsyncHTTPClientTransport(connectTimeout: .seconds(2), requestTimeout: .seconds(10))
-        let client = ComposioClient(
-            baseURL: running.baseURL, apiKey: Secret(key), keySource: "test", transport: transport, retry: retry,
-            logger: logger ?? Logger(label: "client", factory: { _ in SwiftLogNoOpLogHandler() })
-        )
-        var failure: (any Error)?
-        do { try await body(client) } catch { failure = error }
-        await transport.shutdown()
-        await running.stop()
-        if let failure { throw failure }
+        // Over real HTTP: dropped replies and the client's own connection handling are what is tested.
+        try await SandboxFixture.withClient(
+            key: key, options: SandboxOptions(rateLimit: 0, faults: faults), over: .http, retry: retry, logger: logger ?? SandboxFixture.quiet, body)
     }
 
     @Test("with 20% 500s, 10% 429s and 5% dropped replies, 200 creates for distinct users make exactly 200 ACTIVE accounts")

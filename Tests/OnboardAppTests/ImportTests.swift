@@ -3,6 +3,7 @@ import ComposioSandbox
 import Foundation
 import Logging
 import OnboardCore
+import OnboardTestSupport
 import Synchronization
 import Testing
 
@@ -19,17 +20,9 @@ final class CapturedOutput: Sendable {
     }
 }
 
-/// A sandbox on loopback and a client for it, torn down after `body`.
+/// A sandbox and a client on it (in process), torn down after `body`.
 func withSandboxClient(_ body: (ComposioClient) async throws -> Void) async throws {
-    let (sandbox, _) = try Sandbox.open(path: nil, initialAPIKey: "ak_import_tests", options: SandboxOptions(rateLimit: 0))
-    let running = try await sandbox.start(logger: Logger(label: "sandbox", factory: { _ in SwiftLogNoOpLogHandler() }))
-    let transport = AsyncHTTPClientTransport(connectTimeout: .seconds(2), requestTimeout: .seconds(10))
-    let client = ComposioClient(baseURL: running.baseURL, apiKey: Secret("ak_import_tests"), keySource: "test", transport: transport)
-    var failure: (any Error)?
-    do { try await body(client) } catch { failure = error }
-    await transport.shutdown()
-    await running.stop()
-    if let failure { throw failure }
+    try await SandboxFixture.withClient(key: "ak_import_tests", body)
 }
 
 @Suite("Import and the other commands against a live sandbox", .serialized)
@@ -188,27 +181,37 @@ struct ImportTests {
 struct ImportPacingTests {
     @Test("with the budget spent, one request at a time goes until a reply shows a new window")
     func pacerHoldsAtTheLimit() async throws {
-        let pacer = RateLimitPacer()
+        let time = ManualTimekeeper()
+        let pacer = RateLimitPacer(timekeeper: time)
         try await pacer.admit()
         await pacer.finished(status: 200, headers: ["x-ratelimit": "100", "x-ratelimit-remaining": "1"])
         try await pacer.admit()
-        // The budget is spent and one request is out: the next waits for its reply.
+        // The budget is spent and one request is out: the next waits for its reply, however long.
         let waiting = Task { try await pacer.admit() }
-        try await Task.sleep(for: .milliseconds(100))
+        #expect(await time.untilSleeping())
+        time.advance(by: .seconds(30))
+        #expect(await time.untilSleeping())
         #expect(await pacer.totals.requests == 2)
         await pacer.finished(status: 200, headers: ["x-ratelimit": "100", "x-ratelimit-remaining": "99"])
+        time.advance(by: .milliseconds(20))
         try await waiting.value
         #expect(await pacer.totals.requests == 3)
     }
 
-    @Test("a 429 pauses every request for its Retry-After and is counted")
+    @Test("a 429 pauses every request for exactly its Retry-After and is counted")
     func pacerPausesOn429() async throws {
-        let pacer = RateLimitPacer()
+        let time = ManualTimekeeper()
+        let pacer = RateLimitPacer(timekeeper: time)
         try await pacer.admit()
         await pacer.finished(status: 429, headers: ["retry-after": "1"])
-        let started = ContinuousClock.now
-        try await pacer.admit()
-        #expect(ContinuousClock.now - started >= .milliseconds(900))
+        #expect(await pacer.pauseRemaining == .seconds(1))
+        let admitted = Task { try await pacer.admit() }
+        #expect(await time.untilSleeping())
+        time.advance(by: .milliseconds(999))
+        #expect(await time.untilSleeping(), "still held 1 ms before the pause ends")
+        #expect(await pacer.totals.requests == 1)
+        time.advance(by: .milliseconds(1))
+        try await admitted.value
         #expect(await pacer.totals == RateLimitPacer.Counts(requests: 2, rateLimited: 1))
     }
 

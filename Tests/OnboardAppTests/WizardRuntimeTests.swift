@@ -10,7 +10,7 @@ import Testing
 
 @testable import OnboardApp
 
-/// The runtime loop against a live in-memory sandbox over real HTTP, with a scripted terminal.
+/// The runtime loop against a live in-memory sandbox (in process), with a scripted terminal.
 @Suite("Wizard runtime", .serialized)
 struct WizardRuntimeTests {
     struct Run: Sendable {
@@ -37,20 +37,9 @@ struct WizardRuntimeTests {
         }
     }
 
+    /// The runtime against the sandbox in process (default options: its rate limit on).
     static func withLiveSandbox(_ body: (ComposioClient) async throws -> Void) async throws {
-        let (sandbox, _) = try Sandbox.open(path: nil, initialAPIKey: "ak_runtime_test")
-        let running = try await sandbox.start(logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
-        let transport = AsyncHTTPClientTransport()
-        let client = ComposioClient(baseURL: running.baseURL, apiKey: Secret("ak_runtime_test"), keySource: "test", transport: transport)
-        do {
-            try await body(client)
-        } catch {
-            await transport.shutdown()
-            await running.stop()
-            throw error
-        }
-        await transport.shutdown()
-        await running.stop()
+        try await SandboxFixture.withClient(key: "ak_runtime_test", options: SandboxOptions(), body)
     }
 
     @Test("keys alone connect a Freshdesk account ACTIVE, and the secret is on no frame")
@@ -188,5 +177,71 @@ struct EffectTasksTests {
         #expect(long.isCancelled)
         for _ in 0..<200 where tasks.count > 0 { try await Task.sleep(for: .milliseconds(10)) }
         #expect(tasks.count == 0)
+    }
+}
+
+/// The loop both front ends share, on virtual time: nothing here waits a real second.
+@Suite("Wizard loop on virtual time")
+struct WizardLoopTests {
+    @Test("a poll waits exactly its interval on the timekeeper, then its answer settles the page")
+    func pollWaitsOnTheTimekeeper() async throws {
+        try await SandboxFixture.withClient { client in
+            let config = try #require(try await client.listAuthConfigs(AuthConfigQuery(toolkitSlug: "freshdesk")).items.first)
+            let request = ConnectionRequest(
+                authConfigId: config.id, userId: "loop", authScheme: .apiKey, values: ["api_key": Secret("fd_loop"), "subdomain": Secret("acme")])
+            let account = try await client.createConnectedAccount(request)
+            let form = Wizard.CredentialsForm(config: config, userId: "loop", list: Wizard.ConfigList(), entries: .loaded([]))
+            let time = ManualTimekeeper()
+            let loop = WizardLoop(
+                service: client, initialState: Wizard.State(step: .connecting(Wizard.Connecting(review: Wizard.Review(form: form)))),
+                timekeeper: time, retryNotifier: nil)
+            defer { loop.stop() }
+            var initiated = account
+            initiated.status = .initiated
+            loop.dispatch(.connectionCreated(.success(initiated)))
+            #expect(await time.untilSleeping(), "the poll waits on the timekeeper")
+            time.advance(by: Wizard.pollInterval - .milliseconds(1))
+            #expect(await time.untilSleeping(), "still waiting 1 ms before the interval ends")
+            #expect(!loop.drainResults())
+            time.advance(by: .milliseconds(1))
+            var settled = false
+            for _ in 0..<2000 where !settled {
+                loop.drainResults()
+                if case .done = loop.state.step { settled = true } else { try await Task.sleep(for: .milliseconds(1)) }
+            }
+            guard case .done(let outcome) = loop.state.step, case .settled(let polled) = outcome.result else {
+                Issue.record("the poll's answer did not settle the page: \(loop.state.step)")
+                return
+            }
+            #expect(polled.id == account.id && polled.status == .active)
+            #expect(loop.isRunning, "only .quit ends the loop")
+        }
+    }
+
+    @Test("the spinner turns every 100 ms while waiting and the wall clock is reported each second")
+    func keepsTimeOnTheTimekeeper() throws {
+        let time = ManualTimekeeper()
+        let loop = WizardLoop(
+            service: ComposioClient(baseURL: URL(string: "http://127.0.0.1:1")!, apiKey: Secret("ak_x"), keySource: "test", transport: StubTransport()),
+            initialState: Wizard.State(step: .chooseConfig(Wizard.ConfigList(configs: .loading))), timekeeper: time, retryNotifier: nil)
+        defer { loop.stop() }
+        #expect(loop.keepTime() && loop.state.now == time.date, "the first call reports the clock")
+        time.advance(by: .milliseconds(99))
+        #expect(!loop.keepTime() && loop.state.spinnerFrame == 0)
+        time.advance(by: .milliseconds(1))
+        #expect(loop.keepTime() && loop.state.spinnerFrame == 1)
+        time.advance(by: .milliseconds(900))
+        #expect(loop.keepTime() && loop.state.spinnerFrame == 2 && loop.state.now == time.date)
+    }
+
+    @Test("the .quit effect is the one way out, with its code")
+    func quitEndsTheLoop() {
+        let loop = WizardLoop(
+            service: ComposioClient(baseURL: URL(string: "http://127.0.0.1:1")!, apiKey: Secret("ak_x"), keySource: "test", transport: StubTransport()),
+            initialState: Wizard.State(step: .chooseConfig(Wizard.ConfigList(configs: .loaded([])))), timekeeper: ManualTimekeeper(), retryNotifier: nil)
+        loop.dispatch(.keyPressed(.control("c")))
+        #expect(loop.isRunning, "the first Ctrl-C only asks")
+        loop.dispatch(.keyPressed(.control("c")))
+        #expect(!loop.isRunning && loop.exitCode == 130)
     }
 }

@@ -92,7 +92,7 @@ struct WizardHappyPathTests {
             $0.step = .done(Wizard.Outcome(review: review, result: .settled(active)))
         }
         scenario.send(.tick)
-        scenario.send(.keyPressed(.enter), effects: [.quit(exitCode: 0)]) { $0.exitCode = 0 }
+        scenario.send(.keyPressed(.enter), effects: [.quit(exitCode: 0)])
     }
 
     @Test("Enter pressed while existing accounts load connects once they are in and there are none")
@@ -302,7 +302,7 @@ struct WizardHappyPathTests {
         scenario.send(.keyPressed(.escape)) {
             $0.step = .chooseConfig(Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid, Fixtures.jira])))
         }
-        scenario.send(.keyPressed(.escape), effects: [.quit(exitCode: 1)]) { $0.exitCode = 1 }
+        scenario.send(.keyPressed(.escape), effects: [.quit(exitCode: 1)])
     }
 
     @Test("a preset user id is prefilled and focus starts on the first field")
@@ -325,7 +325,7 @@ struct WizardHappyPathTests {
         var scenario = WizardScenario(Self.reviewing())
         scenario.send(.keyPressed(.escape)) { $0.step = .credentials(Self.form) }
         scenario.send(.keyPressed(.escape)) { $0.step = .chooseConfig(Self.form.list) }
-        scenario.send(.keyPressed(.escape), effects: [.quit(exitCode: 1)]) { $0.exitCode = 1 }
+        scenario.send(.keyPressed(.escape), effects: [.quit(exitCode: 1)])
     }
 
     @Test("after ACTIVE, n connects another from a freshly loaded list and Enter quits with 0")
@@ -337,7 +337,7 @@ struct WizardHappyPathTests {
             $0.step = .chooseConfig(Wizard.ConfigList(configs: .loading))
         }
         var finishing = WizardScenario(Wizard.State(step: .done(outcome)))
-        finishing.send(.keyPressed(.enter), effects: [.quit(exitCode: 0)]) { $0.exitCode = 0 }
+        finishing.send(.keyPressed(.enter), effects: [.quit(exitCode: 0)])
     }
 
     // MARK: helpers

@@ -63,6 +63,6 @@ struct WizardLockedTests {
             return
         }
         #expect(form.userId.text == "alice")
-        scenario.send(.keyPressed(.escape), effects: [.quit(exitCode: 1)]) { $0.exitCode = 1 }
+        scenario.send(.keyPressed(.escape), effects: [.quit(exitCode: 1)])
     }
 }
