@@ -11,7 +11,8 @@ shift || true
 root=$(cd "$(dirname "$0")/.." && pwd)
 out="$root/.build/fuzz"
 mkdir -p "$out"
-flags=(-swift-version 6 -parse-as-library -sanitize=fuzzer,address -g -O)
+# One package name, as SwiftPM gives, so the targets see the modules' `package` declarations.
+flags=(-swift-version 6 -parse-as-library -package-name onboard -sanitize=fuzzer,address -g -O)
 
 # The gold linker warns about every sanitizer symbol it keeps local; only real errors are shown.
 swiftc() { command swiftc "$@" 2> >(grep -v "ld.gold: warning: Cannot export local symbol" >&2); }

@@ -3,16 +3,16 @@ import OnboardCore
 
 /// A failed service call: what was being done and a ``ServiceFailure`` a person can act on.
 /// Holds no request, header or credential.
-public struct APIError: Error, Equatable, Sendable, CustomStringConvertible {
+package struct APIError: Error, Equatable, Sendable, CustomStringConvertible {
     /// What onboard was doing, e.g. "list auth configs".
-    public var operation: String
-    public var failure: ServiceFailure
+    package var operation: String
+    package var failure: ServiceFailure
     /// How the last attempt ended, for the retry policy.
-    public var outcome: RetryPolicy.Outcome
+    package var outcome: RetryPolicy.Outcome
     /// An earlier attempt of the same call may have been applied though its reply was lost.
-    public var retriedAfterAmbiguity: Bool
+    package var retriedAfterAmbiguity: Bool
 
-    public init(operation: String, failure: ServiceFailure, outcome: RetryPolicy.Outcome? = nil) {
+    package init(operation: String, failure: ServiceFailure, outcome: RetryPolicy.Outcome? = nil) {
         self.operation = operation
         self.failure = failure
         self.outcome = outcome ?? (failure.kind == .network ? .noReply : .reply(status: failure.httpStatus ?? 0, headers: [:]))
@@ -21,14 +21,14 @@ public struct APIError: Error, Equatable, Sendable, CustomStringConvertible {
 
     /// Whether the server may have carried out the request even though it failed: no reply
     /// came, or the server failed while handling it.
-    public var mayHaveApplied: Bool {
+    package var mayHaveApplied: Bool {
         switch outcome {
         case .noReply: true
         case .reply(let status, _): status >= 500
         }
     }
 
-    public var description: String {
+    package var description: String {
         var text = "Could not \(operation): \(failure.message)"
         if let suggestion = failure.suggestion { text += " \(suggestion)" }
         return text
@@ -119,7 +119,7 @@ extension APIError {
     }
 
     /// `Retry-After` as whole seconds: a number, or an HTTP date relative to now.
-    public static func retryAfterSeconds(_ header: String?, now: Date = Date()) -> Int? {
+    package static func retryAfterSeconds(_ header: String?, now: Date = Date()) -> Int? {
         guard let header = header?.trimmingCharacters(in: .whitespaces), !header.isEmpty else { return nil }
         if let seconds = Double(header) { return max(0, Int(seconds.rounded(.up))) }
         let formatter = DateFormatter()

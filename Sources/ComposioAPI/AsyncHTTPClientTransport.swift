@@ -4,7 +4,7 @@ import NIOCore
 import NIOHTTP1
 
 /// The production transport: AsyncHTTPClient with TLS verification on and bounded timeouts.
-public final class AsyncHTTPClientTransport: HTTPTransport {
+package final class AsyncHTTPClientTransport: HTTPTransport {
     private let client: HTTPClient
     private let requestTimeout: TimeAmount
     /// Replies larger than this are refused rather than buffered.
@@ -12,7 +12,7 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
 
     /// - Parameters:
     ///   - proxy: an HTTP(S) proxy to tunnel through (``ProxySettings/resolve(for:environment:)``).
-    public init(connectTimeout: Duration = .seconds(5), requestTimeout: Duration = .seconds(60), proxy: ProxySettings? = nil) {
+    package init(connectTimeout: Duration = .seconds(5), requestTimeout: Duration = .seconds(60), proxy: ProxySettings? = nil) {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .nanoseconds(Int64(connectTimeout.components.seconds) * 1_000_000_000))
         configuration.redirectConfiguration = .disallow
@@ -28,11 +28,11 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     }
 
     /// Closes the connection pool; call once before the process ends.
-    public func shutdown() async {
+    package func shutdown() async {
         try? await client.shutdown()
     }
 
-    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+    package func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         var outgoing = HTTPClientRequest(url: request.url.absoluteString)
         outgoing.method = HTTPMethod(rawValue: request.method)
         for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }

@@ -8,26 +8,26 @@ import OnboardCore
 /// Reads (and idempotent writes) are retried by ``RetryPolicy``. A create is never blindly
 /// retried: after an ambiguous failure the client lists the user's accounts on that auth config
 /// and adopts the one its request made, so one call never makes two accounts.
-public struct ComposioClient: ComposioService {
-    public let baseURL: URL
+package struct ComposioClient: ComposioService {
+    package let baseURL: URL
     private let apiKey: Secret
     private let keySource: String
     private let transport: any HTTPTransport
     /// `/api/v3.1` by default; `/api/v3` for servers that only have the frozen version.
-    public let pathPrefix: String
+    package let pathPrefix: String
     private let retry: RetryPolicy
     private let logger: Logger
     private let sleep: @Sendable (Duration) async throws -> Void
     private let jitter: @Sendable () -> Double
     /// Hears about each wait before a retry (for a visible countdown).
-    public let retryNotifier: RetryNotifier
+    package let retryNotifier: RetryNotifier
 
     /// - Parameters:
     ///   - keySource: where the key came from ("COMPOSIO_API_KEY", a file), named when it is rejected.
     ///   - logger: receives one debug line per attempt (method, path, status, time); never
     ///     headers, queries or bodies.
     ///   - sleep, jitter: injected so tests run retries without waiting.
-    public init(
+    package init(
         baseURL: URL, apiKey: Secret, keySource: String, transport: any HTTPTransport, pathPrefix: String = "/api/v3.1",
         retry: RetryPolicy = .standard, logger: Logger = Logger(label: "onboard.api", factory: { _ in SwiftLogNoOpLogHandler() }),
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
@@ -46,7 +46,7 @@ public struct ComposioClient: ComposioService {
     }
 
     /// The same client with another key (e.g. one typed into the masked prompt).
-    public func with(apiKey: Secret, keySource: String = "the key you entered") -> ComposioClient {
+    package func with(apiKey: Secret, keySource: String = "the key you entered") -> ComposioClient {
         ComposioClient(
             baseURL: baseURL, apiKey: apiKey, keySource: keySource, transport: transport, pathPrefix: pathPrefix, retry: retry,
             logger: logger, sleep: sleep, jitter: jitter, retryNotifier: retryNotifier
@@ -55,7 +55,7 @@ public struct ComposioClient: ComposioService {
 
     // MARK: project and auth configs
 
-    public func sessionInfo() async throws -> ProjectInfo {
+    package func sessionInfo() async throws -> ProjectInfo {
         let wire: WireSessionInfo = try await fetch("check the API key", "GET", "/auth/session/info")
         guard let project = wire.project, let id = project.nanoId ?? project.id else {
             throw APIError.malformed(operation: "check the API key", status: 200)
@@ -63,7 +63,7 @@ public struct ComposioClient: ComposioService {
         return ProjectInfo(id: id, name: project.name ?? id, organisationName: project.org?.name)
     }
 
-    public func listAuthConfigs(_ query: AuthConfigQuery) async throws -> AuthConfigPage {
+    package func listAuthConfigs(_ query: AuthConfigQuery) async throws -> AuthConfigPage {
         var items: [URLQueryItem] = [URLQueryItem(name: "limit", value: String(query.limit))]
         if let search = query.search, !search.isEmpty { items.append(URLQueryItem(name: "search", value: search)) }
         if let slug = query.toolkitSlug { items.append(URLQueryItem(name: "toolkit_slug", value: slug)) }
@@ -73,12 +73,12 @@ public struct ComposioClient: ComposioService {
         return AuthConfigPage(items: page.items.map(\.summary), nextCursor: page.nextCursor, totalItems: page.totalItems)
     }
 
-    public func authConfig(id: String) async throws -> AuthConfigSummary {
+    package func authConfig(id: String) async throws -> AuthConfigSummary {
         let wire: WireAuthConfig = try await fetch("read auth config \(id)", "GET", "/auth_configs/\(Self.segment(id))")
         return wire.summary
     }
 
-    public func updateSharedCredentials(authConfigId: String, configType: String, values: [String: Secret]) async throws -> AuthConfigSummary {
+    package func updateSharedCredentials(authConfigId: String, configType: String, values: [String: Secret]) async throws -> AuthConfigSummary {
         let body = try JSONEncoder().encode(WirePatchAuthConfig(type: configType, sharedCredentials: WireSecretMap(values)))
         // A PATCH that replaces the whole map is idempotent: safe to retry.
         _ = try await send(
@@ -86,7 +86,7 @@ public struct ComposioClient: ComposioService {
         return try await authConfig(id: authConfigId)
     }
 
-    public func connectionFields(toolkit: String, scheme: AuthScheme) async throws -> [CredentialField] {
+    package func connectionFields(toolkit: String, scheme: AuthScheme) async throws -> [CredentialField] {
         let operation = "read the fields of \(toolkit)"
         let wire: WireToolkit = try await fetch(operation, "GET", "/toolkits/\(Self.segment(toolkit))", query: [URLQueryItem(name: "version", value: "latest")])
         guard let fields = wire.initiationFields(for: scheme) else {
@@ -104,7 +104,7 @@ public struct ComposioClient: ComposioService {
 
     // MARK: connected accounts
 
-    public func listConnectedAccounts(_ query: ConnectedAccountQuery) async throws -> ConnectedAccountPage {
+    package func listConnectedAccounts(_ query: ConnectedAccountQuery) async throws -> ConnectedAccountPage {
         var items = [
             URLQueryItem(name: "limit", value: String(query.limit)),
             URLQueryItem(name: "order_by", value: "created_at"),
@@ -120,12 +120,12 @@ public struct ComposioClient: ComposioService {
         return ConnectedAccountPage(items: page.items.map(\.account), nextCursor: page.nextCursor, totalItems: page.totalItems)
     }
 
-    public func connectedAccount(id: String) async throws -> ConnectedAccount {
+    package func connectedAccount(id: String) async throws -> ConnectedAccount {
         let wire: WireConnectedAccount = try await fetch("read connected account \(id)", "GET", "/connected_accounts/\(Self.segment(id))")
         return wire.account
     }
 
-    public func createConnectedAccount(_ request: ConnectionRequest) async throws -> ConnectedAccount {
+    package func createConnectedAccount(_ request: ConnectionRequest) async throws -> ConnectedAccount {
         let operation = "create the connected account"
         let body = try JSONEncoder().encode(WireCreateConnectedAccountRequest(request))
         return try await createOnce(
@@ -143,7 +143,7 @@ public struct ComposioClient: ComposioService {
         }
     }
 
-    public func updateConnectedAccount(id: String, scheme: AuthScheme, values: [String: Secret?], alias: String?) async throws -> ConnectionStatus {
+    package func updateConnectedAccount(id: String, scheme: AuthScheme, values: [String: Secret?], alias: String?) async throws -> ConnectionStatus {
         let connection = values.isEmpty ? nil : WirePatchConnectedAccount.Connection(state: .init(authScheme: scheme.rawValue, val: WireSecretMap(values)))
         let body = try JSONEncoder().encode(WirePatchConnectedAccount(connection: connection, alias: alias))
         // A PATCH that sets values is idempotent: safe to retry.
@@ -151,14 +151,14 @@ public struct ComposioClient: ComposioService {
         return (try? JSONDecoder().decode(WirePatchReply.self, from: reply.body).status ?? nil) ?? .active
     }
 
-    public func setConnectedAccountEnabled(id: String, enabled: Bool) async throws {
+    package func setConnectedAccountEnabled(id: String, enabled: Bool) async throws {
         let body = try JSONEncoder().encode(WireAccountStatusChange(enabled: enabled))
         _ = try await send(
             "\(enabled ? "enable" : "disable") connected account \(id)", "PATCH", "/connected_accounts/\(Self.segment(id))/status", body: body,
             retrying: true)
     }
 
-    public func deleteConnectedAccount(id: String) async throws {
+    package func deleteConnectedAccount(id: String) async throws {
         do {
             _ = try await send("delete connected account \(id)", "DELETE", "/connected_accounts/\(Self.segment(id))", retrying: true)
         } catch let error as APIError where error.failure.kind == .notFound && error.retriedAfterAmbiguity {
@@ -167,7 +167,7 @@ public struct ComposioClient: ComposioService {
         }
     }
 
-    public func createLink(authConfigId: String, userId: String, callbackURL: String?, alias: String?) async throws -> HostedLink {
+    package func createLink(authConfigId: String, userId: String, callbackURL: String?, alias: String?) async throws -> HostedLink {
         let operation = "create a connect link"
         let body = try JSONEncoder().encode(WireCreateLink(authConfigId: authConfigId, userId: userId, callbackUrl: callbackURL, alias: alias))
         return try await createOnce(operation, "/connected_accounts/link", body: body, userId: userId, authConfigId: authConfigId) { response in

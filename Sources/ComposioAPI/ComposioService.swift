@@ -1,17 +1,17 @@
 import OnboardCore
 
 /// What to list: a page of auth configs, optionally narrowed.
-public struct AuthConfigQuery: Equatable, Sendable {
-    public var search: String?
-    public var toolkitSlug: String?
-    public var showDisabled: Bool
-    public var limit: Int
-    public var cursor: String?
+package struct AuthConfigQuery: Equatable, Sendable {
+    package var search: String?
+    package var toolkitSlug: String?
+    package var showDisabled: Bool
+    package var limit: Int
+    package var cursor: String?
 
     /// The contract caps auth config pages at 50 since mid-2026.
-    public static let maximumLimit = 50
+    package static let maximumLimit = 50
 
-    public init(search: String? = nil, toolkitSlug: String? = nil, showDisabled: Bool = false, limit: Int = maximumLimit, cursor: String? = nil) {
+    package init(search: String? = nil, toolkitSlug: String? = nil, showDisabled: Bool = false, limit: Int = maximumLimit, cursor: String? = nil) {
         self.search = search
         self.toolkitSlug = toolkitSlug
         self.showDisabled = showDisabled
@@ -21,17 +21,17 @@ public struct AuthConfigQuery: Equatable, Sendable {
 }
 
 /// What to list: connected accounts narrowed by user, config, toolkit or status.
-public struct ConnectedAccountQuery: Equatable, Sendable {
-    public var userIds: [String]
-    public var authConfigIds: [String]
-    public var toolkitSlugs: [String]
-    public var statuses: [ConnectionStatus]
-    public var limit: Int
-    public var cursor: String?
+package struct ConnectedAccountQuery: Equatable, Sendable {
+    package var userIds: [String]
+    package var authConfigIds: [String]
+    package var toolkitSlugs: [String]
+    package var statuses: [ConnectionStatus]
+    package var limit: Int
+    package var cursor: String?
     /// Newest first unless false.
-    public var newestFirst: Bool
+    package var newestFirst: Bool
 
-    public init(
+    package init(
         userIds: [String] = [], authConfigIds: [String] = [], toolkitSlugs: [String] = [], statuses: [ConnectionStatus] = [],
         limit: Int = 100, cursor: String? = nil, newestFirst: Bool = true
     ) {
@@ -47,7 +47,7 @@ public struct ConnectedAccountQuery: Equatable, Sendable {
 
 /// Every operation the front ends need from a Composio-compatible service.
 /// Failures are thrown as ``APIError``.
-public protocol ComposioService: Sendable {
+package protocol ComposioService: Sendable {
     /// The project the key belongs to; a 401/403 here means the key is unusable.
     func sessionInfo() async throws -> ProjectInfo
     /// One page of auth configs.
@@ -77,18 +77,18 @@ public protocol ComposioService: Sendable {
 
 extension ComposioService {
     /// A hosted connect link for an account without a name.
-    public func createLink(authConfigId: String, userId: String, callbackURL: String?) async throws -> HostedLink {
+    package func createLink(authConfigId: String, userId: String, callbackURL: String?) async throws -> HostedLink {
         try await createLink(authConfigId: authConfigId, userId: userId, callbackURL: callbackURL, alias: nil)
     }
 
     /// Changes some credential values, nothing else.
     @discardableResult
-    public func updateConnectedAccount(id: String, scheme: AuthScheme, values: [String: Secret?]) async throws -> ConnectionStatus {
+    package func updateConnectedAccount(id: String, scheme: AuthScheme, values: [String: Secret?]) async throws -> ConnectionStatus {
         try await updateConnectedAccount(id: id, scheme: scheme, values: values, alias: nil)
     }
 
     /// Every connected account the query matches, following `next_cursor` through all pages.
-    public func allConnectedAccounts(_ query: ConnectedAccountQuery) async throws -> [ConnectedAccount] {
+    package func allConnectedAccounts(_ query: ConnectedAccountQuery) async throws -> [ConnectedAccount] {
         var query = query
         var accounts: [ConnectedAccount] = []
         repeat {

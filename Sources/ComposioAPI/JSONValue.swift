@@ -2,7 +2,7 @@ import Foundation
 
 /// Any JSON value, for the parts of the contract that are free-form (`credentials`, `data`,
 /// `params`). Decoding never fails on what a newer server adds.
-public enum JSONValue: Codable, Equatable, Sendable {
+package enum JSONValue: Codable, Equatable, Sendable {
     case null
     case bool(Bool)
     case number(Double)
@@ -10,7 +10,7 @@ public enum JSONValue: Codable, Equatable, Sendable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -27,7 +27,7 @@ public enum JSONValue: Codable, Equatable, Sendable {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
         case .null: try container.encodeNil()
@@ -40,7 +40,7 @@ public enum JSONValue: Codable, Equatable, Sendable {
     }
 
     /// The value as text, for fields that may arrive as a string or a number.
-    public var text: String? {
+    package var text: String? {
         switch self {
         case .string(let value): value
         case .number(let value): value.rounded() == value ? String(Int(value)) : String(value)

@@ -3,13 +3,13 @@ import Foundation
 /// The proxy to use for a base URL, from the variables curl and the SDKs read:
 /// `HTTPS_PROXY`/`https_proxy` (then `ALL_PROXY`) for https, `HTTP_PROXY`/`http_proxy` for http,
 /// unless `NO_PROXY`/`no_proxy` lists the host (exact, a `.suffix`, or `*`).
-public struct ProxySettings: Equatable, Sendable {
-    public var host: String
-    public var port: Int
+package struct ProxySettings: Equatable, Sendable {
+    package var host: String
+    package var port: Int
     /// `user:password` from the proxy URL, if any. Never logged.
-    public var credentials: String?
+    package var credentials: String?
 
-    public init(host: String, port: Int, credentials: String? = nil) {
+    package init(host: String, port: Int, credentials: String? = nil) {
         self.host = host
         self.port = port
         self.credentials = credentials
@@ -17,7 +17,7 @@ public struct ProxySettings: Equatable, Sendable {
 
     /// The proxy for `target`, or nil for a direct connection. Throws when a proxy variable is
     /// set but is not a URL, naming the variable.
-    public static func resolve(for target: URL, environment: [String: String]) throws -> ProxySettings? {
+    package static func resolve(for target: URL, environment: [String: String]) throws -> ProxySettings? {
         guard let host = target.host?.lowercased() else { return nil }
         let noProxy = environment["NO_PROXY"] ?? environment["no_proxy"] ?? ""
         for entry in noProxy.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) where !entry.isEmpty {
@@ -44,7 +44,7 @@ public struct ProxySettings: Equatable, Sendable {
 }
 
 /// A proxy variable that cannot be used, named with what to set instead.
-public struct ProxySettingsError: Error, CustomStringConvertible {
-    public let description: String
+package struct ProxySettingsError: Error, CustomStringConvertible {
+    package let description: String
     init(_ description: String) { self.description = description }
 }

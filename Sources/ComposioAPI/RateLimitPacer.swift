@@ -8,13 +8,13 @@ import OnboardCore
 /// headers report, holds back a small reserve, and once it is spent lets a single request
 /// through to learn whether a new window began; a 429 pauses everyone for its `Retry-After`.
 /// Without rate-limit headers only the caller's concurrency bounds the pace.
-public actor RateLimitPacer {
+package actor RateLimitPacer {
     /// Requests sent and answered 429, for a run's summary.
-    public struct Counts: Equatable, Sendable {
-        public var requests = 0
-        public var rateLimited = 0
+    package struct Counts: Equatable, Sendable {
+        package var requests = 0
+        package var rateLimited = 0
 
-        public init(requests: Int = 0, rateLimited: Int = 0) {
+        package init(requests: Int = 0, rateLimited: Int = 0) {
             self.requests = requests
             self.rateLimited = rateLimited
         }
@@ -29,15 +29,15 @@ public actor RateLimitPacer {
     /// How long to pause after a 429 without `Retry-After`.
     private let fallbackPause: Duration
 
-    public init(fallbackPause: Duration = .seconds(1), timekeeper: any Timekeeper = SystemTimekeeper()) {
+    package init(fallbackPause: Duration = .seconds(1), timekeeper: any Timekeeper = SystemTimekeeper()) {
         self.fallbackPause = fallbackPause
         self.clock = timekeeper
     }
 
-    public var totals: Counts { counts }
+    package var totals: Counts { counts }
 
     /// How long requests are held after a 429, if they are (for a visible countdown).
-    public var pauseRemaining: Duration? {
+    package var pauseRemaining: Duration? {
         guard let until = pausedUntil else { return nil }
         let left = until - clock.now
         return left > .zero ? left : nil
@@ -47,7 +47,7 @@ public actor RateLimitPacer {
     private var reserve: Int { max(1, (limit ?? 0) / 100) }
 
     /// Waits until a request may go, then counts it as in flight.
-    public func admit() async throws {
+    package func admit() async throws {
         while true {
             if let until = pausedUntil, until > clock.now {
                 try await clock.sleep(until: until)
@@ -66,7 +66,7 @@ public actor RateLimitPacer {
     }
 
     /// Records a reply's rate-limit headers (names lower-cased) and status.
-    public func finished(status: Int?, headers: [String: String]) {
+    package func finished(status: Int?, headers: [String: String]) {
         inFlight -= 1
         if let value = headers["x-ratelimit"].flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) { limit = value }
         if let value = headers["x-ratelimit-remaining"].flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) {
@@ -82,16 +82,16 @@ public actor RateLimitPacer {
 }
 
 /// A transport that asks a ``RateLimitPacer`` before each request and tells it each reply.
-public struct PacedTransport: HTTPTransport {
+package struct PacedTransport: HTTPTransport {
     let base: any HTTPTransport
-    public let pacer: RateLimitPacer
+    package let pacer: RateLimitPacer
 
-    public init(_ base: any HTTPTransport, pacer: RateLimitPacer) {
+    package init(_ base: any HTTPTransport, pacer: RateLimitPacer) {
         self.base = base
         self.pacer = pacer
     }
 
-    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+    package func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         try await pacer.admit()
         do {
             let response = try await base.send(request)

@@ -3,22 +3,22 @@ import Synchronization
 
 /// Tells a front end that the client is about to wait before retrying, so a person sees
 /// "rate limited, retrying in 12 s" instead of a spinner that seems stuck.
-public final class RetryNotifier: Sendable {
+package final class RetryNotifier: Sendable {
     /// One wait before a retry.
-    public struct Notice: Equatable, Sendable {
+    package struct Notice: Equatable, Sendable {
         /// What was being done, e.g. "list auth configs".
-        public var operation: String
-        public var delay: Duration
+        package var operation: String
+        package var delay: Duration
         /// The service asked to slow down (429), rather than failed or went silent.
-        public var rateLimited: Bool
+        package var rateLimited: Bool
     }
 
     private let handler = Mutex<(@Sendable (Notice) -> Void)?>(nil)
 
-    public init() {}
+    package init() {}
 
     /// Where notices go from now on.
-    public func observe(_ handler: @escaping @Sendable (Notice) -> Void) {
+    package func observe(_ handler: @escaping @Sendable (Notice) -> Void) {
         self.handler.withLock { $0 = handler }
     }
 

@@ -4,19 +4,19 @@ import Foundation
 /// function. The defaults follow the official SDKs: retry connection errors, 408, 409, 429 and
 /// 5xx; honour `retry-after-ms` and `Retry-After` (seconds or HTTP date) up to a minute; obey
 /// `x-should-retry`; otherwise back off 0.5 s · 2ⁿ, capped at 8 s, with jitter ×[0.75, 1].
-public struct RetryPolicy: Equatable, Sendable {
+package struct RetryPolicy: Equatable, Sendable {
     /// Retries after the first attempt.
-    public var maximumRetries: Int
-    public var initialDelay: Duration
-    public var maximumDelay: Duration
+    package var maximumRetries: Int
+    package var initialDelay: Duration
+    package var maximumDelay: Duration
     /// A server-requested wait longer than this is not honoured (back off instead).
-    public var maximumServerDelay: Duration
+    package var maximumServerDelay: Duration
     /// When set, retries go on (past ``maximumRetries``) for as long as the next attempt would
     /// start within this much time of the first: a command's deadline (`--timeout`), so a
     /// flaky minute does not fail a command that a second try an instant later would pass.
-    public var patience: Duration?
+    package var patience: Duration?
 
-    public init(
+    package init(
         maximumRetries: Int = 2, initialDelay: Duration = .milliseconds(500), maximumDelay: Duration = .seconds(8),
         maximumServerDelay: Duration = .seconds(60), patience: Duration? = nil
     ) {
@@ -29,17 +29,17 @@ public struct RetryPolicy: Equatable, Sendable {
 
     /// Retries until `deadline` has passed since the first attempt (backoff and Retry-After
     /// as usual).
-    public static func patient(_ deadline: Duration) -> RetryPolicy {
+    package static func patient(_ deadline: Duration) -> RetryPolicy {
         RetryPolicy(patience: deadline)
     }
 
     /// The SDKs' default: two retries.
-    public static let standard = RetryPolicy()
+    package static let standard = RetryPolicy()
     /// No retries at all.
-    public static let none = RetryPolicy(maximumRetries: 0)
+    package static let none = RetryPolicy(maximumRetries: 0)
 
     /// How an attempt ended.
-    public enum Outcome: Equatable, Sendable {
+    package enum Outcome: Equatable, Sendable {
         /// A reply arrived (any status), with its headers (lower-cased names).
         case reply(status: Int, headers: [String: String])
         /// No reply: the connection failed or timed out.
@@ -47,13 +47,13 @@ public struct RetryPolicy: Equatable, Sendable {
     }
 
     /// What to do next.
-    public enum Decision: Equatable, Sendable {
+    package enum Decision: Equatable, Sendable {
         case retry(after: Duration)
         case stop
     }
 
     /// Whether `outcome` is worth another try at all (ignoring how many were made).
-    public static func isRetryable(_ outcome: Outcome) -> Bool {
+    package static func isRetryable(_ outcome: Outcome) -> Bool {
         switch outcome {
         case .noReply:
             return true
@@ -71,7 +71,7 @@ public struct RetryPolicy: Equatable, Sendable {
     ///   - jitter: a draw in 0...1 (0.75...1 of the backoff is used); injected for tests.
     ///   - now: for `Retry-After` given as a date.
     ///   - elapsed: time since the first attempt started, checked against ``patience``.
-    public func decide(attempt: Int, outcome: Outcome, jitter: Double, now: Date = Date(), elapsed: Duration = .zero) -> Decision {
+    package func decide(attempt: Int, outcome: Outcome, jitter: Double, now: Date = Date(), elapsed: Duration = .zero) -> Decision {
         guard Self.isRetryable(outcome) else { return .stop }
         if patience == nil, attempt >= maximumRetries { return .stop }
         let delay: Duration

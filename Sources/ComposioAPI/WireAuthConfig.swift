@@ -3,50 +3,50 @@ import OnboardCore
 /// An auth config as the service sends it (items of `GET /auth_configs`, body of a GET by id).
 ///
 /// Everything but `id` is optional on decode so a reply missing a field still lists.
-public struct WireAuthConfig: Codable, Sendable {
-    public struct ToolkitRef: Codable, Sendable {
-        public var slug: String
-        public var logo: String?
-        public init(slug: String, logo: String?) {
+package struct WireAuthConfig: Codable, Sendable {
+    package struct ToolkitRef: Codable, Sendable {
+        package var slug: String
+        package var logo: String?
+        package init(slug: String, logo: String?) {
             self.slug = slug
             self.logo = logo
         }
     }
 
-    public struct ToolAccessConfig: Codable, Sendable {
-        public var toolsForConnectedAccountCreation: [String]?
-        public var toolsAvailableForExecution: [String]?
+    package struct ToolAccessConfig: Codable, Sendable {
+        package var toolsForConnectedAccountCreation: [String]?
+        package var toolsAvailableForExecution: [String]?
         enum CodingKeys: String, CodingKey {
             case toolsForConnectedAccountCreation = "tools_for_connected_account_creation"
             case toolsAvailableForExecution = "tools_available_for_execution"
         }
-        public init(toolsForConnectedAccountCreation: [String]? = [], toolsAvailableForExecution: [String]? = []) {
+        package init(toolsForConnectedAccountCreation: [String]? = [], toolsAvailableForExecution: [String]? = []) {
             self.toolsForConnectedAccountCreation = toolsForConnectedAccountCreation
             self.toolsAvailableForExecution = toolsAvailableForExecution
         }
     }
 
-    public var id: String
-    public var uuid: String?
-    public var type: String?
-    public var toolkit: ToolkitRef?
-    public var name: String?
-    public var authScheme: AuthScheme?
-    public var isComposioManaged: Bool?
-    public var credentials: [String: JSONValue]?
-    public var sharedCredentials: [String: JSONValue]?
-    public var status: String?
-    public var createdBy: String?
-    public var createdAt: String?
-    public var lastUpdatedAt: String?
-    public var noOfConnections: Double?
-    public var expectedInputFields: [JSONValue]?
-    public var toolAccessConfig: ToolAccessConfig?
-    public var isEnabledForToolRouter: Bool?
-    public var restrictToFollowingTools: [String]?
-    public var proxyConfig: JSONValue?
-    public var scopes: JSONValue?
-    public var userScopes: JSONValue?
+    package var id: String
+    package var uuid: String?
+    package var type: String?
+    package var toolkit: ToolkitRef?
+    package var name: String?
+    package var authScheme: AuthScheme?
+    package var isComposioManaged: Bool?
+    package var credentials: [String: JSONValue]?
+    package var sharedCredentials: [String: JSONValue]?
+    package var status: String?
+    package var createdBy: String?
+    package var createdAt: String?
+    package var lastUpdatedAt: String?
+    package var noOfConnections: Double?
+    package var expectedInputFields: [JSONValue]?
+    package var toolAccessConfig: ToolAccessConfig?
+    package var isEnabledForToolRouter: Bool?
+    package var restrictToFollowingTools: [String]?
+    package var proxyConfig: JSONValue?
+    package var scopes: JSONValue?
+    package var userScopes: JSONValue?
 
     enum CodingKeys: String, CodingKey {
         case id, uuid, type, toolkit, name, credentials, status
@@ -66,7 +66,7 @@ public struct WireAuthConfig: Codable, Sendable {
         case userScopes = "user_scopes"
     }
 
-    public init(
+    package init(
         id: String, uuid: String, type: String, toolkit: ToolkitRef, name: String, authScheme: AuthScheme,
         isComposioManaged: Bool, credentials: [String: JSONValue], sharedCredentials: [String: JSONValue],
         status: String, createdBy: String, createdAt: String, lastUpdatedAt: String, noOfConnections: Int
@@ -91,7 +91,7 @@ public struct WireAuthConfig: Codable, Sendable {
     }
 
     /// The wizard's view of it.
-    public var summary: AuthConfigSummary {
+    package var summary: AuthConfigSummary {
         AuthConfigSummary(
             id: id,
             name: name ?? id,

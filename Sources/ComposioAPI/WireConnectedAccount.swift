@@ -2,12 +2,12 @@ import OnboardCore
 
 /// `state` of a connected account, decoded without its credentials: only the keys onboard
 /// needs are read, so an echoed key never enters memory from a reply.
-public struct WireConnectionStateSummary: Codable, Sendable {
-    public struct Val: Codable, Sendable {
-        public var status: ConnectionStatus?
-        public var redirectUrl: String?
-        public var error: String?
-        public var errorDescription: String?
+package struct WireConnectionStateSummary: Codable, Sendable {
+    package struct Val: Codable, Sendable {
+        package var status: ConnectionStatus?
+        package var redirectUrl: String?
+        package var error: String?
+        package var errorDescription: String?
         enum CodingKeys: String, CodingKey {
             case status, redirectUrl, error
             case errorDescription = "error_description"
@@ -15,15 +15,15 @@ public struct WireConnectionStateSummary: Codable, Sendable {
         /// The account's other `val` keys, as a server writes them: credential keys with the
         /// value `REDACTED`, connection fields (subdomain, region) as stored. Encoded only: a
         /// client decodes no `val` key but the ones above, so no echoed credential is kept.
-        public var fields: [String: String] = [:]
+        package var fields: [String: String] = [:]
 
-        public init(status: ConnectionStatus?, redirectUrl: String? = nil, fields: [String: String] = [:]) {
+        package init(status: ConnectionStatus?, redirectUrl: String? = nil, fields: [String: String] = [:]) {
             self.status = status
             self.redirectUrl = redirectUrl
             self.fields = fields
         }
 
-        public init(from decoder: any Decoder) throws {
+        package init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             status = try container.decodeIfPresent(ConnectionStatus.self, forKey: .status)
             redirectUrl = try container.decodeIfPresent(String.self, forKey: .redirectUrl)
@@ -31,7 +31,7 @@ public struct WireConnectionStateSummary: Codable, Sendable {
             errorDescription = try container.decodeIfPresent(String.self, forKey: .errorDescription)
         }
 
-        public func encode(to encoder: any Encoder) throws {
+        package func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: WireConnectionValues.Key.self)
             for (name, value) in fields where CodingKeys(stringValue: name) == nil {
                 try container.encode(value, forKey: WireConnectionValues.Key(stringValue: name))
@@ -43,33 +43,33 @@ public struct WireConnectionStateSummary: Codable, Sendable {
         }
     }
 
-    public var authScheme: String?
-    public var val: Val?
+    package var authScheme: String?
+    package var val: Val?
 
-    public init(authScheme: String, val: Val) {
+    package init(authScheme: String, val: Val) {
         self.authScheme = authScheme
         self.val = val
     }
 }
 
 /// A connected account (`GET /connected_accounts/{id}` and list items).
-public struct WireConnectedAccount: Codable, Sendable {
-    public struct ToolkitRef: Codable, Sendable {
-        public var slug: String
+package struct WireConnectedAccount: Codable, Sendable {
+    package struct ToolkitRef: Codable, Sendable {
+        package var slug: String
     }
 
-    public struct AuthConfigRef: Codable, Sendable {
-        public var id: String
-        public var authScheme: String?
-        public var isComposioManaged: Bool?
-        public var isDisabled: Bool?
+    package struct AuthConfigRef: Codable, Sendable {
+        package var id: String
+        package var authScheme: String?
+        package var isComposioManaged: Bool?
+        package var isDisabled: Bool?
         enum CodingKeys: String, CodingKey {
             case id
             case authScheme = "auth_scheme"
             case isComposioManaged = "is_composio_managed"
             case isDisabled = "is_disabled"
         }
-        public init(id: String, authScheme: String?, isComposioManaged: Bool?, isDisabled: Bool?) {
+        package init(id: String, authScheme: String?, isComposioManaged: Bool?, isDisabled: Bool?) {
             self.id = id
             self.authScheme = authScheme
             self.isComposioManaged = isComposioManaged
@@ -77,24 +77,24 @@ public struct WireConnectedAccount: Codable, Sendable {
         }
     }
 
-    public struct Deprecated: Codable, Sendable {
-        public var labels: [String]
-        public var uuid: String
+    package struct Deprecated: Codable, Sendable {
+        package var labels: [String]
+        package var uuid: String
     }
 
-    public var id: String
-    public var alias: String?
-    public var wordId: String?
-    public var userId: String?
-    public var status: ConnectionStatus?
-    public var statusReason: String?
-    public var isDisabled: Bool?
-    public var toolkit: ToolkitRef?
-    public var authConfig: AuthConfigRef?
-    public var state: WireConnectionStateSummary?
-    public var createdAt: String?
-    public var updatedAt: String?
-    public var deprecated: Deprecated?
+    package var id: String
+    package var alias: String?
+    package var wordId: String?
+    package var userId: String?
+    package var status: ConnectionStatus?
+    package var statusReason: String?
+    package var isDisabled: Bool?
+    package var toolkit: ToolkitRef?
+    package var authConfig: AuthConfigRef?
+    package var state: WireConnectionStateSummary?
+    package var createdAt: String?
+    package var updatedAt: String?
+    package var deprecated: Deprecated?
 
     enum CodingKeys: String, CodingKey {
         case id, alias, status, toolkit, state, deprecated, data, params
@@ -107,7 +107,7 @@ public struct WireConnectedAccount: Codable, Sendable {
         case updatedAt = "updated_at"
     }
 
-    public init(
+    package init(
         id: String, alias: String?, userId: String, status: ConnectionStatus, statusReason: String?,
         isDisabled: Bool, toolkitSlug: String, authConfig: AuthConfigRef, state: WireConnectionStateSummary,
         createdAt: String, updatedAt: String, uuid: String
@@ -127,7 +127,7 @@ public struct WireConnectedAccount: Codable, Sendable {
         self.deprecated = Deprecated(labels: [], uuid: uuid)
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decode(String.self, forKey: .id)
         alias = try container.decodeIfPresent(String.self, forKey: .alias)
@@ -145,7 +145,7 @@ public struct WireConnectedAccount: Codable, Sendable {
         // `data` and `params` are deprecated and may echo credentials: never decoded.
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(id, forKey: .id)
         try container.encodeIfPresent(alias, forKey: .alias)
@@ -166,7 +166,7 @@ public struct WireConnectedAccount: Codable, Sendable {
     }
 
     /// The wizard's view of it.
-    public var account: ConnectedAccount {
+    package var account: ConnectedAccount {
         ConnectedAccount(
             id: id,
             status: status ?? state?.val?.status ?? .initializing,
@@ -182,18 +182,18 @@ public struct WireConnectedAccount: Codable, Sendable {
 }
 
 /// The 201 body of `POST /connected_accounts`.
-public struct WireCreateConnectedAccountResponse: Codable, Sendable {
-    public struct Deprecated: Codable, Sendable {
-        public var uuid: String
-        public var authConfigUuid: String
+package struct WireCreateConnectedAccountResponse: Codable, Sendable {
+    package struct Deprecated: Codable, Sendable {
+        package var uuid: String
+        package var authConfigUuid: String
     }
 
-    public var id: String
-    public var connectionData: WireConnectionStateSummary?
-    public var status: ConnectionStatus?
-    public var redirectUrl: String?
-    public var redirectUri: String?
-    public var deprecated: Deprecated?
+    package var id: String
+    package var connectionData: WireConnectionStateSummary?
+    package var status: ConnectionStatus?
+    package var redirectUrl: String?
+    package var redirectUri: String?
+    package var deprecated: Deprecated?
 
     enum CodingKeys: String, CodingKey {
         case id, connectionData, status, deprecated
@@ -201,7 +201,7 @@ public struct WireCreateConnectedAccountResponse: Codable, Sendable {
         case redirectUri = "redirect_uri"
     }
 
-    public init(id: String, connectionData: WireConnectionStateSummary, status: ConnectionStatus, redirectUrl: String?, uuid: String, authConfigUuid: String) {
+    package init(id: String, connectionData: WireConnectionStateSummary, status: ConnectionStatus, redirectUrl: String?, uuid: String, authConfigUuid: String) {
         self.id = id
         self.connectionData = connectionData
         self.status = status
@@ -210,7 +210,7 @@ public struct WireCreateConnectedAccountResponse: Codable, Sendable {
         self.deprecated = Deprecated(uuid: uuid, authConfigUuid: authConfigUuid)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(id, forKey: .id)
         try container.encodeIfPresent(connectionData, forKey: .connectionData)
@@ -221,7 +221,7 @@ public struct WireCreateConnectedAccountResponse: Codable, Sendable {
     }
 
     /// The account as far as the create reply tells.
-    public func account(authConfigId: String, userId: String) -> ConnectedAccount {
+    package func account(authConfigId: String, userId: String) -> ConnectedAccount {
         ConnectedAccount(
             id: id,
             status: connectionData?.val?.status ?? status ?? .initializing,

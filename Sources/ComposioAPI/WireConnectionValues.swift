@@ -2,23 +2,23 @@ import OnboardCore
 
 /// `connection.state.val` of a create request: the status the SDKs send plus one entry per
 /// field. Every value is a ``Secret`` and is read only here, while encoding.
-public struct WireConnectionValues: Codable, Sendable, Equatable {
-    public var status: String
-    public var values: [String: Secret]
+package struct WireConnectionValues: Codable, Sendable, Equatable {
+    package var status: String
+    package var values: [String: Secret]
 
-    public init(status: String, values: [String: Secret]) {
+    package init(status: String, values: [String: Secret]) {
         self.status = status
         self.values = values
     }
 
-    public struct Key: CodingKey {
-        public var stringValue: String
-        public var intValue: Int? { nil }
-        public init(stringValue: String) { self.stringValue = stringValue }
-        public init?(intValue: Int) { nil }
+    package struct Key: CodingKey {
+        package var stringValue: String
+        package var intValue: Int? { nil }
+        package init(stringValue: String) { self.stringValue = stringValue }
+        package init?(intValue: Int) { nil }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Key.self)
         try container.encode(status, forKey: Key(stringValue: "status"))
         for (name, secret) in values.sorted(by: { $0.key < $1.key }) where name != "status" {
@@ -27,7 +27,7 @@ public struct WireConnectionValues: Codable, Sendable, Equatable {
     }
 
     /// Decodes every non-status entry as a secret; numbers and booleans become their text.
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: Key.self)
         status = try container.decodeIfPresent(String.self, forKey: Key(stringValue: "status")) ?? ""
         var values: [String: Secret] = [:]
@@ -41,21 +41,21 @@ public struct WireConnectionValues: Codable, Sendable, Equatable {
 }
 
 /// The body of `POST /connected_accounts`, as the official SDKs send it.
-public struct WireCreateConnectedAccountRequest: Codable, Sendable {
-    public struct AuthConfigRef: Codable, Sendable {
-        public var id: String
+package struct WireCreateConnectedAccountRequest: Codable, Sendable {
+    package struct AuthConfigRef: Codable, Sendable {
+        package var id: String
     }
 
-    public struct State: Codable, Sendable {
-        public var authScheme: String
-        public var val: WireConnectionValues
+    package struct State: Codable, Sendable {
+        package var authScheme: String
+        package var val: WireConnectionValues
     }
 
-    public struct Connection: Codable, Sendable {
-        public var userId: String?
-        public var callbackUrl: String?
-        public var alias: String?
-        public var state: State?
+    package struct Connection: Codable, Sendable {
+        package var userId: String?
+        package var callbackUrl: String?
+        package var alias: String?
+        package var state: State?
         enum CodingKeys: String, CodingKey {
             case alias, state
             case userId = "user_id"
@@ -63,9 +63,9 @@ public struct WireCreateConnectedAccountRequest: Codable, Sendable {
         }
     }
 
-    public var authConfig: AuthConfigRef
-    public var connection: Connection?
-    public var validateCredentials: Bool?
+    package var authConfig: AuthConfigRef
+    package var connection: Connection?
+    package var validateCredentials: Bool?
 
     enum CodingKeys: String, CodingKey {
         case connection
@@ -74,7 +74,7 @@ public struct WireCreateConnectedAccountRequest: Codable, Sendable {
     }
 
     /// The body for a credential scheme: `val.status` is ACTIVE, one key per field.
-    public init(_ request: ConnectionRequest) {
+    package init(_ request: ConnectionRequest) {
         authConfig = AuthConfigRef(id: request.authConfigId)
         connection = Connection(
             userId: request.userId,
@@ -91,7 +91,7 @@ public struct WireCreateConnectedAccountRequest: Codable, Sendable {
 
 /// Field names only, never values.
 extension WireConnectionValues: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
-    public var description: String { "WireConnectionValues(\(status), \(values.keys.sorted().joined(separator: ", ")): values redacted)" }
-    public var debugDescription: String { description }
-    public var customMirror: Mirror { Mirror(self, children: ["status": status, "fields": values.keys.sorted()], displayStyle: .struct) }
+    package var description: String { "WireConnectionValues(\(status), \(values.keys.sorted().joined(separator: ", ")): values redacted)" }
+    package var debugDescription: String { description }
+    package var customMirror: Mirror { Mirror(self, children: ["status": status, "fields": values.keys.sorted()], displayStyle: .struct) }
 }

@@ -1,14 +1,14 @@
 /// The contract's error body: `{"error": {message, code, slug, status, request_id, suggested_fix, errors}}`.
 /// Some replies (platform 429s) carry only a top-level `message`; both are read.
-public struct WireErrorEnvelope: Codable, Sendable {
-    public struct Body: Codable, Sendable {
-        public var message: String?
-        public var code: Int?
-        public var slug: String?
-        public var status: Int?
-        public var requestId: String?
-        public var suggestedFix: String?
-        public var errors: [String]?
+package struct WireErrorEnvelope: Codable, Sendable {
+    package struct Body: Codable, Sendable {
+        package var message: String?
+        package var code: Int?
+        package var slug: String?
+        package var status: Int?
+        package var requestId: String?
+        package var suggestedFix: String?
+        package var errors: [String]?
 
         enum CodingKeys: String, CodingKey {
             case message, code, slug, status, errors
@@ -16,7 +16,7 @@ public struct WireErrorEnvelope: Codable, Sendable {
             case suggestedFix = "suggested_fix"
         }
 
-        public init(message: String, code: Int, slug: String, status: Int, requestId: String, suggestedFix: String?, errors: [String]?) {
+        package init(message: String, code: Int, slug: String, status: Int, requestId: String, suggestedFix: String?, errors: [String]?) {
             self.message = message
             self.code = code
             self.slug = slug
@@ -27,10 +27,10 @@ public struct WireErrorEnvelope: Codable, Sendable {
         }
     }
 
-    public var error: Body?
-    public var message: String?
+    package var error: Body?
+    package var message: String?
 
-    public init(error: Body) {
+    package init(error: Body) {
         self.error = error
         self.message = nil
     }

@@ -1,10 +1,10 @@
 /// The contract's cursor-paginated list envelope.
-public struct WirePage<Item: Codable & Sendable>: Codable, Sendable {
-    public var items: [Item]
-    public var nextCursor: String?
-    public var totalPages: Int?
-    public var currentPage: Int?
-    public var totalItems: Int?
+package struct WirePage<Item: Codable & Sendable>: Codable, Sendable {
+    package var items: [Item]
+    package var nextCursor: String?
+    package var totalPages: Int?
+    package var currentPage: Int?
+    package var totalItems: Int?
 
     enum CodingKeys: String, CodingKey {
         case items
@@ -14,7 +14,7 @@ public struct WirePage<Item: Codable & Sendable>: Codable, Sendable {
         case totalItems = "total_items"
     }
 
-    public init(items: [Item], nextCursor: String?, totalPages: Int, currentPage: Int, totalItems: Int) {
+    package init(items: [Item], nextCursor: String?, totalPages: Int, currentPage: Int, totalItems: Int) {
         self.items = items
         self.nextCursor = nextCursor
         self.totalPages = totalPages
@@ -22,7 +22,7 @@ public struct WirePage<Item: Codable & Sendable>: Codable, Sendable {
         self.totalItems = totalItems
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(items, forKey: .items)
         // Required by the contract even when there is no next page: an explicit null.

@@ -2,14 +2,14 @@ import OnboardCore
 
 /// Field name to secret value, encoded by hand through the one accessor; `nil` encodes as JSON
 /// null, which the PATCH endpoints read as "remove this field".
-public struct WireSecretMap: Encodable, Sendable {
-    public var values: [String: Secret?]
+package struct WireSecretMap: Encodable, Sendable {
+    package var values: [String: Secret?]
 
-    public init(_ values: [String: Secret?]) {
+    package init(_ values: [String: Secret?]) {
         self.values = values
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: WireConnectionValues.Key.self)
         for (name, value) in values.sorted(by: { $0.key < $1.key }) {
             let key = WireConnectionValues.Key(stringValue: name)
@@ -102,7 +102,7 @@ struct WireSessionInfo: Decodable {
 
 /// Field names only, never values.
 extension WireSecretMap: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
-    public var description: String { "WireSecretMap(\(values.keys.sorted().joined(separator: ", ")): values redacted)" }
-    public var debugDescription: String { description }
-    public var customMirror: Mirror { Mirror(self, children: ["fields": values.keys.sorted()], displayStyle: .struct) }
+    package var description: String { "WireSecretMap(\(values.keys.sorted().joined(separator: ", ")): values redacted)" }
+    package var debugDescription: String { description }
+    package var customMirror: Mirror { Mirror(self, children: ["fields": values.keys.sorted()], displayStyle: .struct) }
 }

@@ -2,21 +2,21 @@ import OnboardCore
 
 /// A toolkit as `GET /toolkits/{slug}` returns it; what matters to onboard is
 /// `auth_config_details[].fields.connected_account_initiation`.
-public struct WireToolkit: Codable, Sendable {
-    public var slug: String
-    public var name: String?
-    public var enabled: Bool?
-    public var isLocalToolkit: Bool?
-    public var composioManagedAuthSchemes: [String]?
-    public var authConfigDetails: [WireAuthConfigDetail]?
-    public var baseUrl: String?
-    public var meta: WireToolkitMeta?
-    public var deprecated: Deprecated?
+package struct WireToolkit: Codable, Sendable {
+    package var slug: String
+    package var name: String?
+    package var enabled: Bool?
+    package var isLocalToolkit: Bool?
+    package var composioManagedAuthSchemes: [String]?
+    package var authConfigDetails: [WireAuthConfigDetail]?
+    package var baseUrl: String?
+    package var meta: WireToolkitMeta?
+    package var deprecated: Deprecated?
 
-    public struct Deprecated: Codable, Sendable {
-        public var toolkitId: String
-        public var rawProxyInfoByAuthSchemes: [JSONValue]
-        public init(toolkitId: String, rawProxyInfoByAuthSchemes: [JSONValue] = []) {
+    package struct Deprecated: Codable, Sendable {
+        package var toolkitId: String
+        package var rawProxyInfoByAuthSchemes: [JSONValue]
+        package init(toolkitId: String, rawProxyInfoByAuthSchemes: [JSONValue] = []) {
             self.toolkitId = toolkitId
             self.rawProxyInfoByAuthSchemes = rawProxyInfoByAuthSchemes
         }
@@ -30,7 +30,7 @@ public struct WireToolkit: Codable, Sendable {
         case baseUrl = "base_url"
     }
 
-    public init(
+    package init(
         slug: String, name: String, composioManagedAuthSchemes: [String], authConfigDetails: [WireAuthConfigDetail],
         baseUrl: String?, meta: WireToolkitMeta
     ) {
@@ -48,7 +48,7 @@ public struct WireToolkit: Codable, Sendable {
     /// The fields a user provides to connect with `scheme`: required first, then optional,
     /// with `is_secret` taken from the server or, where missing, from the field's name.
     /// Nil when the toolkit does not offer that scheme.
-    public func initiationFields(for scheme: AuthScheme) -> [CredentialField]? {
+    package func initiationFields(for scheme: AuthScheme) -> [CredentialField]? {
         guard let detail = authConfigDetails?.first(where: { AuthScheme(rawValue: $0.mode) == scheme }) else {
             return nil
         }
@@ -60,31 +60,31 @@ public struct WireToolkit: Codable, Sendable {
 }
 
 /// One auth method a toolkit offers, with the fields it needs.
-public struct WireAuthConfigDetail: Codable, Sendable {
-    public var mode: String
-    public var name: String?
-    public var fields: Fields?
-    public var proxy: Proxy?
+package struct WireAuthConfigDetail: Codable, Sendable {
+    package var mode: String
+    package var name: String?
+    package var fields: Fields?
+    package var proxy: Proxy?
 
-    public struct Fields: Codable, Sendable {
-        public var authConfigCreation: WireFieldGroup?
-        public var connectedAccountInitiation: WireFieldGroup?
+    package struct Fields: Codable, Sendable {
+        package var authConfigCreation: WireFieldGroup?
+        package var connectedAccountInitiation: WireFieldGroup?
         enum CodingKeys: String, CodingKey {
             case authConfigCreation = "auth_config_creation"
             case connectedAccountInitiation = "connected_account_initiation"
         }
-        public init(authConfigCreation: WireFieldGroup, connectedAccountInitiation: WireFieldGroup) {
+        package init(authConfigCreation: WireFieldGroup, connectedAccountInitiation: WireFieldGroup) {
             self.authConfigCreation = authConfigCreation
             self.connectedAccountInitiation = connectedAccountInitiation
         }
     }
 
-    public struct Proxy: Codable, Sendable {
-        public var baseUrl: String
+    package struct Proxy: Codable, Sendable {
+        package var baseUrl: String
         enum CodingKeys: String, CodingKey { case baseUrl = "base_url" }
     }
 
-    public init(mode: String, name: String, fields: Fields) {
+    package init(mode: String, name: String, fields: Fields) {
         self.mode = mode
         self.name = name
         self.fields = fields
@@ -93,26 +93,26 @@ public struct WireAuthConfigDetail: Codable, Sendable {
 }
 
 /// Required and optional fields of one group.
-public struct WireFieldGroup: Codable, Sendable {
-    public var required: [WireField]?
-    public var optional: [WireField]?
-    public init(required: [WireField], optional: [WireField]) {
+package struct WireFieldGroup: Codable, Sendable {
+    package var required: [WireField]?
+    package var optional: [WireField]?
+    package init(required: [WireField], optional: [WireField]) {
         self.required = required
         self.optional = optional
     }
 }
 
 /// One field declaration. `displayName` is camelCase on the wire.
-public struct WireField: Codable, Sendable {
-    public var name: String
-    public var displayName: String?
-    public var type: String?
-    public var description: String?
-    public var required: Bool?
-    public var defaultValue: String?
-    public var isSecret: Bool?
-    public var userVisible: Bool?
-    public var legacyTemplateName: String?
+package struct WireField: Codable, Sendable {
+    package var name: String
+    package var displayName: String?
+    package var type: String?
+    package var description: String?
+    package var required: Bool?
+    package var defaultValue: String?
+    package var isSecret: Bool?
+    package var userVisible: Bool?
+    package var legacyTemplateName: String?
 
     enum CodingKeys: String, CodingKey {
         case name, displayName, type, description, required
@@ -122,7 +122,7 @@ public struct WireField: Codable, Sendable {
         case legacyTemplateName = "legacy_template_name"
     }
 
-    public init(
+    package init(
         name: String, displayName: String, type: String = "string", description: String, required: Bool,
         defaultValue: String? = nil, isSecret: Bool
     ) {
@@ -135,7 +135,7 @@ public struct WireField: Codable, Sendable {
         self.isSecret = isSecret
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         name = try container.decode(String.self, forKey: .name)
         displayName = try container.decodeIfPresent(String.self, forKey: .displayName)
@@ -150,7 +150,7 @@ public struct WireField: Codable, Sendable {
     }
 
     /// The domain field; `required` comes from the list the field was in, as the SDKs do.
-    public func credentialField(required: Bool) -> CredentialField {
+    package func credentialField(required: Bool) -> CredentialField {
         CredentialField(
             name: name,
             displayName: displayName ?? name,
@@ -164,26 +164,26 @@ public struct WireField: Codable, Sendable {
 }
 
 /// Toolkit metadata (required by the contract; onboard shows only the description).
-public struct WireToolkitMeta: Codable, Sendable {
-    public struct Category: Codable, Sendable {
-        public var name: String
-        public var slug: String
-        public init(name: String, slug: String) {
+package struct WireToolkitMeta: Codable, Sendable {
+    package struct Category: Codable, Sendable {
+        package var name: String
+        package var slug: String
+        package init(name: String, slug: String) {
             self.name = name
             self.slug = slug
         }
     }
 
-    public var createdAt: String?
-    public var updatedAt: String?
-    public var description: String?
-    public var logo: String?
-    public var appUrl: String?
-    public var categories: [Category]?
-    public var triggersCount: Int?
-    public var toolsCount: Int?
-    public var version: String?
-    public var availableVersions: [String]?
+    package var createdAt: String?
+    package var updatedAt: String?
+    package var description: String?
+    package var logo: String?
+    package var appUrl: String?
+    package var categories: [Category]?
+    package var triggersCount: Int?
+    package var toolsCount: Int?
+    package var version: String?
+    package var availableVersions: [String]?
 
     enum CodingKeys: String, CodingKey {
         case description, logo, categories, version
@@ -195,7 +195,7 @@ public struct WireToolkitMeta: Codable, Sendable {
         case availableVersions = "available_versions"
     }
 
-    public init(description: String, logo: String, appUrl: String?, categories: [Category], createdAt: String) {
+    package init(description: String, logo: String, appUrl: String?, categories: [Category], createdAt: String) {
         self.createdAt = createdAt
         self.updatedAt = createdAt
         self.description = description

@@ -67,7 +67,7 @@ struct CredentialSealer: Sendable {
 }
 
 /// The sandbox could not be set up (files, database); the message says which and why.
-public struct SandboxSetupError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+package struct SandboxSetupError: Error, CustomStringConvertible {
+    package let description: String
+    package init(_ description: String) { self.description = description }
 }

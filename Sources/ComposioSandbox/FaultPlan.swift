@@ -3,20 +3,20 @@ import Foundation
 /// Faults to inject for client tests, parsed from `--faults "500=0.2,429=0.1,drop=0.05,latency=20ms"`:
 /// shares of requests answered 500, answered 429, or handled but dropped without a reply,
 /// and latency added to every request. Off (all zero) by default.
-public struct FaultPlan: Equatable, Sendable {
-    public var serverErrorShare: Double = 0
-    public var rateLimitShare: Double = 0
-    public var dropShare: Double = 0
-    public var latency: Duration = .zero
+package struct FaultPlan: Equatable, Sendable {
+    package var serverErrorShare: Double = 0
+    package var rateLimitShare: Double = 0
+    package var dropShare: Double = 0
+    package var latency: Duration = .zero
 
-    public init() {}
+    package init() {}
 
-    public static let none = FaultPlan()
+    package static let none = FaultPlan()
 
-    public var isActive: Bool { serverErrorShare > 0 || rateLimitShare > 0 || dropShare > 0 || latency > .zero }
+    package var isActive: Bool { serverErrorShare > 0 || rateLimitShare > 0 || dropShare > 0 || latency > .zero }
 
     /// Parses the flag's text; the error says which part is wrong and what is accepted.
-    public init(parsing text: String) throws {
+    package init(parsing text: String) throws {
         for part in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !part.isEmpty {
             let pieces = part.split(separator: "=", maxSplits: 1).map(String.init)
             guard pieces.count == 2 else { throw FaultPlanError("\u{201C}\(part)\u{201D} is not NAME=VALUE.") }
@@ -60,7 +60,7 @@ public struct FaultPlan: Equatable, Sendable {
 }
 
 /// A `--faults` value that does not parse.
-public struct FaultPlanError: Error, CustomStringConvertible {
-    public let description: String
+package struct FaultPlanError: Error, CustomStringConvertible {
+    package let description: String
     init(_ description: String) { self.description = description }
 }

@@ -7,24 +7,24 @@ import OnboardCore
 /// statuses' reasons, error messages and URLs made of control sequences (a clipboard write, a
 /// window title, a screen clear, C1 controls), bidi overrides, 10 KB strings, wide and combining
 /// characters. `onboard sandbox seed-hostile` adds it to a sandbox database; nothing else does.
-public enum HostileSeed {
+package enum HostileSeed {
     /// OSC 52: writes "owned" to the clipboard of a terminal that obeys.
-    public static let clipboardWrite = "\u{1B}]52;c;b3duZWQ=\u{07}"
+    package static let clipboardWrite = "\u{1B}]52;c;b3duZWQ=\u{07}"
     /// OSC 0: retitles the window.
-    public static let titleChange = "\u{1B}]0;pwned-title\u{07}"
+    package static let titleChange = "\u{1B}]0;pwned-title\u{07}"
     /// CSI: clears the screen and homes the cursor.
-    public static let screenClear = "\u{1B}[2J\u{1B}[H"
+    package static let screenClear = "\u{1B}[2J\u{1B}[H"
     /// C1 CSI (0x9B) and DCS (0x90) as single code points.
-    public static let c1Controls = "\u{9B}31m\u{90}q"
+    package static let c1Controls = "\u{9B}31m\u{90}q"
     /// Right-to-left override: "exe.txt" drawn as "txt.exe".
-    public static let bidiOverride = "invoice\u{202E}txt.exe"
+    package static let bidiOverride = "invoice\u{202E}txt.exe"
     /// Wide (CJK, emoji) and combining characters.
-    public static let wideAndCombining = "漢字かな 👩‍💻 e\u{301}\u{301}\u{301} Z\u{351}\u{34B}\u{33A}"
+    package static let wideAndCombining = "漢字かな 👩‍💻 e\u{301}\u{301}\u{301} Z\u{351}\u{34B}\u{33A}"
     /// Ten thousand characters with a sequence buried in the middle.
-    public static let huge = String(repeating: "A", count: 5_000) + "\u{1B}[31m" + String(repeating: "B", count: 5_000)
+    package static let huge = String(repeating: "A", count: 5_000) + "\u{1B}[31m" + String(repeating: "B", count: 5_000)
 
     /// Every hostile piece in one string.
-    public static let everything = "Evil " + clipboardWrite + titleChange + screenClear + c1Controls + " " + bidiOverride + " " + wideAndCombining
+    package static let everything = "Evil " + clipboardWrite + titleChange + screenClear + c1Controls + " " + bidiOverride + " " + wideAndCombining
 
     /// The toolkit the hostile auth configs use. It is not listed by `GET /toolkits`; it is
     /// found by its slug only, once a hostile auth config names it.
@@ -54,7 +54,7 @@ extension Sandbox {
     /// the default project. Returns the ids of the configs it made (the first one works end to
     /// end; the second names a toolkit that does not exist, so its errors quote a hostile slug).
     @discardableResult
-    public func seedHostile() throws -> [String] {
+    package func seedHostile() throws -> [String] {
         let stamp = now()
         let slugs = [HostileSeed.toolkit.slug, "nope" + HostileSeed.clipboardWrite + HostileSeed.screenClear]
         let names = [

@@ -13,7 +13,7 @@ import NIOCore
 /// the client cannot tell this from `onboard sandbox serve`. Only a hosted link needs a page a
 /// browser can open: the first link request starts the HTTP server on loopback, and links (and
 /// every later reply) name its address.
-public final class InProcessTransport: HTTPTransport {
+package final class InProcessTransport: HTTPTransport {
     private let responder: RouterResponder<SandboxRequestContext>
     private let logger: Logger
     private let linkServer: LinkServer
@@ -25,9 +25,9 @@ public final class InProcessTransport: HTTPTransport {
     }
 
     /// The base URL the client is given; its host only matters once a link server runs.
-    public static let baseURL = URL(string: "http://\(Sandbox.defaultHost)")!
+    package static let baseURL = URL(string: "http://\(Sandbox.defaultHost)")!
 
-    public func send(_ request: ComposioAPI.HTTPRequest) async throws -> ComposioAPI.HTTPResponse {
+    package func send(_ request: ComposioAPI.HTTPRequest) async throws -> ComposioAPI.HTTPResponse {
         // The path and query as sent on the wire (still percent-encoded), as the server sees them.
         let path = request.url.path(percentEncoded: true)
         let startsLink = request.method == "POST" && path.hasSuffix("/connected_accounts/link")
@@ -60,7 +60,7 @@ public final class InProcessTransport: HTTPTransport {
     }
 
     /// Stops the link server, if a link started it.
-    public func shutdown() async { await linkServer.stop() }
+    package func shutdown() async { await linkServer.stop() }
 
     /// Gathers a response body (the writer is consumed, so the bytes live in a box).
     private struct BodyCollector: ResponseBodyWriter {
@@ -100,5 +100,5 @@ private actor LinkServer {
 
 extension Sandbox {
     /// A transport that serves requests in this process (see ``InProcessTransport``).
-    public func inProcessTransport(logger: Logger) -> InProcessTransport { InProcessTransport(sandbox: self, logger: logger) }
+    package func inProcessTransport(logger: Logger) -> InProcessTransport { InProcessTransport(sandbox: self, logger: logger) }
 }

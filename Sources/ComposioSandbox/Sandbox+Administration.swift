@@ -7,13 +7,13 @@ import OnboardCore
 /// setting up demos and tests from the shell. New keys are returned once and stored as digests.
 extension Sandbox {
     /// A project as the administration commands list it.
-    public struct ProjectSummary: Sendable, Equatable {
-        public var id: String
-        public var name: String
-        public var authConfigCount: Int
+    package struct ProjectSummary: Sendable, Equatable {
+        package var id: String
+        package var name: String
+        package var authConfigCount: Int
     }
 
-    public func projects() throws -> [ProjectSummary] {
+    package func projects() throws -> [ProjectSummary] {
         try store.database.read { db in
             try Row.fetchAll(
                 db,
@@ -26,7 +26,7 @@ extension Sandbox {
     }
 
     /// Creates a project in the default organisation with a key; returns its id and the key.
-    public func createProject(name: String) throws -> (id: String, key: String) {
+    package func createProject(name: String) throws -> (id: String, key: String) {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { throw SandboxSetupError("A project needs a name.") }
         let stamp = now()
@@ -40,7 +40,7 @@ extension Sandbox {
     }
 
     /// Issues another key for a project; read-only keys may only GET (others get 403).
-    public func createKey(projectId: String, readOnly: Bool) throws -> String {
+    package func createKey(projectId: String, readOnly: Bool) throws -> String {
         let key = SandboxIdentifiers.apiKey()
         try store.database.write { db in
             guard try ProjectRecord.fetchOne(db, key: projectId) != nil else {
@@ -55,7 +55,7 @@ extension Sandbox {
     }
 
     /// Issues an organisation key (`x-org-api-key`) for the default organisation.
-    public func createOrgKey() throws -> String {
+    package func createOrgKey() throws -> String {
         let key = "oak_" + String(SandboxIdentifiers.apiKey().dropFirst(3))
         try store.database.write { db in
             try db.execute(
@@ -67,7 +67,7 @@ extension Sandbox {
     }
 
     /// Creates an auth config on a seeded toolkit; `scheme` defaults to the toolkit's first.
-    public func createAuthConfig(projectId: String, toolkit slug: String, scheme: AuthScheme?, name: String?) throws -> String {
+    package func createAuthConfig(projectId: String, toolkit slug: String, scheme: AuthScheme?, name: String?) throws -> String {
         guard let toolkit = SeedCatalog.toolkit(slug: slug) else {
             throw SandboxSetupError("No toolkit \(slug). Known: \(SeedCatalog.toolkits.map(\.slug).joined(separator: ", ")).")
         }
@@ -92,22 +92,22 @@ extension Sandbox {
     }
 
     /// Slugs of the seeded toolkits, for help text.
-    public static var toolkitSlugs: [String] { SeedCatalog.toolkits.map(\.slug) }
+    package static var toolkitSlugs: [String] { SeedCatalog.toolkits.map(\.slug) }
 }
 
 extension Sandbox {
     /// What ``verifyCredentials()`` found.
-    public struct CredentialCheck: Sendable, Equatable {
+    package struct CredentialCheck: Sendable, Equatable {
         /// Sealed blobs opened with this database's key.
-        public var readable: Int
+        package var readable: Int
         /// Ids of connected accounts and auth configs whose credentials do not open.
-        public var unreadable: [String]
+        package var unreadable: [String]
     }
 
     /// Opens every sealed credential with the key file: a database whose rows no longer open (a
     /// key file replaced, or two first runs that each made a key) is found here, not by the next
     /// link or update that needs them.
-    public func verifyCredentials() throws -> CredentialCheck {
+    package func verifyCredentials() throws -> CredentialCheck {
         let (accounts, configs) = try store.database.read { db in
             (try ConnectedAccountRecord.fetchAll(db), try AuthConfigRecord.fetchAll(db))
         }

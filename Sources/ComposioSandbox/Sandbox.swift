@@ -10,7 +10,7 @@ import OnboardFiles
 ///
 /// `onboard` runs it in-process on a free loopback port when no Composio key is configured;
 /// `onboard sandbox serve` runs it alone in the foreground.
-public final class Sandbox: Sendable {
+package final class Sandbox: Sendable {
     let store: SQLiteSandboxStore
     let sealer: CredentialSealer
     let now: @Sendable () -> Date
@@ -20,8 +20,8 @@ public final class Sandbox: Sendable {
     let authFailures = AuthFailureLimiter()
 
     /// The default address, the one the official SDKs call "local".
-    public static let defaultHost = "127.0.0.1"
-    public static let defaultPort = 9900
+    package static let defaultHost = "127.0.0.1"
+    package static let defaultPort = 9900
 
     /// Opens the database at `path` (creating and seeding it when new), or an in-memory one.
     ///
@@ -29,7 +29,7 @@ public final class Sandbox: Sendable {
     ///   - initialAPIKey: the default project's key when a new database is created; a random one
     ///     is made when nil.
     /// - Returns: the sandbox, and the key it created when the database was new (shown once).
-    public static func open(
+    package static func open(
         path: String?, initialAPIKey: String? = nil, options: SandboxOptions = SandboxOptions(),
         now: @escaping @Sendable () -> Date = { Date() }
     ) throws -> (sandbox: Sandbox, createdKey: String?) {
@@ -68,7 +68,7 @@ public final class Sandbox: Sendable {
     }
 
     /// The id of the project a new database starts with.
-    public static let defaultProjectId = "pr_sandbox_default"
+    package static let defaultProjectId = "pr_sandbox_default"
 
     /// Creates the default project, its key and the seeded auth configs; false when another
     /// process seeded the database first.
@@ -100,7 +100,7 @@ public final class Sandbox: Sendable {
     /// Issues a fresh key for the default project that lives only as long as this process,
     /// replacing the one the previous embedded run used. The wizard uses it in-process, so no
     /// key is ever written to disk in clear.
-    public func issueSessionKey() throws -> Secret {
+    package func issueSessionKey() throws -> Secret {
         let key = SandboxIdentifiers.apiKey()
         let record = APIKeyRecord(
             digest: SandboxIdentifiers.digest(key), projectId: Self.defaultProjectId, name: Self.sessionKeyName, readOnly: false, createdAt: now())
@@ -116,7 +116,7 @@ public final class Sandbox: Sendable {
     }
 
     /// Removes a key ``issueSessionKey()`` made, when its process is done with it.
-    public func revokeSessionKey(_ key: Secret) throws {
+    package func revokeSessionKey(_ key: Secret) throws {
         let digest = key.withRevealedValue { SandboxIdentifiers.digest($0) }
         try store.database.write { db in
             try db.execute(sql: "DELETE FROM api_key WHERE name = ? AND digest = ?", arguments: [Self.sessionKeyName, digest])
@@ -152,13 +152,13 @@ public final class Sandbox: Sendable {
     }
 
     /// Serves in the foreground until SIGINT or SIGTERM, then shuts down gracefully.
-    public func serve(host: String, port: Int, logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void) async throws {
+    package func serve(host: String, port: Int, logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void) async throws {
         try await application(host: host, port: port, logger: logger, onRunning: onRunning).runService()
     }
 
     /// Starts serving in the background on a free loopback port; stop it with ``RunningSandbox/stop()``.
     /// - Parameter linkPagesOnly: serve the hosted link pages and nothing of the API.
-    public func start(host: String = defaultHost, port: Int = 0, logger: Logger, linkPagesOnly: Bool = false) async throws -> RunningSandbox {
+    package func start(host: String = defaultHost, port: Int = 0, logger: Logger, linkPagesOnly: Bool = false) async throws -> RunningSandbox {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = application(host: host, port: port, logger: logger, linkPagesOnly: linkPagesOnly) { bound in continuation.yield(bound) }
         let task = Task {
@@ -176,30 +176,30 @@ public final class Sandbox: Sendable {
 }
 
 /// A sandbox serving in the background.
-public struct RunningSandbox: Sendable {
-    public let port: Int
-    public let host: String
+package struct RunningSandbox: Sendable {
+    package let port: Int
+    package let host: String
     let task: Task<Void, any Error>
 
     /// The base URL clients use, e.g. `http://127.0.0.1:40123`.
-    public var baseURL: URL { URL(string: "http://\(host):\(port)")! }
+    package var baseURL: URL { URL(string: "http://\(host):\(port)")! }
 
     /// Stops serving.
-    public func stop() async {
+    package func stop() async {
         task.cancel()
         _ = await task.result
     }
 }
 
 /// How a sandbox behaves beyond its data: the rate limit and injected faults.
-public struct SandboxOptions: Sendable {
+package struct SandboxOptions: Sendable {
     /// Requests per organisation per minute; 0 turns limiting off. The service's Starter plan allows 2,000.
-    public var rateLimit: Int
-    public var faults: FaultPlan
+    package var rateLimit: Int
+    package var faults: FaultPlan
     /// How long a hosted link (and any INITIATED account) lasts: 10 minutes, as the service's.
-    public var linkLifetime: TimeInterval
+    package var linkLifetime: TimeInterval
 
-    public init(rateLimit: Int = 2000, faults: FaultPlan = .none, linkLifetime: TimeInterval = 600) {
+    package init(rateLimit: Int = 2000, faults: FaultPlan = .none, linkLifetime: TimeInterval = 600) {
         self.rateLimit = rateLimit
         self.faults = faults
         self.linkLifetime = linkLifetime

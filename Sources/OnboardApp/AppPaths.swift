@@ -1,9 +1,9 @@
 import Foundation
 
 /// Where onboard keeps its files, following the XDG base directory spec.
-public enum AppPaths {
+package enum AppPaths {
     /// `$XDG_DATA_HOME/onboard`, else `~/.local/share/onboard`.
-    public static func dataDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    package static func dataDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let base = environment["XDG_DATA_HOME"], base.hasPrefix("/") {
             return base + "/onboard"
         }
@@ -12,7 +12,7 @@ public enum AppPaths {
     }
 
     /// The embedded sandbox's database.
-    public static func sandboxDatabase(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    package static func sandboxDatabase(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         dataDirectory(environment: environment) + "/sandbox.sqlite"
     }
 }

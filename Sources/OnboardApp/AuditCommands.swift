@@ -4,16 +4,16 @@ import OnboardStore
 import OnboardTUI
 
 /// `onboard audit` and `onboard audit verify`: reading the trail and checking its chain.
-public enum AuditCommands {
+package enum AuditCommands {
     /// Which events to show.
-    public struct Filter: Sendable {
-        public var since: Date?
-        public var userId: String?
-        public var authConfig: String?
+    package struct Filter: Sendable {
+        package var since: Date?
+        package var userId: String?
+        package var authConfig: String?
         /// An event name, or a prefix ending in `.` or `.*` (`connection.`).
-        public var event: String?
+        package var event: String?
 
-        public init(since: Date? = nil, userId: String? = nil, authConfig: String? = nil, event: String? = nil) {
+        package init(since: Date? = nil, userId: String? = nil, authConfig: String? = nil, event: String? = nil) {
             self.since = since
             self.userId = userId
             self.authConfig = authConfig
@@ -33,7 +33,7 @@ public enum AuditCommands {
     }
 
     /// `--since`: an ISO 8601 time (`2026-11-30`, `2026-11-30T09:00Z`) or an age (`30m`, `24h`, `7d`).
-    public static func parseSince(_ text: String, now: Date = Date()) -> Date? {
+    package static func parseSince(_ text: String, now: Date = Date()) -> Date? {
         if let seconds = DurationText.seconds(text) { return now.addingTimeInterval(-seconds) }
         if let date = UTCTimestamp.parse(text) { return date }
         return UTCTimestamp.parse(text + "T00:00Z")
@@ -41,7 +41,7 @@ public enum AuditCommands {
 
     /// Prints the matching events, oldest first; with `follow`, keeps printing new ones as they
     /// are appended until interrupted.
-    public static func list(path: String, filter: Filter, json: Bool, follow: Bool, output: CommandOutput) async throws {
+    package static func list(path: String, filter: Filter, json: Bool, follow: Bool, output: CommandOutput) async throws {
         guard FileManager.default.fileExists(atPath: path) || follow else {
             return output.err("There is no audit trail at \(path) yet; onboard writes one with its first action.")
         }
@@ -105,7 +105,7 @@ public enum AuditCommands {
     }
 
     /// The trail in a shared PostgreSQL store: the same records and the same chain as the file.
-    public static func list(database store: PostgresStore, filter: Filter, json: Bool, follow: Bool, output: CommandOutput) async throws {
+    package static func list(database store: PostgresStore, filter: Filter, json: Bool, follow: Bool, output: CommandOutput) async throws {
         var records = AuditVerification.records(in: try await store.auditText())
         if json && !follow { return output.json(records.filter(filter.matches)) }
         if !json { output.out(header) }
@@ -122,7 +122,7 @@ public enum AuditCommands {
         }
     }
 
-    public static func verify(database store: PostgresStore, expectHead: String?, headOnly: Bool, output: CommandOutput) async throws {
+    package static func verify(database store: PostgresStore, expectHead: String?, headOnly: Bool, output: CommandOutput) async throws {
         let report = AuditVerification.verify(try await store.auditText(), expectHead: expectHead)
         if let problem = report.problem {
             throw CommandFailure("The audit trail in \(store.settings.label) does not verify: \(problem.message).")
@@ -133,7 +133,7 @@ public enum AuditCommands {
     }
 
     /// Checks the chain; prints what it found. Throws (exit 1) when it is broken.
-    public static func verify(path: String, expectHead: String?, headOnly: Bool, output: CommandOutput) throws {
+    package static func verify(path: String, expectHead: String?, headOnly: Bool, output: CommandOutput) throws {
         let report: AuditVerification.Report
         do {
             report = try AuditVerification.verify(path: path, expectHead: expectHead)

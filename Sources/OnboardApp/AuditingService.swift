@@ -10,7 +10,7 @@ import Synchronization
 /// account settling ACTIVE or FAILED is recorded once.
 ///
 /// Names and ids only reach the trail: the request's values are never looked at here.
-public final class AuditingService: ComposioService {
+package final class AuditingService: ComposioService {
     private let base: any ComposioService
     private let log: any AuditSink
     private let actor: AuditEvent.Actor
@@ -22,7 +22,7 @@ public final class AuditingService: ComposioService {
     /// Accounts started through a hosted link whose outcome is not recorded yet.
     private let pendingLinks = Mutex<[String: (authConfig: String, userId: String)]>([:])
 
-    public init(_ base: any ComposioService, log: any AuditSink, actor: AuditEvent.Actor, backend: String, project: String? = nil) {
+    package init(_ base: any ComposioService, log: any AuditSink, actor: AuditEvent.Actor, backend: String, project: String? = nil) {
         self.base = base
         self.log = log
         self.actor = actor
@@ -80,7 +80,7 @@ public final class AuditingService: ComposioService {
 
     // MARK: writes, recorded
 
-    public func createConnectedAccount(_ request: ConnectionRequest) async throws -> ConnectedAccount {
+    package func createConnectedAccount(_ request: ConnectionRequest) async throws -> ConnectedAccount {
         let account: ConnectedAccount
         do {
             account = try await base.createConnectedAccount(request)
@@ -108,7 +108,7 @@ public final class AuditingService: ComposioService {
             errorCode: errorCode, fields: fields)
     }
 
-    public func updateConnectedAccount(id: String, scheme: AuthScheme, values: [String: Secret?], alias: String?) async throws -> ConnectionStatus {
+    package func updateConnectedAccount(id: String, scheme: AuthScheme, values: [String: Secret?], alias: String?) async throws -> ConnectionStatus {
         let account = try? await base.connectedAccount(id: id)
         let status: ConnectionStatus
         do {
@@ -121,33 +121,33 @@ public final class AuditingService: ComposioService {
         return status
     }
 
-    public func setConnectedAccountEnabled(id: String, enabled: Bool) async throws {
+    package func setConnectedAccountEnabled(id: String, enabled: Bool) async throws {
         let account = try? await base.connectedAccount(id: id)
         try await base.setConnectedAccountEnabled(id: id, enabled: enabled)
         try await record(.connectionUpdated, about: account, id: id, status: enabled ? "ACTIVE" : "INACTIVE")
     }
 
     /// Reads the account first, so the record says whose account on which config went.
-    public func deleteConnectedAccount(id: String) async throws {
+    package func deleteConnectedAccount(id: String) async throws {
         let account = try? await base.connectedAccount(id: id)
         try await base.deleteConnectedAccount(id: id)
         try await record(.connectionDeleted, about: account, id: id, status: account?.status.rawValue)
     }
 
-    public func createLink(authConfigId: String, userId: String, callbackURL: String?, alias: String?) async throws -> HostedLink {
+    package func createLink(authConfigId: String, userId: String, callbackURL: String?, alias: String?) async throws -> HostedLink {
         let link = try await base.createLink(authConfigId: authConfigId, userId: userId, callbackURL: callbackURL, alias: alias)
         pendingLinks.withLock { $0[link.connectedAccountId] = (authConfigId, userId) }
         try await record(.linkCreated, authConfig: authConfigId, userId: userId, accountId: link.connectedAccountId, status: "INITIATED")
         return link
     }
 
-    public func updateSharedCredentials(authConfigId: String, configType: String, values: [String: Secret]) async throws -> AuthConfigSummary {
+    package func updateSharedCredentials(authConfigId: String, configType: String, values: [String: Secret]) async throws -> AuthConfigSummary {
         let updated = try await base.updateSharedCredentials(authConfigId: authConfigId, configType: configType, values: values)
         try await record(.authConfigRotated, authConfig: authConfigId, toolkit: updated.toolkitSlug, fields: values.keys.sorted())
         return updated
     }
 
-    public func connectedAccount(id: String) async throws -> ConnectedAccount {
+    package func connectedAccount(id: String) async throws -> ConnectedAccount {
         let account = try await base.connectedAccount(id: id)
         if account.status == .active || account.status.isTerminalFailure,
             let pending = pendingLinks.withLock({ $0.removeValue(forKey: id) })
@@ -161,13 +161,13 @@ public final class AuditingService: ComposioService {
 
     // MARK: reads, passed through
 
-    public func sessionInfo() async throws -> ProjectInfo { try await base.sessionInfo() }
-    public func listAuthConfigs(_ query: AuthConfigQuery) async throws -> AuthConfigPage { try await base.listAuthConfigs(query) }
-    public func authConfig(id: String) async throws -> AuthConfigSummary { try await base.authConfig(id: id) }
-    public func connectionFields(toolkit: String, scheme: AuthScheme) async throws -> [CredentialField] {
+    package func sessionInfo() async throws -> ProjectInfo { try await base.sessionInfo() }
+    package func listAuthConfigs(_ query: AuthConfigQuery) async throws -> AuthConfigPage { try await base.listAuthConfigs(query) }
+    package func authConfig(id: String) async throws -> AuthConfigSummary { try await base.authConfig(id: id) }
+    package func connectionFields(toolkit: String, scheme: AuthScheme) async throws -> [CredentialField] {
         try await base.connectionFields(toolkit: toolkit, scheme: scheme)
     }
-    public func listConnectedAccounts(_ query: ConnectedAccountQuery) async throws -> ConnectedAccountPage {
+    package func listConnectedAccounts(_ query: ConnectedAccountQuery) async throws -> ConnectedAccountPage {
         try await base.listConnectedAccounts(query)
     }
 }

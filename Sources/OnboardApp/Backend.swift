@@ -7,7 +7,7 @@ import OnboardFiles
 import OnboardStore
 
 /// Which service onboard talks to, decided once at start.
-public enum BackendChoice: Sendable {
+package enum BackendChoice: Sendable {
     /// A real Composio (or compatible) service.
     case remote(baseURL: URL, apiKey: Secret, keySource: String)
     /// The sandbox, in this process, on a free loopback port.
@@ -19,7 +19,7 @@ public enum BackendChoice: Sendable {
     ///
     /// - Parameters:
     ///   - keyFile: `--api-key-file`, else `COMPOSIO_API_KEY_FILE`; refused when others can read it.
-    public static func from(environment: [String: String], baseURLOverride: String? = nil, keyFile: String? = nil) throws -> BackendChoice {
+    package static func from(environment: [String: String], baseURLOverride: String? = nil, keyFile: String? = nil) throws -> BackendChoice {
         var key: Secret?
         var source = "COMPOSIO_API_KEY"
         if let value = environment["COMPOSIO_API_KEY"]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty {
@@ -59,7 +59,7 @@ func isLoopback(host: String) -> Bool {
 
 extension BackendChoice {
     /// What the header calls the backend: the host (and port), or "embedded sandbox".
-    public var label: String {
+    package var label: String {
         switch self {
         case .remote(let url, _, _), .remoteNeedingKey(let url):
             (url.host ?? url.absoluteString) + (url.port.map { ":\($0)" } ?? "")
@@ -71,8 +71,8 @@ extension BackendChoice {
 
 /// Reads an API key from a file the way ssh treats private keys: refused when group or others
 /// may read it, with the chmod that fixes it.
-public enum KeyFile {
-    public static func read(_ path: String) throws -> Secret {
+package enum KeyFile {
+    package static func read(_ path: String) throws -> Secret {
         let data = try OwnerOnlyFile.contents(path, kind: "key file")
         let key = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard !key.isEmpty else { throw UsageError("The key file \(path) is empty; put the project API key (ak_...) in it.") }
@@ -94,11 +94,11 @@ enum OwnerOnlyFile {
 }
 
 /// A connected backend: the service to call, a label for the header, and how to let go of it.
-public struct ConnectedBackend: Sendable {
-    public let service: ComposioClient
+package struct ConnectedBackend: Sendable {
+    package let service: ComposioClient
     /// A client like `service` but with another key (the one the prompt collected).
-    public func service(withKey key: Secret) -> ComposioClient { service.with(apiKey: key) }
-    public let label: String
+    package func service(withKey key: Secret) -> ComposioClient { service.with(apiKey: key) }
+    package let label: String
     /// Closes connections, or the link server the embedded sandbox may have started.
     let shutdown: @Sendable () async -> Void
     /// The embedded sandbox and the key this process was given, revoked on close.
@@ -109,7 +109,7 @@ public struct ConnectedBackend: Sendable {
     ///   - pacer: paces every request (a bulk import keeps under the rate limit).
     ///   - retry: how failed requests are retried: by default each keeps trying, with backoff,
     ///     for a minute.
-    public static func connect(
+    package static func connect(
         _ choice: BackendChoice, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment, pacer: RateLimitPacer? = nil,
         retry: RetryPolicy = .patient(.seconds(60))
     ) async throws -> ConnectedBackend {
@@ -148,7 +148,7 @@ public struct ConnectedBackend: Sendable {
 
     /// The service front ends use: the client, wrapped to write the audit trail when one is kept.
     /// - Parameter actor: who acts: the OS user, or (in a gateway session) the invite and address.
-    public func service(audit: (any AuditSink)?, client: ComposioClient? = nil, actor: AuditEvent.Actor = .currentUser) -> any ComposioService {
+    package func service(audit: (any AuditSink)?, client: ComposioClient? = nil, actor: AuditEvent.Actor = .currentUser) -> any ComposioService {
         let client = client ?? service
         guard let audit else { return client }
         let backend = embedded == nil ? label : "sandbox"
@@ -157,14 +157,14 @@ public struct ConnectedBackend: Sendable {
     }
 
     /// Closes connections, stops a link server and revokes the embedded sandbox's session key.
-    public func close() async {
+    package func close() async {
         await shutdown()
         if let embedded { try? embedded.sandbox.revokeSessionKey(embedded.key) }
     }
 }
 
 /// A mistake in how onboard was invoked (exit code 2), with what to do instead.
-public struct UsageError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+package struct UsageError: Error, CustomStringConvertible {
+    package let description: String
+    package init(_ description: String) { self.description = description }
 }

@@ -11,41 +11,41 @@ import Synchronization
 /// This is the edge where the CLI's text meets a terminal: every line goes through
 /// ``TerminalText/sanitizedLines(_:)``, so no string from a server, a file or an argument can
 /// drive the terminal, whichever command printed it. JSON is escaped instead (``json(_:)``).
-public struct CommandOutput: Sendable {
+package struct CommandOutput: Sendable {
     /// Raw sinks for stdout / stderr; only this type writes to them.
     private let writeOut: @Sendable (String) -> Void
     private let writeErr: @Sendable (String) -> Void
     /// Whether stderr is a terminal (a progress bar may redraw in place).
-    public let errIsTerminal: Bool
+    package let errIsTerminal: Bool
 
-    public init(errIsTerminal: Bool = false, writeOut: @escaping @Sendable (String) -> Void, writeErr: @escaping @Sendable (String) -> Void) {
+    package init(errIsTerminal: Bool = false, writeOut: @escaping @Sendable (String) -> Void, writeErr: @escaping @Sendable (String) -> Void) {
         self.writeOut = writeOut
         self.writeErr = writeErr
         self.errIsTerminal = errIsTerminal
     }
 
     /// The process's stdout and stderr.
-    public static let standard = CommandOutput(
+    package static let standard = CommandOutput(
         errIsTerminal: isatty(STDERR_FILENO) == 1,
         writeOut: { text in DescriptorWriter.write(text, to: STDOUT_FILENO) },
         writeErr: { text in DescriptorWriter.write(text, to: STDERR_FILENO) }
     )
 
     /// One line (or several) of results.
-    public func out(_ line: String) { writeOut(TerminalText.sanitizedLines(line) + "\n") }
+    package func out(_ line: String) { writeOut(TerminalText.sanitizedLines(line) + "\n") }
 
     /// One line (or several) of messages.
-    public func err(_ line: String) { writeErr(TerminalText.sanitizedLines(line) + "\n") }
+    package func err(_ line: String) { writeErr(TerminalText.sanitizedLines(line) + "\n") }
 
     /// A progress line: redrawn in place on a terminal, one line per update elsewhere.
-    public func progress(_ line: String) {
+    package func progress(_ line: String) {
         if errIsTerminal { writeErr("\r\u{1B}[K" + TerminalText.sanitized(line)) } else { err(line) }
     }
 
     /// Draws a QR code on stderr when it is a terminal that can show it (UTF-8, not `TERM=dumb`):
     /// dark on light in explicit colours, or in reverse video under `NO_COLOR`. Every byte is
     /// the program's own; no outside text passes here.
-    public func qrCode(_ matrix: QRMatrix, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    package func qrCode(_ matrix: QRMatrix, environment: [String: String] = ProcessInfo.processInfo.environment) {
         let term = environment["TERM"] ?? ""
         let locale = environment["LC_ALL"] ?? environment["LC_CTYPE"] ?? environment["LANG"] ?? ""
         guard errIsTerminal, !term.isEmpty, term != "dumb", locale.uppercased().contains("UTF") else { return }
@@ -55,7 +55,7 @@ public struct CommandOutput: Sendable {
 
     /// Prints `value` as pretty, key-sorted JSON on stdout, with every control character,
     /// C1 control and bidi mark escaped as `\uXXXX` (the same JSON, nothing a terminal acts on).
-    public func json<Value: Encodable>(_ value: Value) {
+    package func json<Value: Encodable>(_ value: Value) {
         writeOut(CommandJSON.text(value) + "\n")
     }
 }
@@ -90,22 +90,22 @@ enum CommandJSON {
 }
 
 /// A command that ran and did not succeed (exit 1); the message says what happened and what to do.
-public struct CommandFailure: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+package struct CommandFailure: Error, CustomStringConvertible {
+    package let description: String
+    package init(_ description: String) { self.description = description }
 }
 
 /// The choices every service-facing command shares.
-public struct ServiceOptions: Sendable {
-    public var baseURL: String?
-    public var keyFile: String?
-    public var verbose: Bool
+package struct ServiceOptions: Sendable {
+    package var baseURL: String?
+    package var keyFile: String?
+    package var verbose: Bool
     /// How long one request keeps retrying retryable failures (`--timeout`).
-    public var timeout: Duration
+    package var timeout: Duration
     /// `--audit-log PATH`: where the audit trail is kept instead of the default.
-    public var auditLog: String?
+    package var auditLog: String?
 
-    public init(baseURL: String? = nil, keyFile: String? = nil, verbose: Bool = false, timeout: Duration = .seconds(60), auditLog: String? = nil) {
+    package init(baseURL: String? = nil, keyFile: String? = nil, verbose: Bool = false, timeout: Duration = .seconds(60), auditLog: String? = nil) {
         self.baseURL = baseURL
         self.keyFile = keyFile
         self.verbose = verbose
@@ -115,7 +115,7 @@ public struct ServiceOptions: Sendable {
 
     /// Connects as the wizard would, except that a missing key is a usage error: a script has
     /// nobody to ask.
-    public func connect(pacer: RateLimitPacer? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) async throws
+    package func connect(pacer: RateLimitPacer? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) async throws
         -> ConnectedBackend
     {
         let choice = try BackendChoice.from(environment: environment, baseURLOverride: baseURL, keyFile: keyFile)
@@ -142,7 +142,7 @@ public struct ServiceOptions: Sendable {
 /// Runs `body` against a connected backend, writing the audit trail, and closes it on every
 /// path. The trail is opened first, so a trail that cannot be written stops the command before
 /// it does anything.
-public func withBackend<Result>(_ options: ServiceOptions, pacer: RateLimitPacer? = nil, _ body: (any ComposioService) async throws -> Result)
+package func withBackend<Result>(_ options: ServiceOptions, pacer: RateLimitPacer? = nil, _ body: (any ComposioService) async throws -> Result)
     async throws -> Result
 {
     let audit = try await AuditSettings.sink(path: options.auditLog)
@@ -159,7 +159,7 @@ public func withBackend<Result>(_ options: ServiceOptions, pacer: RateLimitPacer
 
 /// Reads credential values from a file (refused when others can read it, as ssh does) or from
 /// stdin; never from argv.
-public enum SecretSource: Sendable, Equatable {
+package enum SecretSource: Sendable, Equatable {
     case file(String)
     case standardInput
 
@@ -168,12 +168,12 @@ public enum SecretSource: Sendable, Equatable {
 
     /// The values by name. Names come back as given; a caller reporting an unknown one names
     /// its place (``entries()``), since a name may be a key piped without `NAME=`.
-    public func read() throws -> [String: Secret] {
+    package func read() throws -> [String: Secret] {
         Dictionary(uniqueKeysWithValues: try entries().map { ($0.name, $0.value) })
     }
 
     /// The values in input order, each with where it stood.
-    public func entries() throws -> [SecretValues.Entry] {
+    package func entries() throws -> [SecretValues.Entry] {
         var data: Data
         switch self {
         case .file(let path):
@@ -222,8 +222,8 @@ extension String {
 }
 
 /// Ages and lifetimes as people type them: `45s`, `30m`, `24h`, `7d`.
-public enum DurationText {
-    public static func seconds(_ text: String) -> TimeInterval? {
+package enum DurationText {
+    package static func seconds(_ text: String) -> TimeInterval? {
         guard let unit = text.last, let amount = Double(text.dropLast()), amount >= 0, amount.isFinite else { return nil }
         switch unit {
         case "s": return amount
@@ -235,7 +235,7 @@ public enum DurationText {
     }
 
     /// "30 minutes", "2 hours", "1 day".
-    public static func words(_ seconds: TimeInterval) -> String {
+    package static func words(_ seconds: TimeInterval) -> String {
         let whole = Int(seconds.rounded())
         func plural(_ count: Int, _ unit: String) -> String { "\(count) \(unit)\(count == 1 ? "" : "s")" }
         if whole % 86_400 == 0, whole > 0 { return plural(whole / 86_400, "day") }

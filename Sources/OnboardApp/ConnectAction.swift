@@ -3,9 +3,9 @@ import Foundation
 import OnboardCore
 
 /// `onboard connect`: one account from flags and a secrets file or stdin, for scripts.
-public enum ConnectAction {
+package enum ConnectAction {
     /// What to do when the user already has an account on the auth config.
-    public enum ExistingPolicy: Sendable {
+    package enum ExistingPolicy: Sendable {
         /// Stop and say so (the default: a script should not add a second account by accident).
         case refuse
         /// Delete the old accounts once the new one is ACTIVE.
@@ -14,21 +14,21 @@ public enum ConnectAction {
         case allowMultiple
     }
 
-    public struct Options: Sendable {
-        public var authConfigId: String
-        public var userId: String
+    package struct Options: Sendable {
+        package var authConfigId: String
+        package var userId: String
         /// Non-secret values from `--field NAME=VALUE`.
-        public var fields: [String: String]
-        public var secrets: SecretSource?
-        public var validate: Bool
-        public var existing: ExistingPolicy
-        public var wait: Bool
-        public var timeout: Duration
-        public var json: Bool
+        package var fields: [String: String]
+        package var secrets: SecretSource?
+        package var validate: Bool
+        package var existing: ExistingPolicy
+        package var wait: Bool
+        package var timeout: Duration
+        package var json: Bool
         /// `--alias`: a name for the new account.
-        public var alias: String?
+        package var alias: String?
 
-        public init(
+        package init(
             authConfigId: String, userId: String, fields: [String: String] = [:], secrets: SecretSource? = nil, validate: Bool = false,
             existing: ExistingPolicy = .refuse, wait: Bool = true, timeout: Duration = .seconds(60), json: Bool = false, alias: String? = nil
         ) {
@@ -46,7 +46,7 @@ public enum ConnectAction {
     }
 
     /// Splits `--field NAME=VALUE` arguments; the error names the argument's position only.
-    public static func parseFields(_ arguments: [String]) throws -> [String: String] {
+    package static func parseFields(_ arguments: [String]) throws -> [String: String] {
         var fields: [String: String] = [:]
         for (index, argument) in arguments.enumerated() {
             guard let equals = argument.firstIndex(of: "="), equals != argument.startIndex else {
@@ -59,7 +59,7 @@ public enum ConnectAction {
         return fields
     }
 
-    public static func run(_ service: any ComposioService, _ options: Options, output: CommandOutput) async throws {
+    package static func run(_ service: any ComposioService, _ options: Options, output: CommandOutput) async throws {
         if let problem = Validation.problem(userId: options.userId) { throw UsageError("--user-id: \(problem)") }
         let (config, scheme, fields) = try await ServiceCommands.userFields(service, authConfigId: options.authConfigId)
         let existing = try await AccountConnector.liveAccounts(service, authConfigId: config.id, userId: options.userId)

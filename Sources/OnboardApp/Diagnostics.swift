@@ -10,8 +10,8 @@ import Synchronization
 /// `ONBOARD_LOG_FILE` when set; otherwise to stderr, except while the wizard owns the screen,
 /// when they go to `onboard.log` in the data directory (0600). Nothing logged carries a secret:
 /// the client logs method, path, status and time only.
-public enum Diagnostics {
-    public static func logger(verbose: Bool, interactive: Bool, environment: [String: String] = ProcessInfo.processInfo.environment) -> Logger {
+package enum Diagnostics {
+    package static func logger(verbose: Bool, interactive: Bool, environment: [String: String] = ProcessInfo.processInfo.environment) -> Logger {
         let requested = environment["ONBOARD_LOG"].flatMap { Logger.Level(rawValue: $0.lowercased()) }
         let level: Logger.Level = verbose ? .debug : (requested ?? .notice)
         guard level <= .debug else {
@@ -59,11 +59,11 @@ final class LogSink: Sendable {
 /// One line per event: time, level, label, message and metadata. Messages can hold what a
 /// client sent (a path) or a server said (an id), and a log is read with `cat` or `tail -f`, so
 /// every line passes the terminal sanitiser.
-public struct LineLogHandler: LogHandler {
+package struct LineLogHandler: LogHandler {
     let label: String
     let sink: LogSink
-    public var metadata: Logger.Metadata = [:]
-    public var logLevel: Logger.Level = .info
+    package var metadata: Logger.Metadata = [:]
+    package var logLevel: Logger.Level = .info
 
     init(label: String, sink: LogSink) {
         self.label = label
@@ -71,16 +71,16 @@ public struct LineLogHandler: LogHandler {
     }
 
     /// A handler that writes to stderr, for servers run in the foreground.
-    public static func standardError(label: String) -> LineLogHandler {
+    package static func standardError(label: String) -> LineLogHandler {
         LineLogHandler(label: label, sink: .standardError)
     }
 
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
-    public func log(event: LogEvent) {
+    package func log(event: LogEvent) {
         var line = "\(UTCTimestamp.iso8601(Date())) \(event.level) \(label): \(event.message)"
         let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
         if !merged.isEmpty { line += " " + merged.keys.sorted().map { "\($0)=\(merged[$0].map { "\($0)" } ?? "")" }.joined(separator: " ") }

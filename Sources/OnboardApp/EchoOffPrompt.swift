@@ -6,8 +6,8 @@ import OnboardTUI
 /// Reads one secret line from the terminal with echo off, showing a bullet per character, for
 /// the line-based commands (`rotate`, the accessible mode). The terminal's settings are put back
 /// on every path; Ctrl-C ends the read instead of killing the process with echo still off.
-public enum EchoOffPrompt {
-    public enum Outcome: Equatable {
+package enum EchoOffPrompt {
+    package enum Outcome: Equatable {
         case entered(Secret)
         case interrupted
         case endOfInput
@@ -16,14 +16,14 @@ public enum EchoOffPrompt {
     }
 
     /// The longest secret line taken: 64 KiB, far more than any key or token.
-    public static let maximumBytes = 64 << 10
+    package static let maximumBytes = 64 << 10
 
     /// Whether stdin is a terminal this prompt can use.
-    public static var isAvailable: Bool { isatty(STDIN_FILENO) == 1 }
+    package static var isAvailable: Bool { isatty(STDIN_FILENO) == 1 }
 
     /// Shows `label` on stderr and reads a line from stdin. Pasted line breaks inside a
     /// bracketed paste are kept out; Enter typed ends the line.
-    public static func read(_ label: String, bullets: Bool = true) -> Outcome {
+    package static func read(_ label: String, bullets: Bool = true) -> Outcome {
         DescriptorWriter.write(TerminalText.sanitized(label), to: STDERR_FILENO)
         var saved = termios()
         guard tcgetattr(STDIN_FILENO, &saved) == 0 else { return readPlainLine() }

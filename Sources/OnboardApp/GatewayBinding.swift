@@ -7,14 +7,14 @@ import OnboardStore
 /// What the gateway hands the wizard it starts for a session (`onboard gateway session`, which
 /// is not for people): the invite and client for the audit trail, where to report the account,
 /// and the descriptor the service's key arrives on (never argv or the environment).
-public struct GatewayBinding: Sendable {
-    public var inviteId: String
-    public var peer: String
-    public var reportDescriptor: Int32
+package struct GatewayBinding: Sendable {
+    package var inviteId: String
+    package var peer: String
+    package var reportDescriptor: Int32
     /// Absent when the gateway runs on the embedded sandbox, which the session opens itself.
-    public var keyDescriptor: Int32?
+    package var keyDescriptor: Int32?
 
-    public init(inviteId: String, peer: String, reportDescriptor: Int32, keyDescriptor: Int32?) {
+    package init(inviteId: String, peer: String, reportDescriptor: Int32, keyDescriptor: Int32?) {
         self.inviteId = inviteId
         self.peer = peer
         self.reportDescriptor = reportDescriptor

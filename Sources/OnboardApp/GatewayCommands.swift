@@ -7,17 +7,17 @@ import OnboardProcess
 import OnboardStore
 
 /// `onboard gateway serve` and `onboard gateway fingerprint`.
-public enum GatewayCommands {
-    public struct ServeOptions: Sendable {
-        public var host: String
-        public var port: Int
-        public var limits: GatewayLimits
-        public var baseURL: String?
-        public var keyFile: String?
-        public var auditLog: String?
+package enum GatewayCommands {
+    package struct ServeOptions: Sendable {
+        package var host: String
+        package var port: Int
+        package var limits: GatewayLimits
+        package var baseURL: String?
+        package var keyFile: String?
+        package var auditLog: String?
         /// `--store postgres://...`: invites and the trail shared with other gateways.
-        public var store: String?
-        public init(host: String, port: Int, limits: GatewayLimits, baseURL: String?, keyFile: String?, auditLog: String?, store: String?) {
+        package var store: String?
+        package init(host: String, port: Int, limits: GatewayLimits, baseURL: String?, keyFile: String?, auditLog: String?, store: String?) {
             self.store = store
             self.host = host
             self.port = port
@@ -29,7 +29,7 @@ public enum GatewayCommands {
     }
 
     /// The host key, created on first use in the data directory.
-    public static func hostKey(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> HostKey {
+    package static func hostKey(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> HostKey {
         do {
             return try HostKey.loadOrCreate(path: HostKey.defaultPath(dataDirectory: AppPaths.dataDirectory(environment: environment)))
         } catch {
@@ -38,13 +38,13 @@ public enum GatewayCommands {
     }
 
     /// Prints the host key's fingerprint, or its public line (for a `known_hosts` file).
-    public static func fingerprint(publicKey: Bool, output: CommandOutput) throws {
+    package static func fingerprint(publicKey: Bool, output: CommandOutput) throws {
         let key = try hostKey()
         output.out(publicKey ? key.publicLine() : key.fingerprint)
     }
 
     /// Runs the gateway until SIGINT or SIGTERM.
-    public static func serve(_ options: ServeOptions, output: CommandOutput) async throws {
+    package static func serve(_ options: ServeOptions, output: CommandOutput) async throws {
         let environment = ProcessInfo.processInfo.environment
         let choice = try BackendChoice.from(environment: environment, baseURLOverride: options.baseURL, keyFile: options.keyFile)
         let launcher: WizardSessionLauncher

@@ -11,23 +11,23 @@ import Synchronization
 /// rerun resume without ever creating a second account for a user; users already connected are
 /// skipped unless `--replace`. No value from the file reaches the terminal, a log, the journal
 /// or the report.
-public enum ImportAction {
-    public struct Options: Sendable {
-        public var filePath: String
-        public var authConfigId: String
-        public var journalPath: String?
-        public var reportPath: String?
-        public var dryRun: Bool
-        public var replace: Bool
+package enum ImportAction {
+    package struct Options: Sendable {
+        package var filePath: String
+        package var authConfigId: String
+        package var journalPath: String?
+        package var reportPath: String?
+        package var dryRun: Bool
+        package var replace: Bool
         /// `--update-existing`: users who already have an account get their credentials
         /// updated in place (same account id) instead of being skipped or replaced.
-        public var updateExisting: Bool
-        public var validate: Bool
-        public var concurrency: Int
-        public var timeout: Duration
-        public var json: Bool
+        package var updateExisting: Bool
+        package var validate: Bool
+        package var concurrency: Int
+        package var timeout: Duration
+        package var json: Bool
 
-        public init(
+        package init(
             filePath: String, authConfigId: String, journalPath: String? = nil, reportPath: String? = nil, dryRun: Bool = false,
             replace: Bool = false, validate: Bool = false, concurrency: Int = 8, timeout: Duration = .seconds(60), json: Bool = false,
             updateExisting: Bool = false
@@ -54,7 +54,7 @@ public enum ImportAction {
 
     /// Runs the import; returns the report. Throws for usage problems and for a file with
     /// problems; the caller exits 1 when the report has failures and 130 when interrupted.
-    public static func run(
+    package static func run(
         _ service: any ComposioService, _ options: Options, pacer: RateLimitPacer? = nil, output: CommandOutput,
         interrupted: @escaping @Sendable () -> Bool = { false }
     ) async throws -> ImportReport {

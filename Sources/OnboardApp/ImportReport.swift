@@ -5,8 +5,8 @@ import OnboardFiles
 
 /// The outcome of an import, per row: what `--report` writes and `--json` prints. User ids,
 /// account ids, statuses and error messages; never a credential value.
-public struct ImportReport: Encodable, Sendable {
-    public enum Outcome: String, Encodable, Sendable {
+package struct ImportReport: Encodable, Sendable {
+    package enum Outcome: String, Encodable, Sendable {
         /// Created and ACTIVE in this run.
         case created
         /// An existing account's credentials were updated in place (`--update-existing`).
@@ -23,14 +23,14 @@ public struct ImportReport: Encodable, Sendable {
         case toCreate = "to_create"
     }
 
-    public struct Row: Encodable, Sendable, Equatable {
-        public var row: Int
-        public var userId: String
-        public var outcome: Outcome
-        public var accountId: String?
-        public var status: String?
-        public var replaced: [String]?
-        public var error: String?
+    package struct Row: Encodable, Sendable, Equatable {
+        package var row: Int
+        package var userId: String
+        package var outcome: Outcome
+        package var accountId: String?
+        package var status: String?
+        package var replaced: [String]?
+        package var error: String?
 
         init(
             row: Int, userId: String, outcome: Outcome, accountId: String? = nil, status: String? = nil, replaced: [String]? = nil,
@@ -46,20 +46,20 @@ public struct ImportReport: Encodable, Sendable {
         }
     }
 
-    public struct Summary: Encodable, Sendable, Equatable {
-        public var total = 0
-        public var created = 0
-        public var updated = 0
-        public var alreadyImported = 0
-        public var skipped = 0
-        public var failed = 0
-        public var pending = 0
+    package struct Summary: Encodable, Sendable, Equatable {
+        package var total = 0
+        package var created = 0
+        package var updated = 0
+        package var alreadyImported = 0
+        package var skipped = 0
+        package var failed = 0
+        package var pending = 0
     }
 
     /// Requests the run sent and how many the service answered 429.
-    public struct Requests: Encodable, Sendable, Equatable {
-        public var sent: Int
-        public var rateLimited: Int
+    package struct Requests: Encodable, Sendable, Equatable {
+        package var sent: Int
+        package var rateLimited: Int
     }
 
     /// A file that failed its checks: every problem, by row.
@@ -72,13 +72,13 @@ public struct ImportReport: Encodable, Sendable {
         var valid = false
     }
 
-    public var file: String
-    public var authConfigId: String
-    public var dryRun: Bool
-    public var interrupted: Bool
-    public var summary: Summary
-    public var requests: Requests?
-    public var rows: [Row]
+    package var file: String
+    package var authConfigId: String
+    package var dryRun: Bool
+    package var interrupted: Bool
+    package var summary: Summary
+    package var requests: Requests?
+    package var rows: [Row]
 
     init(file: String, authConfigId: String, dryRun: Bool, interrupted: Bool, rows: [Row], counts: RateLimitPacer.Counts?) {
         self.file = file

@@ -5,20 +5,20 @@ import OnboardGateway
 import OnboardStore
 
 /// `onboard invite create|list|revoke|watch`: single-use invites to the SSH gateway.
-public enum InviteCommands {
-    public struct CreateOptions: Sendable {
-        public var authConfig: String
-        public var userId: String
-        public var ttl: TimeInterval
-        public var note: String?
+package enum InviteCommands {
+    package struct CreateOptions: Sendable {
+        package var authConfig: String
+        package var userId: String
+        package var ttl: TimeInterval
+        package var note: String?
         /// `--public-host HOST[:PORT]`: what customers type, when it is not where the gateway listens.
-        public var publicHost: String?
-        public var json: Bool
+        package var publicHost: String?
+        package var json: Bool
         /// `--via link`: a hosted connect link instead of an `ssh` command.
-        public var via: Invite.Via
+        package var via: Invite.Via
         /// `--callback-url`: where the link's page sends the customer when done.
-        public var callbackURL: String?
-        public init(
+        package var callbackURL: String?
+        package init(
             authConfig: String, userId: String, ttl: TimeInterval, note: String?, publicHost: String?, json: Bool, via: Invite.Via = .ssh,
             callbackURL: String? = nil
         ) {
@@ -45,7 +45,7 @@ public enum InviteCommands {
 
     /// Checks the auth config with the service, stores the invite (its token's digest only) and
     /// prints the one command the customer types.
-    public static func create(
+    package static func create(
         _ options: CreateOptions, service: any ComposioService, store: any InviteStore, audit: (any AuditSink)?, output: CommandOutput
     ) async throws {
         if let problem = Validation.problem(userId: options.userId) { throw UsageError("--user-id: \(problem)") }
@@ -219,7 +219,7 @@ public enum InviteCommands {
         }
     }
 
-    public static func list(
+    package static func list(
         store: any InviteStore, service: (any ComposioService)? = nil, audit: (any AuditSink)? = nil, json: Bool, all: Bool, output: CommandOutput
     ) async throws {
         let now = Date()
@@ -242,7 +242,7 @@ public enum InviteCommands {
                 }))
     }
 
-    public static func revoke(id: String, store: any InviteStore, audit: (any AuditSink)?, output: CommandOutput) async throws {
+    package static func revoke(id: String, store: any InviteStore, audit: (any AuditSink)?, output: CommandOutput) async throws {
         guard let invite = try await store.invite(id: id) else { throw CommandFailure("No invite has the id \(id); onboard invite list shows them.") }
         guard invite.revokedAt == nil else { return output.err("\(id) was already revoked.") }
         _ = try await store.revoke(id: id, at: Date())
@@ -261,7 +261,7 @@ public enum InviteCommands {
 
     /// Prints each invite's state as it changes (pending, in session, connected, failed,
     /// expired, revoked), until Ctrl-C. Never a value: the store holds none.
-    public static func watch(
+    package static func watch(
         store: any InviteStore, service: (any ComposioService)? = nil, audit: (any AuditSink)? = nil, json: Bool, output: CommandOutput,
         interval: Duration = .milliseconds(500)
     ) async throws {

@@ -5,7 +5,7 @@ import Synchronization
 /// QR codes from libqrencode (Debian's libqrencode4), loaded when first needed with `dlopen`:
 /// onboard builds, links and runs without it (a link is then shown as text only), and the
 /// self-contained release binary stays self-contained.
-public enum LibQREncode {
+package enum LibQREncode {
     /// `QRcode` from qrencode.h: `{ int version; int width; unsigned char *data; }`.
     private struct QRcode {
         var version: Int32
@@ -33,12 +33,12 @@ public enum LibQREncode {
     }()
 
     /// Whether codes can be made on this system.
-    public static var isAvailable: Bool { library != nil }
+    package static var isAvailable: Bool { library != nil }
 
     private static let cache = Mutex<[String: QRMatrix]>([:])
 
     /// The QR code of `text` (byte mode, error correction M), or nil without the library.
-    public static func encode(_ text: String) -> QRMatrix? {
+    package static func encode(_ text: String) -> QRMatrix? {
         if let known = cache.withLock({ $0[text] }) { return known }
         guard let library, !text.isEmpty else { return nil }
         // QR_ECLEVEL_M = 1, QR_MODE_8 = 2, case sensitive; version 0 picks the smallest.
@@ -54,5 +54,5 @@ public enum LibQREncode {
     }
 
     /// The encoder the front ends are given.
-    public static let encoder = QRCodeEncoder { encode($0) }
+    package static let encoder = QRCodeEncoder { encode($0) }
 }

@@ -11,15 +11,15 @@ import OnboardTUI
 /// Each answer becomes an intent of the page showing (choose this config, set this value,
 /// connect), the same intents the full-screen wizard's keys map to, so the rules (validation,
 /// existing accounts, replacement, retries) are the reducer's and no key press is replayed.
-public final class PlainRuntime {
+package final class PlainRuntime {
     private let loop: WizardLoop
     private let io: PlainIO
     /// What was last announced, so a step is introduced once, not after every answer.
     private var announced: String?
 
-    public var state: Wizard.State { loop.state }
+    package var state: Wizard.State { loop.state }
 
-    public init(
+    package init(
         service: any ComposioService, io: PlainIO, initialState: Wizard.State = Wizard.State(), retryNotifier: RetryNotifier? = nil,
         timekeeper: any Timekeeper = SystemTimekeeper()
     ) {
@@ -28,7 +28,7 @@ public final class PlainRuntime {
     }
 
     /// Runs until the wizard quits or the input ends; returns the exit code.
-    public func run() -> Int32 {
+    package func run() -> Int32 {
         defer { loop.stop() }
         io.say("onboard (plain mode). Answer each question and press Enter; < goes back a step, Ctrl-C quits.")
         loop.dispatch(.started)
@@ -290,15 +290,15 @@ public final class PlainRuntime {
 }
 
 /// Where the plain mode reads and writes: the terminal or pipes in production, a script in tests.
-public struct PlainIO: Sendable {
+package struct PlainIO: Sendable {
     /// Prints one line.
-    public let say: @Sendable (String) -> Void
+    package let say: @Sendable (String) -> Void
     /// Shows a prompt and reads a line; nil when input ended.
-    public let line: @Sendable (String) -> String?
+    package let line: @Sendable (String) -> String?
     /// Shows a prompt and reads a secret (echo off on a terminal); nil when input ended.
-    public let secret: @Sendable (String) -> String?
+    package let secret: @Sendable (String) -> String?
 
-    public init(
+    package init(
         say: @escaping @Sendable (String) -> Void, line: @escaping @Sendable (String) -> String?, secret: @escaping @Sendable (String) -> String?
     ) {
         self.say = say
@@ -309,7 +309,7 @@ public struct PlainIO: Sendable {
     /// stdin and stdout; secrets with echo off when stdin is a terminal. Everything written
     /// passes the terminal sanitiser here, at the edge, whatever the runtime composed; a line
     /// longer than 64 KiB is refused and asked again, never cut.
-    public static let standard = PlainIO(
+    package static let standard = PlainIO(
         say: { text in write(TerminalText.sanitizedLines(text) + "\n") },
         line: { prompt in readBounded(prompt) },
         secret: { prompt in

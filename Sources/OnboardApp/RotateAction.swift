@@ -4,8 +4,8 @@ import OnboardCore
 
 /// `onboard rotate`: replaces an auth config's shared credentials (the values every connected
 /// account of the config inherits), then reads the config back to confirm which fields it has.
-public enum RotateAction {
-    public static func run(_ service: any ComposioService, authConfigId: String, secrets: SecretSource?, json: Bool, output: CommandOutput) async throws {
+package enum RotateAction {
+    package static func run(_ service: any ComposioService, authConfigId: String, secrets: SecretSource?, json: Bool, output: CommandOutput) async throws {
         let config = try await service.authConfig(id: authConfigId)
         var names = config.sharedFieldNames.sorted()
         let values: [String: Secret]
@@ -67,7 +67,7 @@ public enum RotateAction {
 }
 
 /// Ctrl-C during a command (exit 130).
-public struct InterruptedError: Error, CustomStringConvertible {
-    public init() {}
-    public var description: String { "Interrupted." }
+package struct InterruptedError: Error, CustomStringConvertible {
+    package init() {}
+    package var description: String { "Interrupted." }
 }

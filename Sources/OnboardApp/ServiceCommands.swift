@@ -4,8 +4,8 @@ import OnboardCore
 
 /// The read and delete commands: `auth-configs`, `fields`, `accounts`, `accounts get|delete`.
 /// Tables for people, `--json` for scripts; errors are thrown for the caller to print.
-public enum ServiceCommands {
-    public static func authConfigs(_ service: any ComposioService, search: String?, showDisabled: Bool, json: Bool, output: CommandOutput)
+package enum ServiceCommands {
+    package static func authConfigs(_ service: any ComposioService, search: String?, showDisabled: Bool, json: Bool, output: CommandOutput)
         async throws
     {
         var configs: [AuthConfigSummary] = []
@@ -28,7 +28,7 @@ public enum ServiceCommands {
     }
 
     /// The fields a user provides for an auth config (its shared credentials' fields left out).
-    public static func fields(_ service: any ComposioService, authConfigId: String, json: Bool, output: CommandOutput) async throws {
+    package static func fields(_ service: any ComposioService, authConfigId: String, json: Bool, output: CommandOutput) async throws {
         let (config, scheme, fields) = try await userFields(service, authConfigId: authConfigId)
         if json {
             return output.json(
@@ -61,7 +61,7 @@ public enum ServiceCommands {
         return (config, scheme, fields.filter { !config.sharedFieldNames.contains($0.name) })
     }
 
-    public static func accounts(
+    package static func accounts(
         _ service: any ComposioService, userId: String?, authConfigId: String?, status: String?, json: Bool, output: CommandOutput
     ) async throws {
         let accounts = try await service.allConnectedAccounts(
@@ -76,7 +76,7 @@ public enum ServiceCommands {
                 accounts.map { [$0.id, Self.status($0), $0.toolkitSlug, $0.authConfigId, $0.userId ?? "", $0.alias ?? "", $0.statusReason ?? ""] }))
     }
 
-    public static func account(_ service: any ComposioService, id: String, json: Bool, output: CommandOutput) async throws {
+    package static func account(_ service: any ComposioService, id: String, json: Bool, output: CommandOutput) async throws {
         let account = try await service.connectedAccount(id: id)
         if json { return output.json(CommandRecords.Account(account)) }
         var rows = [
@@ -95,14 +95,14 @@ public enum ServiceCommands {
     }
 
     /// `accounts enable|disable`.
-    public static func setEnabled(_ service: any ComposioService, id: String, enabled: Bool, json: Bool, output: CommandOutput) async throws {
+    package static func setEnabled(_ service: any ComposioService, id: String, enabled: Bool, json: Bool, output: CommandOutput) async throws {
         try await service.setConnectedAccountEnabled(id: id, enabled: enabled)
         let account = try await service.connectedAccount(id: id)
         if json { return output.json(CommandRecords.Account(account)) }
         output.err("\(enabled ? "Enabled" : "Disabled") \(id): now \(Self.status(account)).")
     }
 
-    public static func deleteAccount(_ service: any ComposioService, id: String, json: Bool, output: CommandOutput) async throws {
+    package static func deleteAccount(_ service: any ComposioService, id: String, json: Bool, output: CommandOutput) async throws {
         try await service.deleteConnectedAccount(id: id)
         if json { return output.json(CommandRecords.Deleted(id: id, deleted: true)) }
         output.err("Deleted \(id).")

@@ -4,9 +4,9 @@ import OnboardStore
 /// Where invites and (with them) the audit trail live: the local files by default, or one
 /// PostgreSQL database that several gateways and every operator's onboard share (`--store
 /// postgres://...` or `ONBOARD_STORE`).
-public enum StoreChoice {
+package enum StoreChoice {
     /// The PostgreSQL settings when a store URL is given, else nil (local files).
-    public static func postgres(_ flag: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> PostgresSettings? {
+    package static func postgres(_ flag: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> PostgresSettings? {
         guard let url = flag ?? environment["ONBOARD_STORE"].flatMap({ $0.isEmpty ? nil : $0 }) else { return nil }
         do {
             return try PostgresSettings.parse(url, environment: environment)
@@ -16,7 +16,7 @@ public enum StoreChoice {
     }
 
     /// The shared database, its schema brought up to date.
-    public static func openPostgres(_ settings: PostgresSettings) async throws -> PostgresStore {
+    package static func openPostgres(_ settings: PostgresSettings) async throws -> PostgresStore {
         let store = try PostgresStore(settings)
         do {
             try await store.migrate()
@@ -29,7 +29,7 @@ public enum StoreChoice {
 
     /// The invite store, and the audit trail that goes with it: the database's own trail, or
     /// the local file (`--audit-log`, `ONBOARD_AUDIT_LOG`); none with `ONBOARD_AUDIT=off`.
-    public static func open(store flag: String?, auditLog: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
+    package static func open(store flag: String?, auditLog: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
         async throws -> (invites: any InviteStore, audit: (any AuditSink)?, label: String)
     {
         if let settings = try postgres(flag, environment: environment) {

@@ -5,8 +5,8 @@ import OnboardTUI
 /// Finds the theme to use: `--theme NAME|PATH`, else `ONBOARD_THEME`, else the default. A name
 /// is looked up in the user's theme directory first (so a bundled theme can be overridden), then
 /// among the bundled ones; anything with a `/` or ending in `.toml` is a path.
-public enum ThemeLoader {
-    public static func resolve(_ requested: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Theme {
+package enum ThemeLoader {
+    package static func resolve(_ requested: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Theme {
         let choice = requested ?? environment["ONBOARD_THEME"].flatMap { $0.isEmpty ? nil : $0 } ?? "default"
         if choice.contains("/") || choice.hasSuffix(".toml") { return try load(path: choice) }
         let user = userDirectory(environment: environment) + "/\(choice).toml"
@@ -17,14 +17,14 @@ public enum ThemeLoader {
     }
 
     /// `$XDG_CONFIG_HOME/onboard/themes`, else `~/.config/onboard/themes`.
-    public static func userDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    package static func userDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let base = environment["XDG_CONFIG_HOME"], base.hasPrefix("/") { return base + "/onboard/themes" }
         return (environment["HOME"] ?? NSHomeDirectory()) + "/.config/onboard/themes"
     }
 
     /// Every theme by name: the user's (which win) and the bundled ones; unreadable user files
     /// are listed with their problem instead of a summary.
-    public static func available(environment: [String: String] = ProcessInfo.processInfo.environment) -> [(name: String, summary: String, source: String)] {
+    package static func available(environment: [String: String] = ProcessInfo.processInfo.environment) -> [(name: String, summary: String, source: String)] {
         var themes: [(name: String, summary: String, source: String)] = []
         let directory = userDirectory(environment: environment)
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".toml") }.sorted()

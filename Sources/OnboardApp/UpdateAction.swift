@@ -4,19 +4,19 @@ import OnboardCore
 
 /// `onboard accounts update`: new credentials (some or all) and/or an alias for an existing
 /// account, in place: the account keeps its id and nothing is deleted.
-public enum UpdateAction {
-    public struct Options: Sendable {
-        public var accountId: String
+package enum UpdateAction {
+    package struct Options: Sendable {
+        package var accountId: String
         /// Non-secret values from `--field NAME=VALUE`.
-        public var fields: [String: String]
+        package var fields: [String: String]
         /// `--remove NAME`: values to delete (optional fields only).
-        public var remove: [String]
-        public var secrets: SecretSource?
+        package var remove: [String]
+        package var secrets: SecretSource?
         /// `--alias NAME`; "" clears it.
-        public var alias: String?
-        public var json: Bool
+        package var alias: String?
+        package var json: Bool
 
-        public init(
+        package init(
             accountId: String, fields: [String: String] = [:], remove: [String] = [], secrets: SecretSource? = nil, alias: String? = nil, json: Bool = false
         ) {
             self.accountId = accountId
@@ -36,7 +36,7 @@ public enum UpdateAction {
         var alias: String?
     }
 
-    public static func run(_ service: any ComposioService, _ options: Options, output: CommandOutput) async throws {
+    package static func run(_ service: any ComposioService, _ options: Options, output: CommandOutput) async throws {
         guard !options.fields.isEmpty || !options.remove.isEmpty || options.secrets != nil || options.alias != nil else {
             throw UsageError("Nothing to update: pass new values (--secrets-stdin, --secrets-file, --field NAME=VALUE), --remove NAME or --alias NAME.")
         }

@@ -8,23 +8,23 @@ import Synchronization
 
 /// Starts the interactive wizard: picks the backend, takes the terminal, runs the loop,
 /// gives the terminal back, and prints a one-line result that stays in scrollback.
-public enum WizardLauncher {
-    public struct Options: Sendable {
-        public var userId: String?
-        public var authConfigId: String?
-        public var baseURL: String?
-        public var keyFile: String?
-        public var verbose: Bool
+package enum WizardLauncher {
+    package struct Options: Sendable {
+        package var userId: String?
+        package var authConfigId: String?
+        package var baseURL: String?
+        package var keyFile: String?
+        package var verbose: Bool
         /// `--theme NAME|PATH`; nil for `ONBOARD_THEME` or the default.
-        public var theme: String?
+        package var theme: String?
         /// `--accessible`: line prompts instead of the full screen.
-        public var accessible: Bool
+        package var accessible: Bool
         /// `--audit-log PATH`.
-        public var auditLog: String?
+        package var auditLog: String?
         /// Set when the gateway started this wizard for an invite: the auth config and user id
         /// are then fixed, and the account is reported to the gateway.
-        public var session: GatewayBinding?
-        public init(
+        package var session: GatewayBinding?
+        package init(
             userId: String? = nil, authConfigId: String? = nil, baseURL: String? = nil, keyFile: String? = nil, verbose: Bool = false,
             theme: String? = nil, accessible: Bool = false, auditLog: String? = nil, session: GatewayBinding? = nil
         ) {
@@ -56,7 +56,7 @@ public enum WizardLauncher {
         case backendFailed(String)
     }
 
-    public static func run(_ options: Options) async -> Int32 {
+    package static func run(_ options: Options) async -> Int32 {
         let environment = ProcessInfo.processInfo.environment
         let choice: BackendChoice
         let theme: Theme

@@ -7,17 +7,17 @@ import OnboardTUI
 ///
 /// It reads input with a short timeout, hands keys to the ``WizardLoop``, lets the loop reduce
 /// the results of effects and keep time between reads, and redraws when the picture changed.
-public final class WizardRuntime {
+package final class WizardRuntime {
     private let terminal: any TerminalDevice
     private let loop: WizardLoop
     private let context: ScreenContext
 
-    public var state: Wizard.State { loop.state }
+    package var state: Wizard.State { loop.state }
 
     /// - Parameters:
     ///   - retryNotifier: the client's, so its scheduled retries show as a countdown.
     ///   - timekeeper: the clock the spinner, countdowns, typing pauses and polls run on.
-    public init(
+    package init(
         service: any ComposioService, terminal: any TerminalDevice, context: ScreenContext, initialState: Wizard.State = Wizard.State(),
         retryNotifier: RetryNotifier? = nil, timekeeper: any Timekeeper = SystemTimekeeper()
     ) {
@@ -28,7 +28,7 @@ public final class WizardRuntime {
 
     /// Runs until the wizard quits or a signal ends it; returns the exit code.
     /// Blocks the calling thread (input is read with a short timeout).
-    public func run() -> Int32 {
+    package func run() -> Int32 {
         defer { loop.stop() }
         loop.dispatch(.started)
         var lastFrame: Canvas?

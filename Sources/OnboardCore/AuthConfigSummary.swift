@@ -1,16 +1,16 @@
 /// What the wizard needs to know about one auth config to list it and connect through it.
-public struct AuthConfigSummary: Equatable, Sendable, Identifiable {
-    public var id: String { didSet { updateSearchKey() } }
-    public var name: String { didSet { updateSearchKey() } }
-    public var toolkitSlug: String { didSet { updateSearchKey() } }
-    public var authScheme: AuthScheme? { didSet { updateSearchKey() } }
-    public var isEnabled: Bool
-    public var isComposioManaged: Bool
-    public var connectionCount: Int
+package struct AuthConfigSummary: Equatable, Sendable, Identifiable {
+    package var id: String { didSet { updateSearchKey() } }
+    package var name: String { didSet { updateSearchKey() } }
+    package var toolkitSlug: String { didSet { updateSearchKey() } }
+    package var authScheme: AuthScheme? { didSet { updateSearchKey() } }
+    package var isEnabled: Bool
+    package var isComposioManaged: Bool
+    package var connectionCount: Int
     /// Names of fields the config supplies to every account (`shared_credentials`).
-    public var sharedFieldNames: Set<String>
+    package var sharedFieldNames: Set<String>
 
-    public init(
+    package init(
         id: String, name: String, toolkitSlug: String, authScheme: AuthScheme?,
         isEnabled: Bool = true, isComposioManaged: Bool = false, connectionCount: Int = 0,
         sharedFieldNames: Set<String> = []
@@ -36,17 +36,17 @@ public struct AuthConfigSummary: Equatable, Sendable, Identifiable {
     }
 
     /// Whether the text a person typed into the list filter matches this config.
-    public func matches(filter: String) -> Bool {
+    package func matches(filter: String) -> Bool {
         matches(needle: Self.needle(filter))
     }
 
     /// `filter` as ``matches(needle:)`` takes it: trimmed and lower-cased.
-    public static func needle(_ filter: String) -> String {
+    package static func needle(_ filter: String) -> String {
         filter.trimmingCharacters(in: .whitespaces).lowercased()
     }
 
     /// Whether a prepared needle occurs in the name, toolkit, id or scheme.
-    public func matches(needle: String) -> Bool {
+    package func matches(needle: String) -> Bool {
         needle.isEmpty || Self.contains(searchKey, needle)
     }
 
@@ -75,12 +75,12 @@ public struct AuthConfigSummary: Equatable, Sendable, Identifiable {
 }
 
 /// One page of auth configs and the cursor to the next, if any.
-public struct AuthConfigPage: Equatable, Sendable {
-    public var items: [AuthConfigSummary]
-    public var nextCursor: String?
-    public var totalItems: Int?
+package struct AuthConfigPage: Equatable, Sendable {
+    package var items: [AuthConfigSummary]
+    package var nextCursor: String?
+    package var totalItems: Int?
 
-    public init(items: [AuthConfigSummary], nextCursor: String?, totalItems: Int? = nil) {
+    package init(items: [AuthConfigSummary], nextCursor: String?, totalItems: Int? = nil) {
         self.items = items
         self.nextCursor = nextCursor
         self.totalItems = totalItems

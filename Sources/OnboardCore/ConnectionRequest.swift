@@ -1,19 +1,19 @@
 /// Everything needed to create one connected account from credentials a person entered.
-public struct ConnectionRequest: Equatable, Sendable {
-    public var authConfigId: String
-    public var userId: String
-    public var authScheme: AuthScheme
+package struct ConnectionRequest: Equatable, Sendable {
+    package var authConfigId: String
+    package var userId: String
+    package var authScheme: AuthScheme
     /// Field name to value. Every value is a `Secret`: `val` on the wire can echo credentials.
-    public var values: [String: Secret]
+    package var values: [String: Secret]
     /// Ask the server to check the credentials before answering (API_KEY only, experimental).
-    public var validateCredentials: Bool
+    package var validateCredentials: Bool
     /// The user's account ids on this auth config just before, when the caller already listed
     /// them (a bulk import does): the create then skips listing them again.
-    public var knownAccountIds: Set<String>?
+    package var knownAccountIds: Set<String>?
     /// A name for the account ("work"), unique per user and toolkit.
-    public var alias: String?
+    package var alias: String?
 
-    public init(
+    package init(
         authConfigId: String, userId: String, authScheme: AuthScheme, values: [String: Secret],
         validateCredentials: Bool = false
     ) {
@@ -29,11 +29,11 @@ public struct ConnectionRequest: Equatable, Sendable {
 /// Prints which fields it carries, never their values (each is a redacted ``Secret`` anyway;
 /// this keeps it so if a field ever is not).
 extension ConnectionRequest: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
-    public var description: String {
+    package var description: String {
         "ConnectionRequest(\(authConfigId), user \(userId), \(authScheme.rawValue), fields \(values.keys.sorted().joined(separator: ", ")): values redacted)"
     }
-    public var debugDescription: String { description }
-    public var customMirror: Mirror {
+    package var debugDescription: String { description }
+    package var customMirror: Mirror {
         Mirror(self, children: ["authConfigId": authConfigId, "userId": userId, "fields": values.keys.sorted()], displayStyle: .struct)
     }
 }

@@ -1,12 +1,12 @@
 /// Checks a whole import file against an auth config's fields before anything is sent, so every
 /// problem is reported at once (and a dry run can stop there).
-public enum ImportCheck {
+package enum ImportCheck {
     /// At most this many row numbers are listed for one problem that many rows share.
     static let rowsListed = 8
 
     /// Every problem in `file` for an auth config asking `fields` (those its shared credentials
     /// cover already removed), in file order; file-wide problems first.
-    public static func problems(_ file: ImportFile, fields: [CredentialField], sharedFieldNames: Set<String> = []) -> [ImportProblem] {
+    package static func problems(_ file: ImportFile, fields: [CredentialField], sharedFieldNames: Set<String> = []) -> [ImportProblem] {
         var problems = file.problems
         let known = Set(fields.map(\.name))
         for column in file.columns where sharedFieldNames.contains(column) {
@@ -51,7 +51,7 @@ public enum ImportCheck {
     }
 
     /// The values to send for `row`: its own, plus defaults for fields it left empty.
-    public static func values(for row: ImportFile.Row, fields: [CredentialField]) -> [String: Secret] {
+    package static func values(for row: ImportFile.Row, fields: [CredentialField]) -> [String: Secret] {
         var values: [String: Secret] = [:]
         for field in fields {
             values[field.name] = field.resolvedValue(row.values[field.name])

@@ -4,22 +4,22 @@ import Foundation
 /// or JSON Lines (`{"user_id": "...", "<field>": "..."}` per line).
 ///
 /// Values become ``Secret``s as they are read; problems name rows and columns, never values.
-public struct ImportFile: Equatable, Sendable {
-    public enum Format: String, Equatable, Sendable {
+package struct ImportFile: Equatable, Sendable {
+    package enum Format: String, Equatable, Sendable {
         case csv
         case jsonLines = "jsonl"
     }
 
     /// One user to import.
-    public struct Row: Equatable, Sendable {
+    package struct Row: Equatable, Sendable {
         /// Where the row starts in the file, counted as a spreadsheet does (CSV's header is row 1;
         /// in JSON Lines it is the line number).
-        public var number: Int
-        public var userId: String
+        package var number: Int
+        package var userId: String
         /// Field name to value; empty CSV cells and JSON nulls are left out.
-        public var values: [String: Secret]
+        package var values: [String: Secret]
 
-        public init(number: Int, userId: String, values: [String: Secret]) {
+        package init(number: Int, userId: String, values: [String: Secret]) {
             self.number = number
             self.userId = userId
             self.values = values
@@ -27,21 +27,21 @@ public struct ImportFile: Equatable, Sendable {
     }
 
     /// The column every row needs.
-    public static let userIdColumn = "user_id"
+    package static let userIdColumn = "user_id"
 
-    public var format: Format
+    package var format: Format
     /// Field names the file provides (the CSV header, or every key seen in JSON Lines), in order.
-    public var columns: [String]
+    package var columns: [String]
     /// Where each column stands, for messages that must not quote it (a name that is not a
     /// known field may be a value: a key pasted where the header should be): "column 3 of the
     /// header", or "a key in row 4".
-    public var columnPlaces: [String: String] = [:]
-    public var rows: [Row]
+    package var columnPlaces: [String: String] = [:]
+    package var rows: [Row]
     /// Rows that could not be read at all.
-    public var problems: [ImportProblem]
+    package var problems: [ImportProblem]
 
     /// Reads `text`; the format comes from the file name's extension, else from its first character.
-    public static func parse(_ text: String, fileName: String = "") -> ImportFile {
+    package static func parse(_ text: String, fileName: String = "") -> ImportFile {
         let body = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
         let lowered = fileName.lowercased()
         let isJSONLines =
@@ -167,17 +167,17 @@ public struct ImportFile: Equatable, Sendable {
 
 /// Something wrong with an import file, located by row and phrased as what to fix. Never holds
 /// a value from the file.
-public struct ImportProblem: Equatable, Sendable, CustomStringConvertible {
+package struct ImportProblem: Equatable, Sendable, CustomStringConvertible {
     /// The row (as ``ImportFile/Row/number`` counts), or nil for the file as a whole.
-    public var row: Int?
-    public var message: String
+    package var row: Int?
+    package var message: String
 
-    public init(row: Int?, _ message: String) {
+    package init(row: Int?, _ message: String) {
         self.row = row
         self.message = message
     }
 
-    public var description: String {
+    package var description: String {
         row.map { "row \($0): \(message)" } ?? message
     }
 }

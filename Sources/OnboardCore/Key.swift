@@ -1,7 +1,7 @@
 /// A key press, decoded from whatever the terminal sent.
 ///
 /// Lives in Core because the wizard reduces key events directly; the curses layer decodes into it.
-public enum Key: Equatable, Sendable {
+package enum Key: Equatable, Sendable {
     /// A printable character (already composed: one grapheme).
     case character(Character)
     /// A control chord such as Ctrl-C (`.control("c")`), lower-case letter.
@@ -26,7 +26,7 @@ public enum Key: Equatable, Sendable {
 
 extension Key {
     /// A printable character or Backspace: the keys of typing, as opposed to moving or acting.
-    public var isTyping: Bool {
+    package var isTyping: Bool {
         switch self {
         case .character, .backspace: true
         default: false

@@ -1,22 +1,22 @@
 /// The masked prompt for a project API key, shown before the wizard when a service is chosen
 /// (`COMPOSIO_BASE_URL`) but no key is configured. Like the wizard, a pure state machine: the
 /// runtime checks a key against session info and reports back.
-public enum KeyPrompt {
-    public struct State: Equatable, Sendable {
+package enum KeyPrompt {
+    package struct State: Equatable, Sendable {
         /// Where the key will be used, for the prompt's text.
-        public var host: String
-        public var input: SecretInput
+        package var host: String
+        package var input: SecretInput
         /// A check is in flight.
-        public var checking: Bool
+        package var checking: Bool
         /// Why the last key was not accepted.
-        public var problem: String?
+        package var problem: String?
         /// The key the service accepted, and the project it opened.
-        public var accepted: ProjectInfo?
+        package var accepted: ProjectInfo?
         /// Set when the person gave up (Esc, Ctrl-C twice).
-        public var exitCode: Int32?
-        public var quitArmed: Bool
+        package var exitCode: Int32?
+        package var quitArmed: Bool
 
-        public init(host: String) {
+        package init(host: String) {
             self.host = host
             self.input = SecretInput()
             self.checking = false
@@ -27,7 +27,7 @@ public enum KeyPrompt {
         }
     }
 
-    public enum Event: Equatable, Sendable {
+    package enum Event: Equatable, Sendable {
         case keyPressed(Key)
         case pasted(String)
         /// A paste did not arrive whole; nothing of it was kept.
@@ -39,12 +39,12 @@ public enum KeyPrompt {
         case typingPaused
     }
 
-    public enum Effect: Equatable, Sendable {
+    package enum Effect: Equatable, Sendable {
         /// Ask session info with this key; answers `.checked`.
         case check(Secret)
     }
 
-    public static func reduce(_ state: inout State, _ event: Event) -> [Effect] {
+    package static func reduce(_ state: inout State, _ event: Event) -> [Effect] {
         switch event {
         case .keyPressed(.control("c")), .interrupted:
             if state.quitArmed { state.exitCode = 130 } else { state.quitArmed = true }

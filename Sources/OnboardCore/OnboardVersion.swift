@@ -1,4 +1,4 @@
 /// The release this build is.
-public enum OnboardVersion {
-    public static let current = "0.1.0"
+package enum OnboardVersion {
+    package static let current = "0.1.0"
 }

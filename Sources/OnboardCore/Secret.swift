@@ -5,11 +5,11 @@ import Foundation
 /// It prints, debug-prints, dumps and interpolates as `<redacted>`, is deliberately not `Codable`,
 /// and is read through one greppable accessor, ``withRevealedValue(_:)``. The bytes live in a
 /// private buffer that is overwritten with zeros when the last copy is dropped.
-public struct Secret: Sendable, Equatable, Hashable {
+package struct Secret: Sendable, Equatable, Hashable {
     private let storage: Storage
 
     /// Wraps a value. The caller's `String` copy is outside our control; keep it short-lived.
-    public init(_ value: String) {
+    package init(_ value: String) {
         storage = Storage(Array(value.utf8))
     }
 
@@ -19,25 +19,25 @@ public struct Secret: Sendable, Equatable, Hashable {
     }
 
     /// An empty secret, as a fresh input starts.
-    public static let empty = Secret("")
+    package static let empty = Secret("")
 
     /// Whether nothing has been entered.
-    public var isEmpty: Bool { storage.bytes.isEmpty }
+    package var isEmpty: Bool { storage.bytes.isEmpty }
 
     /// The number of user-perceived characters, so a mask shows one bullet per grapheme.
-    public var characterCount: Int {
+    package var characterCount: Int {
         withRevealedValue { $0.count }
     }
 
     /// The only way to read the value. Keep the closure short and never store what it sees.
-    public func withRevealedValue<Result>(_ body: (String) throws -> Result) rethrows -> Result {
+    package func withRevealedValue<Result>(_ body: (String) throws -> Result) rethrows -> Result {
         let value = String(decoding: storage.bytes, as: UTF8.self)
         return try body(value)
     }
 
     /// The shortest secret whose tail may be shown: four characters of twenty still leave
     /// sixteen unknown, and shorter values (PINs, passwords, short tokens) show none.
-    public static let minimumLengthForTail = 20
+    package static let minimumLengthForTail = 20
 
     /// The value's UTF-8 bytes, for copying into another zeroed buffer without a `String`.
     func withRevealedBytes<Result>(_ body: ([UInt8]) throws -> Result) rethrows -> Result {
@@ -46,7 +46,7 @@ public struct Secret: Sendable, Equatable, Hashable {
 
     /// A masked preview: bullets, then at most the last four characters (fewer if
     /// `visibleTail` asks), and those only for secrets of ``minimumLengthForTail`` or more.
-    public func maskedTail(visibleTail: Int = 4, bullets maximum: Int = 8) -> String {
+    package func maskedTail(visibleTail: Int = 4, bullets maximum: Int = 8) -> String {
         withRevealedValue { value in
             let count = value.count
             guard count > 0 else { return "" }
@@ -56,11 +56,11 @@ public struct Secret: Sendable, Equatable, Hashable {
         }
     }
 
-    public static func == (lhs: Secret, rhs: Secret) -> Bool {
+    package static func == (lhs: Secret, rhs: Secret) -> Bool {
         lhs.storage.bytes == rhs.storage.bytes
     }
 
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         hasher.combine(storage.bytes.count)
     }
 
@@ -78,7 +78,7 @@ public struct Secret: Sendable, Equatable, Hashable {
 }
 
 extension Secret: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
-    public var description: String { "<redacted>" }
-    public var debugDescription: String { "<redacted>" }
-    public var customMirror: Mirror { Mirror(self, children: [], displayStyle: .struct) }
+    package var description: String { "<redacted>" }
+    package var debugDescription: String { "<redacted>" }
+    package var customMirror: Mirror { Mirror(self, children: [], displayStyle: .struct) }
 }

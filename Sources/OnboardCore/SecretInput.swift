@@ -5,13 +5,13 @@ import Foundation
 /// reveal is an explicit, per-field choice.
 ///
 /// Editing is append/delete at the end only: word-wise motion would reveal where spaces are.
-public struct SecretInput: Equatable, Sendable {
+package struct SecretInput: Equatable, Sendable {
     private var buffer: SecretBuffer
 
     /// The value entered, as a ``Secret`` (its own copy, zeroed when released).
-    public var value: Secret { Secret(bytes: buffer.bytes) }
+    package var value: Secret { Secret(bytes: buffer.bytes) }
 
-    public static func == (lhs: SecretInput, rhs: SecretInput) -> Bool {
+    package static func == (lhs: SecretInput, rhs: SecretInput) -> Bool {
         lhs.isRevealed == rhs.isRevealed && lhs.keepsLineBreaks == rhs.keepsLineBreaks && lhs.shownCount == rhs.shownCount
             && lhs.buffer.bytes.elementsEqual(rhs.buffer.bytes)
     }
@@ -22,16 +22,16 @@ public struct SecretInput: Equatable, Sendable {
         return buffer
     }
     /// Whether the person asked to see the value in clear.
-    public var isRevealed: Bool
+    package var isRevealed: Bool
 
     /// Whether line breaks in a paste are kept (multi-line values such as a JSON key file).
-    public var keepsLineBreaks: Bool
+    package var keepsLineBreaks: Bool
 
     /// The length the screen shows. A paste, a clear or a file shows at once; typed keys catch up
     /// when typing pauses (``settle()``), so a keystroke costs its bullet alone on a slow link.
-    public private(set) var shownCount: Int
+    package private(set) var shownCount: Int
 
-    public init(_ value: Secret = .empty, keepsLineBreaks: Bool = false) {
+    package init(_ value: Secret = .empty, keepsLineBreaks: Bool = false) {
         self.buffer = value.withRevealedBytes { SecretBuffer($0) }
         self.isRevealed = false
         self.keepsLineBreaks = keepsLineBreaks
@@ -39,15 +39,15 @@ public struct SecretInput: Equatable, Sendable {
     }
 
     /// Brings the shown length up to date (typing paused, or focus moved).
-    public mutating func settle() { shownCount = count }
+    package mutating func settle() { shownCount = count }
 
     /// Number of lines in the value (1 for a single-line value).
-    public var lineCount: Int {
+    package var lineCount: Int {
         value.withRevealedValue { $0.isEmpty ? 0 : $0.split(separator: "\n", omittingEmptySubsequences: false).count }
     }
 
     /// Replaces the whole value (a file that was read).
-    public mutating func replace(with secret: Secret) {
+    package mutating func replace(with secret: Secret) {
         let buffer = writableBuffer()
         buffer.clear()
         secret.withRevealedBytes { buffer.append($0) }
@@ -55,10 +55,10 @@ public struct SecretInput: Equatable, Sendable {
     }
 
     /// Number of graphemes entered: the mask shows one bullet for each.
-    public var count: Int { value.characterCount }
+    package var count: Int { value.characterCount }
 
     /// Appends pasted text, dropping line breaks and control characters; the length shows at once.
-    public mutating func insert(_ pasted: String) {
+    package mutating func insert(_ pasted: String) {
         append(pasted)
         settle()
     }
@@ -73,14 +73,14 @@ public struct SecretInput: Equatable, Sendable {
     }
 
     /// Removes the last grapheme.
-    public mutating func deleteBackward() {
+    package mutating func deleteBackward() {
         guard buffer.count > 0 else { return }
         let last = value.withRevealedValue { $0.last.map { String($0).utf8.count } ?? 0 }
         writableBuffer().removeLast(last)
     }
 
     /// Empties the field, zeroing what it held.
-    public mutating func clear() {
+    package mutating func clear() {
         writableBuffer().clear()
         settle()
     }
@@ -88,7 +88,7 @@ public struct SecretInput: Equatable, Sendable {
     /// Applies an editing key; false for keys that are not for this field. Typed characters and
     /// Backspace leave ``shownCount`` until ``settle()``.
     @discardableResult
-    public mutating func apply(_ key: Key) -> Bool {
+    package mutating func apply(_ key: Key) -> Bool {
         switch key {
         case .character(let character): append(String(character))
         case .backspace: deleteBackward()

@@ -5,22 +5,22 @@ import Foundation
 ///
 /// Errors name a line or a position, never a name or a value: a base64 key piped without
 /// `NAME=` ends in `=`, so what stands before the `=` may itself be the secret.
-public enum SecretValues {
+package enum SecretValues {
     /// One value and where it stood, so a caller can say "line 3" instead of quoting a name.
-    public struct Entry: Sendable {
-        public var name: String
-        public var value: Secret
+    package struct Entry: Sendable {
+        package var name: String
+        package var value: Secret
         /// "line 3" for `NAME=VALUE` input, "key 2 of the JSON object" for JSON.
-        public var place: String
+        package var place: String
     }
 
     /// Reads `text` into a dictionary.
-    public static func parse(_ text: String) throws(SecretValuesError) -> [String: Secret] {
+    package static func parse(_ text: String) throws(SecretValuesError) -> [String: Secret] {
         Dictionary(uniqueKeysWithValues: try parseEntries(text).map { ($0.name, $0.value) })
     }
 
     /// Reads `text`, keeping the order and place of each value.
-    public static func parseEntries(_ text: String) throws(SecretValuesError) -> [Entry] {
+    package static func parseEntries(_ text: String) throws(SecretValuesError) -> [Entry] {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.hasPrefix("{") { return try parseJSON(trimmed) }
         var entries: [Entry] = []
@@ -66,7 +66,7 @@ public enum SecretValues {
 }
 
 /// Why secret values could not be read; names a line or a position, never a name or a value.
-public struct SecretValuesError: Error, Equatable, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+package struct SecretValuesError: Error, Equatable, CustomStringConvertible {
+    package let description: String
+    package init(_ description: String) { self.description = description }
 }

@@ -1,9 +1,9 @@
 /// Why a call to the service did not succeed, in words a person can act on.
 ///
 /// Holds no request, header or credential: only what is safe to show.
-public struct ServiceFailure: Error, Equatable, Sendable {
+package struct ServiceFailure: Error, Equatable, Sendable {
     /// What kind of failure, so the wizard can choose what to offer (retry, wait, re-enter).
-    public enum Kind: Equatable, Sendable {
+    package enum Kind: Equatable, Sendable {
         /// 401: the key was missing or rejected.
         case unauthorized
         /// 403: the key may not do this.
@@ -22,15 +22,15 @@ public struct ServiceFailure: Error, Equatable, Sendable {
         case malformedReply
     }
 
-    public var kind: Kind
+    package var kind: Kind
     /// One sentence saying what went wrong.
-    public var message: String
+    package var message: String
     /// What to do about it, when known.
-    public var suggestion: String?
-    public var httpStatus: Int?
-    public var requestId: String?
+    package var suggestion: String?
+    package var httpStatus: Int?
+    package var requestId: String?
 
-    public init(
+    package init(
         kind: Kind, message: String, suggestion: String? = nil, httpStatus: Int? = nil,
         requestId: String? = nil
     ) {
@@ -42,7 +42,7 @@ public struct ServiceFailure: Error, Equatable, Sendable {
     }
 
     /// Whether offering "try again" makes sense.
-    public var isRetryable: Bool {
+    package var isRetryable: Bool {
         switch kind {
         case .network, .server, .rateLimited: true
         case .unauthorized, .forbidden, .notFound, .invalidRequest, .malformedReply: false

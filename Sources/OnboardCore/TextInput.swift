@@ -1,17 +1,17 @@
 /// The editing logic of a single-line text field: a value and a cursor, measured in graphemes.
-public struct TextInput: Equatable, Sendable {
-    public private(set) var text: String
+package struct TextInput: Equatable, Sendable {
+    package private(set) var text: String
     /// Cursor position as a grapheme offset from the start, 0...text.count.
-    public private(set) var cursor: Int
+    package private(set) var cursor: Int
 
-    public init(_ text: String = "") {
+    package init(_ text: String = "") {
         self.text = text
         self.cursor = text.count
     }
 
     /// Inserts typed or pasted text at the cursor. Line breaks and other control characters are
     /// dropped: a single-line field never receives a newline, so a paste cannot submit.
-    public mutating func insert(_ typed: String) {
+    package mutating func insert(_ typed: String) {
         let clean = String(String.UnicodeScalarView(typed.unicodeScalars.filter { !$0.properties.isControlLike }))
         guard !clean.isEmpty else { return }
         let index = text.index(text.startIndex, offsetBy: cursor)
@@ -20,7 +20,7 @@ public struct TextInput: Equatable, Sendable {
     }
 
     /// Removes the grapheme before the cursor.
-    public mutating func deleteBackward() {
+    package mutating func deleteBackward() {
         guard cursor > 0 else { return }
         let index = text.index(text.startIndex, offsetBy: cursor - 1)
         text.remove(at: index)
@@ -28,13 +28,13 @@ public struct TextInput: Equatable, Sendable {
     }
 
     /// Removes the grapheme under the cursor.
-    public mutating func deleteForward() {
+    package mutating func deleteForward() {
         guard cursor < text.count else { return }
         text.remove(at: text.index(text.startIndex, offsetBy: cursor))
     }
 
     /// Removes the word before the cursor (Ctrl-W), as shells do.
-    public mutating func deleteWordBackward() {
+    package mutating func deleteWordBackward() {
         var characters = Array(text)
         var start = cursor
         while start > 0, characters[start - 1] == " " { start -= 1 }
@@ -45,20 +45,20 @@ public struct TextInput: Equatable, Sendable {
     }
 
     /// Empties the field (Ctrl-U).
-    public mutating func clear() {
+    package mutating func clear() {
         text = ""
         cursor = 0
     }
 
-    public mutating func moveLeft() { cursor = max(0, cursor - 1) }
-    public mutating func moveRight() { cursor = min(text.count, cursor + 1) }
-    public mutating func moveToStart() { cursor = 0 }
-    public mutating func moveToEnd() { cursor = text.count }
+    package mutating func moveLeft() { cursor = max(0, cursor - 1) }
+    package mutating func moveRight() { cursor = min(text.count, cursor + 1) }
+    package mutating func moveToStart() { cursor = 0 }
+    package mutating func moveToEnd() { cursor = text.count }
 
     /// Applies an editing key. Returns false for keys that are not editing keys, so the caller
     /// can give them another meaning (Enter, Tab, arrows up and down ...).
     @discardableResult
-    public mutating func apply(_ key: Key) -> Bool {
+    package mutating func apply(_ key: Key) -> Bool {
         switch key {
         case .character(let character): insert(String(character))
         case .backspace: deleteBackward()

@@ -3,7 +3,7 @@ import Foundation
 /// The time the program reads and waits on: monotonic time for intervals and deadlines, the
 /// wall clock for what is shown, and sleeping. Passed to every rule that waits (the runtime
 /// loop, polls, the import's pacer) so their tests run on virtual time instead of real seconds.
-public protocol Timekeeper: Sendable {
+package protocol Timekeeper: Sendable {
     /// Monotonic time: never jumps when the wall clock is set.
     var now: ContinuousClock.Instant { get }
     /// The wall clock, for countdowns and timestamps shown to a person.
@@ -13,22 +13,22 @@ public protocol Timekeeper: Sendable {
 }
 
 extension Timekeeper {
-    public func sleep(for duration: Duration) async throws {
+    package func sleep(for duration: Duration) async throws {
         try await sleep(until: now + duration)
     }
 }
 
 /// The machine's clocks.
-public struct SystemTimekeeper: Timekeeper {
-    public init() {}
-    public var now: ContinuousClock.Instant { .now }
-    public var date: Date { Date() }
-    public func sleep(until deadline: ContinuousClock.Instant) async throws {
+package struct SystemTimekeeper: Timekeeper {
+    package init() {}
+    package var now: ContinuousClock.Instant { .now }
+    package var date: Date { Date() }
+    package func sleep(until deadline: ContinuousClock.Instant) async throws {
         try await ContinuousClock().sleep(until: deadline)
     }
 }
 
 extension Duration {
     /// The length in seconds, with the fraction (for `Date` arithmetic and rates).
-    public var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+    package var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -12,15 +12,15 @@ import Foundation
 /// Foundation's formatters reach a calendar, a time zone and a locale, which on Linux load ICU and
 /// its data: megabytes of resident memory in every process that formats a date, for a format
 /// that needs none of them.
-public enum UTCTimestamp {
+package enum UTCTimestamp {
     /// `2026-11-22T06:10:00.123Z`.
-    public static func iso8601(_ date: Date) -> String { format(date, separator: "T", zone: "Z") }
+    package static func iso8601(_ date: Date) -> String { format(date, separator: "T", zone: "Z") }
 
     /// `2026-11-22 06:10:00.123`: the text GRDB stores dates as, so older databases read the same.
-    public static func storage(_ date: Date) -> String { format(date, separator: " ", zone: "") }
+    package static func storage(_ date: Date) -> String { format(date, separator: " ", zone: "") }
 
     /// Reads `yyyy-MM-dd[T ]HH:mm[:ss[.fff…]]` with an optional `Z` or `±hh[:]mm`; no zone is UTC.
-    public static func parse(_ text: String) -> Date? {
+    package static func parse(_ text: String) -> Date? {
         var reader = Reader(bytes: Array(text.utf8))
         guard let year = reader.number(4), reader.skip("-"), let month = reader.number(2), reader.skip("-"), let day = reader.number(2),
             reader.skip("T t"), let hour = reader.number(2), reader.skip(":"), let minute = reader.number(2)

@@ -1,28 +1,28 @@
 /// Step 1: loading, filtering and choosing an auth config.
 extension Wizard {
     /// Step 1: the filterable list of auth configs.
-    public struct ConfigList: Equatable, Sendable {
+    package struct ConfigList: Equatable, Sendable {
         /// Everything loaded so far; later pages are appended as the person scrolls or filters.
-        public var configs: Loadable<[AuthConfigSummary]>
+        package var configs: Loadable<[AuthConfigSummary]>
         /// The cursor of the next page, not asked for yet: pages are fetched only when the
         /// highlight comes near the end of what is loaded, so a project with thousands of
         /// configs costs one request to open.
-        public var nextCursor: String?
+        package var nextCursor: String?
         /// The cursor of a page asked for and still on its way.
-        public var pendingCursor: String?
+        package var pendingCursor: String?
         /// How many configs the project has in all, as the server last said.
-        public var totalItems: Int?
+        package var totalItems: Int?
         /// Why a later page did not load; the rows already here stay usable.
-        public var pageFailure: ServiceFailure?
+        package var pageFailure: ServiceFailure?
         /// Something to tell about the list (e.g. a preset auth config that was not found).
-        public var notice: String?
+        package var notice: String?
         /// Whether disabled configs are listed too (Ctrl-D); they cannot be chosen.
-        public var showDisabled: Bool
-        public var filter: TextInput
+        package var showDisabled: Bool
+        package var filter: TextInput
         /// Index into ``visible`` of the highlighted row.
-        public var highlighted: Int
+        package var highlighted: Int
 
-        public init(configs: Loadable<[AuthConfigSummary]> = .idle, filter: TextInput = TextInput(), highlighted: Int = 0, showDisabled: Bool = false) {
+        package init(configs: Loadable<[AuthConfigSummary]> = .idle, filter: TextInput = TextInput(), highlighted: Int = 0, showDisabled: Bool = false) {
             self.showDisabled = showDisabled
             self.configs = configs
             self.nextCursor = nil
@@ -35,19 +35,19 @@ extension Wizard {
         }
 
         /// The configs that match the filter, in server order.
-        public var visible: [AuthConfigSummary] {
+        package var visible: [AuthConfigSummary] {
             visibleRows(0..<Int.max)
         }
 
         /// How many configs match the filter; counts without copying (10,000 rows per keystroke).
-        public var visibleCount: Int {
+        package var visibleCount: Int {
             let needle = AuthConfigSummary.needle(filter.text)
             let all = configs.value ?? []
             return needle.isEmpty ? all.count : all.reduce(0) { $0 + ($1.matches(needle: needle) ? 1 : 0) }
         }
 
         /// The matching configs at positions `range` (what a screen shows), stopping once past it.
-        public func visibleRows(_ range: Range<Int>) -> [AuthConfigSummary] {
+        package func visibleRows(_ range: Range<Int>) -> [AuthConfigSummary] {
             let all = configs.value ?? []
             let needle = AuthConfigSummary.needle(filter.text)
             if needle.isEmpty { return Array(all[min(range.lowerBound, all.count)..<min(range.upperBound, all.count)]) }
@@ -62,10 +62,10 @@ extension Wizard {
         }
 
         /// Whether pages remain on the server, asked for or not.
-        public var hasMore: Bool { nextCursor != nil || pendingCursor != nil }
+        package var hasMore: Bool { nextCursor != nil || pendingCursor != nil }
 
         /// The highlighted config, if any row is visible.
-        public var selection: AuthConfigSummary? {
+        package var selection: AuthConfigSummary? {
             guard highlighted >= 0 else { return nil }
             return visibleRows(highlighted..<highlighted + 1).first
         }
@@ -169,7 +169,7 @@ extension Wizard {
 
 extension Wizard.ConfigList {
     /// What a person can want on the list.
-    public enum Intent: Equatable, Sendable {
+    package enum Intent: Equatable, Sendable {
         /// Move the highlight by this many rows (negative is up).
         case move(by: Int)
         /// Choose the highlighted config.
@@ -190,7 +190,7 @@ extension Wizard.ConfigList {
 
     /// The list's keys. Locked to an invite, the list is only the way to its config: nothing
     /// on it can be chosen.
-    public func keyMap(locked: Bool) -> [Wizard.Binding] {
+    package func keyMap(locked: Bool) -> [Wizard.Binding] {
         let retry = Wizard.Binding([.character("r"), .control("r")], "retry", .list(.reload))
         let quit = Wizard.Binding([.escape], "quit", .list(.quit))
         if locked { return configs.isFailed ? [retry, quit] : [quit] }
@@ -266,7 +266,7 @@ extension Wizard.ConfigList {
 
 extension Loadable {
     /// Whether the last attempt failed.
-    public var isFailed: Bool {
+    package var isFailed: Bool {
         if case .failed = self { return true }
         return false
     }

@@ -2,15 +2,15 @@
 extension Wizard {
     /// Step 4 in progress: created or being created (or a link waiting for its person),
     /// polled until settled.
-    public struct Connecting: Equatable, Sendable {
-        public var review: Review
+    package struct Connecting: Equatable, Sendable {
+        package var review: Review
         /// Known once the create call (or the link) answered.
-        public var account: ConnectedAccount?
+        package var account: ConnectedAccount?
         /// The hosted link, for redirect-based schemes.
-        public var link: HostedLink?
-        public var pollsLeft: Int
+        package var link: HostedLink?
+        package var pollsLeft: Int
 
-        public init(review: Review, account: ConnectedAccount? = nil, link: HostedLink? = nil, pollsLeft: Int? = nil) {
+        package init(review: Review, account: ConnectedAccount? = nil, link: HostedLink? = nil, pollsLeft: Int? = nil) {
             self.review = review
             self.account = account
             self.link = link

@@ -1,13 +1,13 @@
 /// Step 2: the user id and the toolkit's fields.
 extension Wizard {
     /// One input of the credentials form, with the field it is for.
-    public struct FieldEntry: Equatable, Sendable {
-        public var field: CredentialField
-        public var input: FieldInput
+    package struct FieldEntry: Equatable, Sendable {
+        package var field: CredentialField
+        package var input: FieldInput
         /// What is wrong with the value, shown under the field once the person tried to go on.
-        public var problem: String?
+        package var problem: String?
 
-        public init(field: CredentialField) {
+        package init(field: CredentialField) {
             self.field = field
             let initial = field.defaultValue ?? ""
             self.input = field.isSecret ? .secret(SecretInput(Secret(initial), keepsLineBreaks: field.isMultiline)) : .text(TextInput(initial))
@@ -15,7 +15,7 @@ extension Wizard {
         }
 
         /// A path typed as `@path` into a multi-line field: the file to read the value from.
-        public var filePath: String? {
+        package var filePath: String? {
             guard field.isMultiline else { return nil }
             return value.withRevealedValue { text in
                 text.hasPrefix("@") && text.count > 1 && !text.contains("\n") ? String(text.dropFirst()) : nil
@@ -23,7 +23,7 @@ extension Wizard {
         }
 
         /// The value as it will be sent: trimmed of surrounding white space.
-        public var value: Secret {
+        package var value: Secret {
             switch input {
             case .text(let text): Secret(text.text.trimmingCharacters(in: .whitespaces))
             case .secret(let secret): secret.value.withRevealedValue { Secret($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
@@ -32,24 +32,24 @@ extension Wizard {
     }
 
     /// A plain or a masked input.
-    public enum FieldInput: Equatable, Sendable {
+    package enum FieldInput: Equatable, Sendable {
         case text(TextInput)
         case secret(SecretInput)
     }
 
     /// Step 2: the user id and one input per field the scheme needs.
-    public struct CredentialsForm: Equatable, Sendable {
-        public var config: AuthConfigSummary
-        public var userId: TextInput
-        public var userIdProblem: String?
+    package struct CredentialsForm: Equatable, Sendable {
+        package var config: AuthConfigSummary
+        package var userId: TextInput
+        package var userIdProblem: String?
         /// The fields, once the toolkit answered.
-        public var entries: Loadable<[FieldEntry]>
+        package var entries: Loadable<[FieldEntry]>
         /// 0 is the user id; 1... are `entries`.
-        public var focus: Int
+        package var focus: Int
         /// The list this config was chosen from, restored as it was on the way back.
-        public var list: ConfigList
+        package var list: ConfigList
 
-        public init(config: AuthConfigSummary, userId: String, list: ConfigList, entries: Loadable<[FieldEntry]> = .loading) {
+        package init(config: AuthConfigSummary, userId: String, list: ConfigList, entries: Loadable<[FieldEntry]> = .loading) {
             self.config = config
             self.list = list
             self.userId = TextInput(userId)
@@ -59,7 +59,7 @@ extension Wizard {
         }
 
         /// How many inputs the form has (user id included).
-        public var inputCount: Int { 1 + (entries.value?.count ?? 0) }
+        package var inputCount: Int { 1 + (entries.value?.count ?? 0) }
     }
 
     /// A file named with `@path` was read into its field; focus moves on as Enter would.
@@ -112,7 +112,7 @@ extension Wizard {
 
 extension Wizard.CredentialsForm {
     /// What a person can want on the form.
-    public enum Intent: Equatable, Sendable {
+    package enum Intent: Equatable, Sendable {
         /// The next input (from the last, the first).
         case next
         /// The input before (from the first, the last).
@@ -235,13 +235,13 @@ extension Wizard.CredentialsForm {
     }
 
     /// Whether the focused input is masked (the reveal key applies).
-    public var focusedIsSecret: Bool {
+    package var focusedIsSecret: Bool {
         if case .secret = focusedEntry?.input { return true }
         return false
     }
 
     /// The focused field's entry (nil on the user id).
-    public var focusedEntry: Wizard.FieldEntry? {
+    package var focusedEntry: Wizard.FieldEntry? {
         guard focus > 0, let entries = entries.value, entries.indices.contains(focus - 1) else { return nil }
         return entries[focus - 1]
     }

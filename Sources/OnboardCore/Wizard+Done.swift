@@ -1,8 +1,8 @@
 /// The final page: success with the account id, or why not and the way back.
 extension Wizard {
     /// Step 4 finished: an account in a settled status, or the failure that stopped it.
-    public struct Outcome: Equatable, Sendable {
-        public enum Result: Equatable, Sendable {
+    package struct Outcome: Equatable, Sendable {
+        package enum Result: Equatable, Sendable {
             /// The account settled; ACTIVE is success, anything else says why not.
             case settled(ConnectedAccount)
             /// Polling stopped before the account settled.
@@ -11,19 +11,19 @@ extension Wizard {
             case failed(ServiceFailure)
         }
 
-        public var review: Review
-        public var result: Result
+        package var review: Review
+        package var result: Result
         /// Old accounts being deleted after this one became ACTIVE (`.idle` when not replacing).
-        public var replacement: Loadable<[String]>
+        package var replacement: Loadable<[String]>
 
-        public init(review: Review, result: Result, replacement: Loadable<[String]> = .idle) {
+        package init(review: Review, result: Result, replacement: Loadable<[String]> = .idle) {
             self.review = review
             self.result = result
             self.replacement = replacement
         }
 
         /// The account is ACTIVE.
-        public var succeeded: Bool {
+        package var succeeded: Bool {
             if case .settled(let account) = result { return account.status == .active }
             return false
         }
@@ -32,7 +32,7 @@ extension Wizard {
 
 extension Wizard.Outcome {
     /// What a person can want on the last page.
-    public enum Intent: Equatable, Sendable {
+    package enum Intent: Equatable, Sendable {
         /// Leave: exit 0 after success, 1 otherwise.
         case quit
         /// Start again from the list (not when locked to an invite).
@@ -78,7 +78,7 @@ extension Wizard.Outcome {
 
     /// Sending the same request again can help only when the service or network failed;
     /// a refusal or a FAILED account needs different values.
-    public var offersRetry: Bool {
+    package var offersRetry: Bool {
         switch result {
         case .failed(let failure): return failure.isRetryable
         // A link that expired or was denied: a new link is the way on.

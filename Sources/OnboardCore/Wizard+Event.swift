@@ -2,7 +2,7 @@ import Foundation
 
 extension Wizard {
     /// Something that happened: a key, a reply from the service, a tick of the clock.
-    public enum Event: Equatable, Sendable {
+    package enum Event: Equatable, Sendable {
         /// The runtime is ready; the first page starts loading.
         case started
         /// A key was pressed; the page's key map says what it means.
@@ -46,7 +46,7 @@ extension Wizard {
     }
 
     /// Something the runtime must do; its result comes back as an ``Event``.
-    public enum Effect: Equatable, Sendable {
+    package enum Effect: Equatable, Sendable {
         /// Fetch a page of auth configs (disabled ones too when asked); answers `.authConfigsLoaded`.
         case loadAuthConfigs(cursor: String?, showDisabled: Bool = false)
         /// Fetch the fields a user provides for `scheme` on `toolkit`; answers `.fieldsLoaded`.

@@ -6,7 +6,7 @@
 extension Wizard {
     /// What the person wants, whichever key or answer said it. Each page has its own intents;
     /// an intent for a page that is not showing does nothing.
-    public enum Intent: Equatable, Sendable {
+    package enum Intent: Equatable, Sendable {
         case list(ConfigList.Intent)
         case form(CredentialsForm.Intent)
         case review(Review.Intent)
@@ -17,20 +17,20 @@ extension Wizard {
     }
 
     /// One row of a page's key map.
-    public struct Binding: Equatable, Sendable {
+    package struct Binding: Equatable, Sendable {
         /// The keys that do it.
-        public var keys: [Key]
+        package var keys: [Key]
         /// What it does, in the words of the key bar.
-        public var label: String
+        package var label: String
         /// What pressing it means; nil only for the "type" hint of a page with a text input
         /// (typed keys go to the focused input).
-        public var intent: Intent?
+        package var intent: Intent?
         /// Shown in the key bar; false for alternatives (Ctrl-N beside ↓) and rarely used keys.
-        public var isShown: Bool
+        package var isShown: Bool
         /// How the key bar names the keys.
-        public var name: String
+        package var name: String
 
-        public init(_ keys: [Key], _ label: String, _ intent: Intent?, shown: Bool = true, name: String? = nil) {
+        package init(_ keys: [Key], _ label: String, _ intent: Intent?, shown: Bool = true, name: String? = nil) {
             self.keys = keys
             self.label = label
             self.intent = intent
@@ -41,7 +41,7 @@ extension Wizard {
 
     /// The key map of the page showing, built from the state: a key is listed only while it
     /// does something, in the order the key bar shows them.
-    public static func keyMap(for state: State) -> [Binding] {
+    package static func keyMap(for state: State) -> [Binding] {
         switch state.step {
         case .chooseConfig(let list): list.keyMap(locked: state.locked)
         case .credentials(let form): form.keyMap(locked: state.locked)
@@ -54,7 +54,7 @@ extension Wizard {
 
     /// What `key` means now: its binding's intent, else typing into the focused input (nil when
     /// the page has none).
-    public static func intent(for key: Key, in state: State) -> Intent? {
+    package static func intent(for key: Key, in state: State) -> Intent? {
         if key == .control("c") { return .interrupt }
         if let binding = keyMap(for: state).first(where: { $0.keys.contains(key) }) { return binding.intent }
         switch state.step {
@@ -68,7 +68,7 @@ extension Wizard {
 extension Wizard {
     /// What a page's rule decided: stay (as the rule left the page) with effects, go to another
     /// step, or end the wizard. ``apply(_:to:staying:)`` is the one place a page is written back.
-    public struct Transition: Equatable, Sendable {
+    package struct Transition: Equatable, Sendable {
         enum Destination: Equatable, Sendable {
             case stay
             case go(Step)
@@ -120,7 +120,7 @@ extension Wizard {
 
 extension Key {
     /// The key as the key bar prints it ("ctrl-r", "esc", "↑").
-    public var name: String {
+    package var name: String {
         switch self {
         case .character(" "): "space"
         case .character(let character): String(character)

@@ -2,7 +2,7 @@ extension Wizard {
     /// Applies one event to the state and returns what the runtime must do next.
     ///
     /// Switches on the event first, then on the step; each step's rules are in its own file.
-    public static func reduce(_ state: inout State, _ event: Event) -> [Effect] {
+    package static func reduce(_ state: inout State, _ event: Event) -> [Effect] {
         switch event {
         case .started:
             state.step = .chooseConfig(ConfigList(configs: .loading))
@@ -117,7 +117,7 @@ extension Wizard {
 
 extension Wizard.State {
     /// Whether a request the person is waiting on is in flight (the spinner turns).
-    public var isWaiting: Bool {
+    package var isWaiting: Bool {
         switch step {
         case .chooseConfig(let list): list.configs == .loading || list.pendingCursor != nil
         case .credentials(let form): form.entries == .loading

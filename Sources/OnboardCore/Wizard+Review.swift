@@ -1,7 +1,7 @@
 /// Step 3: the review page; nothing is sent before Enter here.
 extension Wizard {
     /// What to do about accounts the user already has on the auth config.
-    public enum ExistingChoice: Equatable, Sendable {
+    package enum ExistingChoice: Equatable, Sendable {
         /// Keep them and connect one more.
         case addAnother
         /// Delete them once the new account is ACTIVE (never before).
@@ -12,19 +12,19 @@ extension Wizard {
     }
 
     /// Step 3: everything about to be sent, secrets masked, and the user's existing accounts.
-    public struct Review: Equatable, Sendable {
-        public var form: CredentialsForm
+    package struct Review: Equatable, Sendable {
+        package var form: CredentialsForm
         /// Ask the server to check the credentials (API_KEY only).
-        public var validateCredentials: Bool
+        package var validateCredentials: Bool
         /// The user's accounts on this auth config already.
-        public var existing: Loadable<[ConnectedAccount]>
+        package var existing: Loadable<[ConnectedAccount]>
         /// Required before connecting when `existing` is not empty.
-        public var choice: ExistingChoice?
+        package var choice: ExistingChoice?
         /// Enter was pressed while the existing accounts were still loading: connect as soon
         /// as they are in, if none stand in the way.
-        public var connectRequested: Bool
+        package var connectRequested: Bool
 
-        public init(
+        package init(
             form: CredentialsForm, validateCredentials: Bool = false, existing: Loadable<[ConnectedAccount]> = .idle,
             choice: ExistingChoice? = nil, connectRequested: Bool = false
         ) {
@@ -36,11 +36,11 @@ extension Wizard {
         }
 
         /// Redirect-based schemes connect through a hosted link instead of sent credentials.
-        public var isLink: Bool { form.config.authScheme?.isRedirectBased ?? false }
+        package var isLink: Bool { form.config.authScheme?.isRedirectBased ?? false }
 
         /// For an OAuth config: an enabled BEARER_TOKEN config on the same toolkit, through which
         /// an existing access token can be imported instead of approving a link.
-        public var bearerAlternative: AuthConfigSummary? {
+        package var bearerAlternative: AuthConfigSummary? {
             guard isLink else { return nil }
             return form.list.configs.value?.first {
                 $0.toolkitSlug == form.config.toolkitSlug && $0.authScheme == .bearerToken && $0.isEnabled && $0.id != form.config.id
@@ -49,13 +49,13 @@ extension Wizard {
 
         /// The account "update its credentials" would change: the user's newest one, when the
         /// scheme takes new credentials in place.
-        public var updatableAccount: ConnectedAccount? {
+        package var updatableAccount: ConnectedAccount? {
             guard form.config.authScheme?.takesCredentialsInPlace == true else { return nil }
             return existing.value?.first
         }
 
         /// Whether Enter may connect now.
-        public var canConnect: Bool {
+        package var canConnect: Bool {
             switch existing {
             case .idle, .failed: true
             case .loading: false
@@ -95,7 +95,7 @@ extension Wizard {
 
 extension Wizard.Review {
     /// What a person can want on the review page.
-    public enum Intent: Equatable, Sendable {
+    package enum Intent: Equatable, Sendable {
         /// Send it (or wait for the existing accounts, then send it if none stand in the way).
         case connect
         /// Decide what happens to the user's existing accounts.
@@ -143,5 +143,5 @@ extension Wizard.Review {
     }
 
     /// The server can check credentials before answering only for API-key schemes.
-    public var offersValidation: Bool { form.config.authScheme == .apiKey }
+    package var offersValidation: Bool { form.config.authScheme == .apiKey }
 }

@@ -1,12 +1,12 @@
 /// Step 2 for a config whose scheme cannot take imported credentials: explained, not sent.
 extension Wizard {
     /// A config the wizard cannot fill in from the keyboard (redirect-based OAuth).
-    public struct UnsupportedScheme: Equatable, Sendable {
-        public var config: AuthConfigSummary
+    package struct UnsupportedScheme: Equatable, Sendable {
+        package var config: AuthConfigSummary
         /// The list to go back to, as it was.
-        public var list: ConfigList
+        package var list: ConfigList
 
-        public init(config: AuthConfigSummary, list: ConfigList) {
+        package init(config: AuthConfigSummary, list: ConfigList) {
             self.config = config
             self.list = list
         }
@@ -15,7 +15,7 @@ extension Wizard {
 
 extension Wizard.UnsupportedScheme {
     /// What a person can want on the explanation: another config, or out.
-    public enum Intent: Equatable, Sendable {
+    package enum Intent: Equatable, Sendable {
         case back
         case quit
     }

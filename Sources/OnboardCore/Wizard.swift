@@ -4,47 +4,47 @@ import Foundation
 ///
 /// Nothing here performs I/O or reads the clock; the runtime runs the returned effects and feeds
 /// their results back as events. Each step's rules live in `Wizard+<Step>.swift`.
-public enum Wizard {
+package enum Wizard {
     /// The pages a person walks through, in order, for the "Step n of N" header.
-    public static let stepTitles = ["Choose an auth config", "Enter credentials", "Review", "Connect"]
+    package static let stepTitles = ["Choose an auth config", "Enter credentials", "Review", "Connect"]
 
     /// How often the runtime polls a connection that is not settled yet.
-    public static let pollInterval: Duration = .seconds(1)
+    package static let pollInterval: Duration = .seconds(1)
 
     /// How many polls before the wizard gives up waiting (about a minute, as the SDKs do).
-    public static let maximumPolls = 60
+    package static let maximumPolls = 60
 
     /// Polls for a hosted link: a person may take the link's whole ten minutes.
-    public static let maximumLinkPolls = 660
+    package static let maximumLinkPolls = 660
 
     /// The user id the official SDKs use when none is given.
-    public static let defaultUserId = "default"
+    package static let defaultUserId = "default"
 }
 
 extension Wizard {
     /// Everything the wizard knows; the screens are a function of it.
-    public struct State: Equatable, Sendable {
-        public var step: Step
+    package struct State: Equatable, Sendable {
+        package var step: Step
         /// A user id given up front (`--user-id`), prefilled into the form.
-        public var presetUserId: String?
+        package var presetUserId: String?
         /// An auth config given up front (`--auth-config`): chosen as soon as it is listed.
-        public var presetAuthConfigId: String?
+        package var presetAuthConfigId: String?
         /// The auth config and user id are fixed (a gateway session for one invite): the list of
         /// configs is never shown, the user id cannot be edited, and leaving the form ends the
         /// session instead of showing other configs.
-        public var locked: Bool
+        package var locked: Bool
         /// The project the key belongs to, once known (for the header).
-        public var project: ProjectInfo?
+        package var project: ProjectInfo?
         /// The wall clock as the runtime last reported it (for countdowns).
-        public var now: Date?
+        package var now: Date?
         /// The service asked to wait (or failed) and a retry is scheduled: why, and until when.
-        public var retryNotice: RetryNotice?
+        package var retryNotice: RetryNotice?
         /// True after one Ctrl-C: the next one quits, anything else cancels.
-        public var quitArmed: Bool
+        package var quitArmed: Bool
         /// Advances on each tick while something is in flight, for the spinner.
-        public var spinnerFrame: Int
+        package var spinnerFrame: Int
 
-        public init(step: Step = .chooseConfig(ConfigList()), presetUserId: String? = nil, presetAuthConfigId: String? = nil, locked: Bool = false) {
+        package init(step: Step = .chooseConfig(ConfigList()), presetUserId: String? = nil, presetAuthConfigId: String? = nil, locked: Bool = false) {
             self.step = step
             self.locked = locked
             self.presetUserId = presetUserId
@@ -58,7 +58,7 @@ extension Wizard {
     }
 
     /// Where the person is, with what that page holds.
-    public enum Step: Equatable, Sendable {
+    package enum Step: Equatable, Sendable {
         case chooseConfig(ConfigList)
         case credentials(CredentialsForm)
         case review(Review)
@@ -71,7 +71,7 @@ extension Wizard {
 
 extension Wizard.Step {
     /// 1-based position for the header.
-    public var number: Int {
+    package var number: Int {
         switch self {
         case .chooseConfig: 1
         case .credentials, .unsupportedScheme: 2
@@ -82,12 +82,12 @@ extension Wizard.Step {
 }
 
 /// A retry the client scheduled, shown with a countdown so a wait never looks like a hang.
-public struct RetryNotice: Equatable, Sendable {
+package struct RetryNotice: Equatable, Sendable {
     /// E.g. "The service is rate limiting requests".
-    public var reason: String
-    public var until: Date
+    package var reason: String
+    package var until: Date
 
-    public init(reason: String, until: Date) {
+    package init(reason: String, until: Date) {
         self.reason = reason
         self.until = until
     }

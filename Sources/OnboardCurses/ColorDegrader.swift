@@ -2,13 +2,13 @@ import OnboardTUI
 
 /// Maps theme colours onto what the terminal has: 24-bit (a direct-colour terminfo such as
 /// xterm-direct), 256, 16 or 8 colours, or none.
-public enum ColorDegrader {
+package enum ColorDegrader {
     /// Terminals with this many colours take RGB values directly.
     static let directColors = 1 << 24
 
     /// A curses colour number for `color` on a terminal with `available` colours; -1 is the
     /// terminal's default.
-    public static func resolve(_ color: ThemeColor, available: Int) -> Int32 {
+    package static func resolve(_ color: ThemeColor, available: Int) -> Int32 {
         if available >= directColors { return direct(color) }
         switch color {
         case .terminalDefault:

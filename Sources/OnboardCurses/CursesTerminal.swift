@@ -9,13 +9,13 @@ import Synchronization
 /// from the theme, bracketed paste, and signals turned into events.
 ///
 /// Owned by one thread (the wizard's loop); only the signal flags cross threads.
-public final class CursesTerminal: TerminalDevice {
+package final class CursesTerminal: TerminalDevice {
     private let theme: Theme
     private var pairs: [StyleRole: (attributes: attr_t, pair: Int16)] = [:]
     private var painted: Canvas?
     private var isActive = false
     /// Whether the locale and terminal can show Unicode (else ASCII glyphs are used).
-    public let supportsUnicode: Bool
+    package let supportsUnicode: Bool
     /// Whether links are sent as OSC 8 hyperlinks. Terminals without them ignore the sequence;
     /// the Linux console does not, and `ONBOARD_NO_HYPERLINKS` turns them off anywhere.
     let emitsHyperlinks: Bool
@@ -23,7 +23,7 @@ public final class CursesTerminal: TerminalDevice {
     /// Takes over the terminal.
     /// - Parameters:
     ///   - useColor: false for `NO_COLOR` or `--no-color`; attributes still apply.
-    public init(theme: Theme, useColor: Bool) throws {
+    package init(theme: Theme, useColor: Bool) throws {
         self.theme = theme
         setlocale(LC_ALL, "")
         CrashRestore.install()
@@ -58,7 +58,7 @@ public final class CursesTerminal: TerminalDevice {
 
     deinit { restore() }
 
-    public var size: (width: Int, height: Int) {
+    package var size: (width: Int, height: Int) {
         (Int(onb_getmaxx(onb_stdscr())), Int(onb_getmaxy(onb_stdscr())))
     }
 
@@ -95,7 +95,7 @@ public final class CursesTerminal: TerminalDevice {
 
     // MARK: input
 
-    public func readInput() -> TerminalInput? {
+    package func readInput() -> TerminalInput? {
         guard let first = readRaw() else { return nil }
         switch first {
         case .function(let code):
@@ -176,7 +176,7 @@ public final class CursesTerminal: TerminalDevice {
 
     // MARK: output
 
-    public func draw(_ canvas: Canvas) {
+    package func draw(_ canvas: Canvas) {
         let previous = painted?.width == canvas.width && painted?.height == canvas.height ? painted : nil
         if previous == nil { erase() }
         for y in 0..<canvas.height {
@@ -268,7 +268,7 @@ public final class CursesTerminal: TerminalDevice {
         SignalFlags.catchSignals(Self.caughtSignals.map(\.0))
     }
 
-    public func takeSignal() -> TerminalSignal? {
+    package func takeSignal() -> TerminalSignal? {
         // A terminal that went away without a SIGHUP reaching us (its session leader did not
         // pass one on) fails every ioctl: treat it as the hangup it is.
         var settings = termios()
@@ -286,7 +286,7 @@ public final class CursesTerminal: TerminalDevice {
         return first
     }
 
-    public func suspend() {
+    package func suspend() {
         writeRaw("\u{1B}[?2004l")
         endwin()
         signal(SIGTSTP, SIG_DFL)
@@ -306,7 +306,7 @@ public final class CursesTerminal: TerminalDevice {
         invalidate()
     }
 
-    public func restore() {
+    package func restore() {
         guard isActive else { return }
         isActive = false
         writeRaw("\u{1B}[?2004l")
@@ -324,9 +324,9 @@ public final class CursesTerminal: TerminalDevice {
 }
 
 /// The terminal could not be taken over; the message says why and what to set.
-public struct TerminalSetupError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+package struct TerminalSetupError: Error, CustomStringConvertible {
+    package let description: String
+    package init(_ description: String) { self.description = description }
 }
 
 /// Puts the terminal back if the process crashes while curses owns it (a trap, a segfault, an

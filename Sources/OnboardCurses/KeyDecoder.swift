@@ -2,27 +2,27 @@ import OnboardCore
 import OnboardTUI
 
 /// Turns what `get_wch` returns into keys. Pure, so it is tested without a terminal.
-public enum KeyDecoder {
+package enum KeyDecoder {
     /// ncurses function-key codes (from curses.h), named here so decoding needs no initscr.
-    public enum Code {
-        public static let down: Int32 = 0o402
-        public static let up: Int32 = 0o403
-        public static let left: Int32 = 0o404
-        public static let right: Int32 = 0o405
-        public static let home: Int32 = 0o406
-        public static let backspace: Int32 = 0o407
-        public static let f0: Int32 = 0o410
-        public static let deleteChar: Int32 = 0o512
-        public static let nextPage: Int32 = 0o522
-        public static let previousPage: Int32 = 0o523
-        public static let enter: Int32 = 0o527
-        public static let backTab: Int32 = 0o541
-        public static let end: Int32 = 0o550
-        public static let resize: Int32 = 0o632
+    package enum Code {
+        package static let down: Int32 = 0o402
+        package static let up: Int32 = 0o403
+        package static let left: Int32 = 0o404
+        package static let right: Int32 = 0o405
+        package static let home: Int32 = 0o406
+        package static let backspace: Int32 = 0o407
+        package static let f0: Int32 = 0o410
+        package static let deleteChar: Int32 = 0o512
+        package static let nextPage: Int32 = 0o522
+        package static let previousPage: Int32 = 0o523
+        package static let enter: Int32 = 0o527
+        package static let backTab: Int32 = 0o541
+        package static let end: Int32 = 0o550
+        package static let resize: Int32 = 0o632
     }
 
     /// A function key (`get_wch` returned KEY_CODE_YES).
-    public static func decode(functionKey code: Int32) -> TerminalInput? {
+    package static func decode(functionKey code: Int32) -> TerminalInput? {
         switch code {
         case Code.up: .key(.up)
         case Code.down: .key(.down)
@@ -43,7 +43,7 @@ public enum KeyDecoder {
     }
 
     /// A character code (OK from `get_wch`), not ESC, which needs the bytes after it.
-    public static func decode(character code: UInt32) -> Key? {
+    package static func decode(character code: UInt32) -> Key? {
         switch code {
         case 13, 10: return .enter
         case 9: return .tab
@@ -60,7 +60,7 @@ public enum KeyDecoder {
     }
 
     /// What ESC and the characters that arrived right after it mean.
-    public enum EscapeMeaning: Equatable, Sendable {
+    package enum EscapeMeaning: Equatable, Sendable {
         /// A bare Escape key; the following characters (if any) are ordinary input.
         case escape
         /// `ESC [ 200 ~`: a bracketed paste begins.
@@ -72,7 +72,7 @@ public enum KeyDecoder {
     }
 
     /// Interprets the characters after ESC. `following` is everything read without waiting.
-    public static func decodeEscape(_ following: [UInt32]) -> (meaning: EscapeMeaning, consumed: Int) {
+    package static func decodeEscape(_ following: [UInt32]) -> (meaning: EscapeMeaning, consumed: Int) {
         guard let first = following.first else { return (.escape, 0) }
         let text = String(String.UnicodeScalarView(following.compactMap(Unicode.Scalar.init)))
         guard first == UInt32(UInt8(ascii: "[")) || first == UInt32(UInt8(ascii: "O")) else {
@@ -97,5 +97,5 @@ public enum KeyDecoder {
     }
 
     /// The end marker of a bracketed paste.
-    public static let pasteEnd: [UInt32] = [27, 91, 50, 48, 49, 126]
+    package static let pasteEnd: [UInt32] = [27, 91, 50, 48, 49, 126]
 }

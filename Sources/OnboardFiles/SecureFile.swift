@@ -10,11 +10,11 @@ import Foundation
 ///   the file read.
 /// - Every read has a size cap, and only regular files are read: a FIFO or `/dev/zero` named
 ///   where a file belongs is refused instead of read without end.
-public enum SecureFile {
+package enum SecureFile {
     /// Reads a file only its owner may read (a key file, a secrets file), as ssh treats private
     /// keys. Refused, with the fix, when it is not a regular file owned by this user, when group
     /// or others have any access, or when it is larger than `maximumBytes`.
-    public static func readOwnerOnly(_ path: String, kind: String, maximumBytes: Int) throws(SecureFileError) -> Data {
+    package static func readOwnerOnly(_ path: String, kind: String, maximumBytes: Int) throws(SecureFileError) -> Data {
         let descriptor = try openForReading(path, kind: kind, followLinks: false)
         defer { close(descriptor) }
         let info = try regularFile(descriptor, path: path, kind: kind)
@@ -30,7 +30,7 @@ public enum SecureFile {
 
     /// Reads a regular file the person named (a theme, `@path`, an import file), following
     /// links as a shell would, with a size cap.
-    public static func readRegular(_ path: String, kind: String, maximumBytes: Int) throws(SecureFileError) -> Data {
+    package static func readRegular(_ path: String, kind: String, maximumBytes: Int) throws(SecureFileError) -> Data {
         let descriptor = try openForReading(path, kind: kind, followLinks: true)
         defer { close(descriptor) }
         let info = try regularFile(descriptor, path: path, kind: kind)
@@ -39,7 +39,7 @@ public enum SecureFile {
 
     /// Reads a file onboard wrote itself (a journal), refusing links, other owners and sizes
     /// over the cap; nil when it does not exist.
-    public static func readOwn(_ path: String, kind: String, maximumBytes: Int) throws(SecureFileError) -> Data? {
+    package static func readOwn(_ path: String, kind: String, maximumBytes: Int) throws(SecureFileError) -> Data? {
         guard access(path, F_OK) == 0 || errno != ENOENT else { return nil }
         let descriptor = try openForReading(path, kind: kind, followLinks: false)
         defer { close(descriptor) }
@@ -51,7 +51,7 @@ public enum SecureFile {
     /// Opens (creating 0600 if needed) a file for appending. An existing file must be a regular
     /// file owned by this user; group and other access is taken away (an old log made with a
     /// looser umask). Returns the descriptor, close-on-exec.
-    public static func openForAppend(_ path: String, kind: String) throws(SecureFileError) -> Int32 {
+    package static func openForAppend(_ path: String, kind: String) throws(SecureFileError) -> Int32 {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw openError(path, kind: kind) }
         do {
@@ -65,7 +65,7 @@ public enum SecureFile {
 
     /// Takes group and other access away from an existing file onboard owns (a database made
     /// before this rule, or with a looser umask). Missing files are left alone.
-    public static func tightenExisting(_ path: String, kind: String) throws(SecureFileError) {
+    package static func tightenExisting(_ path: String, kind: String) throws(SecureFileError) {
         let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
         if descriptor < 0 {
             if errno == ENOENT { return }
@@ -80,7 +80,7 @@ public enum SecureFile {
     /// file is linked into place, which fails if another process got there first.
     ///
     /// - Returns: true when this call created it; false when the path already existed.
-    public static func createOnce(_ path: String, contents: Data, kind: String) throws(SecureFileError) -> Bool {
+    package static func createOnce(_ path: String, contents: Data, kind: String) throws(SecureFileError) -> Bool {
         let (descriptor, temporary) = try makeTemporary(besides: path, kind: kind)
         defer {
             close(descriptor)
@@ -98,7 +98,7 @@ public enum SecureFile {
 
     /// Replaces `path` with `contents` atomically (temporary file from mkstemp, fsync, rename),
     /// 0600. For reports and other files that are rewritten whole.
-    public static func replace(_ path: String, contents: Data, kind: String) throws(SecureFileError) {
+    package static func replace(_ path: String, contents: Data, kind: String) throws(SecureFileError) {
         let (descriptor, temporary) = try makeTemporary(besides: path, kind: kind)
         defer { close(descriptor) }
         do throws(SecureFileError) {
@@ -206,7 +206,7 @@ public enum SecureFile {
 }
 
 /// A file could not be used; the message names the path and what to do, never its contents.
-public struct SecureFileError: Error, Equatable, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+package struct SecureFileError: Error, Equatable, CustomStringConvertible {
+    package let description: String
+    package init(_ description: String) { self.description = description }
 }

@@ -11,7 +11,7 @@ import Synchronization
 /// as the user name; the session is onboard's wizard in a process of its own on a pty.
 /// Everything else SSH offers (exec, subsystems, forwarding of ports, agents or X11, global
 /// requests, a second channel) is refused.
-public final class GatewayServer: Sendable {
+package final class GatewayServer: Sendable {
     let hostKey: HostKey
     let store: any InviteStore
     let reporter: GatewayReporter
@@ -20,7 +20,7 @@ public final class GatewayServer: Sendable {
     let rateLimiter: ConnectionRateLimiter
     let sessions: SessionRegistry
 
-    public init(
+    package init(
         hostKey: HostKey, store: any InviteStore, audit: (any AuditSink)?, limits: GatewayLimits, launcher: any SessionLauncher, logger: Logger,
         source: String
     ) {
@@ -34,12 +34,12 @@ public final class GatewayServer: Sendable {
     }
 
     /// The store the gateway reads invites from, for a caller that records where it listens.
-    public var inviteStore: any InviteStore { store }
+    package var inviteStore: any InviteStore { store }
 
     /// Listens on `host:port` until `shouldStop` answers true (polled), then stops accepting,
     /// hangs up every session and waits (a few seconds at most) for their programs to end.
     /// - Parameter ready: called once listening, with the bound address (port 0 picks one).
-    public func run(host: String, port: Int, ready: @Sendable (SocketAddress) -> Void, shouldStop: @Sendable () -> Bool) async throws {
+    package func run(host: String, port: Int, ready: @Sendable (SocketAddress) -> Void, shouldStop: @Sendable () -> Bool) async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)

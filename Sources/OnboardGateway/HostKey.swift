@@ -5,11 +5,11 @@ import OnboardFiles
 /// The gateway's persistent ed25519 host key, in OpenSSH's own private key format so
 /// `ssh-keygen -y -f` and `ssh-keygen -lf` read it: created 0600 on first start, read (owner-only,
 /// like sshd's) on every later one.
-public struct HostKey: Sendable {
+package struct HostKey: Sendable {
     /// The 32-byte seed; the key type itself is not Sendable.
     let seed: Data
 
-    public var privateKey: Curve25519.Signing.PrivateKey {
+    package var privateKey: Curve25519.Signing.PrivateKey {
         // The seed was made by or read into a valid key, so this cannot fail.
         (try? Curve25519.Signing.PrivateKey(rawRepresentation: seed)) ?? Curve25519.Signing.PrivateKey()
     }
@@ -17,7 +17,7 @@ public struct HostKey: Sendable {
     init(privateKey: Curve25519.Signing.PrivateKey) { seed = privateKey.rawRepresentation }
 
     /// The public key as SSH writes it in a wire blob: string "ssh-ed25519", string key.
-    public var publicBlob: [UInt8] {
+    package var publicBlob: [UInt8] {
         var blob: [UInt8] = []
         SSHWire.append(string: Array("ssh-ed25519".utf8), to: &blob)
         SSHWire.append(string: Array(privateKey.publicKey.rawRepresentation), to: &blob)
@@ -25,22 +25,22 @@ public struct HostKey: Sendable {
     }
 
     /// `SHA256:...` as `ssh` and `ssh-keygen -lf` print it: base64 of the blob's digest, unpadded.
-    public var fingerprint: String {
+    package var fingerprint: String {
         let digest = Data(SHA256.hash(data: publicBlob)).base64EncodedString()
         return "SHA256:" + digest.replacingOccurrences(of: "=", with: "")
     }
 
     /// One `known_hosts`/`authorized_keys` style line: `ssh-ed25519 AAAA... comment`.
-    public func publicLine(comment: String = "onboard-gateway") -> String {
+    package func publicLine(comment: String = "onboard-gateway") -> String {
         "ssh-ed25519 " + Data(publicBlob).base64EncodedString() + " " + comment
     }
 
     /// `$XDG_DATA_HOME/onboard/gateway_ed25519_key`, beside the sandbox.
-    public static func defaultPath(dataDirectory: String) -> String { dataDirectory + "/gateway_ed25519_key" }
+    package static func defaultPath(dataDirectory: String) -> String { dataDirectory + "/gateway_ed25519_key" }
 
     /// Reads the key at `path`, or creates it (once, however many processes start at the same
     /// moment) when there is none.
-    public static func loadOrCreate(path: String) throws(HostKeyError) -> HostKey {
+    package static func loadOrCreate(path: String) throws(HostKeyError) -> HostKey {
         if FileManager.default.fileExists(atPath: path) { return try load(path: path) }
         let directory = (path as NSString).deletingLastPathComponent
         do {
@@ -59,7 +59,7 @@ public struct HostKey: Sendable {
         return created ? key : try load(path: path)
     }
 
-    public static func load(path: String) throws(HostKeyError) -> HostKey {
+    package static func load(path: String) throws(HostKeyError) -> HostKey {
         let data: Data
         do {
             data = try SecureFile.readOwnerOnly(path, kind: "gateway host key", maximumBytes: 16 << 10)
@@ -129,8 +129,8 @@ public struct HostKey: Sendable {
     }
 }
 
-public struct HostKeyError: Error, CustomStringConvertible {
-    public let description: String
+package struct HostKeyError: Error, CustomStringConvertible {
+    package let description: String
     init(_ description: String) { self.description = description }
 }
 

@@ -3,12 +3,12 @@ import Foundation
 /// The TERM a session's program gets: the client's, when it is a plain name this machine has a
 /// terminfo entry for; else `xterm-256color`, which every terminal emulator in use today
 /// understands well enough (Charm's wish and tmux do the same for names like `xterm-ghostty`).
-public enum TerminalName {
-    public static let fallback = "xterm-256color"
+package enum TerminalName {
+    package static let fallback = "xterm-256color"
 
-    public static let directories = ["/etc/terminfo", "/lib/terminfo", "/usr/share/terminfo", "/usr/lib/terminfo"]
+    package static let directories = ["/etc/terminfo", "/lib/terminfo", "/usr/share/terminfo", "/usr/lib/terminfo"]
 
-    public static func resolve(_ requested: String, terminfoDirectories: [String] = directories) -> String {
+    package static func resolve(_ requested: String, terminfoDirectories: [String] = directories) -> String {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.+-_")
         guard !requested.isEmpty, requested.count <= 64, requested.allSatisfy({ allowed.contains($0) }), requested.first != "." else {
             return fallback
@@ -26,7 +26,7 @@ public enum TerminalName {
     /// Of the client's environment requests, the ones a session's program may see: language and
     /// colour preferences only (sshd's AcceptEnv LANG LC_* plus COLORTERM and NO_COLOR), values
     /// short and printable.
-    public static func acceptedEnvironment(_ name: String, _ value: String) -> Bool {
+    package static func acceptedEnvironment(_ name: String, _ value: String) -> Bool {
         guard name == "LANG" || name == "COLORTERM" || name == "NO_COLOR" || (name.hasPrefix("LC_") && name.count <= 32) else { return false }
         return value.count <= 128 && value.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value < 0x7f }
     }

@@ -2,13 +2,13 @@ import CProcess
 
 /// Keeps secrets in memory from leaving the process: no core dumps, not dumpable or
 /// traceable by the user's other processes. Applied first thing, before any key is read.
-public enum ProcessHardening {
+package enum ProcessHardening {
     /// Returns false if the kernel refused (the program goes on; there is nothing to undo).
     @discardableResult
-    public static func apply() -> Bool {
+    package static func apply() -> Bool {
         onb_make_undumpable() == 0
     }
 
     /// Whether the process can be dumped or traced now.
-    public static var isDumpable: Bool { onb_is_dumpable() == 1 }
+    package static var isDumpable: Bool { onb_is_dumpable() == 1 }
 }

@@ -4,17 +4,17 @@ import Glibc
 /// A program running on a pseudo-terminal of its own, as sshd runs a login: the leader of a
 /// new session whose controlling terminal is the pty, so it gets SIGWINCH on a resize and
 /// SIGHUP when the terminal goes away.
-public struct SessionChild: Sendable {
+package struct SessionChild: Sendable {
     /// The process id, which is also its process group and session id.
-    public let pid: pid_t
+    package let pid: pid_t
     /// The pty's master side: what the program writes is read here, and what is written here
     /// is what it reads. The caller owns it.
-    public let master: Int32
+    package let master: Int32
 
     /// A terminal size the kernel and curses can live with: 0 means "not said" (RFC 4254
     /// §6.2), so 80x24; anything else is kept within 1...512 columns and 1...256 rows (a client
     /// claiming 65535x65535 would otherwise make curses allocate gigabytes).
-    public static func clamped(columns: Int, rows: Int) -> (columns: UInt16, rows: UInt16) {
+    package static func clamped(columns: Int, rows: Int) -> (columns: UInt16, rows: UInt16) {
         let width = columns <= 0 ? 80 : min(columns, 512)
         let height = rows <= 0 ? 24 : min(rows, 256)
         return (UInt16(width), UInt16(height))
@@ -23,7 +23,7 @@ public struct SessionChild: Sendable {
     /// Starts `executable` with `arguments` (the first is argv[0]) and exactly `environment`
     /// on a new pty of the given size; `passing[i]` becomes its descriptor 3 + i, and no other
     /// descriptor of this process reaches it.
-    public static func start(
+    package static func start(
         executable: String, arguments: [String], environment: [String: String], columns: Int, rows: Int, passing: [Int32] = []
     ) throws(SessionChildError) -> SessionChild {
         let size = clamped(columns: columns, rows: rows)
@@ -48,36 +48,36 @@ public struct SessionChild: Sendable {
     }
 
     /// Tells the program its window changed (clamped as at the start).
-    public func resize(columns: Int, rows: Int) {
+    package func resize(columns: Int, rows: Int) {
         let size = Self.clamped(columns: columns, rows: rows)
         _ = onb_set_window(master, size.rows, size.columns)
     }
 
     /// Sends `signal` to the program and everything it started (its process group).
-    public func signal(_ signal: Int32) {
+    package func signal(_ signal: Int32) {
         _ = kill(-pid, signal)
     }
 
     /// Its exit status (128 + signal when a signal ended it), once it has ended; nil while it
     /// runs. Reaps it: call until it answers.
-    public func exitStatus() -> Int32? {
+    package func exitStatus() -> Int32? {
         let status = onb_reap(pid)
         return status < 0 ? nil : status
     }
 }
 
 /// Why a session's program could not be started (no value it was given is quoted).
-public struct SessionChildError: Error, CustomStringConvertible {
-    public let description: String
+package struct SessionChildError: Error, CustomStringConvertible {
+    package let description: String
     init(_ description: String) { self.description = description }
 }
 
 /// A pipe whose read end a child inherits and whose write end is filled and closed here: how
 /// a secret reaches a child without argv or the environment, where `ps` and /proc would show it.
-public enum DescriptorHandOff {
+package enum DescriptorHandOff {
     /// A read descriptor that yields `bytes` and then end of file (close-on-exec here; the
     /// child gets it through `SessionChild.start(passing:)`). The caller closes it after the start.
-    public static func pipe(holding bytes: [UInt8]) throws(SessionChildError) -> Int32 {
+    package static func pipe(holding bytes: [UInt8]) throws(SessionChildError) -> Int32 {
         var ends: [Int32] = [-1, -1]
         guard pipe2(&ends, O_CLOEXEC) == 0 else { throw SessionChildError("Could not make a pipe: \(String(cString: strerror(errno))).") }
         defer { close(ends[1]) }
@@ -101,7 +101,7 @@ public enum DescriptorHandOff {
 
     /// A socket pair for a child to report on and be answered: (this end, the child's end),
     /// both close-on-exec in this process.
-    public static func reportChannel() throws(SessionChildError) -> (ours: Int32, theirs: Int32) {
+    package static func reportChannel() throws(SessionChildError) -> (ours: Int32, theirs: Int32) {
         var ends: [Int32] = [-1, -1]
         guard onb_socket_pair(&ends) == 0 else { throw SessionChildError("Could not make a socket pair: \(String(cString: strerror(errno))).") }
         return (ends[0], ends[1])
@@ -109,7 +109,7 @@ public enum DescriptorHandOff {
 
     /// Reads everything from `descriptor` up to `limit` bytes, then closes it (for the child's
     /// side: the key it was handed).
-    public static func readAll(_ descriptor: Int32, limit: Int = 64 << 10) -> [UInt8]? {
+    package static func readAll(_ descriptor: Int32, limit: Int = 64 << 10) -> [UInt8]? {
         defer { close(descriptor) }
         var result: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)

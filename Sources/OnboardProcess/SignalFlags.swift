@@ -5,9 +5,9 @@ import Foundation
 /// signal sources lost signals delivered to threads that block them (every thread the runtime
 /// starts from does), while a handler that only sets a bit works whichever thread the kernel
 /// picks. The one place onboard catches signals, so there is one set of flags.
-public enum SignalFlags {
+package enum SignalFlags {
     /// Routes `signals` to the flags and unblocks them on this thread and the process.
-    public static func catchSignals(_ signals: [Int32]) {
+    package static func catchSignals(_ signals: [Int32]) {
         var set = sigset_t()
         sigemptyset(&set)
         for number in signals {
@@ -20,12 +20,12 @@ public enum SignalFlags {
     }
 
     /// The signals caught since the last call (a bit per signal number), cleared.
-    public static func take() -> Int32 {
+    package static func take() -> Int32 {
         onb_take_signals()
     }
 
     /// Catches `number` again (after a default action was restored, e.g. for suspending).
-    public static func recatch(_ number: Int32) {
+    package static func recatch(_ number: Int32) {
         _ = onb_catch_signal(number)
     }
 }

@@ -2,31 +2,31 @@ import Foundation
 
 /// One line of the audit trail: who did what to which account, when, and how it ended. Names
 /// and ids only: there is no field a credential, a header or a field's value could go in.
-public struct AuditEvent: Codable, Equatable, Sendable {
+package struct AuditEvent: Codable, Equatable, Sendable {
     /// What happened, e.g. `connection.created`; ``Kind`` lists the ones onboard writes.
-    public var event: String
+    package var event: String
     /// Who did it: the OS user, or (through the gateway) an invite and the client's address.
-    public var actor: Actor
+    package var actor: Actor
     /// `sandbox`, or the service's host.
-    public var backend: String?
-    public var project: String?
-    public var authConfig: String?
-    public var toolkit: String?
-    public var userId: String?
-    public var accountId: String?
-    public var status: String?
+    package var backend: String?
+    package var project: String?
+    package var authConfig: String?
+    package var toolkit: String?
+    package var userId: String?
+    package var accountId: String?
+    package var status: String?
     /// The service's error slug or HTTP status, when it failed.
-    public var errorCode: String?
+    package var errorCode: String?
     /// Field names (a rotation's changed fields), never values.
-    public var fields: [String]?
+    package var fields: [String]?
     /// Counts for an import: rows, connected, failed, skipped.
-    public var counts: [String: Int]?
+    package var counts: [String: Int]?
     /// The gateway or host that wrote it, when several share one trail.
-    public var source: String?
-    public var version: String
+    package var source: String?
+    package var version: String
 
     /// The events onboard writes.
-    public enum Kind: String, CaseIterable, Sendable {
+    package enum Kind: String, CaseIterable, Sendable {
         case auditStarted = "audit.started"
         case connectionCreated = "connection.created"
         case connectionFailed = "connection.failed"
@@ -49,14 +49,14 @@ public struct AuditEvent: Codable, Equatable, Sendable {
     }
 
     /// Who acted.
-    public struct Actor: Codable, Equatable, Sendable {
+    package struct Actor: Codable, Equatable, Sendable {
         /// The OS user onboard ran as.
-        public var user: String
-        public var inviteId: String?
-        public var address: String?
-        public var keyFingerprint: String?
+        package var user: String
+        package var inviteId: String?
+        package var address: String?
+        package var keyFingerprint: String?
 
-        public init(user: String, inviteId: String? = nil, address: String? = nil, keyFingerprint: String? = nil) {
+        package init(user: String, inviteId: String? = nil, address: String? = nil, keyFingerprint: String? = nil) {
             self.user = user
             self.inviteId = inviteId
             self.address = address
@@ -65,7 +65,7 @@ public struct AuditEvent: Codable, Equatable, Sendable {
 
         /// This process's user acting for an invite (an operator's command, or a gateway for a
         /// customer's session from `address`).
-        public static func currentUser(inviteId: String?, address: String? = nil) -> Actor {
+        package static func currentUser(inviteId: String?, address: String? = nil) -> Actor {
             var actor = currentUser
             actor.inviteId = inviteId
             actor.address = address
@@ -73,14 +73,14 @@ public struct AuditEvent: Codable, Equatable, Sendable {
         }
 
         /// The user this process runs as (`getpwuid`), else its uid.
-        public static var currentUser: Actor {
+        package static var currentUser: Actor {
             let uid = geteuid()
             if let entry = getpwuid(uid), let name = entry.pointee.pw_name { return Actor(user: String(cString: name)) }
             return Actor(user: "uid \(uid)")
         }
     }
 
-    public init(
+    package init(
         _ kind: Kind, actor: Actor, backend: String? = nil, project: String? = nil, authConfig: String? = nil, toolkit: String? = nil,
         userId: String? = nil, accountId: String? = nil, status: String? = nil, errorCode: String? = nil, fields: [String]? = nil,
         counts: [String: Int]? = nil, source: String? = nil, version: String
@@ -103,19 +103,19 @@ public struct AuditEvent: Codable, Equatable, Sendable {
 }
 
 /// An event as stored: its place in the chain, its time, and the hash of the line before it.
-public struct AuditRecord: Codable, Equatable, Sendable {
-    public var seq: Int
+package struct AuditRecord: Codable, Equatable, Sendable {
+    package var seq: Int
     /// UTC, ISO 8601 to the millisecond.
-    public var time: String
+    package var time: String
     /// SHA-256 (hex) of the previous line's bytes; 64 zeros for the first line.
-    public var prev: String
-    public var event: AuditEvent
+    package var prev: String
+    package var event: AuditEvent
 
     enum CodingKeys: String, CodingKey {
         case seq, time, prev
     }
 
-    public init(seq: Int, time: String, prev: String, event: AuditEvent) {
+    package init(seq: Int, time: String, prev: String, event: AuditEvent) {
         self.seq = seq
         self.time = time
         self.prev = prev
@@ -123,7 +123,7 @@ public struct AuditRecord: Codable, Equatable, Sendable {
     }
 
     // The record is one flat object: seq, time and prev beside the event's own keys.
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         seq = try container.decode(Int.self, forKey: .seq)
         time = try container.decode(String.self, forKey: .time)
@@ -131,7 +131,7 @@ public struct AuditRecord: Codable, Equatable, Sendable {
         event = try AuditEvent(from: decoder)
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(seq, forKey: .seq)
         try container.encode(time, forKey: .time)

@@ -10,16 +10,16 @@ import OnboardFiles
 /// Appends from several processes (an import's workers, gateway sessions, a script beside the
 /// wizard) are serialised by an exclusive `flock` held while the last line is read and the new
 /// one written and synced.
-public final class AuditLog: Sendable {
-    public let path: String
+package final class AuditLog: Sendable {
+    package let path: String
 
     /// The hash the first line records as its predecessor.
-    public static let genesis = String(repeating: "0", count: 64)
+    package static let genesis = String(repeating: "0", count: 64)
 
     /// Opens (creating 0600 in a 0700 directory) the trail at `path`, refusing a link, a file of
     /// another user or one that is not a regular file, before anything is done that it should
     /// record.
-    public init(path: String) throws(AuditError) {
+    package init(path: String) throws(AuditError) {
         self.path = path
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
@@ -37,7 +37,7 @@ public final class AuditLog: Sendable {
     }
 
     /// `$XDG_STATE_HOME/onboard/audit.jsonl`, else `~/.local/state/onboard/audit.jsonl`.
-    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    package static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let base = environment["XDG_STATE_HOME"], base.hasPrefix("/") { return base + "/onboard/audit.jsonl" }
         return (environment["HOME"] ?? NSHomeDirectory()) + "/.local/state/onboard/audit.jsonl"
     }
@@ -45,7 +45,7 @@ public final class AuditLog: Sendable {
     /// Appends `event` (a first line `audit.started` goes before it in a new file) and syncs
     /// it to disk before returning.
     @discardableResult
-    public func append(_ event: AuditEvent, now: Date = Date()) throws(AuditError) -> AuditRecord {
+    package func append(_ event: AuditEvent, now: Date = Date()) throws(AuditError) -> AuditRecord {
         let descriptor: Int32
         do {
             descriptor = try SecureFile.openForAppend(path, kind: "audit trail")
@@ -72,7 +72,7 @@ public final class AuditLog: Sendable {
     /// `audit.started` line goes first), each with its record: the one rule of the chain, for a
     /// file and a database alike.
     /// - Parameter trail: names the trail in a refusal.
-    public static func chain(_ event: AuditEvent, after last: Data?, now: Date, trail: String) throws(AuditError) -> [(
+    package static func chain(_ event: AuditEvent, after last: Data?, now: Date, trail: String) throws(AuditError) -> [(
         record: AuditRecord, line: Data
     )] {
         var links: [(record: AuditRecord, line: Data)] = []
@@ -142,13 +142,13 @@ public final class AuditLog: Sendable {
     }
 
     /// SHA-256 of a line's bytes, lower-case hex.
-    public static func hash(_ line: Data) -> String {
+    package static func hash(_ line: Data) -> String {
         SHA256.hash(data: line).map { String(format: "%02x", $0) }.joined()
     }
 }
 
 /// The audit trail could not be opened, written or read; the message says which and what to do.
-public struct AuditError: Error, Equatable, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+package struct AuditError: Error, Equatable, CustomStringConvertible {
+    package let description: String
+    package init(_ description: String) { self.description = description }
 }

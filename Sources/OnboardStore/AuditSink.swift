@@ -3,24 +3,24 @@ import OnboardFiles
 
 /// Somewhere audit events go: the trail in a file or a database, or (in a gateway session) the
 /// gateway, which writes them to its trail.
-public protocol AuditSink: Sendable {
+package protocol AuditSink: Sendable {
     /// Returns once the event is stored: the caller reports its action only after that.
     func record(_ event: AuditEvent) async throws(AuditError)
 }
 
 extension AuditLog: AuditSink {
-    public func record(_ event: AuditEvent) async throws(AuditError) { try append(event) }
+    package func record(_ event: AuditEvent) async throws(AuditError) { try append(event) }
 }
 
 /// A gateway session's events, as JSON lines on a socket to the gateway, each answered once the
 /// gateway has written it to its trail (`ok`): so a session says "connected" only after the
 /// trail holds it, even while the gateway waits out a database restart. The session never holds
 /// the trail's credentials.
-public struct GatewayAuditSink: AuditSink {
+package struct GatewayAuditSink: AuditSink {
     let descriptor: Int32
-    public init(descriptor: Int32) { self.descriptor = descriptor }
+    package init(descriptor: Int32) { self.descriptor = descriptor }
 
-    public func record(_ event: AuditEvent) async throws(AuditError) {
+    package func record(_ event: AuditEvent) async throws(AuditError) {
         guard let data = try? AuditLog.encoder.encode(event) else { return }
         let descriptor = self.descriptor
         // The answer may take as long as the database does: a thread of its own, not the pool's.
@@ -43,7 +43,7 @@ public struct GatewayAuditSink: AuditSink {
     }
 
     /// One line written by `record`, read back (nil for anything else).
-    public static func decode(_ line: Data) -> AuditEvent? {
+    package static func decode(_ line: Data) -> AuditEvent? {
         try? AuditLog.decoder.decode(AuditEvent.self, from: line)
     }
 }

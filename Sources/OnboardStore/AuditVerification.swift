@@ -2,26 +2,26 @@ import Foundation
 import OnboardFiles
 
 /// Walks an audit trail and says whether its chain is whole, naming the first line that breaks.
-public enum AuditVerification {
+package enum AuditVerification {
     /// What a walk found.
-    public struct Report: Equatable, Sendable {
+    package struct Report: Equatable, Sendable {
         /// Lines read.
-        public var lines: Int
+        package var lines: Int
         /// The hash of the last line: keep it elsewhere to catch a cut end later.
-        public var head: String
+        package var head: String
         /// The first break, if any: a line number (from 1) and what is wrong there.
-        public var problem: (line: Int, message: String)?
+        package var problem: (line: Int, message: String)?
 
-        public static func == (lhs: Report, rhs: Report) -> Bool {
+        package static func == (lhs: Report, rhs: Report) -> Bool {
             lhs.lines == rhs.lines && lhs.head == rhs.head && lhs.problem?.line == rhs.problem?.line && lhs.problem?.message == rhs.problem?.message
         }
     }
 
     /// The largest trail read whole: years of events at a few hundred bytes each.
-    public static let maximumBytes = 1 << 30
+    package static let maximumBytes = 1 << 30
 
     /// Reads and checks the trail at `path`.
-    public static func verify(path: String, expectHead: String? = nil) throws(AuditError) -> Report {
+    package static func verify(path: String, expectHead: String? = nil) throws(AuditError) -> Report {
         let data: Data?
         do {
             data = try SecureFile.readOwn(path, kind: "audit trail", maximumBytes: maximumBytes)
@@ -35,7 +35,7 @@ public enum AuditVerification {
     /// Checks the chain in `data`: each line must be a record whose `seq` is its line number and
     /// whose `prev` is the hash of the line before (the genesis hash for the first, which must
     /// be `audit.started`). With `expectHead`, a head kept earlier must still be in the chain.
-    public static func verify(_ data: Data, expectHead: String? = nil) -> Report {
+    package static func verify(_ data: Data, expectHead: String? = nil) -> Report {
         var lines = data.split(separator: 0x0A, omittingEmptySubsequences: false).map { Data($0) }
         if lines.last?.isEmpty == true { lines.removeLast() }
         var report = Report(lines: lines.count, head: AuditLog.genesis, problem: nil)
@@ -81,7 +81,7 @@ public enum AuditVerification {
 
     /// Every record of the trail at `path`, in order (lines that do not parse are skipped:
     /// `verify` is the place that names them).
-    public static func records(path: String) throws(AuditError) -> [AuditRecord] {
+    package static func records(path: String) throws(AuditError) -> [AuditRecord] {
         let data: Data?
         do {
             data = try SecureFile.readOwn(path, kind: "audit trail", maximumBytes: maximumBytes)
@@ -92,7 +92,7 @@ public enum AuditVerification {
     }
 
     /// The records in some lines of a trail (what `--follow` reads as the file grows).
-    public static func records(in data: Data) -> [AuditRecord] {
+    package static func records(in data: Data) -> [AuditRecord] {
         data.split(separator: 0x0A).compactMap { try? AuditLog.decoder.decode(AuditRecord.self, from: Data($0)) }
     }
 }

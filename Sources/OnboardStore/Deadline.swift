@@ -3,8 +3,8 @@ import Synchronization
 /// Runs an operation, but answers by `limit` whatever it does: the caller gets `timeout()` then,
 /// and the operation is cancelled and left to finish on its own. (A task group would wait for
 /// it: a PostgreSQL lease that does not heed cancellation kept a stopping gateway alive.)
-public enum Deadline {
-    public static func run<Value: Sendable>(
+package enum Deadline {
+    package static func run<Value: Sendable>(
         _ limit: Duration, timeout: @escaping @Sendable () -> any Error, _ body: @escaping @Sendable () async throws -> Value
     ) async throws -> Value {
         let answer = Answer<Value>()

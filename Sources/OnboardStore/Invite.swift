@@ -3,41 +3,41 @@ import Foundation
 /// A single-use invitation to connect one user's credentials to one auth config through the
 /// SSH gateway. Holds no secret: the token is known only by its digest, and what the customer
 /// types never reaches it.
-public struct Invite: Codable, Equatable, Sendable {
-    public var id: String
+package struct Invite: Codable, Equatable, Sendable {
+    package var id: String
     /// How the customer connects: the gateway's `ssh` command, or a hosted link.
-    public var via: Via = .ssh
-    public var authConfig: String
-    public var userId: String
+    package var via: Via = .ssh
+    package var authConfig: String
+    package var userId: String
     /// The operator's words for whom it is for; shown to operators only.
-    public var note: String?
+    package var note: String?
     /// The OS user who created it.
-    public var createdBy: String
-    public var createdAt: Date
-    public var expiresAt: Date
-    public var revokedAt: Date?
+    package var createdBy: String
+    package var createdAt: Date
+    package var expiresAt: Date
+    package var revokedAt: Date?
     /// Set once, atomically, by the login that used it.
-    public var claimedAt: Date?
+    package var claimedAt: Date?
     /// The client's address, as the gateway saw it.
-    public var claimedFrom: String?
+    package var claimedFrom: String?
     /// The account the session created or updated, and its status.
-    public var accountId: String?
-    public var accountStatus: String?
+    package var accountId: String?
+    package var accountStatus: String?
     /// Why the session's connection failed: a short code, never the server's words.
-    public var errorCode: String?
-    public var endedAt: Date?
-    public var exitStatus: Int?
+    package var errorCode: String?
+    package var endedAt: Date?
+    package var exitStatus: Int?
 
-    public enum Via: String, Codable, Sendable {
+    package enum Via: String, Codable, Sendable {
         case ssh, link
     }
 
     /// Where an invite stands, as `invite list` and `invite watch` show it.
-    public enum State: String, Codable, Sendable {
+    package enum State: String, Codable, Sendable {
         case pending, inSession = "in_session", connected, failed, ended, expired, revoked
     }
 
-    public func state(at now: Date) -> State {
+    package func state(at now: Date) -> State {
         if let status = accountStatus, status == "ACTIVE" { return .connected }
         if via == .link, let status = accountStatus, ["FAILED", "EXPIRED", "REVOKED"].contains(status) {
             return status == "EXPIRED" ? .expired : .failed
@@ -52,13 +52,13 @@ public struct Invite: Codable, Equatable, Sendable {
 
     /// A new invite id: `inv_` and 12 base32 characters (an id, not a secret: it is shown to
     /// operators and written in the trail).
-    public static func newId() -> String {
+    package static func newId() -> String {
         var generator = SystemRandomNumberGenerator()
         let alphabet = Array("abcdefghijklmnopqrstuvwxyz234567")
         return "inv_" + String((0..<12).map { _ in alphabet[Int(generator.next(upperBound: UInt8(32)))] })
     }
 
-    public init(id: String, authConfig: String, userId: String, note: String?, createdBy: String, createdAt: Date, expiresAt: Date) {
+    package init(id: String, authConfig: String, userId: String, note: String?, createdBy: String, createdAt: Date, expiresAt: Date) {
         self.id = id
         self.authConfig = authConfig
         self.userId = userId
@@ -70,7 +70,7 @@ public struct Invite: Codable, Equatable, Sendable {
 }
 
 /// Why a login with a token got no session; the banner says the same words whatever the token.
-public enum InviteRefusal: String, Sendable, Equatable {
+package enum InviteRefusal: String, Sendable, Equatable {
     /// No invite has this token (or it is not a token's shape at all).
     case unknown
     case expired
@@ -80,7 +80,7 @@ public enum InviteRefusal: String, Sendable, Equatable {
 
     /// One line for the client: what happened and what to do, the same for every token with
     /// that outcome.
-    public var banner: String {
+    package var banner: String {
         switch self {
         case .unknown: "This invite is not valid. Check the command you were sent, or ask for a new invite."
         case .expired: "This invite has expired. Ask the person who sent it for a new one."
@@ -91,14 +91,14 @@ public enum InviteRefusal: String, Sendable, Equatable {
 }
 
 /// How a login's claim on an invite came out.
-public enum InviteClaim: Sendable, Equatable {
+package enum InviteClaim: Sendable, Equatable {
     case claimed(Invite)
     /// The id is there when the token matched an invite (for the operator's log, never the client).
     case refused(InviteRefusal, inviteId: String?)
 }
 
 /// Where invites live; the gateway and every `onboard invite` command share one.
-public protocol InviteStore: Sendable {
+package protocol InviteStore: Sendable {
     func create(_ invite: Invite, tokenDigest: String) async throws
     func invite(id: String) async throws -> Invite?
     /// Every invite, newest first.
@@ -121,11 +121,11 @@ public protocol InviteStore: Sendable {
 }
 
 /// Where customers reach a gateway: the host and port of the `ssh` command.
-public struct GatewayEndpoint: Sendable, Equatable {
-    public var host: String
-    public var port: Int
-    public var startedAt: Date
-    public init(host: String, port: Int, startedAt: Date) {
+package struct GatewayEndpoint: Sendable, Equatable {
+    package var host: String
+    package var port: Int
+    package var startedAt: Date
+    package init(host: String, port: Int, startedAt: Date) {
         self.host = host
         self.port = port
         self.startedAt = startedAt

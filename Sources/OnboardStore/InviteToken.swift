@@ -5,20 +5,20 @@ import Foundation
 /// of lowercase base32 (130 bits, more than RFC 8628 asks of a user code that is rate limited),
 /// letters and digits only so no shell, ssh option parser or terminal treats it specially.
 /// Only its SHA-256 is stored.
-public struct InviteToken: Sendable, Equatable {
-    public let text: String
+package struct InviteToken: Sendable, Equatable {
+    package let text: String
 
     static let alphabet = Array("abcdefghijklmnopqrstuvwxyz234567")
-    public static let length = 26
+    package static let length = 26
 
     /// A new token from the system's random source.
-    public static func generate() -> InviteToken {
+    package static func generate() -> InviteToken {
         var generator = SystemRandomNumberGenerator()
         return InviteToken(text: String((0..<length).map { _ in alphabet[Int(generator.next(upperBound: UInt8(32)))] }))
     }
 
     /// A candidate from an SSH user name, when it has a token's shape (else nil: not looked up).
-    public init?(candidate: String) {
+    package init?(candidate: String) {
         guard candidate.count == Self.length, candidate.allSatisfy({ Self.alphabet.contains($0) }) else { return nil }
         self.text = candidate
     }
@@ -26,7 +26,7 @@ public struct InviteToken: Sendable, Equatable {
     private init(text: String) { self.text = text }
 
     /// What is stored and looked up: SHA-256, hex.
-    public var digest: String {
+    package var digest: String {
         SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 }

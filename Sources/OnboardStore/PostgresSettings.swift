@@ -6,8 +6,8 @@ import OnboardFiles
 /// password never in the URL (it would be in argv or the environment of whatever runs onboard):
 /// it comes from `ONBOARD_STORE_PASSWORD_FILE` (a 0600 file), `PGPASSWORD`, or `~/.pgpass`
 /// (`PGPASSFILE`), as libpq looks for it.
-public struct PostgresSettings: Sendable, Equatable {
-    public enum Endpoint: Sendable, Equatable {
+package struct PostgresSettings: Sendable, Equatable {
+    package enum Endpoint: Sendable, Equatable {
         case tcp(host: String, port: Int)
         /// The socket file itself (`DIR/.s.PGSQL.PORT`).
         case socket(path: String)
@@ -15,25 +15,25 @@ public struct PostgresSettings: Sendable, Equatable {
 
     /// libpq's sslmode, as far as it applies: `disable`; `prefer` and `require` encrypt without
     /// checking the certificate; `verify-full` checks it and the host name.
-    public enum TLSMode: String, Sendable, Equatable {
+    package enum TLSMode: String, Sendable, Equatable {
         case disable, prefer, require, verifyFull = "verify-full"
     }
 
-    public var endpoint: Endpoint
-    public var user: String
-    public var database: String
-    public var password: String?
-    public var tls: TLSMode
+    package var endpoint: Endpoint
+    package var user: String
+    package var database: String
+    package var password: String?
+    package var tls: TLSMode
 
     /// The URL without anything secret, for messages and logs.
-    public var label: String {
+    package var label: String {
         switch endpoint {
         case .tcp(let host, let port): "postgres://\(user)@\(host):\(port)/\(database)"
         case .socket(let path): "postgres://\(user)@/\(database) (socket \(path))"
         }
     }
 
-    public static func parse(_ text: String, environment: [String: String]) throws(StoreError) -> PostgresSettings {
+    package static func parse(_ text: String, environment: [String: String]) throws(StoreError) -> PostgresSettings {
         guard let components = URLComponents(string: text), ["postgres", "postgresql"].contains(components.scheme?.lowercased() ?? "") else {
             throw StoreError("The store \u{201C}\(Self.redacted(text))\u{201D} is not a postgres:// URL (postgres://USER@HOST:5432/DATABASE).")
         }
@@ -125,7 +125,7 @@ public struct PostgresSettings: Sendable, Equatable {
 }
 
 /// Why a store cannot be used, with what to do.
-public struct StoreError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+package struct StoreError: Error, CustomStringConvertible {
+    package let description: String
+    package init(_ description: String) { self.description = description }
 }

@@ -7,8 +7,8 @@ import PostgresNIO
 /// onboard. Claims are one conditional UPDATE (the row lock makes a second claimant wait, then
 /// find it taken); audit appends hold a transaction-scoped advisory lock while the last line is
 /// read and the next written, so the chain is one across every writer.
-public final class PostgresStore: InviteStore, AuditSink {
-    public let settings: PostgresSettings
+package final class PostgresStore: InviteStore, AuditSink {
+    package let settings: PostgresSettings
     private let client: PostgresClient
     private let runner: Task<Void, Never>
     private let logger: Logger
@@ -17,9 +17,9 @@ public final class PostgresStore: InviteStore, AuditSink {
     static let auditLock: Int64 = 0x6f6e_626f_6172_64
 
     /// The schema this version of onboard creates and expects.
-    public static let schemaVersion = 2
+    package static let schemaVersion = 2
 
-    public init(_ settings: PostgresSettings, logger: Logger = Logger(label: "onboard.store", factory: { _ in SwiftLogNoOpLogHandler() })) throws {
+    package init(_ settings: PostgresSettings, logger: Logger = Logger(label: "onboard.store", factory: { _ in SwiftLogNoOpLogHandler() })) throws {
         self.settings = settings
         self.logger = logger
         var configuration: PostgresClient.Configuration
@@ -51,7 +51,7 @@ public final class PostgresStore: InviteStore, AuditSink {
     }
 
     /// Stops the connection pool (a command's last step).
-    public func close() { runner.cancel() }
+    package func close() { runner.cancel() }
 
     /// How long one operation may take before the store counts as unreachable (the pool keeps
     /// trying to connect; a caller should hear about it rather than wait forever).
@@ -68,14 +68,14 @@ public final class PostgresStore: InviteStore, AuditSink {
     }
 
     /// Runs one statement of the caller's (tests create databases with it).
-    public func execute(_ sql: String) async throws {
+    package func execute(_ sql: String) async throws {
         try await within { try await self.client.query(PostgresQuery(unsafeSQL: sql), logger: self.logger) }
     }
 
     // MARK: schema
 
     /// Creates or brings the schema up to date; safe to run from several processes at once.
-    public func migrate() async throws { try await within { try await self.migrateNow() } }
+    package func migrate() async throws { try await within { try await self.migrateNow() } }
 
     private func migrateNow() async throws {
         try await client.withTransaction(logger: logger) { connection in
@@ -108,7 +108,7 @@ public final class PostgresStore: InviteStore, AuditSink {
 
     // MARK: invites
 
-    public func create(_ invite: Invite, tokenDigest: String) async throws {
+    package func create(_ invite: Invite, tokenDigest: String) async throws {
         try await within {
             try await self.client.query(
                 """
@@ -120,17 +120,17 @@ public final class PostgresStore: InviteStore, AuditSink {
         }
     }
 
-    public func invite(id: String) async throws -> Invite? {
+    package func invite(id: String) async throws -> Invite? {
         try await within { try await self.invites(try await self.client.query("SELECT * FROM onboard_invites WHERE id = \(id)", logger: self.logger)).first }
     }
 
-    public func all() async throws -> [Invite] {
+    package func all() async throws -> [Invite] {
         try await within {
             try await self.invites(try await self.client.query("SELECT * FROM onboard_invites ORDER BY created_at DESC, id", logger: self.logger))
         }
     }
 
-    public func claim(tokenDigest: String, from address: String, at now: Date) async throws -> InviteClaim {
+    package func claim(tokenDigest: String, from address: String, at now: Date) async throws -> InviteClaim {
         try await within { try await self.claimNow(tokenDigest: tokenDigest, from: address, at: now) }
     }
 
@@ -151,7 +151,7 @@ public final class PostgresStore: InviteStore, AuditSink {
         return .refused(.expired, inviteId: invite.id)
     }
 
-    public func revoke(id: String, at now: Date) async throws -> Bool {
+    package func revoke(id: String, at now: Date) async throws -> Bool {
         try await within {
             try await self.client.query(
                 "UPDATE onboard_invites SET revoked_at = \(now.timeIntervalSince1970) WHERE id = \(id) AND revoked_at IS NULL", logger: self.logger)
@@ -160,7 +160,7 @@ public final class PostgresStore: InviteStore, AuditSink {
     }
 
     @discardableResult
-    public func recordOutcome(id: String, accountId: String?, status: String?, errorCode: String?) async throws -> Bool {
+    package func recordOutcome(id: String, accountId: String?, status: String?, errorCode: String?) async throws -> Bool {
         try await within {
             var changed = false
             for try await _ in try await self.client.query(
@@ -176,7 +176,7 @@ public final class PostgresStore: InviteStore, AuditSink {
         }
     }
 
-    public func recordEnd(id: String, exitStatus: Int, at now: Date) async throws {
+    package func recordEnd(id: String, exitStatus: Int, at now: Date) async throws {
         try await within {
             try await self.client.query(
                 "UPDATE onboard_invites SET ended_at = \(now.timeIntervalSince1970), exit_status = \(exitStatus) WHERE id = \(id) AND ended_at IS NULL",
@@ -184,7 +184,7 @@ public final class PostgresStore: InviteStore, AuditSink {
         }
     }
 
-    public func recordGateway(_ endpoint: GatewayEndpoint) async throws {
+    package func recordGateway(_ endpoint: GatewayEndpoint) async throws {
         try await within {
             try await self.client.query(
                 """
@@ -194,7 +194,7 @@ public final class PostgresStore: InviteStore, AuditSink {
         }
     }
 
-    public func latestGateway() async throws -> GatewayEndpoint? {
+    package func latestGateway() async throws -> GatewayEndpoint? {
         try await within { try await self.latestGatewayNow() }
     }
 
@@ -233,7 +233,7 @@ public final class PostgresStore: InviteStore, AuditSink {
 
     // MARK: the audit trail
 
-    public func record(_ event: AuditEvent) async throws(AuditError) {
+    package func record(_ event: AuditEvent) async throws(AuditError) {
         do {
             try await within { try await self.append(event) }
         } catch let error as AuditError {
@@ -262,7 +262,7 @@ public final class PostgresStore: InviteStore, AuditSink {
     }
 
     /// The whole trail as the file would hold it: one line per record, in order.
-    public func auditText() async throws -> Data {
+    package func auditText() async throws -> Data {
         try await within { try await self.auditTextNow() }
     }
 
@@ -277,7 +277,7 @@ public final class PostgresStore: InviteStore, AuditSink {
 
     /// A database error in a sentence (postgres-nio's own description hides the server's
     /// message to keep queries out of logs; the message is what an operator needs).
-    public static func describe(_ error: any Error) -> String {
+    package static func describe(_ error: any Error) -> String {
         if let error = error as? PSQLError {
             if let message = error.serverInfo?[.message] { return message }
             return "\(error.code)"

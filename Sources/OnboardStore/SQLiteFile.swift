@@ -5,13 +5,13 @@ import OnboardFiles
 /// Opens a SQLite database file the way onboard keeps every file it writes: created 0600 before
 /// SQLite touches it (its -wal and -shm copy that mode), looser modes tightened, WAL through a
 /// `DatabasePool`, a busy timeout, and migrations serialised across processes.
-public enum SQLiteFile {
+package enum SQLiteFile {
     /// - Parameters:
     ///   - kind: what the file is, for messages ("sandbox database").
     ///   - migrator: applied under a lock file beside the database: two processes opening a new
     ///     database at once would otherwise both create the tables (a file of its own: closing
     ///     any descriptor of the database itself would drop SQLite's locks).
-    public static func open(path: String, kind: String, migrator: DatabaseMigrator) throws -> DatabasePool {
+    package static func open(path: String, kind: String, migrator: DatabaseMigrator) throws -> DatabasePool {
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         let directory = (path as NSString).deletingLastPathComponent

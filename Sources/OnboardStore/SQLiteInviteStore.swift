@@ -3,15 +3,15 @@ import GRDB
 
 /// Invites in a SQLite file (`$XDG_STATE_HOME/onboard/gateway.sqlite`), shared by the gateway
 /// and the `onboard invite` commands of the same user on the same machine.
-public final class SQLiteInviteStore: InviteStore {
+package final class SQLiteInviteStore: InviteStore {
     private let database: any DatabaseWriter
 
-    public init(path: String) throws {
+    package init(path: String) throws {
         database = try SQLiteFile.open(path: path, kind: "invite store", migrator: Self.migrator)
     }
 
     /// `$XDG_STATE_HOME/onboard/gateway.sqlite`, else under `~/.local/state`.
-    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    package static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let base = environment["XDG_STATE_HOME"], base.hasPrefix("/") { return base + "/onboard/gateway.sqlite" }
         return (environment["HOME"] ?? NSHomeDirectory()) + "/.local/state/onboard/gateway.sqlite"
     }
@@ -48,7 +48,7 @@ public final class SQLiteInviteStore: InviteStore {
         return migrator
     }
 
-    public func create(_ invite: Invite, tokenDigest: String) async throws {
+    package func create(_ invite: Invite, tokenDigest: String) async throws {
         try await database.write { db in
             try db.execute(
                 sql: """
@@ -62,15 +62,15 @@ public final class SQLiteInviteStore: InviteStore {
         }
     }
 
-    public func invite(id: String) async throws -> Invite? {
+    package func invite(id: String) async throws -> Invite? {
         try await database.read { db in try Row.fetchOne(db, sql: "SELECT * FROM invites WHERE id = ?", arguments: [id]).map(Self.invite) }
     }
 
-    public func all() async throws -> [Invite] {
+    package func all() async throws -> [Invite] {
         try await database.read { db in try Row.fetchAll(db, sql: "SELECT * FROM invites ORDER BY created_at DESC, id").map(Self.invite) }
     }
 
-    public func claim(tokenDigest: String, from address: String, at now: Date) async throws -> InviteClaim {
+    package func claim(tokenDigest: String, from address: String, at now: Date) async throws -> InviteClaim {
         try await database.write { db in
             // One conditional update: SQLite runs writers one at a time, so of two logins with
             // one token, the second finds claimed_at already set and changes nothing.
@@ -92,7 +92,7 @@ public final class SQLiteInviteStore: InviteStore {
         }
     }
 
-    public func revoke(id: String, at now: Date) async throws -> Bool {
+    package func revoke(id: String, at now: Date) async throws -> Bool {
         try await database.write { db in
             try db.execute(sql: "UPDATE invites SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [now.timeIntervalSince1970, id])
             return try Bool.fetchOne(db, sql: "SELECT 1 FROM invites WHERE id = ?", arguments: [id]) ?? false
@@ -100,7 +100,7 @@ public final class SQLiteInviteStore: InviteStore {
     }
 
     @discardableResult
-    public func recordOutcome(id: String, accountId: String?, status: String?, errorCode: String?) async throws -> Bool {
+    package func recordOutcome(id: String, accountId: String?, status: String?, errorCode: String?) async throws -> Bool {
         try await database.write { db in
             try db.execute(
                 sql: """
@@ -112,7 +112,7 @@ public final class SQLiteInviteStore: InviteStore {
         }
     }
 
-    public func recordEnd(id: String, exitStatus: Int, at now: Date) async throws {
+    package func recordEnd(id: String, exitStatus: Int, at now: Date) async throws {
         try await database.write { db in
             try db.execute(
                 sql: "UPDATE invites SET ended_at = ?, exit_status = ? WHERE id = ? AND ended_at IS NULL",
@@ -120,7 +120,7 @@ public final class SQLiteInviteStore: InviteStore {
         }
     }
 
-    public func recordGateway(_ endpoint: GatewayEndpoint) async throws {
+    package func recordGateway(_ endpoint: GatewayEndpoint) async throws {
         try await database.write { db in
             try db.execute(
                 sql: "INSERT OR REPLACE INTO gateways (host, port, started_at) VALUES (?, ?, ?)",
@@ -128,7 +128,7 @@ public final class SQLiteInviteStore: InviteStore {
         }
     }
 
-    public func latestGateway() async throws -> GatewayEndpoint? {
+    package func latestGateway() async throws -> GatewayEndpoint? {
         try await database.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM gateways ORDER BY started_at DESC LIMIT 1").map {
                 GatewayEndpoint(host: $0["host"], port: $0["port"], startedAt: Date(timeIntervalSince1970: $0["started_at"]))

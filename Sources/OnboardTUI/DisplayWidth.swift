@@ -1,8 +1,8 @@
 /// How many terminal columns text occupies: wide East Asian characters and emoji take two,
 /// combining marks and zero-width characters none.
-public enum DisplayWidth {
+package enum DisplayWidth {
     /// Columns for one grapheme.
-    public static func of(_ character: Character) -> Int {
+    package static func of(_ character: Character) -> Int {
         let scalars = character.unicodeScalars
         guard let first = scalars.first else { return 0 }
         if scalars.contains(where: { $0.value == 0xFE0F }) { return 2 }
@@ -15,7 +15,7 @@ public enum DisplayWidth {
     }
 
     /// Columns for a string.
-    public static func of(_ text: String) -> Int {
+    package static func of(_ text: String) -> Int {
         text.reduce(0) { $0 + of($1) }
     }
 
@@ -34,7 +34,7 @@ public enum DisplayWidth {
     }
 
     /// The longest prefix of `text` that fits in `columns`, ending with `ellipsis` when cut.
-    public static func truncate(_ text: String, to columns: Int, ellipsis: String = "…") -> String {
+    package static func truncate(_ text: String, to columns: Int, ellipsis: String = "…") -> String {
         guard columns > 0 else { return "" }
         if of(text) <= columns { return text }
         let room = columns - of(ellipsis)

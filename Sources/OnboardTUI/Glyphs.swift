@@ -1,26 +1,26 @@
 /// The drawing characters a screen uses: Unicode where the terminal can show it, ASCII otherwise.
-public struct Glyphs: Sendable, Equatable {
-    public var horizontal: Character
-    public var bullet: Character
-    public var pointer: String
-    public var check: String
-    public var cross: String
-    public var dot: String
-    public var spinner: [String]
-    public var ellipsis: String
+package struct Glyphs: Sendable, Equatable {
+    package var horizontal: Character
+    package var bullet: Character
+    package var pointer: String
+    package var check: String
+    package var cross: String
+    package var dot: String
+    package var spinner: [String]
+    package var ellipsis: String
     /// Box corners and sides, for dialogs: top-left, top-right, bottom-left, bottom-right, vertical.
-    public var box: [Character]
+    package var box: [Character]
     /// A progress bar's filled and empty cells.
-    public var barFilled: Character
-    public var barEmpty: Character
+    package var barFilled: Character
+    package var barEmpty: Character
 
-    public static let unicode = Glyphs(
+    package static let unicode = Glyphs(
         horizontal: "─", bullet: "•", pointer: "›", check: "✓", cross: "✗", dot: "·",
         spinner: ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"], ellipsis: "…", box: ["┌", "┐", "└", "┘", "│"],
         barFilled: "█", barEmpty: "░"
     )
 
-    public static let ascii = Glyphs(
+    package static let ascii = Glyphs(
         horizontal: "-", bullet: "*", pointer: ">", check: "OK", cross: "X", dot: "-",
         spinner: ["|", "/", "-", "\\"], ellipsis: "...", box: ["+", "+", "+", "+", "|"], barFilled: "#", barEmpty: "."
     )

@@ -1,8 +1,8 @@
 import OnboardCore
 
 /// The masked API-key prompt: one bullet per character, never the key.
-public enum KeyPromptView {
-    public static func render(_ state: KeyPrompt.State, glyphs: Glyphs, width: Int, height: Int) -> Canvas {
+package enum KeyPromptView {
+    package static func render(_ state: KeyPrompt.State, glyphs: Glyphs, width: Int, height: Int) -> Canvas {
         var canvas = Canvas(width: width, height: height)
         guard width >= WizardView.minimumWidth, height >= WizardView.minimumHeight else {
             WizardView.drawTooSmall(into: &canvas)

@@ -1,26 +1,26 @@
 /// A QR code's modules, as an encoder made them; drawn by ``QRMatrix/draw(into:x:y:glyphs:)``.
-public struct QRMatrix: Equatable, Sendable {
+package struct QRMatrix: Equatable, Sendable {
     /// Modules per side.
-    public let size: Int
+    package let size: Int
     /// Row by row; true is dark.
-    public let modules: [Bool]
+    package let modules: [Bool]
 
-    public init?(size: Int, modules: [Bool]) {
+    package init?(size: Int, modules: [Bool]) {
         guard size > 0, modules.count == size * size else { return nil }
         self.size = size
         self.modules = modules
     }
 
     /// Light modules around the code, as the standard asks, so a camera finds its edges.
-    public static let quietZone = 4
+    package static let quietZone = 4
 
-    public func isDark(_ x: Int, _ y: Int) -> Bool {
+    package func isDark(_ x: Int, _ y: Int) -> Bool {
         guard x >= 0, y >= 0, x < size, y < size else { return false }
         return modules[y * size + x]
     }
 
     /// Columns and rows it takes on a terminal: one column a module, two modules a row.
-    public var drawnSize: (width: Int, height: Int) {
+    package var drawnSize: (width: Int, height: Int) {
         let side = size + 2 * Self.quietZone
         return (side, (side + 1) / 2)
     }
@@ -39,7 +39,7 @@ public struct QRMatrix: Equatable, Sendable {
     }
 
     /// The rows of half blocks, quiet zone included.
-    public var rows: [String] {
+    package var rows: [String] {
         let zone = Self.quietZone
         let side = size + 2 * zone
         return stride(from: 0, to: side, by: 2).map { top in
@@ -50,7 +50,7 @@ public struct QRMatrix: Equatable, Sendable {
     }
 
     /// Draws the code with its top-left corner at `x`, `y` in the `qrCode` role (dark on light).
-    public func draw(into canvas: inout Canvas, x: Int, y: Int) {
+    package func draw(into canvas: inout Canvas, x: Int, y: Int) {
         for (index, row) in rows.enumerated() {
             canvas.put(row, x: x, y: y + index, role: .qrCode)
         }
@@ -59,13 +59,13 @@ public struct QRMatrix: Equatable, Sendable {
 
 /// Turns text into a QR code; the full-screen and command front ends are given one (backed by
 /// libqrencode when the system has it), tests a fake, and nothing draws a code without one.
-public struct QRCodeEncoder: Sendable {
-    public let encode: @Sendable (String) -> QRMatrix?
+package struct QRCodeEncoder: Sendable {
+    package let encode: @Sendable (String) -> QRMatrix?
 
-    public init(_ encode: @escaping @Sendable (String) -> QRMatrix?) {
+    package init(_ encode: @escaping @Sendable (String) -> QRMatrix?) {
         self.encode = encode
     }
 
     /// Draws no code.
-    public static let none = QRCodeEncoder { _ in nil }
+    package static let none = QRCodeEncoder { _ in nil }
 }

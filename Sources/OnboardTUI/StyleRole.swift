@@ -1,5 +1,5 @@
 /// What a piece of text is, not how it looks: themes map roles to colours and attributes.
-public enum StyleRole: String, CaseIterable, Sendable, Hashable {
+package enum StyleRole: String, CaseIterable, Sendable, Hashable {
     case text
     case muted
     case title

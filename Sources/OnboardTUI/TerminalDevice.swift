@@ -1,7 +1,7 @@
 import OnboardCore
 
 /// What one read from the terminal produced.
-public enum TerminalInput: Equatable, Sendable {
+package enum TerminalInput: Equatable, Sendable {
     case key(Key)
     /// A bracketed paste, delivered whole.
     case paste(String)
@@ -13,7 +13,7 @@ public enum TerminalInput: Equatable, Sendable {
 }
 
 /// A signal the runtime must act on, caught outside any raw handler.
-public enum TerminalSignal: Equatable, Sendable {
+package enum TerminalSignal: Equatable, Sendable {
     /// SIGINT from outside the keyboard.
     case interrupt
     /// SIGTERM: leave now, terminal restored.
@@ -25,7 +25,7 @@ public enum TerminalSignal: Equatable, Sendable {
 }
 
 /// The terminal as the runtime sees it: the curses implementation in production, a fake in tests.
-public protocol TerminalDevice: AnyObject {
+package protocol TerminalDevice: AnyObject {
     /// Columns and rows now.
     var size: (width: Int, height: Int) { get }
     /// Waits up to about 50 ms for input; nil when none came.

@@ -6,19 +6,19 @@
 /// and stderr (``sanitizedLines(_:)`` there, so a message may span lines). Controls are shown,
 /// not silently dropped, so a hostile name looks hostile: ESC is drawn as `␛` and the rest of
 /// its sequence as the plain characters it is made of.
-public enum TerminalText {
+package enum TerminalText {
     /// One line: line breaks and tabs become spaces.
-    public static func sanitized(_ text: String) -> String {
+    package static func sanitized(_ text: String) -> String {
         clean(text, keepingLineBreaks: false)
     }
 
     /// Several lines: `\n` (and `\r\n`) stay line breaks; everything else as ``sanitized(_:)``.
-    public static func sanitizedLines(_ text: String) -> String {
+    package static func sanitizedLines(_ text: String) -> String {
         clean(text, keepingLineBreaks: true)
     }
 
     /// Whether `text` would come out of ``sanitizedLines(_:)`` unchanged (nothing to defang).
-    public static func isClean(_ text: String) -> Bool {
+    package static func isClean(_ text: String) -> Bool {
         !needsWork(text, keepingLineBreaks: true)
     }
 

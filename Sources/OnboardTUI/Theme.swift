@@ -1,5 +1,5 @@
 /// A colour as a theme names it; the curses layer degrades it to what the terminal has.
-public enum ThemeColor: Equatable, Sendable, Hashable {
+package enum ThemeColor: Equatable, Sendable, Hashable {
     /// The terminal's own foreground or background.
     case terminalDefault
     /// One of the 256 indexed colours (0-15 are the classic ANSI ones).
@@ -9,15 +9,15 @@ public enum ThemeColor: Equatable, Sendable, Hashable {
 }
 
 /// How one role looks.
-public struct Style: Equatable, Sendable, Hashable {
-    public var foreground: ThemeColor
-    public var background: ThemeColor
-    public var bold: Bool
-    public var dim: Bool
-    public var underline: Bool
-    public var reverse: Bool
+package struct Style: Equatable, Sendable, Hashable {
+    package var foreground: ThemeColor
+    package var background: ThemeColor
+    package var bold: Bool
+    package var dim: Bool
+    package var underline: Bool
+    package var reverse: Bool
 
-    public init(
+    package init(
         _ foreground: ThemeColor = .terminalDefault, on background: ThemeColor = .terminalDefault,
         bold: Bool = false, dim: Bool = false, underline: Bool = false, reverse: Bool = false
     ) {
@@ -31,30 +31,30 @@ public struct Style: Equatable, Sendable, Hashable {
 }
 
 /// Roles mapped to styles. Every role has a style; a missing one falls back to `text`.
-public struct Theme: Equatable, Sendable {
-    public var name: String
+package struct Theme: Equatable, Sendable {
+    package var name: String
     /// One line saying what it is for, from the file's `description`.
-    public var summary: String
-    public var styles: [StyleRole: Style]
+    package var summary: String
+    package var styles: [StyleRole: Style]
 
-    public init(name: String, summary: String = "", styles: [StyleRole: Style]) {
+    package init(name: String, summary: String = "", styles: [StyleRole: Style]) {
         self.name = name
         self.summary = summary
         self.styles = styles
     }
 
-    public func style(_ role: StyleRole) -> Style {
+    package func style(_ role: StyleRole) -> Style {
         styles[role] ?? styles[.text] ?? Style()
     }
 
     /// The default: readable on dark backgrounds (themes/default.toml).
-    public static let defaultDark = bundled(named: "default")!
+    package static let defaultDark = bundled(named: "default")!
 
     /// No colour at all, only attributes: for `NO_COLOR` (themes/mono.toml).
-    public static let mono = bundled(named: "mono")!
+    package static let mono = bundled(named: "mono")!
 
     /// The themes in themes/, compiled into the binary, by name.
-    public static let bundledFiles: [(name: String, text: String)] = [
+    package static let bundledFiles: [(name: String, text: String)] = [
         ("default", String(decoding: PackageResources.default_toml, as: UTF8.self)),
         ("light", String(decoding: PackageResources.light_toml, as: UTF8.self)),
         ("high-contrast", String(decoding: PackageResources.high_contrast_toml, as: UTF8.self)),
@@ -63,7 +63,7 @@ public struct Theme: Equatable, Sendable {
     ]
 
     /// A bundled theme; nil for an unknown name. (The bundled files are checked by the tests.)
-    public static func bundled(named name: String) -> Theme? {
+    package static func bundled(named name: String) -> Theme? {
         guard let file = bundledFiles.first(where: { $0.name == name }) else { return nil }
         return try? ThemeFile.parse(file.text, source: "themes/\(name).toml")
     }

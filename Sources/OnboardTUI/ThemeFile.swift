@@ -8,12 +8,12 @@
 /// title = { fg = "bright-cyan", bold = true }
 /// selected = { fg = "#0b1021", bg = 39 }
 /// ```
-public enum ThemeFile {
+package enum ThemeFile {
     /// The largest theme file read: every role with every attribute fits in a few KiB.
-    public static let maximumBytes = 64 << 10
+    package static let maximumBytes = 64 << 10
 
     /// Parses `text`; `source` names the file in errors.
-    public static func parse(_ text: String, source: String) throws(ThemeFileError) -> Theme {
+    package static func parse(_ text: String, source: String) throws(ThemeFileError) -> Theme {
         guard text.utf8.count <= maximumBytes else {
             throw ThemeFileError(source: source, line: nil, message: "the file is larger than 64 KiB; a theme needs a few lines per role")
         }
@@ -292,19 +292,19 @@ public enum ThemeFile {
 }
 
 /// A theme file that cannot be used, with the file and line to fix.
-public struct ThemeFileError: Error, Equatable, CustomStringConvertible {
-    public let source: String
-    public let line: Int?
-    public let message: String
+package struct ThemeFileError: Error, Equatable, CustomStringConvertible {
+    package let source: String
+    package let line: Int?
+    package let message: String
 
-    public var description: String {
+    package var description: String {
         line.map { "\(source), line \($0): \(message)" } ?? "\(source): \(message)"
     }
 }
 
 extension StyleRole {
     /// The role's key in theme files: `headerAccent` is `header_accent`.
-    public var fileName: String {
+    package var fileName: String {
         rawValue.unicodeScalars.reduce(into: "") { name, scalar in
             if scalar.properties.isUppercase {
                 name += "_" + String(scalar).lowercased()

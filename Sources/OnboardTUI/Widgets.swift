@@ -1,12 +1,12 @@
 /// A dialog drawn over the page: a bordered box, centred, with a title, a few lines and the keys
 /// that answer it. The page behind stays as it was; the caller decides what the keys do.
-public struct ModalDialog: Equatable, Sendable {
-    public var title: String
-    public var lines: [String]
+package struct ModalDialog: Equatable, Sendable {
+    package var title: String
+    package var lines: [String]
     /// The answers, as key and what it does ("ctrl-c", "quit").
-    public var buttons: [KeyBinding]
+    package var buttons: [KeyBinding]
 
-    public init(title: String, lines: [String], buttons: [KeyBinding]) {
+    package init(title: String, lines: [String], buttons: [KeyBinding]) {
         self.title = title
         self.lines = lines
         self.buttons = buttons
@@ -20,7 +20,7 @@ public struct ModalDialog: Equatable, Sendable {
         return (width, min(canvas.height - 2, lines.count + 5))
     }
 
-    public func draw(into canvas: inout Canvas, glyphs: Glyphs) {
+    package func draw(into canvas: inout Canvas, glyphs: Glyphs) {
         let (width, height) = size(in: canvas)
         guard width >= 10, height >= 4 else { return }
         let left = (canvas.width - width) / 2
@@ -46,8 +46,8 @@ public struct ModalDialog: Equatable, Sendable {
 }
 
 /// A bar of `width` cells filled in proportion to done / total (never past either end).
-public enum ProgressBar {
-    public static func render(done: Int, total: Int, width: Int, glyphs: Glyphs) -> String {
+package enum ProgressBar {
+    package static func render(done: Int, total: Int, width: Int, glyphs: Glyphs) -> String {
         guard width > 0 else { return "" }
         let filled = total <= 0 ? width : min(width, max(0, done * width / total))
         return String(repeating: glyphs.barFilled, count: filled) + String(repeating: glyphs.barEmpty, count: width - filled)

@@ -1,12 +1,12 @@
 import OnboardCore
 
 /// Renders the whole screen for a wizard state: header, the current page, messages, key bar.
-public enum WizardView {
+package enum WizardView {
     /// Below this the screens cannot be laid out; a message asks for a larger window.
-    public static let minimumWidth = 60
-    public static let minimumHeight = 18
+    package static let minimumWidth = 60
+    package static let minimumHeight = 18
 
-    public static func render(_ state: Wizard.State, context: ScreenContext, width: Int, height: Int) -> Canvas {
+    package static func render(_ state: Wizard.State, context: ScreenContext, width: Int, height: Int) -> Canvas {
         var canvas = Canvas(width: width, height: height)
         guard width >= minimumWidth, height >= minimumHeight else {
             drawTooSmall(into: &canvas)
@@ -116,8 +116,8 @@ public enum WizardView {
 }
 
 /// Word wrapping by display width.
-public enum Wrapping {
-    public static func lines(_ text: String, width: Int) -> [String] {
+package enum Wrapping {
+    package static func lines(_ text: String, width: Int) -> [String] {
         guard width > 0 else { return [] }
         var lines: [String] = []
         var current = ""

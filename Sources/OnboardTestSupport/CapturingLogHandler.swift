@@ -2,17 +2,17 @@ import Logging
 import Synchronization
 
 /// A log handler that keeps every rendered line, for asserting what was (and was not) logged.
-public final class LogCapture: Sendable {
+package final class LogCapture: Sendable {
     private let lines = Mutex<[String]>([])
 
-    public init() {}
+    package init() {}
 
-    public var all: [String] { lines.withLock { $0 } }
+    package var all: [String] { lines.withLock { $0 } }
 
     func append(_ line: String) { lines.withLock { $0.append(line) } }
 
     /// A logger at `trace` level writing into this capture.
-    public func logger(label: String = "test") -> Logger {
+    package func logger(label: String = "test") -> Logger {
         var logger = Logger(label: label) { _ in CapturingLogHandler(capture: self) }
         logger.logLevel = .trace
         return logger

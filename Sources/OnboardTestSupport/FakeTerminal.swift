@@ -6,40 +6,40 @@ import Synchronization
 ///
 /// Each scripted step waits until `ready` holds for the latest frame, so a test types into the
 /// screen it expects, as a person would, instead of racing the network.
-public final class FakeTerminal: TerminalDevice {
-    public struct Step {
-        public var ready: (Canvas) -> Bool
-        public var input: TerminalInput
-        public init(when ready: @escaping (Canvas) -> Bool, _ input: TerminalInput) {
+package final class FakeTerminal: TerminalDevice {
+    package struct Step {
+        package var ready: (Canvas) -> Bool
+        package var input: TerminalInput
+        package init(when ready: @escaping (Canvas) -> Bool, _ input: TerminalInput) {
             self.ready = ready
             self.input = input
         }
     }
 
-    public var size: (width: Int, height: Int)
-    public private(set) var frames: [Canvas] = []
+    package var size: (width: Int, height: Int)
+    package private(set) var frames: [Canvas] = []
     private var script: [Step]
     private let deadline: ContinuousClock.Instant
-    public private(set) var restored = false
-    public private(set) var timedOut = false
+    package private(set) var restored = false
+    package private(set) var timedOut = false
 
-    public init(width: Int = 80, height: Int = 24, script: [Step], timeout: Duration = .seconds(20)) {
+    package init(width: Int = 80, height: Int = 24, script: [Step], timeout: Duration = .seconds(20)) {
         size = (width, height)
         self.script = script
         deadline = .now + timeout
     }
 
     /// A step that waits until the screen shows `text`.
-    public static func when(_ text: String, _ input: TerminalInput) -> Step {
+    package static func when(_ text: String, _ input: TerminalInput) -> Step {
         Step(when: { $0.text.contains(text) }, input)
     }
 
     /// A step that goes as soon as the previous one was handled: for keys that need no network.
-    public static func next(_ input: TerminalInput) -> Step {
+    package static func next(_ input: TerminalInput) -> Step {
         Step(when: { _ in true }, input)
     }
 
-    public func readInput() -> TerminalInput? {
+    package func readInput() -> TerminalInput? {
         if ContinuousClock.now > deadline {
             timedOut = true
             return .key(.control("c"))
@@ -52,11 +52,11 @@ public final class FakeTerminal: TerminalDevice {
         return next.input
     }
 
-    public func draw(_ canvas: Canvas) { frames.append(canvas) }
-    public func takeSignal() -> TerminalSignal? { nil }
-    public func suspend() {}
-    public func restore() { restored = true }
+    package func draw(_ canvas: Canvas) { frames.append(canvas) }
+    package func takeSignal() -> TerminalSignal? { nil }
+    package func suspend() {}
+    package func restore() { restored = true }
 
     /// The steps not reached.
-    public var remainingSteps: Int { script.count }
+    package var remainingSteps: Int { script.count }
 }

@@ -5,7 +5,7 @@ import Synchronization
 /// Virtual time for tests: it stands still until the test advances it, and whatever sleeps
 /// wakes exactly when its deadline is passed, so a one-minute wait takes no real time and a
 /// test says to the millisecond what happens when.
-public final class ManualTimekeeper: Timekeeper {
+package final class ManualTimekeeper: Timekeeper {
     private struct Sleeper {
         let id: Int
         let deadline: ContinuousClock.Instant
@@ -23,21 +23,21 @@ public final class ManualTimekeeper: Timekeeper {
     private let time = Mutex(Time())
 
     /// - Parameter date: the wall clock at the start.
-    public init(date: Date = Date(timeIntervalSince1970: 1_800_000_000)) {
+    package init(date: Date = Date(timeIntervalSince1970: 1_800_000_000)) {
         self.originDate = date
     }
 
-    public var now: ContinuousClock.Instant { origin + time.withLock { $0.elapsed } }
+    package var now: ContinuousClock.Instant { origin + time.withLock { $0.elapsed } }
 
-    public var date: Date {
+    package var date: Date {
         let elapsed = time.withLock { $0.elapsed }
         return originDate.addingTimeInterval(elapsed.inSeconds)
     }
 
     /// How many are asleep now.
-    public var sleeping: Int { time.withLock { $0.sleepers.count } }
+    package var sleeping: Int { time.withLock { $0.sleepers.count } }
 
-    public func sleep(until deadline: ContinuousClock.Instant) async throws {
+    package func sleep(until deadline: ContinuousClock.Instant) async throws {
         let id = time.withLock {
             $0.nextId += 1
             return $0.nextId
@@ -61,7 +61,7 @@ public final class ManualTimekeeper: Timekeeper {
     }
 
     /// Moves time on by `duration` and wakes every sleeper whose deadline it passed.
-    public func advance(by duration: Duration) {
+    package func advance(by duration: Duration) {
         let woken = time.withLock { state -> [Sleeper] in
             state.elapsed += duration
             let now = origin + state.elapsed
@@ -75,7 +75,7 @@ public final class ManualTimekeeper: Timekeeper {
     /// Waits until at least `count` tasks sleep on this clock, so a test advances time only
     /// once the code under test waits on it. Polls for the condition (up to about 5 s of real
     /// time, for a machine under load); false if it never comes.
-    public func untilSleeping(_ count: Int = 1) async -> Bool {
+    package func untilSleeping(_ count: Int = 1) async -> Bool {
         for _ in 0..<5000 {
             if sleeping >= count { return true }
             try? await Task.sleep(for: .milliseconds(1))

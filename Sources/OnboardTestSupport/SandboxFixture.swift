@@ -6,17 +6,17 @@ import OnboardCore
 /// One in-memory sandbox for a test and a client on it, torn down after the test's body: in
 /// process by default (no port, none of an HTTP stack's threads), over real HTTP on loopback
 /// for what must cross a socket (dropped replies, timeouts, the HTTP client itself).
-public enum SandboxFixture {
+package enum SandboxFixture {
     /// How the client reaches the sandbox.
-    public enum Wire: Sendable {
+    package enum Wire: Sendable {
         case inProcess
         case http
     }
 
     /// A logger that drops everything.
-    public static let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+    package static let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
 
-    public static func withClient(
+    package static func withClient(
         key: String = "ak_sandbox_fixture", options: SandboxOptions = SandboxOptions(rateLimit: 0), over wire: Wire = .inProcess,
         retry: RetryPolicy = .standard, logger: Logger = quiet, _ body: (ComposioClient) async throws -> Void
     ) async throws {

@@ -3,34 +3,34 @@ import Foundation
 import Synchronization
 
 /// A transport that answers from a script and records what was sent.
-public final class StubTransport: HTTPTransport {
+package final class StubTransport: HTTPTransport {
     /// What to answer for one request: a reply, or a transport failure.
-    public enum Answer: Sendable {
+    package enum Answer: Sendable {
         case reply(HTTPResponse)
         case fail(HTTPTransportError)
     }
 
     private let state = Mutex<(answers: [Answer], requests: [HTTPRequest])>(([], []))
 
-    public init(_ answers: [Answer] = []) {
+    package init(_ answers: [Answer] = []) {
         state.withLock { $0.answers = answers }
     }
 
     /// A JSON reply with `status`.
-    public static func json(_ status: Int, _ body: String, headers: [String: String] = [:]) -> Answer {
+    package static func json(_ status: Int, _ body: String, headers: [String: String] = [:]) -> Answer {
         .reply(HTTPResponse(status: status, headers: headers.merging(["content-type": "application/json"]) { first, _ in first }, body: Data(body.utf8)))
     }
 
-    public func enqueue(_ answer: Answer) {
+    package func enqueue(_ answer: Answer) {
         state.withLock { $0.answers.append(answer) }
     }
 
     /// Every request sent so far, in order.
-    public var requests: [HTTPRequest] {
+    package var requests: [HTTPRequest] {
         state.withLock { $0.requests }
     }
 
-    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+    package func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         let answer: Answer? = state.withLock { state in
             state.requests.append(request)
             return state.answers.isEmpty ? nil : state.answers.removeFirst()

@@ -4,8 +4,8 @@ import Testing
 /// Golden-file checks for rendered screens. Files live in `__Snapshots__` beside the test;
 /// `RECORD_SNAPSHOTS=1` rewrites them. A missing file fails the test (and is written), so a
 /// new screen is always looked at once before it is trusted.
-public enum TextSnapshot {
-    public static func assert(
+package enum TextSnapshot {
+    package static func assert(
         _ text: String, named name: String, filePath: String = #filePath, sourceLocation: SourceLocation = #_sourceLocation
     ) {
         let directory = URL(fileURLWithPath: filePath).deletingLastPathComponent().appendingPathComponent("__Snapshots__")

@@ -3,16 +3,16 @@ import Testing
 
 /// Drives the reducer one event at a time and checks the whole new state and the exact effects,
 /// so a test says everything an event changes and nothing changes unnoticed.
-public struct WizardScenario {
-    public private(set) var state: Wizard.State
+package struct WizardScenario {
+    package private(set) var state: Wizard.State
 
-    public init(_ state: Wizard.State = Wizard.State()) {
+    package init(_ state: Wizard.State = Wizard.State()) {
         self.state = state
     }
 
     /// Sends `event`; expects the state to become what `update` makes of the previous one and
     /// the effects to be exactly `effects`.
-    public mutating func send(
+    package mutating func send(
         _ event: Wizard.Event,
         effects: [Wizard.Effect] = [],
         sourceLocation: SourceLocation = #_sourceLocation,
@@ -27,13 +27,13 @@ public struct WizardScenario {
 
     /// Sends each character of `text` as a key press, then the pause that follows typing (so
     /// masked lengths are up to date), with the state changes left to the caller's next assertion.
-    public mutating func type(_ text: String) {
+    package mutating func type(_ text: String) {
         for character in text { _ = Wizard.reduce(&state, .keyPressed(.character(character))) }
         _ = Wizard.reduce(&state, .typingPaused)
     }
 
     /// Sends an event without checking, for setting up a later step.
-    public mutating func skip(_ event: Wizard.Event) {
+    package mutating func skip(_ event: Wizard.Event) {
         _ = Wizard.reduce(&state, event)
     }
 }

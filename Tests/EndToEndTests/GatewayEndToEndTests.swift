@@ -121,7 +121,7 @@ struct GatewayEndToEndTests {
         #expect(!screen.contains("mallory") && screen.contains("alice"))
         try pane.type(canary)
         try await pane.waitFor("characters")
-        try TmuxSession.run("tmux", ["-L", pane.socket, "resize-window", "-t", pane.target, "-x", "70", "-y", "22"])
+        try pane.resize(width: 70, height: 22)
         // Redrawn at the new size: the header's rule is 70 columns.
         for _ in 0..<100 {
             if (try pane.screen()).split(separator: "\n").contains(where: { $0.count == 70 && $0.allSatisfy { $0 == "─" } }) { break }
@@ -270,7 +270,7 @@ struct GatewayEndToEndTests {
             try await Task.sleep(for: .seconds(2))
             #expect(try gateway.sessionPrograms(id).count == 1, "the session program is running at \(size)x\(size)")
             // A real size arrives with the next window change; the wizard draws and works.
-            try TmuxSession.run("tmux", ["-L", pane.socket, "resize-window", "-t", pane.target, "-x", "90", "-y", "26"])
+            try pane.resize(width: 90, height: 26)
             try await pane.waitFor("Connect Tavily search")
             try pane.type("tvly-odd-terminal-\(size)")
             try await pane.enter(leaving: "Enter credentials")

@@ -117,7 +117,7 @@ struct HostileEndToEndTests {
         let tmux = try TmuxSession(command: "sleep 0.5; " + WizardEndToEndTests.command(try OnboardBinary.path(), data: data.path), width: 80, height: 24)
         // Let the terminal obey OSC 52 and titles, so a raw sequence would show in tmux's state.
         try TmuxSession.run("tmux", ["-L", tmux.socket, "set-option", "-g", "set-clipboard", "on"])
-        let title = try TmuxSession.run("tmux", ["-L", tmux.socket, "display-message", "-p", "-t", tmux.target, "#{pane_title}"])
+        let title = try tmux.value("pane_title")
         try tmux.recordOutput(to: data.path + "/pane-output")
         let list = try await tmux.waitFor("Hostile Evil")
         #expect(list.contains("Step 1 of 4"))
@@ -145,7 +145,7 @@ struct HostileEndToEndTests {
         }
         let buffers = try TmuxSession.run("tmux", ["-L", tmux.socket, "list-buffers"])
         #expect(buffers.isEmpty, "no clipboard write reached the terminal: \(buffers)")
-        let titleAfter = try TmuxSession.run("tmux", ["-L", tmux.socket, "display-message", "-p", "-t", tmux.target, "#{pane_title}"])
+        let titleAfter = try tmux.value("pane_title")
         #expect(titleAfter == title && !titleAfter.contains("pwned"))
         // What the program wrote holds no hostile sequence: its own use CSI and OSC 8 only.
         let raw = try String(contentsOfFile: data.path + "/pane-output", encoding: .utf8)

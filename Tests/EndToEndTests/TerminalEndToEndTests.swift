@@ -27,7 +27,7 @@ struct TerminalEndToEndTests {
 
     /// The pid of the onboard process running in the pane.
     static func onboardPid(_ tmux: TmuxSession) throws -> pid_t {
-        let shell = try TmuxSession.run("tmux", ["-L", tmux.socket, "display-message", "-p", "-t", tmux.target, "#{pane_pid}"])
+        let shell = try tmux.value("pane_pid")
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let children = try TmuxSession.run("pgrep", ["-P", shell, "-x", "onboard"]).split(separator: "\n")
         return try #require(children.first.flatMap { pid_t($0) })
@@ -39,7 +39,7 @@ struct TerminalEndToEndTests {
         let tmux = try Self.start(data, width: 100, height: 30)
         try await Self.fillFreshdesk(tmux)
         for (width, height) in [(60, 18), (50, 14), (120, 40)] {
-            try TmuxSession.run("tmux", ["-L", tmux.socket, "resize-window", "-t", tmux.target, "-x", "\(width)", "-y", "\(height)"])
+            try tmux.resize(width: width, height: height)
             if width < 60 {
                 try await tmux.waitFor("onboard needs at least 60x18")
                 continue

@@ -72,7 +72,17 @@ final class TmuxSession {
     }
 
     func cursorVisible() throws -> Bool {
-        try Self.run("tmux", ["-L", socket, "display-message", "-p", "-t", target, "#{cursor_flag}"]).trimmingCharacters(in: .whitespacesAndNewlines) == "1"
+        try value("cursor_flag") == "1"
+    }
+
+    /// One of tmux's format variables for the pane (`pane_pid`, `pane_title`, `cursor_flag`).
+    func value(_ variable: String) throws -> String {
+        try Self.run("tmux", ["-L", socket, "display-message", "-p", "-t", target, "#{\(variable)}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Resizes the window, as a person dragging the terminal's corner would.
+    func resize(width: Int, height: Int) throws {
+        try Self.run("tmux", ["-L", socket, "resize-window", "-t", target, "-x", "\(width)", "-y", "\(height)"])
     }
 
     /// Waits until the screen contains `text`; fails the test with the screen if it never does.
