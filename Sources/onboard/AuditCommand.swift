@@ -43,6 +43,7 @@ struct AuditCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "Show the audit trail, oldest first (the default).",
             discussion: "Examples:\n  onboard audit --since 7d --auth-config ac_123\n  onboard audit --event link.created --json")
 
@@ -84,6 +85,7 @@ struct AuditCommand: AsyncParsableCommand {
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Check the chain: exit 1 naming the first line edited, removed, reordered or inserted.",
             discussion: "Examples:\n  onboard audit verify\n  onboard audit verify --head\n  onboard audit verify --expect-head 3f2a...")
 

@@ -25,6 +25,7 @@ struct GatewayCommand: AsyncParsableCommand {
 
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "serve",
             abstract: "Listen for SSH logins by invite token (loopback by default).",
             discussion: "Examples:\n  onboard gateway serve\n  onboard gateway serve --host 0.0.0.0 --max-sessions 50 --idle-timeout 600")
 
@@ -87,6 +88,7 @@ struct GatewayCommand: AsyncParsableCommand {
 
     struct Fingerprint: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "fingerprint",
             abstract: "Print the gateway's host key fingerprint (SHA256:..., as ssh shows it).",
             discussion: "Examples:\n  onboard gateway fingerprint\n  onboard gateway fingerprint --public-key   # for a known_hosts line")
 
@@ -101,6 +103,7 @@ struct GatewayCommand: AsyncParsableCommand {
     /// What the gateway runs on each session's pty; not for people.
     struct Session: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "session",
             abstract: "The wizard for one invite, as the gateway starts it on a session's pty.", shouldDisplay: false)
 
         @Option var invite: String
@@ -140,6 +143,7 @@ struct InviteCommand: AsyncParsableCommand {
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "create",
             abstract: "Create an invite and print the ssh command the customer types.",
             discussion:
                 "Examples:\n  onboard invite create --auth-config ac_123 --user-id alice\n  onboard invite create --auth-config ac_123 --user-id alice --json")
@@ -203,6 +207,7 @@ struct InviteCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List invites of the last 7 days and where each stands.",
             discussion: "Examples:\n  onboard invite list\n  onboard invite list --all --json")
 
@@ -225,6 +230,7 @@ struct InviteCommand: AsyncParsableCommand {
 
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "revoke",
             abstract: "Withdraw an invite; a session under way on it ends.", discussion: "Examples:\n  onboard invite revoke inv_abc123")
 
         @Argument(help: "The invite's id (inv_...).")
@@ -245,6 +251,7 @@ struct InviteCommand: AsyncParsableCommand {
 
     struct Watch: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "watch",
             abstract: "Follow invites live: pending, in session, connected (with the account), failed, expired, revoked.",
             discussion: "Examples:\n  onboard invite watch\n  onboard invite watch --json")
 
@@ -288,6 +295,7 @@ struct StoreCommand: AsyncParsableCommand {
 
     struct Migrate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "migrate",
             abstract: "Create or update the store's tables (safe to run again, and from several machines at once).")
 
         @OptionGroup var store: StoreFlag

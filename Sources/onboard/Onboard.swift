@@ -30,6 +30,10 @@ struct Onboard: AsyncParsableCommand {
         }
     }
 
+    /// Every command names itself (`commandName:`): without a name ArgumentParser derives one
+    /// with `String(describing:)` of the type at every start, and each of those dynamic casts
+    /// scans all of the static binary's protocol conformances (about a third of the time to the
+    /// first frame).
     static let configuration = CommandConfiguration(
         commandName: "onboard",
         abstract: "Connect users' API keys, tokens and passwords to Composio auth configs from the terminal.",

@@ -82,6 +82,7 @@ struct AccountsCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List connected accounts (the default).",
             discussion: "Examples:\n  onboard accounts --user-id alice\n  onboard accounts --auth-config ac_123 --status FAILED --json")
 
@@ -116,6 +117,7 @@ struct AccountsCommand: AsyncParsableCommand {
 
     struct Get: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "get",
             abstract: "Show one connected account (never its credentials).",
             discussion: "Examples:\n  onboard accounts get ca_123\n  onboard accounts get ca_123 --json | jq -r .status")
 
@@ -134,6 +136,7 @@ struct AccountsCommand: AsyncParsableCommand {
 
     struct Update: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "update",
             abstract: "Change an account in place: new credentials (some or all), an alias. It keeps its id; nothing is deleted.",
             discussion: """
                 Values not given are kept. Secrets come from stdin or a file, never the command line. \
@@ -184,6 +187,7 @@ struct AccountsCommand: AsyncParsableCommand {
     struct Enable: AccountStatusCommand {
         static let enabled = true
         static let configuration = CommandConfiguration(
+            commandName: "enable",
             abstract: "Enable a disabled account (ACTIVE again).", discussion: "Example:\n  onboard accounts enable ca_123")
 
         @Argument(help: "The account's id (ca_...).")
@@ -196,6 +200,7 @@ struct AccountsCommand: AsyncParsableCommand {
     struct Disable: AccountStatusCommand {
         static let enabled = false
         static let configuration = CommandConfiguration(
+            commandName: "disable",
             abstract: "Disable an account: kept, but unusable (INACTIVE) until enabled.", discussion: "Example:\n  onboard accounts disable ca_123")
 
         @Argument(help: "The account's id (ca_...).")
@@ -206,7 +211,8 @@ struct AccountsCommand: AsyncParsableCommand {
     }
 
     struct Delete: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete a connected account.", discussion: "Example:\n  onboard accounts delete ca_123")
+        static let configuration = CommandConfiguration(
+            commandName: "delete", abstract: "Delete a connected account.", discussion: "Example:\n  onboard accounts delete ca_123")
 
         @Argument(help: "The account's id (ca_...).")
         var id: String

@@ -45,6 +45,7 @@ struct SandboxCommand: AsyncParsableCommand {
 
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "serve",
             abstract: "Serve the sandbox API in the foreground until Ctrl-C or SIGTERM.",
             discussion: """
                 A new database is seeded with a project, 21 toolkits and their auth configs. Its API key is \
@@ -97,6 +98,7 @@ struct SandboxCommand: AsyncParsableCommand {
 
     struct Projects: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "projects",
             abstract: "List the sandbox's projects, or create one.",
             discussion: "Examples:\n  onboard sandbox projects\n  onboard sandbox projects create \"Acme staging\"",
             subcommands: [List.self, Create.self],
@@ -105,6 +107,7 @@ struct SandboxCommand: AsyncParsableCommand {
 
         struct List: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "list",
                 abstract: "List projects with their auth config counts.", discussion: "Example:\n  onboard sandbox projects list --db ./sandbox.sqlite")
             @OptionGroup var database: DatabaseOption
             func run() throws {
@@ -116,6 +119,7 @@ struct SandboxCommand: AsyncParsableCommand {
 
         struct Create: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "create",
                 abstract: "Create a project; its API key is printed once.", discussion: "Example:\n  onboard sandbox projects create \"Acme staging\"")
             @Argument(help: "The project's name.") var name: String
             @OptionGroup var database: DatabaseOption
@@ -128,6 +132,7 @@ struct SandboxCommand: AsyncParsableCommand {
 
     struct Keys: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "keys",
             abstract: "Issue API keys.",
             discussion: "Example:\n  onboard sandbox keys create --read-only",
             subcommands: [Create.self]
@@ -135,6 +140,7 @@ struct SandboxCommand: AsyncParsableCommand {
 
         struct Create: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "create",
                 abstract: "Issue a key for a project; printed once, stored as a digest.",
                 discussion: "Examples:\n  onboard sandbox keys create\n  onboard sandbox keys create --read-only\n  onboard sandbox keys create --org")
             @Option(name: .long, help: "Project id (default: the default project).") var project = Sandbox.defaultProjectId
@@ -156,6 +162,7 @@ struct SandboxCommand: AsyncParsableCommand {
     /// `onboard sandbox check`: every stored credential still opens with the key file.
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Check that every stored credential decrypts with the database's key file.",
             discussion: "Exit 0 when all do; 1 with the ids of those that do not.\n\nExample:\n  onboard sandbox check --db ./sandbox.sqlite")
         @OptionGroup var database: DatabaseOption
@@ -213,6 +220,7 @@ struct SandboxCommand: AsyncParsableCommand {
 
         struct Create: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "create",
                 abstract: "Create an auth config and print its id.",
                 discussion: "Example:\n  onboard sandbox auth-configs create --toolkit stripe --name \"Stripe (billing)\"")
             @Option(name: .long, help: "Toolkit slug: \(Sandbox.toolkitSlugs.joined(separator: ", ")).") var toolkit: String
