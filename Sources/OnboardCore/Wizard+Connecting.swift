@@ -17,95 +17,70 @@ extension Wizard {
             self.pollsLeft = pollsLeft ?? (review.isLink ? Wizard.maximumLinkPolls : Wizard.maximumPolls)
         }
     }
+}
 
-    static func connectionCreated(_ state: inout State, _ result: Result<ConnectedAccount, ServiceFailure>, updating: Bool = false) -> [Effect] {
-        guard case .connecting(var connecting) = state.step, connecting.account == nil, !connecting.review.isLink,
-            updating == (connecting.review.choice == .update)
-        else { return [] }
+extension Wizard.Connecting {
+    /// The create (or the update in place, `updating`) answered: settled, polled while it
+    /// settles, or failed.
+    mutating func created(_ result: Result<ConnectedAccount, ServiceFailure>, updating: Bool) -> Wizard.Transition {
+        guard account == nil, !review.isLink, updating == (review.choice == .update) else { return .stay() }
         switch result {
         case .success(let account) where account.status.isSettled:
-            return settle(&state, connecting.review, account)
+            return Wizard.settle(review, account)
         case .success(let account):
-            connecting.account = account
-            state.step = .connecting(connecting)
-            return [.pollConnection(id: account.id, after: pollInterval)]
+            self.account = account
+            return .stay([.pollConnection(id: account.id, after: Wizard.pollInterval)])
         case .failure(let failure):
-            state.step = .done(Outcome(review: connecting.review, result: .failed(failure)))
-            return []
+            return .go(.done(Wizard.Outcome(review: review, result: .failed(failure))))
         }
     }
 
-    /// An update in place answered: the account read back settles the page as a create would
-    /// (polled while it settles), and nothing is deleted.
-    static func connectionUpdated(_ state: inout State, _ result: Result<ConnectedAccount, ServiceFailure>) -> [Effect] {
-        guard case .connecting(let connecting) = state.step, connecting.account == nil, connecting.review.choice == .update else { return [] }
-        return connectionCreated(&state, result, updating: true)
-    }
-
-    static func connectionPolled(_ state: inout State, _ result: Result<ConnectedAccount, ServiceFailure>) -> [Effect] {
-        guard case .connecting(var connecting) = state.step, let known = connecting.account else { return [] }
-        connecting.pollsLeft -= 1
+    /// A status poll answered: settled, polled again, or given up on.
+    mutating func polled(_ result: Result<ConnectedAccount, ServiceFailure>) -> Wizard.Transition {
+        guard let known = account else { return .stay() }
+        pollsLeft -= 1
         switch result {
         case .success(let account) where account.status.isSettled:
-            return settle(&state, connecting.review, account)
+            return Wizard.settle(review, account)
         case .success(let account):
-            connecting.account = account
-            guard connecting.pollsLeft > 0 else {
-                state.step = .done(Outcome(review: connecting.review, result: .timedOut(account)))
-                return []
-            }
-            state.step = .connecting(connecting)
-            return [.pollConnection(id: account.id, after: pollInterval)]
-        case .failure(let failure) where failure.isRetryable && connecting.pollsLeft > 0:
+            self.account = account
+            guard pollsLeft > 0 else { return .go(.done(Wizard.Outcome(review: review, result: .timedOut(account)))) }
+            return .stay([.pollConnection(id: account.id, after: Wizard.pollInterval)])
+        case .failure(let failure) where failure.isRetryable && pollsLeft > 0:
             // A dropped poll says nothing about the account: keep waiting, slower if told to.
-            state.step = .connecting(connecting)
-            var delay = pollInterval
+            var delay = Wizard.pollInterval
             if case .rateLimited(let seconds?) = failure.kind { delay = .seconds(max(1, seconds)) }
-            return [.pollConnection(id: known.id, after: delay)]
+            return .stay([.pollConnection(id: known.id, after: delay)])
         case .failure(let failure):
-            state.step = .done(Outcome(review: connecting.review, result: .failed(failure)))
-            return []
+            return .go(.done(Wizard.Outcome(review: review, result: .failed(failure))))
+        }
+    }
+
+    /// A hosted link was made: its account is polled until the person approves (or not).
+    mutating func linkCreated(_ result: Result<HostedLink, ServiceFailure>) -> Wizard.Transition {
+        guard review.isLink, link == nil else { return .stay() }
+        switch result {
+        case .success(let link):
+            let config = review.form.config
+            self.link = link
+            account = ConnectedAccount(
+                id: link.connectedAccountId, status: .initiated, toolkitSlug: config.toolkitSlug, authConfigId: config.id,
+                userId: review.form.userId.text, redirectURL: link.redirectURL
+            )
+            return .stay([.pollConnection(id: link.connectedAccountId, after: Wizard.pollInterval)])
+        case .failure(let failure):
+            return .go(.done(Wizard.Outcome(review: review, result: .failed(failure))))
         }
     }
 }
 
 extension Wizard {
     /// The account settled: show it, and once it is ACTIVE delete the accounts it replaces.
-    static func settle(_ state: inout State, _ review: Review, _ account: ConnectedAccount) -> [Effect] {
+    static func settle(_ review: Review, _ account: ConnectedAccount) -> Transition {
         let replaced = (review.existing.value ?? []).map(\.id).filter { $0 != account.id }
         guard account.status == .active, review.choice == .replace, !replaced.isEmpty else {
-            state.step = .done(Outcome(review: review, result: .settled(account)))
-            return []
+            return .go(.done(Outcome(review: review, result: .settled(account))))
         }
-        state.step = .done(Outcome(review: review, result: .settled(account), replacement: .loading))
-        return [.deleteAccounts(ids: replaced)]
-    }
-
-    static func linkCreated(_ state: inout State, _ result: Result<HostedLink, ServiceFailure>) -> [Effect] {
-        guard case .connecting(var connecting) = state.step, connecting.review.isLink, connecting.link == nil else { return [] }
-        switch result {
-        case .success(let link):
-            let config = connecting.review.form.config
-            connecting.link = link
-            connecting.account = ConnectedAccount(
-                id: link.connectedAccountId, status: .initiated, toolkitSlug: config.toolkitSlug, authConfigId: config.id,
-                userId: connecting.review.form.userId.text, redirectURL: link.redirectURL
-            )
-            state.step = .connecting(connecting)
-            return [.pollConnection(id: link.connectedAccountId, after: pollInterval)]
-        case .failure(let failure):
-            state.step = .done(Outcome(review: connecting.review, result: .failed(failure)))
-            return []
-        }
-    }
-
-    static func accountsDeleted(_ state: inout State, _ result: Result<[String], ServiceFailure>) -> [Effect] {
-        guard case .done(var outcome) = state.step, outcome.replacement == .loading else { return [] }
-        switch result {
-        case .success(let ids): outcome.replacement = .loaded(ids)
-        case .failure(let failure): outcome.replacement = .failed(failure)
-        }
-        state.step = .done(outcome)
-        return []
+        return .go(.done(Outcome(review: review, result: .settled(account), replacement: .loading)), [.deleteAccounts(ids: replaced)])
     }
 }

@@ -62,51 +62,9 @@ extension Wizard {
         package var inputCount: Int { 1 + (entries.value?.count ?? 0) }
     }
 
-    /// A file named with `@path` was read into its field; focus moves on as Enter would.
-    static func secretFileRead(_ state: inout State, field: String, _ result: Result<Secret, ServiceFailure>) -> [Effect] {
-        guard case .credentials(var form) = state.step, var entries = form.entries.value,
-            let index = entries.firstIndex(where: { $0.field.name == field }), case .secret(var input) = entries[index].input
-        else { return [] }
-        switch result {
-        case .success(let content):
-            input.replace(with: content)
-            entries[index].input = .secret(input)
-            entries[index].problem = nil
-            form.entries = .loaded(entries)
-            // The Enter that asked for the file now goes on as Enter does: check, next, or review.
-            if form.focus == index + 1 {
-                let transition = form.perform(.submit, in: state)
-                return apply(transition, to: &state, staying: .credentials(form))
-            }
-        case .failure(let failure):
-            entries[index].problem = failure.message
-            form.entries = .loaded(entries)
-        }
-        state.step = .credentials(form)
-        return []
-    }
-
     static func loadFields(for config: AuthConfigSummary) -> [Effect] {
         guard let scheme = config.authScheme else { return [] }
         return [.loadFields(toolkit: config.toolkitSlug, scheme: scheme)]
-    }
-
-    static func fieldsLoaded(_ state: inout State, _ result: Result<[CredentialField], ServiceFailure>) -> [Effect] {
-        guard case .credentials(var form) = state.step, form.entries == .loading else { return [] }
-        switch result {
-        case .success(let fields):
-            let entries =
-                fields
-                .filter { !form.config.sharedFieldNames.contains($0.name) }
-                .map(FieldEntry.init(field:))
-            form.entries = .loaded(entries)
-            let userIdGiven = state.presetUserId.map { Validation.problem(userId: $0) == nil } ?? false
-            form.focus = userIdGiven && !entries.isEmpty ? 1 : 0
-        case .failure(let failure):
-            form.entries = .failed(failure)
-        }
-        state.step = .credentials(form)
-        return []
     }
 }
 
@@ -148,6 +106,52 @@ extension Wizard.CredentialsForm {
         if focusedIsSecret { keys.append(Wizard.Binding([.control("r")], "reveal", .form(.reveal))) }
         keys.append(back)
         return keys
+    }
+
+    /// The toolkit's fields came back; focus starts on the first field when the user id is given.
+    mutating func fieldsLoaded(_ result: Result<[CredentialField], ServiceFailure>, presetUserId: String?) -> Wizard.Transition {
+        guard entries == .loading else { return .stay() }
+        switch result {
+        case .success(let fields):
+            let loaded = fields.filter { !config.sharedFieldNames.contains($0.name) }.map(Wizard.FieldEntry.init(field:))
+            entries = .loaded(loaded)
+            let userIdGiven = presetUserId.map { Validation.problem(userId: $0) == nil } ?? false
+            focus = userIdGiven && !loaded.isEmpty ? 1 : 0
+        case .failure(let failure):
+            entries = .failed(failure)
+        }
+        return .stay()
+    }
+
+    /// A file named with `@path` was read into its field; focus moves on as Enter would.
+    mutating func fileRead(field: String, _ result: Result<Secret, ServiceFailure>, in state: Wizard.State) -> Wizard.Transition {
+        guard var loaded = entries.value, let index = loaded.firstIndex(where: { $0.field.name == field }),
+            case .secret(var input) = loaded[index].input
+        else { return .stay() }
+        switch result {
+        case .success(let content):
+            input.replace(with: content)
+            loaded[index].input = .secret(input)
+            loaded[index].problem = nil
+            entries = .loaded(loaded)
+            // The Enter that asked for the file now goes on as Enter does: check, next, or review.
+            if focus == index + 1 { return perform(.submit, in: state) }
+        case .failure(let failure):
+            loaded[index].problem = failure.message
+            entries = .loaded(loaded)
+        }
+        return .stay()
+    }
+
+    /// A paste goes, whole, into the focused input (never the user id of an invite).
+    mutating func paste(_ text: String, locked: Bool) -> Wizard.Transition {
+        if locked, focus == 0 { return .stay() }
+        editFocused {
+            $0.insert(text)
+        } secret: {
+            $0.insert(text)
+        }
+        return .stay()
     }
 
     mutating func perform(_ intent: Intent, in state: Wizard.State) -> Wizard.Transition {

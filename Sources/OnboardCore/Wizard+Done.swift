@@ -57,6 +57,16 @@ extension Wizard.Outcome {
         return keys
     }
 
+    /// The accounts this one replaces were deleted (or not).
+    mutating func replaced(_ result: Swift.Result<[String], ServiceFailure>) -> Wizard.Transition {
+        guard replacement == .loading else { return .stay() }
+        switch result {
+        case .success(let ids): replacement = .loaded(ids)
+        case .failure(let failure): replacement = .failed(failure)
+        }
+        return .stay()
+    }
+
     func perform(_ intent: Intent, in state: Wizard.State) -> Wizard.Transition {
         switch intent {
         case .quit:

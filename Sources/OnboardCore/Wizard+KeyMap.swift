@@ -65,59 +65,6 @@ extension Wizard {
     }
 }
 
-extension Wizard {
-    /// What a page's rule decided: stay (as the rule left the page) with effects, go to another
-    /// step, or end the wizard. ``apply(_:to:staying:)`` is the one place a page is written back.
-    package struct Transition: Equatable, Sendable {
-        enum Destination: Equatable, Sendable {
-            case stay
-            case go(Step)
-            case finish(exitCode: Int32)
-        }
-
-        var destination: Destination
-        var effects: [Effect]
-
-        static func stay(_ effects: [Effect] = []) -> Transition { Transition(destination: .stay, effects: effects) }
-        static func go(_ step: Step, _ effects: [Effect] = []) -> Transition { Transition(destination: .go(step), effects: effects) }
-        static func finish(_ exitCode: Int32) -> Transition { Transition(destination: .finish(exitCode: exitCode), effects: []) }
-    }
-
-    /// Carries out a transition; `page` is the page as its rule left it.
-    static func apply(_ transition: Transition, to state: inout State, staying page: @autoclosure () -> Step) -> [Effect] {
-        switch transition.destination {
-        case .stay: state.step = page()
-        case .go(let step): state.step = step
-        case .finish(let exitCode): return finish(&state, exitCode: exitCode)
-        }
-        return transition.effects
-    }
-
-    /// Hands an intent to the page showing.
-    static func perform(_ state: inout State, _ intent: Intent) -> [Effect] {
-        if intent == .interrupt { return interrupt(&state) }
-        state.quitArmed = false
-        let context = state
-        switch (intent, state.step) {
-        case (.list(let intent), .chooseConfig(var list)):
-            let transition = list.perform(intent, in: context)
-            return apply(transition, to: &state, staying: .chooseConfig(list))
-        case (.form(let intent), .credentials(var form)):
-            let transition = form.perform(intent, in: context)
-            return apply(transition, to: &state, staying: .credentials(form))
-        case (.review(let intent), .review(var review)):
-            let transition = review.perform(intent)
-            return apply(transition, to: &state, staying: .review(review))
-        case (.outcome(let intent), .done(let outcome)):
-            return apply(outcome.perform(intent, in: context), to: &state, staying: .done(outcome))
-        case (.unsupported(let intent), .unsupportedScheme(let page)):
-            return apply(page.perform(intent, in: context), to: &state, staying: .unsupportedScheme(page))
-        default:
-            return []
-        }
-    }
-}
-
 extension Key {
     /// The key as the key bar prints it ("ctrl-r", "esc", "↑").
     package var name: String {

@@ -19,13 +19,14 @@ extension Wizard {
             if case .success(let project) = result { state.project = project }
             return []
         case .existingAccountsLoaded(let result):
-            return existingAccountsLoaded(&state, result)
+            return onReview(&state) { $0.accountsLoaded(result) }
         case .linkCreated(let result):
-            return linkCreated(&state, result)
+            return onConnecting(&state) { $0.linkCreated(result) }
         case .accountsDeleted(let result):
-            return accountsDeleted(&state, result)
+            return onOutcome(&state) { $0.replaced(result) }
         case .secretFileRead(let field, let result):
-            return secretFileRead(&state, field: field, result)
+            let context = state
+            return onForm(&state) { $0.fileRead(field: field, result, in: context) }
         case .interrupted:
             return interrupt(&state)
         case .keyPressed(let key):
@@ -40,65 +41,61 @@ extension Wizard {
             state.quitArmed = false
             return pasted(&state, text)
         case .pasteCutOff:
-            pasteCutOff(&state)
-            return []
+            return pasteCutOff(&state)
         case .tick:
             if state.isWaiting { state.spinnerFrame &+= 1 }
             return []
         case .typingPaused:
-            if case .credentials(var form) = state.step {
-                form.settleSecretCounts()
-                state.step = .credentials(form)
+            return onForm(&state) {
+                $0.settleSecretCounts()
+                return .stay()
             }
-            return []
         case .authConfigsLoaded(let cursor, let result):
             return authConfigsLoaded(&state, cursor: cursor, result)
         case .fieldsLoaded(let result):
-            return fieldsLoaded(&state, result)
+            let preset = state.presetUserId
+            return onForm(&state) { $0.fieldsLoaded(result, presetUserId: preset) }
         case .connectionCreated(let result):
-            return connectionCreated(&state, result)
+            return onConnecting(&state) { $0.created(result, updating: false) }
         case .connectionUpdated(let result):
-            return connectionUpdated(&state, result)
+            return onConnecting(&state) { $0.created(result, updating: true) }
         case .connectionPolled(let result):
-            return connectionPolled(&state, result)
+            return onConnecting(&state) { $0.polled(result) }
         }
     }
 
     /// A paste goes, whole, into whatever input has focus.
     static func pasted(_ state: inout State, _ text: String) -> [Effect] {
+        let locked = state.locked
         switch state.step {
-        case .chooseConfig(var list):
-            if state.locked { return [] }
-            list.filter.insert(text)
-            list.highlighted = 0
-            state.step = .chooseConfig(list)
-        case .credentials(var form):
-            if state.locked, form.focus == 0 { return [] }
-            form.editFocused {
-                $0.insert(text)
-            } secret: {
-                $0.insert(text)
+        case .chooseConfig:
+            return onList(&state) {
+                if locked { return .stay() }
+                $0.filter.insert(text)
+                $0.highlighted = 0
+                return .stay()
             }
-            state.step = .credentials(form)
-        case .review, .connecting, .done, .unsupportedScheme:
-            break
+        case .credentials: return onForm(&state) { $0.paste(text, locked: locked) }
+        case .review, .connecting, .done, .unsupportedScheme: return []
         }
-        return []
     }
 
     /// A paste that did not arrive whole is not half-entered: the focused input says so and
     /// keeps what it had.
-    static func pasteCutOff(_ state: inout State) {
+    static func pasteCutOff(_ state: inout State) -> [Effect] {
         let message = "That paste did not arrive whole (cut off, or over 1 MiB); nothing of it was kept. Paste again, or type @ and a file's path."
         switch state.step {
-        case .chooseConfig(var list):
-            list.notice = message
-            state.step = .chooseConfig(list)
-        case .credentials(var form):
-            form.reportOnFocused(message)
-            state.step = .credentials(form)
-        case .review, .connecting, .done, .unsupportedScheme:
-            break
+        case .chooseConfig:
+            return onList(&state) {
+                $0.notice = message
+                return .stay()
+            }
+        case .credentials:
+            return onForm(&state) {
+                $0.reportOnFocused(message)
+                return .stay()
+            }
+        case .review, .connecting, .done, .unsupportedScheme: return []
         }
     }
 

@@ -76,21 +76,6 @@ extension Wizard {
         }
         return .go(connecting, [.createConnection(request)])
     }
-
-    static func existingAccountsLoaded(_ state: inout State, _ result: Result<[ConnectedAccount], ServiceFailure>) -> [Effect] {
-        guard case .review(var review) = state.step, review.existing == .loading else { return [] }
-        switch result {
-        case .success(let accounts): review.existing = .loaded(accounts)
-        case .failure(let failure): review.existing = .failed(failure)
-        }
-        if review.connectRequested && review.canConnect && review.existing.value?.isEmpty == true {
-            review.connectRequested = false
-            return apply(connect(review), to: &state, staying: .review(review))
-        }
-        review.connectRequested = false
-        state.step = .review(review)
-        return []
-    }
 }
 
 extension Wizard.Review {
@@ -119,6 +104,19 @@ extension Wizard.Review {
         keys.append(Wizard.Binding([.escape, .backTab], "edit", .review(.edit)))
         keys.append(Wizard.Binding([.character("q")], "quit", .review(.quit)))
         return keys
+    }
+
+    /// The user's accounts on the config came back; an Enter that waited for them connects now
+    /// if none stand in the way.
+    mutating func accountsLoaded(_ result: Result<[ConnectedAccount], ServiceFailure>) -> Wizard.Transition {
+        guard existing == .loading else { return .stay() }
+        switch result {
+        case .success(let accounts): existing = .loaded(accounts)
+        case .failure(let failure): existing = .failed(failure)
+        }
+        let connectNow = connectRequested && canConnect && existing.value?.isEmpty == true
+        connectRequested = false
+        return connectNow ? Wizard.connect(self) : .stay()
     }
 
     mutating func perform(_ intent: Intent) -> Wizard.Transition {
