@@ -74,13 +74,31 @@ class Pty:
         return got
 
     def wait_for(self, needle, timeout=30):
-        """Reads until `needle` has been written; returns the time it arrived."""
+        """Reads until `needle` has been written; returns the time the chunk holding it arrived.
+
+        Each chunk is checked as it arrives: reading in fixed windows (as this did before
+        2026-11-30) put every arrival at the end of its 10 ms window, which made a frame drawn
+        at 14 ms read as 21 ms and one at 7 ms as 11 ms.
+        """
         end = time.perf_counter() + timeout
         while needle not in self.output:
-            if time.perf_counter() > end:
+            left = end - time.perf_counter()
+            if left <= 0:
                 raise TimeoutError(f"{needle!r} never appeared; last output: {self.output[-400:]!r}")
-            self.read(0.01)
-        return time.perf_counter()
+            ready, _, _ = select.select([self.fd], [], [], min(left, 0.5))
+            if not ready:
+                continue
+            try:
+                chunk = os.read(self.fd, 65536)
+            except OSError:
+                chunk = b""
+            if not chunk:
+                raise TimeoutError(f"the program ended before {needle!r}; last output: {self.output[-400:]!r}")
+            arrived = time.perf_counter()
+            if self.first_byte is None:
+                self.first_byte = arrived
+            self.output += chunk
+        return arrived
 
     def quiet(self, gap=0.05, timeout=5):
         """Reads until nothing arrives for `gap` seconds; returns the bytes read."""

@@ -45,38 +45,33 @@ extension Wizard {
         }
     }
 
-    /// Runs `rule` on the list if it is showing (nothing otherwise) and carries out its transition.
+    /// Runs `rule` on the page `extract` finds showing (nothing when another shows) and carries
+    /// out its transition; `embed` puts the page back as a step when it stays.
+    private static func on<Page>(
+        _ state: inout State, _ extract: (Step) -> Page?, _ embed: (Page) -> Step, _ rule: (inout Page) -> Transition
+    ) -> [Effect] {
+        guard var page = extract(state.step) else { return [] }
+        let transition = rule(&page)
+        return apply(transition, to: &state, staying: embed(page))
+    }
+
     static func onList(_ state: inout State, _ rule: (inout ConfigList) -> Transition) -> [Effect] {
-        guard case .chooseConfig(var page) = state.step else { return [] }
-        let transition = rule(&page)
-        return apply(transition, to: &state, staying: .chooseConfig(page))
+        on(&state, { if case .chooseConfig(let page) = $0 { page } else { nil } }, Step.chooseConfig, rule)
     }
 
-    /// Runs `rule` on the form if it is showing.
     static func onForm(_ state: inout State, _ rule: (inout CredentialsForm) -> Transition) -> [Effect] {
-        guard case .credentials(var page) = state.step else { return [] }
-        let transition = rule(&page)
-        return apply(transition, to: &state, staying: .credentials(page))
+        on(&state, { if case .credentials(let page) = $0 { page } else { nil } }, Step.credentials, rule)
     }
 
-    /// Runs `rule` on the review page if it is showing.
     static func onReview(_ state: inout State, _ rule: (inout Review) -> Transition) -> [Effect] {
-        guard case .review(var page) = state.step else { return [] }
-        let transition = rule(&page)
-        return apply(transition, to: &state, staying: .review(page))
+        on(&state, { if case .review(let page) = $0 { page } else { nil } }, Step.review, rule)
     }
 
-    /// Runs `rule` on the connecting page if it is showing.
     static func onConnecting(_ state: inout State, _ rule: (inout Connecting) -> Transition) -> [Effect] {
-        guard case .connecting(var page) = state.step else { return [] }
-        let transition = rule(&page)
-        return apply(transition, to: &state, staying: .connecting(page))
+        on(&state, { if case .connecting(let page) = $0 { page } else { nil } }, Step.connecting, rule)
     }
 
-    /// Runs `rule` on the last page if it is showing.
     static func onOutcome(_ state: inout State, _ rule: (inout Outcome) -> Transition) -> [Effect] {
-        guard case .done(var page) = state.step else { return [] }
-        let transition = rule(&page)
-        return apply(transition, to: &state, staying: .done(page))
+        on(&state, { if case .done(let page) = $0 { page } else { nil } }, Step.done, rule)
     }
 }

@@ -13,6 +13,14 @@ struct Onboard: AsyncParsableCommand {
         // Before anything reads a key: no core dumps, not traceable by the user's other processes.
         ProcessHardening.apply()
         do {
+            // The bare command, the one operators type most, has nothing to parse: it is the
+            // wizard with every option at its default. ArgumentParser would still reflect over
+            // every command's properties, each cast scanning the static binary's conformances:
+            // about 6 ms before the first frame.
+            if CommandLine.arguments.count == 1 {
+                try await WizardCommand.launch(WizardLauncher.Options())
+                return
+            }
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
@@ -107,10 +115,14 @@ struct WizardCommand: AsyncParsableCommand {
     var auditLog: String?
 
     func run() async throws {
-        let code = await WizardLauncher.run(
-            .init(
+        try await Self.launch(
+            WizardLauncher.Options(
                 userId: userId, authConfigId: authConfig, baseURL: baseURL, keyFile: apiKeyFile, verbose: verbose, theme: theme, accessible: accessible,
                 auditLog: auditLog))
+    }
+
+    static func launch(_ options: WizardLauncher.Options) async throws {
+        let code = await WizardLauncher.run(options)
         if code != 0 { throw ExitCode(code) }
     }
 }
