@@ -81,6 +81,7 @@ class Pty:
         at 14 ms read as 21 ms and one at 7 ms as 11 ms.
         """
         end = time.perf_counter() + timeout
+        arrived = time.perf_counter()  # already here: now
         while needle not in self.output:
             left = end - time.perf_counter()
             if left <= 0:
