@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import NIOSSH
+import OnboardCore
 import OnboardProcess
 import OnboardStore
 
@@ -263,9 +264,9 @@ final class SessionHandler: ChannelDuplexHandler {
         guard endNotice == nil else { return }
         let now = ContinuousClock.now
         if now - lastInput >= context.limits.idleTimeout {
-            end(child, code: "idle", "The session ended after \(Self.words(context.limits.idleTimeout)) without input. Ask for a new invite to finish.")
+            end(child, code: "idle", "The session ended after \(DurationText.words(context.limits.idleTimeout)) without input. Ask for a new invite to finish.")
         } else if now - startedAt >= context.limits.maximumSessionLength {
-            end(child, code: "session_length", "The session reached its limit of \(Self.words(context.limits.maximumSessionLength)).")
+            end(child, code: "session_length", "The session reached its limit of \(DurationText.words(context.limits.maximumSessionLength)).")
         }
         ticks += 1
         guard ticks % 10 == 0, let invite else { return }
@@ -352,12 +353,6 @@ final class SessionHandler: ChannelDuplexHandler {
         }
     }
 
-    static func words(_ duration: Duration) -> String {
-        let seconds = duration.components.seconds
-        if seconds % 3600 == 0 { return seconds == 3600 ? "an hour" : "\(seconds / 3600) hours" }
-        if seconds % 60 == 0 { return seconds == 60 ? "a minute" : "\(seconds / 60) minutes" }
-        return "\(seconds) seconds"
-    }
 }
 
 /// The program's output, to the client as channel data. When the client's window is full,

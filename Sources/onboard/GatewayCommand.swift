@@ -2,6 +2,7 @@ import ArgumentParser
 import ComposioAPI
 import Foundation
 import OnboardApp
+import OnboardCore
 import OnboardGateway
 import OnboardStore
 
