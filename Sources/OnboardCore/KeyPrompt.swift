@@ -44,6 +44,20 @@ package enum KeyPrompt {
         case check(Secret)
     }
 
+    /// What a key can mean at the prompt; every other key edits the key being typed.
+    package enum Intent: Equatable, Sendable {
+        case check
+        case reveal
+        case quit
+    }
+
+    /// The prompt's key map, in the order its key bar shows it (as the wizard's pages have).
+    package static let keyMap: [(keys: [Key], label: String, intent: Intent)] = [
+        ([.enter], "check key", .check),
+        ([.control("r")], "reveal", .reveal),
+        ([.escape], "quit", .quit),
+    ]
+
     package static func reduce(_ state: inout State, _ event: Event) -> [Effect] {
         switch event {
         case .keyPressed(.control("c")), .interrupted:
@@ -52,10 +66,14 @@ package enum KeyPrompt {
         case .keyPressed(let key):
             state.quitArmed = false
             guard !state.checking else { return [] }
-            switch key {
-            case .escape:
+            guard let binding = keyMap.first(where: { $0.keys.contains(key) }) else {
+                if state.input.apply(key) { state.problem = nil }
+                return []
+            }
+            switch binding.intent {
+            case .quit:
                 state.exitCode = 1
-            case .enter:
+            case .check:
                 guard !state.input.value.isEmpty else {
                     state.problem = "Paste the project API key (ak_...) from the dashboard's project settings."
                     return []
@@ -64,10 +82,8 @@ package enum KeyPrompt {
                 state.problem = nil
                 let key = state.input.value.withRevealedValue { Secret($0.trimmingCharacters(in: .whitespaces)) }
                 return [.check(key)]
-            case .control("r"):
+            case .reveal:
                 state.input.isRevealed.toggle()
-            default:
-                if state.input.apply(key) { state.problem = nil }
             }
             return []
         case .typingPaused:

@@ -35,7 +35,7 @@ package enum KeyPromptView {
             canvas.put("Press Ctrl-C again to quit, any other key to stay.", x: 2, y: height - 3, role: .warning)
         }
         canvas.fill(glyphs.horizontal, y: height - 2, role: .border)
-        WizardView.drawKeyBar([KeyBinding("enter", "check key"), KeyBinding("ctrl-r", "reveal"), KeyBinding("esc", "quit")], into: &canvas, y: height - 1)
+        WizardView.drawKeyBar(KeyPrompt.keyMap.map { KeyBinding($0.keys[0].name, $0.label) }, into: &canvas, y: height - 1)
         return canvas
     }
 }

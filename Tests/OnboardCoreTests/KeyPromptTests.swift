@@ -3,6 +3,25 @@ import Testing
 
 @Suite("Key prompt")
 struct KeyPromptTests {
+    @Test("every key the prompt's bar shows does what its label says")
+    func keysDoWhatTheySay() {
+        for binding in KeyPrompt.keyMap {
+            for key in binding.keys {
+                var state = KeyPrompt.State(host: "backend.example")
+                _ = KeyPrompt.reduce(&state, .pasted("ak_typed"))
+                let effects = KeyPrompt.reduce(&state, .keyPressed(key))
+                let does: Bool
+                switch binding.label {
+                case "check key": does = effects == [.check(Secret("ak_typed"))] && state.checking
+                case "reveal": does = state.input.isRevealed && effects.isEmpty
+                case "quit": does = state.exitCode == 1
+                default: does = false
+                }
+                #expect(does, "\(key.name) does not \(binding.label)")
+            }
+        }
+    }
+
     @Test("a pasted key is checked on Enter; a rejected one is cleared with the reason; an accepted one ends the prompt")
     func checkKey() {
         var state = KeyPrompt.State(host: "backend.example")
