@@ -91,7 +91,7 @@ extension Wizard.CredentialsForm {
 
     /// The form's keys; locked to an invite, "back" would be the list of other configs, so it
     /// is "quit" instead.
-    func keyMap(locked: Bool) -> [Wizard.Binding] {
+    package func keyMap(locked: Bool) -> [Wizard.Binding] {
         let back = Wizard.Binding([.escape], locked ? "quit" : "back", .form(.back))
         switch entries {
         case .failed: return [Wizard.Binding([.character("r"), .control("r"), .enter], "retry", .form(.retry)), back]

@@ -45,7 +45,7 @@ extension Wizard.Outcome {
         case keepWaiting
     }
 
-    func keyMap(locked: Bool) -> [Wizard.Binding] {
+    package func keyMap(locked: Bool) -> [Wizard.Binding] {
         if succeeded {
             let quit = Wizard.Binding([.enter, .escape, .character("q")], "quit", .outcome(.quit))
             return locked ? [quit] : [quit, Wizard.Binding([.character("n")], "connect another", .outcome(.connectAnother))]

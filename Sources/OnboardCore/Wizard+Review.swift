@@ -92,7 +92,7 @@ extension Wizard.Review {
         case quit
     }
 
-    var keyMap: [Wizard.Binding] {
+    package var keyMap: [Wizard.Binding] {
         let enter = isLink ? "create link" : choice == .update ? "update" : "connect"
         var keys = [Wizard.Binding([.enter], enter, .review(.connect), shown: canConnect)]
         if !(existing.value ?? []).isEmpty {

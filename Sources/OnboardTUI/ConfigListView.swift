@@ -40,14 +40,14 @@ enum ConfigListView {
         let tableHeight = area.maxY - y - 2
         // Keys named in prose come from the key map, as the key bar's do.
         let keys = list.keyMap(locked: false)
-        let reload = keys.first { $0.intent == .list(.reload) }?.name ?? ""
+        let reload = keys.key(.list(.reload)) ?? ""
         if matching == 0 {
             let total = list.configs.value?.count ?? 0
-            let clear = keys.first { $0.intent == .list(.clearFilter) }?.name ?? ""
+            let clear = keys.key(.list(.clearFilter), startingSentence: true) ?? ""
             let message =
                 total == 0
                 ? "This project has no enabled auth configs. Create one in the dashboard, then press \(reload)."
-                : "No auth config matches \u{201C}\(list.filter.text)\u{201D}. \(clear.prefix(1).uppercased() + clear.dropFirst()) clears the filter."
+                : "No auth config matches \u{201C}\(list.filter.text)\u{201D}. \(clear) clears the filter."
             WizardView.wrap(message, into: &canvas, x: area.x, y: y, width: area.width, maxRows: 3, role: .muted)
         }
         let first = max(0, min(list.highlighted - tableHeight + 1, matching - tableHeight))

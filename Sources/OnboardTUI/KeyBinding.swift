@@ -17,8 +17,14 @@ package enum KeyBar {
         Wizard.keyMap(for: state).filter(\.isShown).map { KeyBinding($0.name, $0.label) }
     }
 
-    /// The name of the key bound to `intent` now, for prose such as "ctrl-r retries".
-    package static func key(for intent: Wizard.Intent, in state: Wizard.State) -> String? {
-        Wizard.keyMap(for: state).first { $0.intent == intent }?.name
+}
+
+extension [Wizard.Binding] {
+    /// The name of the key bound to `intent`, for prose such as "ctrl-r retries" (nil when none
+    /// is): views name keys from the map, as the key bar does. At a sentence's start a word is
+    /// capitalised ("Esc goes back"), a single letter is not ("r makes a new one").
+    package func key(_ intent: Wizard.Intent, startingSentence: Bool = false) -> String? {
+        guard let name = first(where: { $0.intent == intent })?.name else { return nil }
+        return startingSentence && name.count > 1 ? name.prefix(1).uppercased() + name.dropFirst() : name
     }
 }

@@ -60,6 +60,8 @@ enum OutcomeView {
     }
 
     static func draw(_ outcome: Wizard.Outcome, into canvas: inout Canvas, area: Rect, glyphs: Glyphs) {
+        // Keys named in prose come from the page's key map, as the key bar's do.
+        let keys = outcome.keyMap(locked: false)
         let form = outcome.review.form
         var y = area.y
         switch outcome.result {
@@ -110,13 +112,15 @@ enum OutcomeView {
             let advice: String
             switch account.status {
             case .active: advice = "The account is ready to use with user id \(form.userId.text)."
-            case .failed: advice = "Check the values (Enter goes back with them kept) and try again."
+            case .failed: advice = "Check the values (\(keys.key(.outcome(.edit), startingSentence: true) ?? "") goes back with them kept) and try again."
             case .expired:
                 advice =
-                    outcome.review.isLink ? "The link expired before it was used; r makes a new one." : "The connection expired before it completed; try again."
+                    outcome.review.isLink
+                    ? "The link expired before it was used; \(keys.key(.outcome(.retry)) ?? "") makes a new one."
+                    : "The connection expired before it completed; try again."
             case .revoked: advice = "The account was revoked; connect again with fresh credentials."
             case .inactive: advice = "The account is disabled; enable it in the dashboard, or connect again."
-            default: advice = "The service has not finished; w keeps waiting."
+            default: advice = keys.key(.outcome(.keepWaiting)).map { "The service has not finished; \($0) keeps waiting." } ?? "The service has not finished."
             }
             WizardView.wrap(advice, into: &canvas, x: area.x, y: y, width: area.width, maxRows: 2, role: .help)
         case .failed(let failure):

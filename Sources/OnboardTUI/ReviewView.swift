@@ -3,6 +3,10 @@ import OnboardCore
 /// Step 3: every value about to be sent, secrets as a masked tail, and the validation choice.
 enum ReviewView {
     static func draw(_ review: Wizard.Review, into canvas: inout Canvas, area: Rect, glyphs: Glyphs) {
+        // Keys named in prose come from the page's key map, as the key bar's do.
+        let keys = review.keyMap
+        let connect = keys.key(.review(.connect), startingSentence: true) ?? ""
+        let edit = keys.key(.review(.edit), startingSentence: true) ?? ""
         let form = review.form
         var y = area.y
         canvas.put("Review before connecting", x: area.x, y: y, role: .title)
@@ -51,40 +55,49 @@ enum ReviewView {
             y += 1
             let mark = { (choice: Wizard.ExistingChoice) in review.choice == choice ? "(•)" : "( )" }
             let role: StyleRole = review.choice == nil ? .accent : .text
-            canvas.put("\(mark(.addAnother)) a: add another account", x: area.x, y: y, role: role, limit: area.width)
+            canvas.put(
+                "\(mark(.addAnother)) \(keys.key(.review(.decide(.addAnother))) ?? ""): add another account", x: area.x, y: y, role: role, limit: area.width)
             y += 1
-            canvas.put("\(mark(.replace)) x: replace, once the new one is ACTIVE", x: area.x, y: y, role: role, limit: area.width)
+            canvas.put(
+                "\(mark(.replace)) \(keys.key(.review(.decide(.replace))) ?? ""): replace, once the new one is ACTIVE", x: area.x, y: y, role: role,
+                limit: area.width)
             y += 1
             if let account = review.updatableAccount {
-                canvas.put("\(mark(.update)) u: update its credentials (\(account.id) keeps its id)", x: area.x, y: y, role: role, limit: area.width)
+                canvas.put(
+                    "\(mark(.update)) \(keys.key(.review(.decide(.update))) ?? ""): update its credentials (\(account.id) keeps its id)", x: area.x, y: y,
+                    role: role, limit: area.width)
                 y += 1
             }
             y += 1
         }
         if review.isLink {
             WizardView.wrap(
-                "\(form.config.authScheme?.rawValue ?? "This scheme") tokens cannot be imported. Enter creates a hosted connect link for \(form.userId.text) to open in a browser; onboard waits while they approve.",
+                "\(form.config.authScheme?.rawValue ?? "This scheme") tokens cannot be imported. \(connect) creates a hosted connect link for \(form.userId.text) to open in a browser; onboard waits while they approve.",
                 into: &canvas, x: area.x, y: y, width: area.width, maxRows: 3, role: .text
             )
             y += 3
             if let bearer = review.bearerAlternative {
                 WizardView.wrap(
-                    "Has \(form.userId.text) an access token already? \(bearer.name) (\(bearer.id)) takes it as a bearer token: Esc, Esc and choose it.",
+                    "Has \(form.userId.text) an access token already? \(bearer.name) (\(bearer.id)) takes it as a bearer token: \(edit), \(form.keyMap(locked: false).key(.form(.back), startingSentence: true) ?? "") and choose it.",
                     into: &canvas, x: area.x, y: y, width: area.width, maxRows: 2, role: .accent)
                 y += 2
             }
         }
         if review.offersValidation {
             let box = review.validateCredentials ? "[x]" : "[ ]"
-            canvas.put("\(box) Ask the service to check the credentials first (v)", x: area.x, y: y, role: review.validateCredentials ? .accent : .muted)
+            canvas.put(
+                "\(box) Ask the service to check the credentials first (\(keys.key(.review(.toggleValidation)) ?? ""))", x: area.x, y: y,
+                role: review.validateCredentials ? .accent : .muted)
             y += 1
         }
         y += 1
+        let decisions = [Wizard.ExistingChoice.addAnother, .replace, .update].compactMap { keys.key(.review(.decide($0))) }
+        let choices = decisions.count > 1 ? decisions.dropLast().joined(separator: ", ") + " or " + decisions.last! : decisions.joined()
         let prompt =
             review.canConnect
-            ? "Nothing has been sent yet. Enter \(review.isLink ? "creates the link" : review.choice == .update ? "updates it in place" : "connects"); Esc goes back to edit."
+            ? "Nothing has been sent yet. \(connect) \(review.isLink ? "creates the link" : review.choice == .update ? "updates it in place" : "connects"); \(edit) goes back to edit."
             : (review.existing == .loading
-                ? "Nothing has been sent yet." : "Choose \(review.updatableAccount == nil ? "a or x" : "a, x or u") first; Esc goes back to edit.")
+                ? "Nothing has been sent yet." : "Choose \(choices) first; \(edit) goes back to edit.")
         canvas.put(prompt, x: area.x, y: y, role: .help, limit: area.width)
     }
 
