@@ -85,7 +85,4 @@ final class WizardLoop {
     func stop() {
         tasks.cancelAll()
     }
-
-    /// How many effects are in flight (tests).
-    var inFlight: Int { tasks.count }
 }
