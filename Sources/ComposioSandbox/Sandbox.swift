@@ -36,10 +36,7 @@ package final class Sandbox: Sendable {
         let store: SQLiteSandboxStore
         let sealer: CredentialSealer
         if let path {
-            let directory = (path as NSString).deletingLastPathComponent
-            if !directory.isEmpty {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            }
+            try SecureFile.makeDirectory(for: path, kind: "sandbox database")
             do {
                 store = try SQLiteSandboxStore(path: path)
             } catch {

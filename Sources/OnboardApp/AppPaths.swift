@@ -1,9 +1,10 @@
 import Foundation
+import OnboardCore
 
 /// Where onboard keeps its files, following the XDG base directory spec.
 package enum AppPaths {
     /// `$XDG_DATA_HOME/onboard`, else `~/.local/share/onboard`.
-    package static func dataDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    package static func dataDirectory(environment: [String: String] = ProcessEnvironment.current()) -> String {
         if let base = environment["XDG_DATA_HOME"], base.hasPrefix("/") {
             return base + "/onboard"
         }
@@ -12,7 +13,7 @@ package enum AppPaths {
     }
 
     /// The embedded sandbox's database.
-    package static func sandboxDatabase(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    package static func sandboxDatabase(environment: [String: String] = ProcessEnvironment.current()) -> String {
         dataDirectory(environment: environment) + "/sandbox.sqlite"
     }
 }

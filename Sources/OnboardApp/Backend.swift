@@ -110,7 +110,7 @@ package struct ConnectedBackend: Sendable {
     ///   - retry: how failed requests are retried: by default each keeps trying, with backoff,
     ///     for a minute.
     package static func connect(
-        _ choice: BackendChoice, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment, pacer: RateLimitPacer? = nil,
+        _ choice: BackendChoice, logger: Logger, environment: [String: String] = ProcessEnvironment.current(), pacer: RateLimitPacer? = nil,
         retry: RetryPolicy = .patient(.seconds(60))
     ) async throws -> ConnectedBackend {
         switch choice {

@@ -45,7 +45,7 @@ package struct CommandOutput: Sendable {
     /// Draws a QR code on stderr when it is a terminal that can show it (UTF-8, not `TERM=dumb`):
     /// dark on light in explicit colours, or in reverse video under `NO_COLOR`. Every byte is
     /// the program's own; no outside text passes here.
-    package func qrCode(_ matrix: QRMatrix, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    package func qrCode(_ matrix: QRMatrix, environment: [String: String] = ProcessEnvironment.current()) {
         let term = environment["TERM"] ?? ""
         let locale = environment["LC_ALL"] ?? environment["LC_CTYPE"] ?? environment["LANG"] ?? ""
         guard errIsTerminal, !term.isEmpty, term != "dumb", locale.uppercased().contains("UTF") else { return }
@@ -115,7 +115,7 @@ package struct ServiceOptions: Sendable {
 
     /// Connects as the wizard would, except that a missing key is a usage error: a script has
     /// nobody to ask.
-    package func connect(pacer: RateLimitPacer? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) async throws
+    package func connect(pacer: RateLimitPacer? = nil, environment: [String: String] = ProcessEnvironment.current()) async throws
         -> ConnectedBackend
     {
         let choice = try BackendChoice.from(environment: environment, baseURLOverride: baseURL, keyFile: keyFile)

@@ -11,7 +11,7 @@ import Synchronization
 /// when they go to `onboard.log` in the data directory (0600). Nothing logged carries a secret:
 /// the client logs method, path, status and time only.
 package enum Diagnostics {
-    package static func logger(verbose: Bool, interactive: Bool, environment: [String: String] = ProcessInfo.processInfo.environment) -> Logger {
+    package static func logger(verbose: Bool, interactive: Bool, environment: [String: String] = ProcessEnvironment.current()) -> Logger {
         let requested = environment["ONBOARD_LOG"].flatMap { Logger.Level(rawValue: $0.lowercased()) }
         let level: Logger.Level = verbose ? .debug : (requested ?? .notice)
         guard level <= .debug else {
@@ -43,8 +43,7 @@ final class LogSink: Sendable {
     /// A log file, created 0600 in a 0700 directory; an existing one is checked and tightened,
     /// and a link planted at its path is refused.
     convenience init?(path: String) {
-        let directory = (path as NSString).deletingLastPathComponent
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try? SecureFile.makeDirectory(for: path, kind: "log")
         guard let descriptor = try? SecureFile.openForAppend(path, kind: "log") else { return nil }
         self.init(descriptor: descriptor)
     }

@@ -29,7 +29,7 @@ package enum GatewayCommands {
     }
 
     /// The host key, created on first use in the data directory.
-    package static func hostKey(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> HostKey {
+    package static func hostKey(environment: [String: String] = ProcessEnvironment.current()) throws -> HostKey {
         do {
             return try HostKey.loadOrCreate(path: HostKey.defaultPath(dataDirectory: AppPaths.dataDirectory(environment: environment)))
         } catch {
@@ -45,7 +45,7 @@ package enum GatewayCommands {
 
     /// Runs the gateway until SIGINT or SIGTERM.
     package static func serve(_ options: ServeOptions, output: CommandOutput) async throws {
-        let environment = ProcessInfo.processInfo.environment
+        let environment = ProcessEnvironment.current()
         let choice = try BackendChoice.from(environment: environment, baseURLOverride: options.baseURL, keyFile: options.keyFile)
         let launcher: WizardSessionLauncher
         switch choice {

@@ -1,4 +1,5 @@
 import Foundation
+import OnboardCore
 import OnboardStore
 
 /// Where invites and (with them) the audit trail live: the local files by default, or one
@@ -6,7 +7,7 @@ import OnboardStore
 /// postgres://...` or `ONBOARD_STORE`).
 package enum StoreChoice {
     /// The PostgreSQL settings when a store URL is given, else nil (local files).
-    package static func postgres(_ flag: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> PostgresSettings? {
+    package static func postgres(_ flag: String?, environment: [String: String] = ProcessEnvironment.current()) throws -> PostgresSettings? {
         guard let url = flag ?? environment["ONBOARD_STORE"].flatMap({ $0.isEmpty ? nil : $0 }) else { return nil }
         do {
             return try PostgresSettings.parse(url, environment: environment)
@@ -29,7 +30,7 @@ package enum StoreChoice {
 
     /// The invite store, and the audit trail that goes with it: the database's own trail, or
     /// the local file (`--audit-log`, `ONBOARD_AUDIT_LOG`); none with `ONBOARD_AUDIT=off`.
-    package static func open(store flag: String?, auditLog: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
+    package static func open(store flag: String?, auditLog: String?, environment: [String: String] = ProcessEnvironment.current())
         async throws -> (invites: any InviteStore, audit: (any AuditSink)?, label: String)
     {
         if let settings = try postgres(flag, environment: environment) {

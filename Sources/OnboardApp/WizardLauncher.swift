@@ -57,7 +57,7 @@ package enum WizardLauncher {
     }
 
     package static func run(_ options: Options) async -> Int32 {
-        let environment = ProcessInfo.processInfo.environment
+        let environment = ProcessEnvironment.current()
         let choice: BackendChoice
         let theme: Theme
         let audit: (any AuditSink)?

@@ -182,8 +182,43 @@ package enum SecureFile {
         }
     }
 
+    /// The directory part of `path` ("/a/b/c" -> "/a/b", "/c" -> "/", "c" -> ""), as a shell's
+    /// `dirname` but "" for a bare name. Plain string work: NSString's path methods bridge
+    /// through Foundation's class machinery, a cost paid before the wizard's first frame.
+    package static func directory(of path: String) -> String {
+        var trimmed = Substring(path)
+        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        guard let slash = trimmed.lastIndex(of: "/") else { return "" }
+        let parent = trimmed[..<slash]
+        var end = parent.endIndex
+        while end > parent.startIndex, parent[parent.index(before: end)] == "/" { end = parent.index(before: end) }
+        return end == parent.startIndex ? "/" : String(parent[..<end])
+    }
+
+    /// Creates the directory `file` will live in, and any missing parents, owner-only (0700) as
+    /// ssh keeps `~/.ssh`; directories that exist are left as they are. Nothing to do for a
+    /// bare file name.
+    package static func makeDirectory(for file: String, kind: String) throws(SecureFileError) {
+        let directory = directory(of: file)
+        guard !directory.isEmpty else { return }
+        var info = stat()
+        if stat(directory, &info) == 0, info.st_mode & S_IFMT == S_IFDIR { return }
+        var prefix = directory.hasPrefix("/") ? "/" : ""
+        for component in directory.split(separator: "/") {
+            // Plain String concatenation: String + Substring goes through a generic path.
+            let name = String(component)
+            prefix = prefix.isEmpty || prefix.hasSuffix("/") ? prefix + name : prefix + "/" + name
+            if mkdir(prefix, 0o700) == 0 || errno == EEXIST { continue }
+            let reason = errno == EACCES ? "permission denied" : String(cString: strerror(errno))
+            throw SecureFileError("Cannot create the directory \(prefix) for the \(kind) \(file): \(reason).")
+        }
+        guard stat(directory, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
+            throw SecureFileError("Cannot use \(directory) for the \(kind) \(file): it is not a directory.")
+        }
+    }
+
     private static func syncDirectory(of path: String) {
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = directory(of: path)
         let descriptor = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { return }
         _ = fsync(descriptor)

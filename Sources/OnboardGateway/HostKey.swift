@@ -42,11 +42,10 @@ package struct HostKey: Sendable {
     /// moment) when there is none.
     package static func loadOrCreate(path: String) throws(HostKeyError) -> HostKey {
         if FileManager.default.fileExists(atPath: path) { return try load(path: path) }
-        let directory = (path as NSString).deletingLastPathComponent
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try SecureFile.makeDirectory(for: path, kind: "gateway host key")
         } catch {
-            throw HostKeyError("Cannot create \(directory) for the gateway's host key: \(error.localizedDescription)")
+            throw HostKeyError(error.description)
         }
         let key = HostKey(privateKey: Curve25519.Signing.PrivateKey())
         let created: Bool

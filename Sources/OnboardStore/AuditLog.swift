@@ -21,15 +21,8 @@ package final class AuditLog: Sendable {
     /// record.
     package init(path: String) throws(AuditError) {
         self.path = path
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
-            do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            } catch {
-                throw AuditError("Cannot create the audit trail's directory \(directory): \(error.localizedDescription)")
-            }
-        }
         do {
+            try SecureFile.makeDirectory(for: path, kind: "audit trail")
             close(try SecureFile.openForAppend(path, kind: "audit trail"))
         } catch {
             throw AuditError(error.description + " Pass --audit-log PATH, or set ONBOARD_AUDIT=off.")
@@ -37,7 +30,7 @@ package final class AuditLog: Sendable {
     }
 
     /// `$XDG_STATE_HOME/onboard/audit.jsonl`, else `~/.local/state/onboard/audit.jsonl`.
-    package static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    package static func defaultPath(environment: [String: String] = ProcessEnvironment.current()) -> String {
         if let base = environment["XDG_STATE_HOME"], base.hasPrefix("/") { return base + "/onboard/audit.jsonl" }
         return (environment["HOME"] ?? NSHomeDirectory()) + "/.local/state/onboard/audit.jsonl"
     }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import OnboardCore
 
 /// Invites in a SQLite file (`$XDG_STATE_HOME/onboard/gateway.sqlite`), shared by the gateway
 /// and the `onboard invite` commands of the same user on the same machine.
@@ -11,7 +12,7 @@ package final class SQLiteInviteStore: InviteStore {
     }
 
     /// `$XDG_STATE_HOME/onboard/gateway.sqlite`, else under `~/.local/state`.
-    package static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    package static func defaultPath(environment: [String: String] = ProcessEnvironment.current()) -> String {
         if let base = environment["XDG_STATE_HOME"], base.hasPrefix("/") { return base + "/onboard/gateway.sqlite" }
         return (environment["HOME"] ?? NSHomeDirectory()) + "/.local/state/onboard/gateway.sqlite"
     }

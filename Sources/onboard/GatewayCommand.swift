@@ -188,7 +188,7 @@ struct InviteCommand: AsyncParsableCommand {
                 let method = Invite.Via(rawValue: via) ?? .ssh
                 if method == .link,
                     case .embeddedSandbox = try BackendChoice.from(
-                        environment: ProcessInfo.processInfo.environment, baseURLOverride: service.baseURL, keyFile: service.apiKeyFile)
+                        environment: ProcessEnvironment.current(), baseURLOverride: service.baseURL, keyFile: service.apiKeyFile)
                 {
                     throw UsageError(
                         "A link's page must stay up after this command ends: use Composio (COMPOSIO_API_KEY), or run onboard sandbox serve and set COMPOSIO_BASE_URL and COMPOSIO_API_KEY to it."

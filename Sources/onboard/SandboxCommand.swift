@@ -28,7 +28,7 @@ struct SandboxCommand: AsyncParsableCommand {
 
         /// Opens the database, printing the default project's key once if it was just created.
         func open(options: SandboxOptions = SandboxOptions()) throws -> Sandbox {
-            let environmentKey = ProcessInfo.processInfo.environment["ONBOARD_SANDBOX_API_KEY"]
+            let environmentKey = ProcessEnvironment.current()["ONBOARD_SANDBOX_API_KEY"]
             let opened: (sandbox: Sandbox, createdKey: String?)
             do {
                 opened = try Sandbox.open(path: path, initialAPIKey: environmentKey, options: options)

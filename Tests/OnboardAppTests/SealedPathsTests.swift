@@ -92,6 +92,38 @@ struct SealedPathsTests {
         }
     }
 
+    @Test("a file's directory is made owner-only with its missing parents; a file in the way is refused, by name")
+    func privateDirectories() throws {
+        #expect(SecureFile.directory(of: "/a/b/c") == "/a/b")
+        #expect(SecureFile.directory(of: "/a//b//") == "/a")
+        #expect(SecureFile.directory(of: "/c") == "/")
+        #expect(SecureFile.directory(of: "c") == "")
+        #expect(SecureFile.directory(of: "a/b") == "a")
+
+        let dir = try Self.directory()
+        let file = dir + "/state/onboard/audit.jsonl"
+        try SecureFile.makeDirectory(for: file, kind: "audit trail")
+        for made in [dir + "/state", dir + "/state/onboard"] {
+            #expect((try FileManager.default.attributesOfItem(atPath: made)[.posixPermissions] as? Int) == 0o700)
+        }
+        try SecureFile.makeDirectory(for: file, kind: "audit trail")  // already there: nothing to do
+        try SecureFile.makeDirectory(for: "bare-name.log", kind: "log")
+
+        #expect(FileManager.default.createFile(atPath: dir + "/plain", contents: Data()))
+        do {
+            try SecureFile.makeDirectory(for: dir + "/plain/sub/x.sqlite", kind: "sandbox database")
+            Issue.record("a regular file where a directory belongs was accepted")
+        } catch {
+            #expect(error.description.contains("\(dir)/plain/sub") && error.description.contains("sandbox database"))
+        }
+        do {
+            try SecureFile.makeDirectory(for: dir + "/plain/x.sqlite", kind: "sandbox database")
+            Issue.record("a regular file named as the directory was accepted")
+        } catch {
+            #expect(error.description.contains("not a directory"))
+        }
+    }
+
     @Test("createOnce: one winner among racers, never a half-written file; replace is atomic; appends tighten an open mode")
     func creation() async throws {
         let dir = try Self.directory()
