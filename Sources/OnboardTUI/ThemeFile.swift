@@ -21,10 +21,13 @@ package enum ThemeFile {
         var summary = ""
         var styles: [StyleRole: Style] = [:]
         var table: [String] = []
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Lines split by scalar, not by Character: no grapheme breaking is needed to find "\n".
+        for (index, rawLine) in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let number = index + 1
             func fail(_ message: String) -> ThemeFileError { ThemeFileError(source: source, line: number, message: message) }
-            var scanner = Scanner(Array(rawLine.unicodeScalars), fail: fail)
+            var line = Array(rawLine)
+            if line.last == "\r" { line.removeLast() }  // TOML allows CRLF line ends
+            var scanner = Scanner(line, fail: fail)
             scanner.skipSpace()
             if scanner.atEnd { continue }
             if scanner.peek == "[" {
@@ -68,7 +71,7 @@ package enum ThemeFile {
 
     /// The role a file calls `name` (snake_case of ``StyleRole``).
     static func role(named name: String, _ fail: (String) -> ThemeFileError) throws(ThemeFileError) -> StyleRole {
-        guard let role = StyleRole.allCases.first(where: { $0.fileName == name }) else {
+        guard let role = StyleRole.byFileName[name] else {
             throw fail("unknown role \(name); roles are \(StyleRole.allCases.map(\.fileName).joined(separator: ", "))")
         }
         return role
@@ -144,6 +147,12 @@ package enum ThemeFile {
         var index = 0
         let fail: (String) -> ThemeFileError
 
+        /// A letter in any script; ASCII is answered without Unicode's property tables.
+        static func isLetter(_ scalar: Unicode.Scalar) -> Bool {
+            if scalar.isASCII { return ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) }
+            return scalar.properties.isAlphabetic
+        }
+
         init(_ scalars: [Unicode.Scalar], fail: @escaping (String) -> ThemeFileError) {
             self.scalars = scalars
             self.fail = fail
@@ -183,7 +192,7 @@ package enum ThemeFile {
         mutating func key() throws(ThemeFileError) -> String {
             if peek == "\"" { return try basicString() }
             var text = ""
-            while let scalar = peek, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-" {
+            while let scalar = peek, Self.isLetter(scalar) || ("0"..."9").contains(scalar) || scalar == "_" || scalar == "-" {
                 text.unicodeScalars.append(scalar)
                 index += 1
             }
@@ -220,7 +229,7 @@ package enum ThemeFile {
             let word = Array(word.unicodeScalars)
             guard index + word.count <= scalars.count, Array(scalars[index..<index + word.count]) == word else { return false }
             let after = index + word.count < scalars.count ? scalars[index + word.count] : " "
-            guard !after.properties.isAlphabetic else { return false }
+            guard !Self.isLetter(after) else { return false }
             index += word.count
             return true
         }
@@ -304,13 +313,21 @@ package struct ThemeFileError: Error, Equatable, CustomStringConvertible {
 
 extension StyleRole {
     /// The role's key in theme files: `headerAccent` is `header_accent`.
+    /// Role names are ASCII identifiers, so this maps A-Z directly instead of asking Unicode's
+    /// tables about each scalar (the theme is parsed before every first frame).
     package var fileName: String {
-        rawValue.unicodeScalars.reduce(into: "") { name, scalar in
-            if scalar.properties.isUppercase {
-                name += "_" + String(scalar).lowercased()
+        var name = ""
+        for scalar in rawValue.unicodeScalars {
+            if ("A"..."Z").contains(scalar), let lower = Unicode.Scalar(scalar.value + 32) {
+                name.unicodeScalars.append("_")
+                name.unicodeScalars.append(lower)
             } else {
                 name.unicodeScalars.append(scalar)
             }
         }
+        return name
     }
+
+    /// Every role by its key in theme files.
+    static let byFileName: [String: StyleRole] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.fileName, $0) })
 }

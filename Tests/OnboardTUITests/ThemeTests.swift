@@ -58,6 +58,16 @@ struct ThemeTests {
         #expect(theme.style(.muted) == theme.style(.text))
     }
 
+    @Test("a file saved with CRLF line ends reads as the same theme")
+    func crlf() throws {
+        let text = try #require(Theme.bundledFiles.first { $0.name == "dracula" }).text
+        let windows = text.replacingOccurrences(of: "\n", with: "\r\n")
+        #expect(windows.utf8.count > text.utf8.count)
+        let theme = try ThemeFile.parse(windows, source: "dracula.toml")
+        #expect(theme.styles == (try ThemeFile.parse(text, source: "dracula.toml")).styles)
+        #expect(theme.name == "dracula")
+    }
+
     @Test(
         "a malformed theme names the file and line, and says what to write instead",
         arguments: [
