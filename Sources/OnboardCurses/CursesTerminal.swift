@@ -25,19 +25,23 @@ package final class CursesTerminal: TerminalDevice {
     ///   - useColor: false for `NO_COLOR` or `--no-color`; attributes still apply.
     package init(theme: Theme, useColor: Bool) throws {
         self.theme = theme
-        setlocale(LC_ALL, "")
+        // Only the character set: curses needs it for wide characters, and nothing else here
+        // reads the C locale (the plain mode sets none). Loading every category read a dozen
+        // locale files before the first frame.
+        setlocale(LC_CTYPE, "")
         CrashRestore.install()
         // A short Escape delay unless the user chose one, so Esc answers at once over SSH too.
         setenv("ESCDELAY", "25", 0)
+        // Plain C and Swift here, not Foundation's string methods or ProcessInfo: those bridge
+        // through NSString and build dictionaries whose first use scans every protocol
+        // conformance in the binary, milliseconds before the first frame.
         let codeset = String(cString: nl_langinfo(nl_item(CODESET)))
-        supportsUnicode =
-            codeset.uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
-            && ProcessInfo.processInfo.environment["NCURSES_NO_UTF8_ACS"] == nil
-        let environment = ProcessInfo.processInfo.environment
-        emitsHyperlinks = environment["ONBOARD_NO_HYPERLINKS"] == nil && !(environment["TERM"] ?? "").hasPrefix("linux")
+        supportsUnicode = codeset.uppercased().filter { $0 != "-" } == "UTF8" && getenv("NCURSES_NO_UTF8_ACS") == nil
+        let term = getenv("TERM").map { String(cString: $0) }
+        emitsHyperlinks = getenv("ONBOARD_NO_HYPERLINKS") == nil && !(term ?? "").hasPrefix("linux")
         // newterm, unlike initscr, reports an unknown TERM instead of exiting the process.
         guard onb_newterm() != nil else {
-            let name = ProcessInfo.processInfo.environment["TERM"] ?? "(unset)"
+            let name = term ?? "(unset)"
             throw TerminalSetupError("This terminal type (TERM=\(name)) is unknown to terminfo. Set TERM to one it knows, e.g. TERM=xterm-256color.")
         }
         isActive = true
@@ -179,12 +183,22 @@ package final class CursesTerminal: TerminalDevice {
     package func draw(_ canvas: Canvas) {
         let previous = painted?.width == canvas.width && painted?.height == canvas.height ? painted : nil
         if previous == nil { erase() }
+        // Neighbouring cells mostly share a role: its style is looked up once per run of them,
+        // not hashed per cell.
+        var role = StyleRole.text
+        var style = style(of: role)
         for y in 0..<canvas.height {
             for x in 0..<canvas.width {
                 let cell = canvas[x, y]
                 if let previous, previous[x, y] == cell { continue }
                 guard !cell.text.isEmpty else { continue }
-                drawCell(cell, x: x, y: y)
+                if cell.role != role {
+                    role = cell.role
+                    style = self.style(of: role)
+                }
+                // The erased screen already holds a plain blank: most of a first frame.
+                if previous == nil, style.isPlain, cell.text == " " { continue }
+                drawCell(cell.text, style: style, x: x, y: y)
             }
         }
         if let cursor = canvas.cursor {
@@ -218,13 +232,27 @@ package final class CursesTerminal: TerminalDevice {
         }
     }
 
-    private func drawCell(_ cell: Canvas.Cell, x: Int, y: Int) {
-        let style = pairs[cell.role] ?? (onb_a_normal(), 0)
-        var text = cell.text
+    /// A role's curses attributes and colour pair, and whether that is the terminal's own
+    /// look (what `erase()` leaves).
+    private func style(of role: StyleRole) -> (attributes: attr_t, pair: Int16, isPlain: Bool) {
+        let (attributes, pair) = pairs[role] ?? (onb_a_normal(), 0)
+        return (attributes, pair, attributes == onb_a_normal() && pair == 0)
+    }
+
+    private func drawCell(_ text: String, style: (attributes: attr_t, pair: Int16, isPlain: Bool), x: Int, y: Int) {
+        var text = text
         if !supportsUnicode { text = Self.asciiFallback(text) }
-        var characters = text.unicodeScalars.prefix(5).map { wchar_t(bitPattern: $0.value) }
-        characters.append(0)
-        _ = onb_put_cell(Int32(y), Int32(x), characters, style.attributes, style.pair)
+        // A cell is one character and its combining marks (ncurses keeps up to 5); they go to
+        // curses from the stack, not a new array per cell.
+        withUnsafeTemporaryAllocation(of: wchar_t.self, capacity: 6) { characters in
+            var count = 0
+            for scalar in text.unicodeScalars.prefix(5) {
+                characters[count] = wchar_t(bitPattern: scalar.value)
+                count += 1
+            }
+            characters[count] = 0
+            _ = onb_put_cell(Int32(y), Int32(x), characters.baseAddress, style.attributes, style.pair)
+        }
     }
 
     /// Box-drawing and bullets for terminals without UTF-8; other non-ASCII shows as `?`.

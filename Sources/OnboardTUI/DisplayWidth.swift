@@ -6,6 +6,8 @@ package enum DisplayWidth {
         let scalars = character.unicodeScalars
         guard let first = scalars.first else { return 0 }
         if scalars.contains(where: { $0.value == 0xFE0F }) { return 2 }
+        // Printable ASCII (marks after it do not widen it): no Unicode tables to consult.
+        if (0x20..<0x7F).contains(first.value) { return 1 }
         switch first.properties.generalCategory {
         case .nonspacingMark, .enclosingMark, .format, .control: return 0
         default: break
@@ -16,7 +18,9 @@ package enum DisplayWidth {
 
     /// Columns for a string.
     package static func of(_ text: String) -> Int {
-        text.reduce(0) { $0 + of($1) }
+        // Most of a screen is printable ASCII: one column a byte, without grapheme breaking.
+        if text.utf8.allSatisfy({ (0x20..<0x7F).contains($0) }) { return text.utf8.count }
+        return text.reduce(0) { $0 + of($1) }
     }
 
     /// East Asian Wide and Fullwidth ranges (Unicode 15, abridged to the blocks in use).

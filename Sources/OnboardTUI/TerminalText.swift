@@ -27,7 +27,10 @@ package enum TerminalText {
     static let maximumCombiningMarks = 4
 
     private static func isCombining(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.properties.generalCategory {
+        // No mark comes before U+0300 (Combining Diacritical Marks): text in Latin-1 needs no
+        // lookup in Unicode's tables.
+        if scalar.value < 0x300 { return false }
+        return switch scalar.properties.generalCategory {
         case .nonspacingMark, .enclosingMark, .spacingMark: true
         default: false
         }
@@ -82,6 +85,8 @@ package enum TerminalText {
             // Joiners make one glyph of several on some terminals and not on others (tmux draws
             // 👩‍💻 as two emoji, four columns): the grid only holds if each piece stands alone.
             return ""
+        case 0x20..<0x7F:
+            return nil
         default:
             switch scalar.properties.generalCategory {
             case .format, .surrogate, .privateUse:
