@@ -17,7 +17,9 @@ struct Onboard: AsyncParsableCommand {
             // wizard with every option at its default. ArgumentParser would still reflect over
             // every command's properties, each cast scanning the static binary's conformances:
             // about 6 ms before the first frame.
-            if CommandLine.arguments.count == 1 {
+            // argc, not CommandLine.arguments: building that array is itself a first use of
+            // generic metadata, before anything is on the screen.
+            if CommandLine.argc == 1 {
                 try await WizardCommand.launch(WizardLauncher.Options())
                 return
             }
