@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Builds the self-contained release binary: the Swift runtime and Foundation linked in (it needs
-# only libc, libstdc++, ncurses, SQLite and zlib on the target), the code the wizard runs laid
-# out together, packed relocations and no exported symbols. Both keep the pages a run touches,
-# and so its resident memory, small. Prints the binary's path.
+# Builds the self-contained release binary: the Swift runtime, Foundation, libstdc++, SQLite and
+# ncurses linked in (it needs only libc, libm, libgcc_s, zlib and a terminfo database on the
+# target), the code the wizard runs laid out together, packed relocations and no exported
+# symbols. Both keep the pages a run touches, and so its resident memory, small. Generic types
+# are instantiated through metadata accessors rather than mangled names: a name makes the
+# runtime look up the conformances its generic arguments need, and each lookup missing from its
+# cache scans all ~12,000 conformance records of the binary. Prints the binary's path.
 #
 # The layout is made here, at every build, so it cannot go stale: link once with a map, run
 # that binary through a connection under callgrind (release/hot_text.py; needs valgrind and
@@ -16,10 +19,25 @@ scratch=.build/static
 for tool in valgrind tmux strip; do
     command -v "$tool" >/dev/null || { echo "release/build.sh needs $tool to lay out the code: apt-get install valgrind tmux binutils" >&2; exit 1; }
 done
+# libstdc++, SQLite and ncurses linked in from their static archives: a directory holding only
+# the archives comes first on the search path, so -lstdc++, -lsqlite3, -lncursesw and -ltinfo
+# find them there. As shared libraries the dynamic loader looked up about 3,800 of their
+# symbols at every start (whiptail's whole start needs about 360), a millisecond before the
+# first frame. libc, libm, libgcc_s and zlib stay shared.
+archives="$PWD/$scratch/static-archives"
+mkdir -p "$archives"
+for library in libstdc++ libsqlite3 libncursesw libtinfo; do
+    found=$(cc -print-file-name="$library.a")
+    [ -f "$found" ] || { echo "release/build.sh needs $library.a: apt-get install libsqlite3-dev libncurses-dev libstdc++-12-dev" >&2; exit 1; }
+    ln -sf "$found" "$archives/$library.a"
+done
 flags=(-c release --product onboard --scratch-path "$scratch" --static-swift-stdlib
     -Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections -Xcc -fdata-sections
+    -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors
+    -Xswiftc -L -Xswiftc "$archives"
     -Xswiftc -use-ld=lld -Xlinker --no-export-dynamic -Xlinker -z -Xlinker pack-relative-relocs)
 binary="$scratch/release/onboard"
+
 layout="$scratch/hot-text.ld"
 map="$scratch/onboard.map"
 
