@@ -37,7 +37,6 @@ flags=(-c release --product onboard --scratch-path "$scratch" --static-swift-std
     -Xswiftc -L -Xswiftc "$archives"
     -Xswiftc -use-ld=lld -Xlinker --no-export-dynamic -Xlinker -z -Xlinker pack-relative-relocs)
 binary="$scratch/release/onboard"
-
 layout="$scratch/hot-text.ld"
 map="$scratch/onboard.map"
 

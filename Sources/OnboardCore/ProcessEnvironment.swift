@@ -4,7 +4,7 @@
 
 /// The process's environment, read straight from `environ`.
 ///
-/// Not `ProcessEnvironment.current()`: the first use of `ProcessInfo` builds the whole
+/// Not `ProcessInfo.processInfo.environment`: the first use of `ProcessInfo` builds the whole
 /// singleton (arguments, host, paths) and its dictionary through a runtime type lookup that scans
 /// every protocol conformance in the binary, about a millisecond before the wizard's first frame.
 package enum ProcessEnvironment {

@@ -352,7 +352,6 @@ final class SessionHandler: ChannelDuplexHandler {
             channel.close(promise: nil)
         }
     }
-
 }
 
 /// The program's output, to the client as channel data. When the client's window is full,

@@ -16,7 +16,6 @@ package enum KeyBar {
     package static func bindings(for state: Wizard.State) -> [KeyBinding] {
         Wizard.keyMap(for: state).filter(\.isShown).map { KeyBinding($0.name, $0.label) }
     }
-
 }
 
 extension [Wizard.Binding] {

@@ -313,6 +313,7 @@ package struct ThemeFileError: Error, Equatable, CustomStringConvertible {
 
 extension StyleRole {
     /// The role's key in theme files: `headerAccent` is `header_accent`.
+    ///
     /// Role names are ASCII identifiers, so this maps A-Z directly instead of asking Unicode's
     /// tables about each scalar (the theme is parsed before every first frame).
     package var fileName: String {

@@ -16,9 +16,8 @@ struct Onboard: AsyncParsableCommand {
             // The bare command, the one operators type most, has nothing to parse: it is the
             // wizard with every option at its default. ArgumentParser would still reflect over
             // every command's properties, each cast scanning the static binary's conformances:
-            // about 6 ms before the first frame.
-            // argc, not CommandLine.arguments: building that array is itself a first use of
-            // generic metadata, before anything is on the screen.
+            // about 6 ms before the first frame. It is told by argc: building
+            // CommandLine.arguments is itself a first use of generic metadata.
             if CommandLine.argc == 1 {
                 try await WizardCommand.launch(WizardLauncher.Options())
                 return
