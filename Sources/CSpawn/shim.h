@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -31,6 +32,14 @@ static inline int onb_open_pty(char *path, size_t size, unsigned short rows, uns
     int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (master < 0) return -1;
     if (grantpt(master) != 0 || unlockpt(master) != 0 || ptsname_r(master, path, size) != 0) {
+        int saved = errno;
+        close(master);
+        errno = saved;
+        return -1;
+    }
+    /* grantpt leaves the slave 0620 with the tty group, so `write` and `wall` from any user
+       reach the customer's screen: the session's terminal is its own alone. */
+    if (chmod(path, 0600) != 0) {
         int saved = errno;
         close(master);
         errno = saved;

@@ -24,7 +24,9 @@ struct CredentialSealer: Sendable {
     init(keyFile path: String) throws {
         let fresh = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
         do {
-            if try SecureFile.createOnce(path, contents: fresh, kind: "sandbox key file") {
+            // An existing key is read without trying to create one: a confined gateway session
+            // may read the key but not make files beside it.
+            if access(path, F_OK) != 0, try SecureFile.createOnce(path, contents: fresh, kind: "sandbox key file") {
                 keyBytes = fresh
                 return
             }

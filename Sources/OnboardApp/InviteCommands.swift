@@ -18,10 +18,13 @@ package enum InviteCommands {
         package var via: Invite.Via
         /// `--callback-url`: where the link's page sends the customer when done.
         package var callbackURL: String?
+        /// `--existing add|update|replace`: what the session may do with the user's accounts.
+        package var existing: Invite.ExistingAccounts
         package init(
             authConfig: String, userId: String, ttl: TimeInterval, note: String?, publicHost: String?, json: Bool, via: Invite.Via = .ssh,
-            callbackURL: String? = nil
+            callbackURL: String? = nil, existing: Invite.ExistingAccounts = .add
         ) {
+            self.existing = existing
             self.via = via
             self.callbackURL = callbackURL
             self.authConfig = authConfig
@@ -41,6 +44,7 @@ package enum InviteCommands {
         var hostKeyFingerprint: String
         var authConfig: String
         var userId: String
+        var existing: String
     }
 
     /// Checks the auth config with the service, stores the invite (its token's digest only) and
@@ -60,9 +64,10 @@ package enum InviteCommands {
         let (host, port) = try await endpoint(options.publicHost, store: store, output: output)
         let token = InviteToken.generate()
         let now = Date()
-        let invite = Invite(
+        var invite = Invite(
             id: Invite.newId(), authConfig: config.id, userId: options.userId, note: options.note, createdBy: AuditEvent.Actor.currentUser.user,
             createdAt: now, expiresAt: now.addingTimeInterval(options.ttl))
+        invite.existing = options.existing
         try await store.create(invite, tokenDigest: token.digest)
         let actor = AuditEvent.Actor.currentUser(inviteId: invite.id)
         try await audit?.record(
@@ -74,12 +79,13 @@ package enum InviteCommands {
             return output.json(
                 Created(
                     id: invite.id, sshCommand: command, expiresAt: expires, hostKeyFingerprint: key.fingerprint, authConfig: config.id,
-                    userId: options.userId))
+                    userId: options.userId, existing: invite.existing.rawValue))
         }
         output.out(
             """
             Invite \(invite.id) for user \(options.userId) on \(config.name) (\(config.id), \(config.toolkitSlug)).
-            It works once, until \(clock(invite.expiresAt, date: true)) (\(DurationText.words(options.ttl))). Send the customer this command:
+            It works once, until \(clock(invite.expiresAt, date: true)) (\(DurationText.words(options.ttl))); \(describe(invite.existing)).
+            Send the customer this command:
 
                 \(command)
 
@@ -199,8 +205,10 @@ package enum InviteCommands {
         var errorCode: String?
         var endedAt: String?
         var exitStatus: Int?
+        var existing: String
 
         init(_ invite: Invite, now: Date) {
+            existing = invite.existing.rawValue
             id = invite.id
             state = invite.state(at: now).rawValue
             authConfig = invite.authConfig
@@ -232,14 +240,24 @@ package enum InviteCommands {
         }
         output.out(
             PlainTable.render(
-                ["ID", "USER", "AUTH CONFIG", "STATE", "EXPIRES", "FROM", "ACCOUNT", "NOTE"],
+                ["ID", "USER", "AUTH CONFIG", "STATE", "EXISTING", "EXPIRES", "FROM", "ACCOUNT", "NOTE"],
                 invites.map { invite in
                     let account = invite.accountId.map { id in id + (invite.accountStatus.map { " (\($0))" } ?? "") }
                     return [
-                        invite.id, invite.userId, invite.authConfig, describe(invite.state(at: now)), UTCTimestamp.iso8601(invite.expiresAt),
+                        invite.id, invite.userId, invite.authConfig, describe(invite.state(at: now)), invite.existing.rawValue,
+                        UTCTimestamp.iso8601(invite.expiresAt),
                         invite.claimedFrom ?? "", account ?? "", invite.note ?? "",
                     ]
                 }))
+    }
+
+    /// What an invite's session may do with the user's existing accounts, in words.
+    static func describe(_ existing: Invite.ExistingAccounts) -> String {
+        switch existing {
+        case .add: "the customer can add an account, never change or delete one they have"
+        case .update: "the customer can add an account or update their newest in place, never delete one"
+        case .replace: "the customer can add, update, or replace (delete) their existing accounts"
+        }
     }
 
     package static func revoke(id: String, store: any InviteStore, audit: (any AuditSink)?, output: CommandOutput) async throws {

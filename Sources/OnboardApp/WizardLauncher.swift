@@ -70,7 +70,7 @@ package enum WizardLauncher {
             }
             theme = try ThemeLoader.resolve(options.theme, environment: environment)
             if let session = options.session {
-                choice = try session.backendChoice(baseURL: options.baseURL, environment: environment)
+                choice = try session.backendChoice(environment: environment)
             } else {
                 choice = try BackendChoice.from(environment: environment, baseURLOverride: options.baseURL, keyFile: options.keyFile)
             }
@@ -224,10 +224,23 @@ package enum WizardLauncher {
     }
 }
 
+extension Invite.ExistingAccounts {
+    /// The wizard's choice this policy allows up to.
+    var choice: Wizard.ExistingChoice {
+        switch self {
+        case .add: .addAnother
+        case .update: .update
+        case .replace: .replace
+        }
+    }
+}
+
 extension WizardLauncher.Options {
     /// The wizard's first state: presets from the flags, locked to them in a gateway session.
     var initialState: Wizard.State {
-        Wizard.State(presetUserId: userId, presetAuthConfigId: authConfigId, locked: session != nil)
+        Wizard.State(
+            presetUserId: userId, presetAuthConfigId: authConfigId, locked: session != nil,
+            existingAllowed: Wizard.ExistingChoice.allowed(upTo: session?.description.existing.choice ?? .replace))
     }
 
     /// Who the audit trail says acted.

@@ -189,6 +189,13 @@ extension Wizard.CredentialsForm {
             }
         case .submit:
             if let entry = focusedEntry, let path = entry.filePath {
+                // Locked to an invite, the person at the keyboard is a stranger on the gateway's
+                // machine: no file of it is theirs to read. Same words for every path, so nothing
+                // says whether one exists.
+                guard !state.locked else {
+                    reportOnFocused(Self.noFilesHere)
+                    return .stay()
+                }
                 return .stay([.readSecretFile(field: entry.field.name, path: path)])
             }
             guard checkFocused() else { return .stay() }
@@ -198,7 +205,7 @@ extension Wizard.CredentialsForm {
             }
             guard checkAll() else { return .stay() }
             let userId = userId.text.trimmingCharacters(in: .whitespaces)
-            return .go(.review(Wizard.Review(form: self, existing: .loading)), [.loadExistingAccounts(userId: userId, authConfigId: config.id)])
+            return .go(.review(Wizard.Review(form: self, existing: .loading, allowed: state.existingAllowed)), [.loadExistingAccounts(userId: userId, authConfigId: config.id)])
         case .retry:
             break
         case .setValue(let value):
@@ -226,6 +233,9 @@ extension Wizard.CredentialsForm {
 }
 
 extension Wizard.CredentialsForm {
+    /// Why `@path` does nothing in a gateway session.
+    package static let noFilesHere = "Files cannot be read in this session: paste the file's contents into the field instead."
+
     /// Shows every masked field's current length (typing paused, or a key other than typing).
     mutating func settleSecretCounts() {
         guard var entries = entries.value else { return }

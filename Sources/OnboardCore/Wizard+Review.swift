@@ -9,6 +9,17 @@ extension Wizard {
         /// Give the newest of them the values entered, in place: it keeps its id, nothing is
         /// created or deleted.
         case update
+
+        /// What an invite lets its session do with existing accounts (`invite create
+        /// --existing`): `add` only adds; `update` may also change the newest in place;
+        /// `replace` may also delete them. Each level allows the ones before it.
+        package static func allowed(upTo policy: ExistingChoice) -> Set<ExistingChoice> {
+            switch policy {
+            case .addAnother: [.addAnother]
+            case .update: [.addAnother, .update]
+            case .replace: [.addAnother, .update, .replace]
+            }
+        }
     }
 
     /// Step 3: everything about to be sent, secrets masked, and the user's existing accounts.
@@ -23,11 +34,14 @@ extension Wizard {
         /// Enter was pressed while the existing accounts were still loading: connect as soon
         /// as they are in, if none stand in the way.
         package var connectRequested: Bool
+        /// The choices this run may make (a gateway session: what its invite allows).
+        package var allowed: Set<ExistingChoice>
 
         package init(
             form: CredentialsForm, validateCredentials: Bool = false, existing: Loadable<[ConnectedAccount]> = .idle,
-            choice: ExistingChoice? = nil, connectRequested: Bool = false
+            choice: ExistingChoice? = nil, connectRequested: Bool = false, allowed: Set<ExistingChoice> = [.addAnother, .update, .replace]
         ) {
+            self.allowed = allowed
             self.form = form
             self.validateCredentials = validateCredentials
             self.existing = existing
@@ -96,10 +110,10 @@ extension Wizard.Review {
         let enter = isLink ? "create link" : choice == .update ? "update" : "connect"
         var keys = [Wizard.Binding([.enter], enter, .review(.connect), shown: canConnect)]
         if !(existing.value ?? []).isEmpty {
-            keys.append(Wizard.Binding([.character("a")], "add another", .review(.decide(.addAnother))))
-            keys.append(Wizard.Binding([.character("x")], "replace", .review(.decide(.replace))))
+            if allowed.contains(.addAnother) { keys.append(Wizard.Binding([.character("a")], "add another", .review(.decide(.addAnother)))) }
+            if allowed.contains(.replace) { keys.append(Wizard.Binding([.character("x")], "replace", .review(.decide(.replace)))) }
         }
-        if updatableAccount != nil { keys.append(Wizard.Binding([.character("u")], "update it", .review(.decide(.update)))) }
+        if updatableAccount != nil, allowed.contains(.update) { keys.append(Wizard.Binding([.character("u")], "update it", .review(.decide(.update)))) }
         if offersValidation { keys.append(Wizard.Binding([.character("v")], "validate on/off", .review(.toggleValidation))) }
         keys.append(Wizard.Binding([.escape, .backTab], "edit", .review(.edit)))
         keys.append(Wizard.Binding([.character("q")], "quit", .review(.quit)))
@@ -128,8 +142,9 @@ extension Wizard.Review {
             }
             return Wizard.connect(self)
         case .decide(let decision):
-            let allowed = decision == .update ? updatableAccount != nil : !(existing.value ?? []).isEmpty
-            if allowed { choice = decision }
+            // Only what the run allows: a locked session's invite may forbid updating or replacing.
+            let possible = decision == .update ? updatableAccount != nil : !(existing.value ?? []).isEmpty
+            if possible, allowed.contains(decision) { choice = decision }
         case .toggleValidation:
             if offersValidation { validateCredentials.toggle() }
         case .edit:

@@ -33,6 +33,9 @@ extension Wizard {
         /// configs is never shown, the user id cannot be edited, and leaving the form ends the
         /// session instead of showing other configs.
         package var locked: Bool
+        /// What may happen to the user's existing accounts: everything, or (locked to an
+        /// invite) what the invite allows.
+        package var existingAllowed: Set<ExistingChoice>
         /// The project the key belongs to, once known (for the header).
         package var project: ProjectInfo?
         /// The wall clock as the runtime last reported it (for countdowns).
@@ -44,8 +47,12 @@ extension Wizard {
         /// Advances on each tick while something is in flight, for the spinner.
         package var spinnerFrame: Int
 
-        package init(step: Step = .chooseConfig(ConfigList()), presetUserId: String? = nil, presetAuthConfigId: String? = nil, locked: Bool = false) {
+        package init(
+            step: Step = .chooseConfig(ConfigList()), presetUserId: String? = nil, presetAuthConfigId: String? = nil, locked: Bool = false,
+            existingAllowed: Set<ExistingChoice> = [.addAnother, .update, .replace]
+        ) {
             self.step = step
+            self.existingAllowed = existingAllowed
             self.locked = locked
             self.presetUserId = presetUserId
             self.presetAuthConfigId = presetAuthConfigId

@@ -14,6 +14,11 @@ package struct GatewayLimits: Sendable, Equatable {
     package var maximumSessions = 128
     /// New connections a minute from one address, counted at accept, before any SSH.
     package var connectionsPerMinute = 30
+    /// Connections without a running session yet, in all (OpenSSH's MaxStartups is 10:30:100;
+    /// an invite needs one connection, so a few per address is plenty).
+    package var maximumWaitingConnections = 256
+    /// Of those, from one address (one IPv6 /64).
+    package var maximumWaitingPerAddress = 10
 
     package init() {}
 }
@@ -51,4 +56,63 @@ package final class ConnectionRateLimiter: Sendable {
             return .allowed
         }
     }
+}
+
+/// Connections that have no running session yet, in all and per address group.
+package final class WaitingConnections: Sendable {
+    private let total: Int
+    private let perAddress: Int
+    private let counts = Mutex<(total: Int, groups: [String: Int], reported: Set<String>)>((0, [:], []))
+
+    package init(total: Int, perAddress: Int) {
+        self.total = total
+        self.perAddress = perAddress
+    }
+
+    package enum Verdict: Equatable, Sendable {
+        case admitted
+        /// `first` is true for the first refusal since this group last had room (the one
+        /// recorded, so a flood cannot fill the trail).
+        case refused(String, first: Bool)
+    }
+
+    /// What an address counts under: itself for IPv4, its /64 for IPv6 (a client has 2^64 of
+    /// those to rotate through).
+    package static func group(_ address: String) -> String {
+        guard address.contains(":") else { return address }
+        var groups = address.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        if let gap = groups.firstIndex(of: "") {
+            // Expand "::" to the zero groups it stands for.
+            let present = groups.filter { !$0.isEmpty }.count
+            groups.removeAll { $0.isEmpty }
+            groups.insert(contentsOf: Array(repeating: "0", count: max(0, 8 - present)), at: min(gap, groups.count))
+        }
+        let prefix = groups.prefix(4).map { String(Int($0, radix: 16) ?? 0, radix: 16) }
+        return prefix.joined(separator: ":") + "::/64"
+    }
+
+    package func admit(_ group: String) -> Verdict {
+        counts.withLock { state in
+            let inGroup = state.groups[group, default: 0]
+            let why: String? =
+                state.total >= total
+                ? "\(total) connections are waiting for a session, the maximum" : inGroup >= perAddress ? "\(perAddress) of its connections are waiting for a session, the maximum" : nil
+            if let why { return .refused(why, first: state.reported.insert(group).inserted) }
+            state.total += 1
+            state.groups[group] = inGroup + 1
+            return .admitted
+        }
+    }
+
+    package func release(_ group: String) {
+        counts.withLock { state in
+            state.total = max(0, state.total - 1)
+            let left = state.groups[group, default: 1] - 1
+            state.groups[group] = left > 0 ? left : nil
+            state.reported.remove(group)
+        }
+    }
+
+    /// Connections waiting now, in all.
+    package var count: Int { counts.withLock { $0.total } }
 }

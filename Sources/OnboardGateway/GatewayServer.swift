@@ -19,6 +19,7 @@ package final class GatewayServer: Sendable {
     let launcher: any SessionLauncher
     let rateLimiter: ConnectionRateLimiter
     let sessions: SessionRegistry
+    let waiting: WaitingConnections
 
     package init(
         hostKey: HostKey, store: any InviteStore, audit: (any AuditSink)?, limits: GatewayLimits, launcher: any SessionLauncher, logger: Logger,
@@ -31,6 +32,7 @@ package final class GatewayServer: Sendable {
         self.launcher = launcher
         self.rateLimiter = ConnectionRateLimiter(perMinute: limits.connectionsPerMinute)
         self.sessions = SessionRegistry(maximum: limits.maximumSessions)
+        self.waiting = WaitingConnections(total: limits.maximumWaitingConnections, perAddress: limits.maximumWaitingPerAddress)
     }
 
     /// The store the gateway reads invites from, for a caller that records where it listens.
@@ -70,14 +72,31 @@ package final class GatewayServer: Sendable {
             }
             return channel.eventLoop.makeFailedFuture(GatewayRefusal.rateLimited)
         }
-        let connection = ConnectionState(address: address)
+        // Connections without a session yet cost a descriptor each and have shown nothing: capped
+        // in all and per address (an IPv6 client's whole /64 counts as one).
+        let group = WaitingConnections.group(Self.host(channel.remoteAddress))
+        switch waiting.admit(group) {
+        case .admitted: break
+        case .refused(let why, let first):
+            if first {
+                reporter.record(.gatewayLimitReached, address: address, errorCode: "waiting", message: "Connections from \(address) refused: \(why).")
+            }
+            return channel.eventLoop.makeFailedFuture(GatewayRefusal.tooManyWaiting)
+        }
+        let waiting = self.waiting
+        let connection = ConnectionState(address: address) { waiting.release(group) }
+        // Login grace runs from accept to a running session, whatever happens between: a
+        // refused session, a closed channel or a client that just holds the connection.
         let grace = channel.eventLoop.scheduleTask(in: TimeAmount(limits.loginGrace)) { [reporter] in
             guard !connection.sessionStarted else { return }
             reporter.record(
                 .gatewayLimitReached, address: address, errorCode: "login_grace", message: "Closed \(address): no session within the login grace time.")
             channel.close(promise: nil)
         }
-        channel.closeFuture.whenComplete { _ in grace.cancel() }
+        channel.closeFuture.whenComplete { _ in
+            grace.cancel()
+            connection.closed()
+        }
         let context = SessionContext(
             store: store, reporter: reporter, limits: limits, launcher: launcher, sessions: sessions, connection: connection)
         return channel.eventLoop.makeCompletedFuture {
@@ -106,16 +125,26 @@ package final class GatewayServer: Sendable {
 }
 
 enum GatewayRefusal: Error {
-    case rateLimited, channelRefused
+    case rateLimited, channelRefused, tooManyWaiting
 }
 
 /// What one connection has said so far; read and written from its event loop and the auth
 /// delegate, so behind a lock.
 final class ConnectionState: Sendable {
     let address: String
-    private let state = Mutex<(userName: String?, sessionOpened: Bool, sessionStarted: Bool)>((nil, false, false))
+    private let state = Mutex<(userName: String?, sessionOpened: Bool, sessionStarted: Bool, released: Bool)>((nil, false, false, false))
+    /// Gives back the connection's place among those waiting for a session, once.
+    private let release: @Sendable () -> Void
 
-    init(address: String) { self.address = address }
+    init(address: String, release: @escaping @Sendable () -> Void = {}) {
+        self.address = address
+        self.release = release
+    }
+
+    /// The connection is gone: its waiting place, if it still held one, is free.
+    func closed() {
+        if state.withLock({ first in defer { first.released = true }; return !first.released }) { release() }
+    }
 
     var userName: String? {
         get { state.withLock { $0.userName } }
@@ -131,9 +160,14 @@ final class ConnectionState: Sendable {
         }
     }
 
+    /// True once the session's program runs: the login grace no longer applies, and the
+    /// connection no longer counts as waiting.
     var sessionStarted: Bool {
         get { state.withLock { $0.sessionStarted } }
-        set { state.withLock { $0.sessionStarted = newValue } }
+        set {
+            state.withLock { $0.sessionStarted = newValue }
+            if newValue { closed() }
+        }
     }
 }
 

@@ -5,6 +5,7 @@ import NIOSSH
 import OnboardCore
 import OnboardProcess
 import OnboardStore
+import Synchronization
 
 /// What every session of a gateway shares.
 struct SessionContext: Sendable {
@@ -24,6 +25,44 @@ struct SessionContext: Sendable {
     }
 }
 
+extension SessionContext {
+    /// Claims the invite whose token is `userName`, answering within 10 seconds. A claim that
+    /// commits after the gateway stopped waiting is given back at once: the client was told the
+    /// gateway could not check invites, so the invite must still work.
+    func claim(on loop: any EventLoop, userName: String, address: String, at now: Date) -> EventLoopFuture<InviteClaim> {
+        let promise = loop.makePromise(of: InviteClaim.self)
+        let answered = Mutex(false)
+        let store = self.store
+        let work = Task { () throws -> InviteClaim in
+            guard let token = InviteToken(candidate: userName) else { return .refused(.unknown, inviteId: nil) }
+            return try await store.claim(tokenDigest: token.digest, from: address, at: now)
+        }
+        Task {
+            let result = await work.result
+            if answered.withLock({ first in defer { first = true }; return !first }) {
+                promise.completeWith(result)
+            } else if case .success(.claimed(let invite)) = result {
+                giveBack(invite, claimedAt: now, why: "the claim was answered after the gateway stopped waiting")
+            }
+        }
+        loop.scheduleTask(in: .seconds(10)) {
+            if answered.withLock({ first in defer { first = true }; return !first }) { promise.fail(StoreTimeout()) }
+        }
+        return promise.futureResult
+    }
+
+    /// Gives a claimed invite back (its session never reached the customer), in order with the
+    /// gateway's other writes and retried like them.
+    func giveBack(_ invite: Invite, claimedAt: Date, why: String) {
+        let store = self.store
+        let logger = reporter.logger
+        reporter.writer.enqueue("the release of \(invite.id)") {
+            let released = try await store.release(id: invite.id, claimedAt: claimedAt)
+            logger.notice("Invite \(invite.id) \(released ? "given back" : "not given back (it moved on)"): \(why).")
+        }
+    }
+}
+
 struct StoreTimeout: Error, CustomStringConvertible {
     var description: String { "the store did not answer within 10 seconds" }
 }
@@ -40,10 +79,8 @@ final class SessionHandler: ChannelDuplexHandler {
     typealias OutboundOut = SSHChannelData
 
     private let context: SessionContext
-    private var terminal: SSHChannelRequestEvent.PseudoTerminalRequest?
-    private var window: (columns: Int, rows: Int) = (0, 0)
-    private var environment: [String: String] = [:]
-    private var started = false
+    /// What the client asked for, by the rules of ``SessionRequests``.
+    private var requests = SessionRequests()
     private var reservedPlace = false
     private var invite: Invite?
     private var child: SessionChild?
@@ -53,6 +90,9 @@ final class SessionHandler: ChannelDuplexHandler {
     /// Why the gateway ended the session (a limit, a revocation), said to the client at the end.
     private var endNotice: (code: String, text: String)?
     private var finished = false
+    /// The program's exit was collected: from then on its pid may belong to another process,
+    /// so no signal is sent to it.
+    private var reaped = false
     private var ticks = 0
     private var timer: RepeatedTask?
 
@@ -63,35 +103,57 @@ final class SessionHandler: ChannelDuplexHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        let request: SessionRequests.Request
+        let wantReply: Bool
         switch event {
-        case let request as SSHChannelRequestEvent.PseudoTerminalRequest:
-            guard !started else { return reply(context, request.wantReply, false) }
-            terminal = request
-            window = (request.terminalCharacterWidth, request.terminalRowHeight)
-            reply(context, request.wantReply, true)
-        case let request as SSHChannelRequestEvent.EnvironmentRequest:
-            let accepted = !started && TerminalName.acceptedEnvironment(request.name, request.value)
-            if accepted { environment[request.name] = request.value }
-            reply(context, request.wantReply, accepted)
-        case let request as SSHChannelRequestEvent.WindowChangeRequest:
-            window = (request.terminalCharacterWidth, request.terminalRowHeight)
-            child?.resize(columns: window.columns, rows: window.rows)
-        case let request as SSHChannelRequestEvent.ShellRequest:
-            guard !started else { return reply(context, request.wantReply, false) }
-            started = true
-            reply(context, request.wantReply, true)
-            begin(context)
-        case let request as SSHChannelRequestEvent.ExecRequest:
+        case let pty as SSHChannelRequestEvent.PseudoTerminalRequest:
+            request = .pseudoTerminal(
+                term: pty.term, columns: pty.terminalCharacterWidth, rows: pty.terminalRowHeight, modeCount: pty.terminalModes.modeMapping.count)
+            wantReply = pty.wantReply
+        case let env as SSHChannelRequestEvent.EnvironmentRequest:
+            request = .environment(name: env.name, value: env.value)
+            wantReply = env.wantReply
+        case let change as SSHChannelRequestEvent.WindowChangeRequest:
+            request = .windowChange(columns: change.terminalCharacterWidth, rows: change.terminalRowHeight)
+            wantReply = false
+        case let shell as SSHChannelRequestEvent.ShellRequest:
+            request = .shell
+            wantReply = shell.wantReply
+        case let exec as SSHChannelRequestEvent.ExecRequest:
             // One interactive session, nothing else: no commands, whatever they say.
-            reply(context, request.wantReply, false)
-        case let request as SSHChannelRequestEvent.SubsystemRequest:
-            reply(context, request.wantReply, false)
+            request = .other
+            wantReply = exec.wantReply
+        case let subsystem as SSHChannelRequestEvent.SubsystemRequest:
+            request = .other
+            wantReply = subsystem.wantReply
         case is SSHChannelRequestEvent.SignalRequest, is ChannelEvent:
-            break
+            return
         default:
-            context.fireUserInboundEventTriggered(event)
+            return context.fireUserInboundEventTriggered(event)
+        }
+        let second = Int64((ContinuousClock.now - SessionHandler.epoch).components.seconds)
+        switch requests.handle(request, second: second) {
+        case .accept: reply(context, wantReply, true)
+        case .refuse: reply(context, wantReply, false)
+        case .refuseAndRecord(let why):
+            reply(context, wantReply, false)
+            let address = self.context.connection.address
+            self.context.reporter.record(.gatewayLimitReached, address: address, errorCode: "requests", message: "Refused from \(address): \(why).")
+        case .close(let why):
+            let address = self.context.connection.address
+            self.context.reporter.record(.gatewayLimitReached, address: address, errorCode: "requests", message: "Closed \(address): \(why).")
+            finished = true
+            Self.closeConnection(context.channel)
+        case .start:
+            reply(context, wantReply, true)
+            begin(context)
+        case .resize(let columns, let rows): child?.resize(columns: columns, rows: rows)
+        case .later: break
         }
     }
+
+    /// A fixed instant to count seconds from, for the window-change rate.
+    private static let epoch = ContinuousClock.now
 
     private func reply(_ context: ChannelHandlerContext, _ wantReply: Bool, _ success: Bool) {
         guard wantReply else { return }
@@ -120,9 +182,10 @@ final class SessionHandler: ChannelDuplexHandler {
         // killed if it does not leave.
         if let child, !finished {
             child.signal(SIGHUP)
-            let loop = context.eventLoop
-            loop.scheduleTask(in: .seconds(3)) { [child] in
-                if kill(child.pid, 0) == 0 { child.signal(SIGKILL) }
+            let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+            context.eventLoop.scheduleTask(in: .seconds(3)) { [child] in
+                // Only a program not yet reaped: a reaped pid may be someone else's by now.
+                if !loopBound.value.reaped { child.signal(SIGKILL) }
             }
         }
         pty?.close(promise: nil)
@@ -134,9 +197,8 @@ final class SessionHandler: ChannelDuplexHandler {
     private func begin(_ context: ChannelHandlerContext) {
         let channel = context.channel
         let shared = self.context
-        shared.connection.sessionStarted = true
         let address = shared.connection.address
-        guard terminal != nil else {
+        guard requests.terminal != nil else {
             // Without a pty the client's own terminal would echo what is typed: no secrets then.
             return refuse(
                 channel,
@@ -151,21 +213,20 @@ final class SessionHandler: ChannelDuplexHandler {
         }
         reservedPlace = true
         let userName = shared.connection.userName ?? ""
-        let claim = shared.onStore(channel.eventLoop) { () async throws -> InviteClaim in
-            guard let token = InviteToken(candidate: userName) else { return .refused(.unknown, inviteId: nil) }
-            return try await shared.store.claim(tokenDigest: token.digest, from: address, at: Date())
-        }
+        let claimedAt = Date()
+        let claim = shared.claim(on: channel.eventLoop, userName: userName, address: address, at: claimedAt)
         let loopBound = NIOLoopBound(self, eventLoop: channel.eventLoop)
         claim.whenComplete { result in
             let handler = loopBound.value
             switch result {
             case .success(.claimed(let invite)):
                 guard channel.isActive else {
-                    // The client left while the claim was made: the invite is used up, and says so.
-                    handler.invite = invite
-                    return handler.finish(channel, exitStatus: 255)
+                    // The client left while the claim was made: it got no session, so the
+                    // invite is given back for the same command to work again.
+                    shared.giveBack(invite, claimedAt: claimedAt, why: "the client left during the claim")
+                    return handler.finishEarly(channel, nil)
                 }
-                handler.launch(invite, channel)
+                handler.launch(invite, channel, claimedAt: claimedAt)
             case .success(.refused(let refusal, let inviteId)):
                 // The invite's id is named only when the token matched one: the user name itself
                 // is never written anywhere (it may be a mistyped token, or someone's password).
@@ -182,24 +243,29 @@ final class SessionHandler: ChannelDuplexHandler {
     }
 
     /// Starts the wizard for a claimed invite and wires its pty and report to this channel.
-    private func launch(_ invite: Invite, _ channel: any Channel) {
+    private func launch(_ invite: Invite, _ channel: any Channel, claimedAt: Date) {
         let shared = context
-        self.invite = invite
         let address = shared.connection.address
+        let window = requests.window
         let request = SessionRequest(
-            invite: invite, peer: address, term: TerminalName.resolve(terminal?.term ?? ""), columns: window.columns, rows: window.rows,
-            environment: environment)
-        shared.reporter.record(
-            .inviteClaimed, address: address, invite: invite,
-            message: "Session \(invite.id) from \(address): \(invite.userId) on \(invite.authConfig), TERM \(request.term), \(window.columns)x\(window.rows).")
+            invite: invite, peer: address, term: TerminalName.resolve(requests.terminal?.term ?? ""), columns: window.columns, rows: window.rows,
+            environment: requests.environment)
         let started: StartedSession
         do {
             started = try shared.launcher.start(request)
         } catch {
+            // The customer got no session: the invite is given back, so the same command works
+            // once the operator has fixed what the log names.
             shared.reporter.logger.error("Session \(invite.id) could not start: \(error)")
-            endNotice = ("start_failed", "The session could not start. The person who sent the invite can see why in the gateway's log.")
-            return finish(channel, exitStatus: 255)
+            shared.giveBack(invite, claimedAt: claimedAt, why: "its program could not start")
+            return finishEarly(
+                channel, "The session could not start; your invite still works. Try the same command again in a few minutes, or tell the person who sent it.")
         }
+        self.invite = invite
+        shared.connection.sessionStarted = true
+        shared.reporter.record(
+            .inviteClaimed, address: address, invite: invite,
+            message: "Session \(invite.id) from \(address): \(invite.userId) on \(invite.authConfig), TERM \(request.term), \(window.columns)x\(window.rows).")
         child = started.child
         startedAt = .now
         lastInput = .now
@@ -241,7 +307,10 @@ final class SessionHandler: ChannelDuplexHandler {
             // Not the program's to report: answered, not written.
             return answer()
         }
-        if event.event != AuditEvent.Kind.linkCreated.rawValue, event.authConfig == nil || event.authConfig == invite.authConfig {
+        // A link is not an outcome, and a deletion (the replaced accounts, after the new one is
+        // ACTIVE) must never overwrite the account the invite connected.
+        let outcomes = [AuditEvent.Kind.linkCreated.rawValue, AuditEvent.Kind.connectionDeleted.rawValue]
+        if !outcomes.contains(event.event), event.authConfig == nil || event.authConfig == invite.authConfig {
             let store = shared.store
             shared.reporter.writer.enqueue("the outcome of \(invite.id)") {
                 try await store.recordOutcome(id: invite.id, accountId: event.accountId, status: event.status, errorCode: event.errorCode)
@@ -259,8 +328,10 @@ final class SessionHandler: ChannelDuplexHandler {
     private func tick(_ channel: any Channel) {
         guard let child, !finished else { return }
         if let status = child.exitStatus() {
+            reaped = true
             return finish(channel, exitStatus: status)
         }
+        if case .resize(let columns, let rows) = requests.tick() { child.resize(columns: columns, rows: rows) }
         guard endNotice == nil else { return }
         let now = ContinuousClock.now
         if now - lastInput >= context.limits.idleTimeout {
@@ -285,9 +356,12 @@ final class SessionHandler: ChannelDuplexHandler {
     private func end(_ child: SessionChild, code: String, _ text: String) {
         endNotice = (code, text)
         child.signal(SIGHUP)
-        let pid = child.pid
-        // A program that ignores the hangup is killed.
-        pty?.eventLoop.scheduleTask(in: .seconds(3)) { if kill(pid, 0) == 0 { kill(-pid, SIGKILL) } }
+        // A program that ignores the hangup is killed (while it is not reaped: after that its
+        // pid may be another process's).
+        if let loop = pty?.eventLoop {
+            let loopBound = NIOLoopBound(self, eventLoop: loop)
+            loop.scheduleTask(in: .seconds(3)) { if !loopBound.value.reaped { child.signal(SIGKILL) } }
+        }
         if code != "revoked" {
             context.reporter.record(
                 .gatewayLimitReached, address: context.connection.address, invite: invite, errorCode: code,
@@ -330,13 +404,14 @@ final class SessionHandler: ChannelDuplexHandler {
         finishEarly(channel, text)
     }
 
-    private func finishEarly(_ channel: any Channel, _ text: String) {
+    /// No session: says why (when there is anyone to tell), status 1, and the connection closes.
+    private func finishEarly(_ channel: any Channel, _ text: String?) {
         finished = true
         if reservedPlace {
             reservedPlace = false
             context.sessions.release()
         }
-        Self.say(channel, text)
+        if let text { Self.say(channel, text) }
         Self.exit(channel, status: 1)
     }
 
@@ -347,10 +422,19 @@ final class SessionHandler: ChannelDuplexHandler {
         channel.writeAndFlush(SSHChannelData(type: .channel, data: .byteBuffer(buffer)), promise: nil)
     }
 
+    /// The exit status, then the channel closes, and with it the connection: one connection is
+    /// one session, so a client holding the connection open (a control master) keeps nothing.
     static func exit(_ channel: any Channel, status: Int) {
         channel.triggerUserOutboundEvent(SSHChannelRequestEvent.ExitStatus(exitStatus: status)).whenComplete { _ in
-            channel.close(promise: nil)
+            closeConnection(channel)
         }
+    }
+
+    /// Closes the session channel and the TCP connection it runs on.
+    static func closeConnection(_ channel: any Channel) {
+        channel.close(promise: nil)
+        // Give the close a moment to reach the client, then close the connection itself.
+        channel.eventLoop.scheduleTask(in: .milliseconds(100)) { channel.parent?.close(promise: nil) }
     }
 }
 

@@ -31,7 +31,7 @@ final class StoreWriter: Sendable {
                         break
                     } catch {
                         if !failing {
-                            logger.error("Cannot write \(write.what) (\(error)); retrying with backoff. New logins are refused until it recovers.")
+                            logger.error("Cannot write \(write.what) (\(error)); retrying with backoff, later writes waiting behind it.")
                             failing = true
                         }
                         try? await Task.sleep(for: delay)

@@ -24,10 +24,18 @@ package enum TerminalName {
     }
 
     /// Of the client's environment requests, the ones a session's program may see: language and
-    /// colour preferences only (sshd's AcceptEnv LANG LC_* plus COLORTERM and NO_COLOR), values
-    /// short and printable.
+    /// colour preferences only (sshd's AcceptEnv LANG LC_* plus COLORTERM and NO_COLOR). Names
+    /// are `[A-Z_]`; values are a locale's or a colour setting's characters, at most 64: no
+    /// `/`, so `LC_ALL=/some/path` never reaches glibc's locale loader.
     package static func acceptedEnvironment(_ name: String, _ value: String) -> Bool {
-        guard name == "LANG" || name == "COLORTERM" || name == "NO_COLOR" || (name.hasPrefix("LC_") && name.count <= 32) else { return false }
-        return value.count <= 128 && value.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value < 0x7f }
+        guard name.count <= 32, name.utf8.allSatisfy({ ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z")) || $0 == UInt8(ascii: "_") }) else {
+            return false
+        }
+        guard name == "LANG" || name == "COLORTERM" || name == "NO_COLOR" || name.hasPrefix("LC_") else { return false }
+        return value.utf8.count <= 64 && value.utf8.allSatisfy { byte in
+            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_")
+                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "@")
+        }
     }
 }

@@ -22,15 +22,22 @@ package struct SessionChild: Sendable {
 
     /// Starts `executable` with `arguments` (the first is argv[0]) and exactly `environment`
     /// on a new pty of the given size; `passing[i]` becomes its descriptor 3 + i, and no other
-    /// descriptor of this process reaches it.
+    /// descriptor of this process reaches it. The pty is 0600; with an `owner` it is that
+    /// user's (the program, started as root, becomes that user itself before it reads input).
     package static func start(
-        executable: String, arguments: [String], environment: [String: String], columns: Int, rows: Int, passing: [Int32] = []
+        executable: String, arguments: [String], environment: [String: String], columns: Int, rows: Int, passing: [Int32] = [],
+        owner: SessionUser? = nil
     ) throws(SessionChildError) -> SessionChild {
         let size = clamped(columns: columns, rows: rows)
         var path = [CChar](repeating: 0, count: 128)
         let master = onb_open_pty(&path, path.count, size.rows, size.columns)
         guard master >= 0 else { throw SessionChildError("Could not open a pseudo-terminal: \(String(cString: strerror(errno))).") }
         let tty = String(decoding: path.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        if let owner, chown(tty, owner.uid, owner.gid) != 0 {
+            let reason = String(cString: strerror(errno))
+            close(master)
+            throw SessionChildError("Could not give the pseudo-terminal to the session's user: \(reason).")
+        }
         var pid: pid_t = 0
         let argv = arguments.map { strdup($0) } + [nil]
         let envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -63,6 +70,32 @@ package struct SessionChild: Sendable {
     package func exitStatus() -> Int32? {
         let status = onb_reap(pid)
         return status < 0 ? nil : status
+    }
+}
+
+/// The user a session's program runs as when the gateway runs as root (`--session-user`), as
+/// sshd runs each login's unprivileged half as a user of its own.
+package struct SessionUser: Sendable, Equatable, Codable {
+    package var uid: uid_t
+    package var gid: gid_t
+
+    package init(uid: uid_t, gid: gid_t) {
+        self.uid = uid
+        self.gid = gid
+    }
+
+    /// The user named `name` in the password database, or nil when there is none.
+    package static func named(_ name: String) -> SessionUser? {
+        guard let entry = getpwnam(name) else { return nil }
+        return SessionUser(uid: entry.pointee.pw_uid, gid: entry.pointee.pw_gid)
+    }
+
+    /// Becomes this user for good: no supplementary groups, then the group, then the user (in
+    /// that order: once the user is given up, the group can no longer be). Checked afterwards:
+    /// getting root back must fail.
+    package func become() -> Bool {
+        guard setgroups(0, nil) == 0, setgid(gid) == 0, setuid(uid) == 0 else { return false }
+        return uid == 0 || (setuid(0) != 0 && getuid() == uid && geteuid() == uid && getgid() == gid)
     }
 }
 

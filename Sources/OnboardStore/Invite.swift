@@ -27,6 +27,15 @@ package struct Invite: Codable, Equatable, Sendable {
     package var errorCode: String?
     package var endedAt: Date?
     package var exitStatus: Int?
+    /// What the session may do with accounts the user already has on the config.
+    package var existing: ExistingAccounts = .add
+
+    /// `invite create --existing`: each level allows the ones before it. `add` (the default)
+    /// only connects one more account; `update` may also give the newest its new values in
+    /// place; `replace` may also delete the others once the new one is ACTIVE.
+    package enum ExistingAccounts: String, Codable, Sendable, CaseIterable {
+        case add, update, replace
+    }
 
     package enum Via: String, Codable, Sendable {
         case ssh, link
@@ -106,6 +115,10 @@ package protocol InviteStore: Sendable {
     /// Claims the invite with this token digest for one login, atomically: of two logins racing
     /// with one token, exactly one gets the invite.
     func claim(tokenDigest: String, from address: String, at now: Date) async throws -> InviteClaim
+    /// Gives back a claim whose session never reached the customer (the program could not
+    /// start, or the claim answered after the gateway stopped waiting): only the claim made at
+    /// `claimedAt`, and only while it has no account and no end. True when it was given back.
+    func release(id: String, claimedAt: Date) async throws -> Bool
     /// Withdraws an invite not yet claimed (a session under way is ended by the gateway).
     /// False when there is no such invite.
     func revoke(id: String, at now: Date) async throws -> Bool

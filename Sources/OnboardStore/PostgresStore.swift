@@ -85,7 +85,7 @@ package final class PostgresStore: InviteStore, AuditSink {
             for try await value in try await connection.query("SELECT coalesce(max(version), 0) FROM onboard_schema", logger: logger).decode(Int.self) {
                 version = value
             }
-            for (number, statements) in [(1, Self.version1), (2, Self.version2)] where version < number {
+            for (number, statements) in [(1, Self.version1), (2, Self.version2), (3, Self.version3)] where version < number {
                 for statement in statements { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
                 try await connection.query("INSERT INTO onboard_schema (version) VALUES (\(number))", logger: logger)
             }
@@ -106,16 +106,18 @@ package final class PostgresStore: InviteStore, AuditSink {
 
     static let version2 = ["ALTER TABLE onboard_invites ADD COLUMN via text NOT NULL DEFAULT 'ssh'"]
 
+    static let version3 = ["ALTER TABLE onboard_invites ADD COLUMN existing text NOT NULL DEFAULT 'add'"]
+
     // MARK: invites
 
     package func create(_ invite: Invite, tokenDigest: String) async throws {
         try await within {
             try await self.client.query(
                 """
-                INSERT INTO onboard_invites (id, token_digest, auth_config, user_id, note, created_by, created_at, expires_at, via, account_id)
+                INSERT INTO onboard_invites (id, token_digest, auth_config, user_id, note, created_by, created_at, expires_at, via, account_id, existing)
                 VALUES (\(invite.id), \(tokenDigest), \(invite.authConfig), \(invite.userId), \(invite.note), \(invite.createdBy),
                         \(invite.createdAt.timeIntervalSince1970), \(invite.expiresAt.timeIntervalSince1970), \(invite.via.rawValue),
-                        \(invite.accountId))
+                        \(invite.accountId), \(invite.existing.rawValue))
                 """, logger: self.logger)
         }
     }
@@ -149,6 +151,22 @@ package final class PostgresStore: InviteStore, AuditSink {
         if invite.revokedAt != nil { return .refused(.revoked, inviteId: invite.id) }
         if invite.claimedAt != nil { return .refused(.used, inviteId: invite.id) }
         return .refused(.expired, inviteId: invite.id)
+    }
+
+    package func release(id: String, claimedAt: Date) async throws -> Bool {
+        try await within {
+            var released = false
+            for try await _ in try await self.client.query(
+                """
+                UPDATE onboard_invites SET claimed_at = NULL, claimed_from = NULL
+                WHERE id = \(id) AND claimed_at = \(claimedAt.timeIntervalSince1970) AND ended_at IS NULL AND account_id IS NULL
+                RETURNING id
+                """, logger: self.logger)
+            {
+                released = true
+            }
+            return released
+        }
     }
 
     package func revoke(id: String, at now: Date) async throws -> Bool {
@@ -226,6 +244,7 @@ package final class PostgresStore: InviteStore, AuditSink {
             invite.errorCode = try cells["error_code"].decode(String?.self)
             invite.endedAt = try date("ended_at")
             invite.exitStatus = try cells["exit_status"].decode(Int?.self)
+            invite.existing = Invite.ExistingAccounts(rawValue: try cells["existing"].decode(String.self)) ?? .add
             found.append(invite)
         }
         return found

@@ -46,6 +46,9 @@ package final class SQLiteInviteStore: InviteStore {
         migrator.registerMigration("v2: invites by hosted link") { db in
             try db.execute(sql: "ALTER TABLE invites ADD COLUMN via TEXT NOT NULL DEFAULT 'ssh'")
         }
+        migrator.registerMigration("v3: what a session may do with existing accounts") { db in
+            try db.execute(sql: "ALTER TABLE invites ADD COLUMN existing TEXT NOT NULL DEFAULT 'add'")
+        }
         return migrator
     }
 
@@ -53,12 +56,13 @@ package final class SQLiteInviteStore: InviteStore {
         try await database.write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO invites (id, token_digest, auth_config, user_id, note, created_by, created_at, expires_at, via, account_id)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO invites (id, token_digest, auth_config, user_id, note, created_by, created_at, expires_at, via, account_id, existing)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     invite.id, tokenDigest, invite.authConfig, invite.userId, invite.note, invite.createdBy,
                     invite.createdAt.timeIntervalSince1970, invite.expiresAt.timeIntervalSince1970, invite.via.rawValue, invite.accountId,
+                    invite.existing.rawValue,
                 ])
         }
     }
@@ -90,6 +94,18 @@ package final class SQLiteInviteStore: InviteStore {
             if invite.revokedAt != nil { return .refused(.revoked, inviteId: invite.id) }
             if invite.claimedAt != nil { return .refused(.used, inviteId: invite.id) }
             return .refused(.expired, inviteId: invite.id)
+        }
+    }
+
+    package func release(id: String, claimedAt: Date) async throws -> Bool {
+        try await database.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE invites SET claimed_at = NULL, claimed_from = NULL
+                    WHERE id = ? AND claimed_at = ? AND ended_at IS NULL AND account_id IS NULL
+                    """,
+                arguments: [id, claimedAt.timeIntervalSince1970])
+            return db.changesCount == 1
         }
     }
 
@@ -151,6 +167,7 @@ package final class SQLiteInviteStore: InviteStore {
         invite.errorCode = row["error_code"]
         invite.endedAt = date("ended_at")
         invite.exitStatus = row["exit_status"]
+        invite.existing = Invite.ExistingAccounts(rawValue: row["existing"] ?? "add") ?? .add
         return invite
     }
 }

@@ -21,7 +21,8 @@ enum CredentialsView {
                 spinner: spinner, into: &canvas, x: area.x, y: y, width: area.width, glyphs: glyphs
             )
         else { return }
-        let inputs = [InputRow.userId(form, fixed: userIdFixed)] + entries.map(InputRow.entry)
+        // Locked to an invite (userIdFixed), files cannot be read: the hint offers pasting only.
+        let inputs = [InputRow.userId(form, fixed: userIdFixed)] + entries.map { InputRow.entry($0, filesReadable: !userIdFixed) }
         let fitting = max(1, (area.maxY - y) / rowsPerInput)
         let first = max(0, min(form.focus - fitting + 1, inputs.count - fitting))
         if first > 0 { canvas.put("\(first) more above", x: area.x + area.width - 16, y: y - 1, role: .muted) }
@@ -55,7 +56,7 @@ enum CredentialsView {
             )
         }
 
-        static func entry(_ entry: Wizard.FieldEntry) -> InputRow {
+        static func entry(_ entry: Wizard.FieldEntry, filesReadable: Bool) -> InputRow {
             let display: String
             let cursor: Int
             var note: String?
@@ -76,7 +77,8 @@ enum CredentialsView {
                 }
                 cursor = DisplayWidth.of(display)
             }
-            let help = entry.field.isMultiline ? "Paste it whole, or type @ and the file's path. " + entry.field.description : entry.field.description
+            let paste = filesReadable ? "Paste it whole, or type @ and the file's path. " : "Paste it whole. "
+            let help = entry.field.isMultiline ? paste + entry.field.description : entry.field.description
             return InputRow(
                 label: entry.field.displayName, required: entry.field.isRequired, display: display, cursorColumn: cursor,
                 help: help, problem: entry.problem, note: note

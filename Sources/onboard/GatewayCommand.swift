@@ -62,6 +62,9 @@ struct GatewayCommand: AsyncParsableCommand {
 
         @OptionGroup var store: StoreFlag
 
+        @Option(name: .long, help: "When run as root: the user every session runs as (like sshd's privilege separation user).")
+        var sessionUser: String?
+
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
             for (name, value) in [("--login-grace", loginGrace), ("--idle-timeout", idleTimeout), ("--max-session-length", maxSessionLength)]
@@ -81,7 +84,8 @@ struct GatewayCommand: AsyncParsableCommand {
             limits.connectionsPerMinute = connectionsPerMinute
             try await reportingErrors {
                 try await GatewayCommands.serve(
-                    .init(host: host, port: port, limits: limits, baseURL: baseURL, keyFile: apiKeyFile, auditLog: auditLog, store: store.store),
+                    .init(host: host, port: port, limits: limits, baseURL: baseURL, keyFile: apiKeyFile, auditLog: auditLog, store: store.store,
+                        sessionUser: sessionUser),
                     output: .standard)
             }
         }
@@ -101,26 +105,33 @@ struct GatewayCommand: AsyncParsableCommand {
         }
     }
 
-    /// What the gateway runs on each session's pty; not for people.
+    /// What the gateway runs on each session's pty; not for people. It takes no arguments: what
+    /// it is for arrives on descriptor 4, the service key on 5, and it confines itself first.
     struct Session: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "session",
             abstract: "The wizard for one invite, as the gateway starts it on a session's pty.", shouldDisplay: false)
 
-        @Option var invite: String
-        @Option var authConfig: String
-        @Option var userId: String
-        @Option var peer: String
-        @Option var reportFd: Int32
-        @Option var apiKeyFd: Int32?
-        @Option var baseURL: String?
-
         func run() async throws {
-            // Keep what the gateway gives us, or a person at a shell could point it anywhere.
-            guard reportFd == 3, apiKeyFd == nil || apiKeyFd == 4 else { throw ValidationError("Started by onboard gateway serve only.") }
-            let binding = GatewayBinding(inviteId: invite, peer: peer, reportDescriptor: reportFd, keyDescriptor: apiKeyFd)
+            // Onboard.main runs a session before parsing (it must confine itself first); reaching
+            // here means arguments the gateway never passes.
+            throw ValidationError("Started by onboard gateway serve only, with no arguments.")
+        }
+
+        /// Reads what the gateway handed over and confines this process (synchronously, on the
+        /// only thread there is).
+        static func confine() throws -> GatewayBinding {
+            do {
+                return try GatewayBinding.startSession()
+            } catch {
+                printError("\(error)")
+                throw ExitCode(error is UsageError ? 2 : 1)
+            }
+        }
+
+        static func run(binding: GatewayBinding) async throws {
             let code = await WizardLauncher.run(
-                .init(userId: userId, authConfigId: authConfig, baseURL: baseURL, session: binding))
+                .init(userId: binding.description.userId, authConfigId: binding.description.authConfig, session: binding))
             if code != 0 { throw ExitCode(code) }
         }
     }
@@ -170,6 +181,11 @@ struct InviteCommand: AsyncParsableCommand {
         @Option(name: .long, help: "With --via link: where the page sends the customer when done (http or https).")
         var callbackURL: String?
 
+        @Option(
+            name: .long,
+            help: "What the customer may do with the user's existing accounts: add (another; the default), update (also the newest in place), replace (also delete them).")
+        var existing = "add"
+
         @OptionGroup var output: OutputFlags
         @OptionGroup var service: ServiceFlags
         @OptionGroup var store: StoreFlag
@@ -181,6 +197,7 @@ struct InviteCommand: AsyncParsableCommand {
             if let note, note.count > 200 { throw ValidationError("--note is at most 200 characters.") }
             guard Invite.Via(rawValue: via) != nil else { throw ValidationError("--via takes ssh or link.") }
             if callbackURL != nil, via != "link" { throw ValidationError("--callback-url goes with --via link.") }
+            guard Invite.ExistingAccounts(rawValue: existing) != nil else { throw ValidationError("--existing takes add, update or replace.") }
         }
 
         func run() async throws {
@@ -199,7 +216,8 @@ struct InviteCommand: AsyncParsableCommand {
                     try await InviteCommands.create(
                         .init(
                             authConfig: authConfig, userId: userId, ttl: DurationText.seconds(ttl) ?? 1800, note: note, publicHost: publicHost,
-                            json: output.json, via: method, callbackURL: callbackURL), service: $0, store: opened.invites, audit: opened.audit,
+                            json: output.json, via: method, callbackURL: callbackURL, existing: Invite.ExistingAccounts(rawValue: existing) ?? .add),
+                        service: $0, store: opened.invites, audit: opened.audit,
                         output: .standard)
                 }
             }

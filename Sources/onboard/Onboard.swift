@@ -13,6 +13,12 @@ struct Onboard: AsyncParsableCommand {
         // Before anything reads a key: no core dumps, not traceable by the user's other processes.
         ProcessHardening.apply()
         do {
+            // A gateway session confines itself here, before any other thread exists: a Landlock
+            // ruleset binds only the thread that applies it and the threads started after.
+            if CommandLine.argc == 3, CommandLine.arguments[1] == "gateway", CommandLine.arguments[2] == "session" {
+                try await GatewayCommand.Session.run(binding: GatewayCommand.Session.confine())
+                return
+            }
             // The bare command, the one operators type most, has nothing to parse: it is the
             // wizard with every option at its default. ArgumentParser would still reflect over
             // every command's properties, each cast scanning the static binary's conformances:

@@ -1,0 +1,127 @@
+/* Confinement of a gateway session's program: no new privileges, a Landlock ruleset, resource
+   limits. Landlock's structures are declared here rather than taken from <linux/landlock.h>,
+   whose copy on a build machine may be older than the kernel the gateway runs on (the rights of
+   later ABIs are asked for only when the kernel reports them). */
+#ifndef ONBOARD_CPROCESS_CONFINE_H
+#define ONBOARD_CPROCESS_CONFINE_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef SYS_landlock_create_ruleset
+#define SYS_landlock_create_ruleset 444
+#define SYS_landlock_add_rule 445
+#define SYS_landlock_restrict_self 446
+#endif
+#ifndef O_PATH
+#define O_PATH 010000000
+#endif
+
+struct onb_landlock_ruleset_attr {
+    uint64_t handled_access_fs;
+    uint64_t handled_access_net;
+    uint64_t scoped;
+};
+
+struct onb_landlock_path_beneath_attr {
+    uint64_t allowed_access;
+    int32_t parent_fd;
+} __attribute__((packed));
+
+/* Filesystem rights by the ABI that introduced them. */
+#define ONB_LL_FS_ABI1 ((1ULL << 13) - 1) /* execute ... make_sym */
+#define ONB_LL_FS_REFER (1ULL << 13)      /* ABI 2 */
+#define ONB_LL_FS_TRUNCATE (1ULL << 14)   /* ABI 3 */
+#define ONB_LL_FS_IOCTL_DEV (1ULL << 15)  /* ABI 5 */
+#define ONB_LL_SCOPE_ABSTRACT_UNIX (1ULL << 0) /* ABI 6 */
+#define ONB_LL_SCOPE_SIGNAL (1ULL << 1)        /* ABI 6 */
+
+#define ONB_LL_READ_FILE (1ULL << 2)
+#define ONB_LL_READ_DIR (1ULL << 3)
+#define ONB_LL_WRITE_FILE (1ULL << 1)
+
+/* The Landlock ABI this kernel offers: 0 when it has none (or it is turned off). */
+static inline int onb_landlock_abi(void) {
+    long abi = syscall(SYS_landlock_create_ruleset, (void *)0, 0, 1UL /* LANDLOCK_CREATE_RULESET_VERSION */);
+    return abi < 0 ? 0 : (int)abi;
+}
+
+/* Every filesystem right the kernel's ABI knows: handled, so denied unless a rule grants it. */
+static inline uint64_t onb_landlock_handled_fs(int abi) {
+    uint64_t rights = ONB_LL_FS_ABI1;
+    if (abi >= 2) rights |= ONB_LL_FS_REFER;
+    if (abi >= 3) rights |= ONB_LL_FS_TRUNCATE;
+    if (abi >= 5) rights |= ONB_LL_FS_IOCTL_DEV;
+    return rights;
+}
+
+/* A new ruleset handling every filesystem right of `abi` (and, from ABI 6, signals and abstract
+   Unix sockets scoped to the domain). A descriptor, or -1 with errno. */
+static inline int onb_landlock_ruleset(int abi) {
+    struct onb_landlock_ruleset_attr attributes = {0, 0, 0};
+    attributes.handled_access_fs = onb_landlock_handled_fs(abi);
+    size_t size = sizeof(uint64_t);
+    if (abi >= 6) {
+        attributes.scoped = ONB_LL_SCOPE_ABSTRACT_UNIX | ONB_LL_SCOPE_SIGNAL;
+        size = sizeof attributes;
+    }
+    return (int)syscall(SYS_landlock_create_ruleset, &attributes, size, 0U);
+}
+
+/* Grants `rights` (masked to what the ruleset handles) beneath `path`, a file or a directory.
+   0, or -1 with errno (ENOENT for a path that is not there, which callers may skip). */
+static inline int onb_landlock_allow(int ruleset, const char *path, uint64_t rights, int abi) {
+    int fd = open(path, O_PATH | O_CLOEXEC);
+    if (fd < 0) return -1;
+    struct onb_landlock_path_beneath_attr rule;
+    rule.parent_fd = fd;
+    rule.allowed_access = rights & onb_landlock_handled_fs(abi);
+    /* A file takes only the rights that apply to files (the kernel refuses the others). */
+    struct stat status;
+    if (fstat(fd, &status) == 0 && !S_ISDIR(status.st_mode))
+        rule.allowed_access &= (1ULL << 0) | ONB_LL_WRITE_FILE | ONB_LL_READ_FILE | ONB_LL_FS_TRUNCATE | ONB_LL_FS_IOCTL_DEV;
+    long result = syscall(SYS_landlock_add_rule, ruleset, 1 /* LANDLOCK_RULE_PATH_BENEATH */, &rule, 0U);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return result < 0 ? -1 : 0;
+}
+
+/* No new privileges (set-user-id programs run as the caller), then the ruleset on this thread
+   and every thread and child it starts. 0, or -1 with errno. */
+static inline int onb_landlock_enforce(int ruleset) {
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return -1;
+    long result = syscall(SYS_landlock_restrict_self, ruleset, 0U);
+    int saved = errno;
+    close(ruleset);
+    errno = saved;
+    return result < 0 ? -1 : 0;
+}
+
+/* The rights of each kind of rule: read a file or list a directory; read and write a file in
+   place (a database and its journal), never create, remove or rename beside it; use a device. */
+enum onb_landlock_rule_kind { ONB_LANDLOCK_READ = 0, ONB_LANDLOCK_READ_WRITE = 1, ONB_LANDLOCK_DEVICE = 2 };
+static inline uint64_t onb_landlock_rights(int kind) {
+    switch (kind) {
+    case ONB_LANDLOCK_READ: return ONB_LL_READ_FILE | ONB_LL_READ_DIR;
+    case ONB_LANDLOCK_READ_WRITE: return ONB_LL_READ_FILE | ONB_LL_WRITE_FILE | ONB_LL_FS_TRUNCATE;
+    default: return ONB_LL_READ_FILE | ONB_LL_WRITE_FILE;
+    }
+}
+
+static inline int onb_no_new_privileges(void) { return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); }
+static inline int onb_has_no_new_privileges(void) { return prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0); }
+
+/* Sets a resource limit, soft and hard. */
+static inline int onb_limit(int resource, unsigned long long value) {
+    struct rlimit limit = {(rlim_t)value, (rlim_t)value};
+    return setrlimit(resource, &limit);
+}
+
+#endif
