@@ -139,6 +139,8 @@ let package = Package(
         // Appends to an audit trail from a process of its own, for the concurrent-append test.
         .executableTarget(name: "audit-stress", dependencies: ["OnboardStore"], path: "Tests/AuditStress", swiftSettings: strict),
         .testTarget(name: "OnboardStoreTests", dependencies: ["OnboardStore"], swiftSettings: strict),
+        // Confines itself as a gateway session does and tries paths, for the confinement tests.
+        .executableTarget(name: "confine-probe", dependencies: ["OnboardProcess"], path: "Tests/ConfineProbe", swiftSettings: strict),
         .testTarget(name: "OnboardGatewayTests", dependencies: ["OnboardGateway", "OnboardProcess"], swiftSettings: strict),
         .testTarget(name: "OnboardCoreTests", dependencies: ["OnboardCore", "OnboardTestSupport"], swiftSettings: strict),
         .testTarget(

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import OnboardCore
 import OnboardStore
+import Synchronization
 
 /// How the gateway tells the operator what happened: a log line for each event (never a token,
 /// never a byte of a session), and the same as an audit event when a trail is kept, written in
@@ -12,6 +13,14 @@ struct GatewayReporter: Sendable {
     /// Names this gateway in the trail (several may share one).
     let source: String
     let writer: StoreWriter
+    /// Which caps each address hit lately, so a flood is on record once a minute, not per hit.
+    let caps = CapReports()
+
+    /// Records a cap hit by `address` (host and port), at most once a minute per host and cap.
+    func recordCap(_ cap: String, address: String, message: String) {
+        guard caps.shouldReport(cap, host: ConnectionAddress.host(of: address)) else { return }
+        record(.gatewayLimitReached, address: address, errorCode: cap, message: message + " (further hits from it this minute are not recorded)")
+    }
 
     func record(
         _ kind: AuditEvent.Kind, address: String?, invite: Invite? = nil, inviteId: String? = nil, status: String? = nil, errorCode: String? = nil,
@@ -46,5 +55,29 @@ struct GatewayReporter: Sendable {
         event.actor = .currentUser(inviteId: invite.id, address: address)
         event.source = source
         return event
+    }
+}
+
+/// Cap hits reported in the last minute, by host and cap.
+final class CapReports: Sendable {
+    private let reported = Mutex<[String: ContinuousClock.Instant]>([:])
+
+    func shouldReport(_ cap: String, host: String, now: ContinuousClock.Instant = .now) -> Bool {
+        reported.withLock { table in
+            if table.count > 10_000 { table = table.filter { now - $0.value < .seconds(60) } }
+            let key = cap + " " + host
+            if let last = table[key], now - last < .seconds(60) { return false }
+            table[key] = now
+            return true
+        }
+    }
+}
+
+/// Addresses as the gateway writes them: `1.2.3.4:port` or `[::1]:port`.
+enum ConnectionAddress {
+    /// The host part, without the port.
+    static func host(of address: String) -> String {
+        if address.hasPrefix("["), let end = address.firstIndex(of: "]") { return String(address[address.index(after: address.startIndex)..<end]) }
+        return String(address.split(separator: ":").first ?? Substring(address))
     }
 }

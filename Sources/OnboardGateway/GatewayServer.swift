@@ -89,8 +89,7 @@ package final class GatewayServer: Sendable {
         // refused session, a closed channel or a client that just holds the connection.
         let grace = channel.eventLoop.scheduleTask(in: TimeAmount(limits.loginGrace)) { [reporter] in
             guard !connection.sessionStarted else { return }
-            reporter.record(
-                .gatewayLimitReached, address: address, errorCode: "login_grace", message: "Closed \(address): no session within the login grace time.")
+            reporter.recordCap("login_grace", address: address, message: "Closed \(address): no session within the login grace time")
             channel.close(promise: nil)
         }
         channel.closeFuture.whenComplete { _ in

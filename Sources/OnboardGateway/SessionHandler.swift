@@ -138,10 +138,10 @@ final class SessionHandler: ChannelDuplexHandler {
         case .refuseAndRecord(let why):
             reply(context, wantReply, false)
             let address = self.context.connection.address
-            self.context.reporter.record(.gatewayLimitReached, address: address, errorCode: "requests", message: "Refused from \(address): \(why).")
+            self.context.reporter.recordCap("requests", address: address, message: "Refused from \(address): \(why)")
         case .close(let why):
             let address = self.context.connection.address
-            self.context.reporter.record(.gatewayLimitReached, address: address, errorCode: "requests", message: "Closed \(address): \(why).")
+            self.context.reporter.recordCap("requests", address: address, message: "Closed \(address): \(why)")
             finished = true
             Self.closeConnection(context.channel)
         case .start:

@@ -55,17 +55,12 @@ enum ReviewView {
             y += 1
             let mark = { (choice: Wizard.ExistingChoice) in review.choice == choice ? "(•)" : "( )" }
             let role: StyleRole = review.choice == nil ? .accent : .text
-            canvas.put(
-                "\(mark(.addAnother)) \(keys.key(.review(.decide(.addAnother))) ?? ""): add another account", x: area.x, y: y, role: role, limit: area.width)
-            y += 1
-            canvas.put(
-                "\(mark(.replace)) \(keys.key(.review(.decide(.replace))) ?? ""): replace, once the new one is ACTIVE", x: area.x, y: y, role: role,
-                limit: area.width)
-            y += 1
-            if let account = review.updatableAccount {
-                canvas.put(
-                    "\(mark(.update)) \(keys.key(.review(.decide(.update))) ?? ""): update its credentials (\(account.id) keeps its id)", x: area.x, y: y,
-                    role: role, limit: area.width)
+            // Only the choices this run allows (a gateway session's invite may allow adding only).
+            var options: [(Wizard.ExistingChoice, String)] = [(.addAnother, "add another account"), (.replace, "replace, once the new one is ACTIVE")]
+            if let account = review.updatableAccount { options.append((.update, "update its credentials (\(account.id) keeps its id)")) }
+            for (choice, words) in options {
+                guard let key = keys.key(.review(.decide(choice))) else { continue }
+                canvas.put("\(mark(choice)) \(key): \(words)", x: area.x, y: y, role: role, limit: area.width)
                 y += 1
             }
             y += 1

@@ -16,14 +16,15 @@ final class GatewayProcess {
     /// Variables for the gateway and every onboard command here (a service and its key).
     let environment: [String: String]
 
-    init(_ extra: [String] = [], data: TemporaryDirectory? = nil, environment: [String: String] = [:]) async throws {
+    /// - Parameter binary: the onboard to run as the gateway (default: the build's).
+    init(_ extra: [String] = [], data: TemporaryDirectory? = nil, environment: [String: String] = [:], binary: String? = nil) async throws {
         let data = try data ?? TemporaryDirectory()
         self.data = data
         self.environment = environment
         log = data.path + "/gateway-\(UUID().uuidString.prefix(6)).log"
         try "".write(toFile: data.path + "/gateway.in", atomically: true, encoding: .utf8)
         pid = try ChildProcess.spawn(
-            [try OnboardBinary.path(), "gateway", "serve", "--port", "0"] + extra, environment: CommandEndToEndTests.environment(data, environment),
+            [try binary ?? OnboardBinary.path(), "gateway", "serve", "--port", "0"] + extra, environment: CommandEndToEndTests.environment(data, environment),
             stdin: data.path + "/gateway.in", stdout: data.path + "/gateway.out", stderr: log)
         var found: Int?
         for _ in 0..<400 where found == nil {
@@ -83,14 +84,17 @@ final class GatewayProcess {
         try AuditEndToEndTests.records(data.path + "/xdg-state/onboard/audit.jsonl")
     }
 
-    /// The pids of the session programs running for an invite.
-    func sessionPids(_ inviteId: String) throws -> [pid_t] {
-        try sessionPrograms(inviteId).compactMap { pid_t($0.split(separator: " ").first ?? "") }
+    /// The pids of this gateway's session programs.
+    func sessionPids() throws -> [pid_t] {
+        sessionPrograms().compactMap { pid_t($0.split(separator: " ").first ?? "") }
     }
 
-    /// Session programs still running for an invite.
-    func sessionPrograms(_ inviteId: String) throws -> [String] {
-        try TmuxSession.run("ps", ["-eo", "pid,args"]).split(separator: "\n").filter { $0.contains("gateway session --invite \(inviteId)") }.map(String.init)
+    /// This gateway's session programs still running (`ps` lines: pid, then argv). Their argv
+    /// names no invite (what a session is for arrives on a pipe), so they are told by parent.
+    func sessionPrograms() -> [String] {
+        // ps exits 1 when the gateway has no children: no lines, not an error.
+        let listed = (try? TmuxSession.run("ps", ["--ppid", "\(pid)", "-o", "pid=,args="])) ?? ""
+        return listed.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.hasSuffix("gateway session") }
     }
 }
 
@@ -215,7 +219,7 @@ struct GatewayEndToEndTests {
     @Test("two clients racing for one invite: exactly one session")
     func race() async throws {
         let gateway = try await GatewayProcess()
-        let (token, id, _) = try gateway.invite()
+        let (token, _, _) = try gateway.invite()
         let panes = try (0..<2).map { _ in try gateway.session(token) }
         var sessions = 0
         var banners = 0
@@ -231,7 +235,7 @@ struct GatewayEndToEndTests {
             try await Task.sleep(for: .milliseconds(100))
         }
         #expect(sessions == 1 && banners == 1)
-        #expect(try gateway.sessionPrograms(id).count == 1)
+        #expect(gateway.sessionPrograms().count == 1)
     }
 
     @Test("kill -9 of the client mid-entry leaves no session program behind")
@@ -241,14 +245,14 @@ struct GatewayEndToEndTests {
         let pane = try gateway.session(token)
         try await pane.waitFor("Connect Tavily search")
         try pane.type("tvly-half-typed")
-        #expect(try gateway.sessionPrograms(id).count == 1)
+        #expect(gateway.sessionPrograms().count == 1)
         let clients = try TmuxSession.run("pgrep", ["-f", "\(token)@127.0.0.1"]).split(separator: "\n").compactMap { pid_t($0) }
         #expect(!clients.isEmpty)
         for client in clients { kill(client, SIGKILL) }
-        var left = try gateway.sessionPrograms(id)
+        var left = gateway.sessionPrograms()
         for _ in 0..<100 where !left.isEmpty {
             try await Task.sleep(for: .milliseconds(100))
-            left = try gateway.sessionPrograms(id)
+            left = gateway.sessionPrograms()
         }
         #expect(left.isEmpty, "still running: \(left)")
         // The end is written by the gateway's store writer, just after the program is reaped.
@@ -265,10 +269,10 @@ struct GatewayEndToEndTests {
     func oddTerminals() async throws {
         let gateway = try await GatewayProcess()
         for size in ["0", "65535"] {
-            let (token, id, _) = try gateway.invite()
+            let (token, _, _) = try gateway.invite()
             let pane = try gateway.session(token, before: "stty rows \(size) cols \(size); TERM=xterm-nonexistent-zz ")
             try await Task.sleep(for: .seconds(2))
-            #expect(try gateway.sessionPrograms(id).count == 1, "the session program is running at \(size)x\(size)")
+            #expect(gateway.sessionPrograms().count == 1, "the session program is running at \(size)x\(size)")
             // A real size arrives with the next window change; the wizard draws and works.
             try pane.resize(width: 90, height: 26)
             try await pane.waitFor("Connect Tavily search")
@@ -291,7 +295,7 @@ struct GatewayEndToEndTests {
         #expect(screen.contains("The gateway is busy."))
         screen = try await pane.waitFor("SSH-EXIT=", timeout: 20)
         #expect(screen.contains("without input"))
-        #expect(try gateway.sessionPrograms(idle.id).isEmpty)
+        #expect(gateway.sessionPrograms().isEmpty)
         // Over four connections a minute, the next is closed at accept, before any SSH.
         var closedAtAccept = false
         for _ in 0..<4 where !closedAtAccept {
@@ -316,10 +320,10 @@ struct GatewayServiceTests {
         let gateway = try await GatewayProcess(
             data: data, environment: ["COMPOSIO_API_KEY": key, "COMPOSIO_BASE_URL": "http://127.0.0.1:\(served.port)"])
         #expect(gateway.logText.contains("sessions use 127.0.0.1:\(served.port)"))
-        let (token, id, _) = try gateway.invite()
+        let (token, _, _) = try gateway.invite()
         let pane = try gateway.session(token)
         try await pane.waitFor("API Key")
-        let pids = try gateway.sessionPids(id)
+        let pids = try gateway.sessionPids()
         #expect(pids.count == 1)
         for pid in pids {
             let arguments = try #require(FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"))
@@ -366,13 +370,13 @@ struct GatewayTimeLimitTests {
         let gateway = try await GatewayProcess(["--login-grace", "1", "--max-session-length", "3"])
         let closedAfter = try #require(try Self.silentConnection(port: gateway.port, timeout: 10), "the silent connection was never closed")
         #expect(closedAfter >= 0.9 && closedAfter < 5)
-        let (token, id, _) = try gateway.invite()
+        let (token, _, _) = try gateway.invite()
         let pane = try gateway.session(token)
         try await pane.waitFor("API Key")
         try pane.type("tvly-still-typing")
         let screen = try await pane.waitFor("SSH-EXIT=", timeout: 20)
         #expect(screen.contains("The session reached its limit of 3 seconds."))
-        #expect(try gateway.sessionPrograms(id).isEmpty)
+        #expect(gateway.sessionPrograms().isEmpty)
         let limits = try gateway.auditEvents().filter { $0["event"] as? String == "gateway.limit_reached" }.compactMap { $0["error_code"] as? String }
         #expect(Set(limits) == ["login_grace", "session_length"])
     }

@@ -1,0 +1,80 @@
+import Foundation
+import OnboardProcess
+import Testing
+
+/// A session's confinement, applied by a process of its own (a ruleset binds the process that
+/// applies it) and probed with real opens: the kernel's answers, not the rules' text.
+@Suite("A gateway session's confinement")
+struct SessionConfinementTests {
+    /// The probe sits beside the test bundle in the build directory.
+    static func probe() throws -> String {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<6 {
+            let candidate = directory.appendingPathComponent("confine-probe").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            directory.deleteLastPathComponent()
+        }
+        throw ProbeMissing()
+    }
+
+    struct ProbeMissing: Error, CustomStringConvertible {
+        var description: String { "confine-probe was not built; run swift build first" }
+    }
+
+    /// Runs the probe and returns its lines by their first word.
+    static func run(_ arguments: [String]) throws -> [String: String] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try probe())
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        var lines: [String: String] = [:]
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            let parts = line.split(separator: " ", maxSplits: 1)
+            if parts.count == 2 { lines[String(parts[0])] = String(parts[1]) }
+        }
+        return lines
+    }
+
+    @Test("the kernel denies every file outside the rules: a host key beside the database, /etc/passwd, a new file; the rules' own files open")
+    func kernelDenies() throws {
+        #expect(SessionConfinement.landlockABI >= 1, "this kernel has Landlock; the gateway's confinement test needs it")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("confine-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let database = directory + "/sandbox.sqlite"
+        let hostKey = directory + "/gateway_ed25519_key"
+        // Stands for terminfo: a directory the rules let it read.
+        let readable = directory + "/terminfo"
+        try FileManager.default.createDirectory(atPath: readable + "/x", withIntermediateDirectories: true)
+        try Data("terminfo".utf8).write(to: URL(fileURLWithPath: readable + "/x/xterm"))
+        try Data("db".utf8).write(to: URL(fileURLWithPath: database))
+        try Data("-----BEGIN OPENSSH PRIVATE KEY-----".utf8).write(to: URL(fileURLWithPath: hostKey))
+        let lines = try Self.run([readable, database, "--", database, hostKey, "/etc/passwd", directory + "/new-file", readable + "/x/xterm"])
+        #expect(lines["confinement"]?.hasPrefix("confined") == true, "\(lines)")
+        #expect(lines["no_new_privs"] == "true")
+        #expect(lines[database] == "ok", "the database it is given is written")
+        #expect(lines[readable + "/x/xterm"] == "ok", "what the rules name is read")
+        #expect(lines[hostKey] == "EACCES", "the host key beside the database is denied")
+        #expect(lines["/etc/passwd"] == "EACCES")
+        #expect(lines[directory + "/new-file"] == "EACCES", "nothing is created beside the database")
+        #expect(!FileManager.default.fileExists(atPath: directory + "/new-file"))
+    }
+
+    @Test("this test process has more than one thread, and confinement refuses it rather than confine one thread")
+    func refusesWithThreads() {
+        // The test runner runs on several threads; a ruleset would bind only this one.
+        let confinement = SessionConfinement(readable: [], writable: [])
+        #expect(SessionConfinement.threadCount() > 1)
+        guard case .failed(let why) = confinement.apply() else {
+            Issue.record("a multi-threaded process was confined")
+            return
+        }
+        #expect(why.contains("threads"))
+        #expect(FileManager.default.isReadableFile(atPath: "/etc/passwd"), "nothing was applied")
+    }
+}
