@@ -66,3 +66,73 @@ struct WizardLockedTests {
         scenario.send(.keyPressed(.escape), effects: [.quit(exitCode: 1)])
     }
 }
+
+extension WizardLockedTests {
+    static let keyFileField = CredentialField(
+        name: "credentials_json", displayName: "Service account key (JSON)", isRequired: true, isSecret: true, isMultiline: true)
+
+    /// A locked wizard on Freshdesk's form with `fields`, focus on the first field.
+    static func lockedForm(_ fields: [CredentialField], existing: Set<Wizard.ExistingChoice> = [.addAnother]) -> WizardScenario {
+        var scenario = WizardScenario(Wizard.State(presetUserId: "alice", presetAuthConfigId: "ac_fresh", locked: true, existingAllowed: existing))
+        scenario.skip(.started)
+        scenario.skip(.authConfigsLoaded(cursor: nil, .success(AuthConfigPage(items: [Fixtures.freshdesk], nextCursor: nil))))
+        scenario.skip(.fieldsLoaded(.success(fields)))
+        return scenario
+    }
+
+    @Test("@path reads no file when locked: no effect, the same words for any path, the value kept as typed")
+    func noFileReads() {
+        var messages: Set<String> = []
+        for path in ["/home/ops/.local/share/onboard/gateway_ed25519_key", "/etc/passwd", "/does/not/exist"] {
+            var scenario = Self.lockedForm([Self.keyFileField])
+            scenario.type("@" + path)
+            var state = scenario.state
+            let effects = Wizard.reduce(&state, .keyPressed(.enter))
+            #expect(effects.isEmpty, "no .readSecretFile for \(path)")
+            guard case .credentials(let form) = state.step, let entry = form.entries.value?.first else {
+                Issue.record("expected the form")
+                return
+            }
+            #expect(entry.value.withRevealedValue { $0 } == "@" + path)
+            messages.insert(entry.problem ?? "")
+        }
+        #expect(messages == [Wizard.CredentialsForm.noFilesHere])
+        // Unlocked, the same Enter reads the file.
+        var free = WizardScenario(Wizard.State(presetUserId: "alice", presetAuthConfigId: "ac_fresh"))
+        free.skip(.started)
+        free.skip(.authConfigsLoaded(cursor: nil, .success(AuthConfigPage(items: [Fixtures.freshdesk], nextCursor: nil))))
+        free.skip(.fieldsLoaded(.success([Self.keyFileField])))
+        free.type("@/tmp/key.json")
+        var state = free.state
+        #expect(Wizard.reduce(&state, .keyPressed(.enter)) == [.readSecretFile(field: "credentials_json", path: "/tmp/key.json")])
+    }
+
+    @Test("existing accounts: only what the invite allows is offered and taken; the rest of the keys do nothing")
+    func existingAsAllowed() {
+        var scenario = Self.lockedForm([Fixtures.apiKeyField])
+        scenario.type("fd-key")
+        scenario.skip(.keyPressed(.enter))
+        scenario.skip(.existingAccountsLoaded(.success([Fixtures.account("ca_1", .active)])))
+        guard case .review(let review) = scenario.state.step else {
+            Issue.record("expected the review page")
+            return
+        }
+        #expect(review.allowed == [.addAnother])
+        let labels = Wizard.keyMap(for: scenario.state).map(\.label)
+        #expect(labels.contains("add another") && !labels.contains("replace") && !labels.contains("update it"))
+        let before = scenario.state
+        scenario.skip(.keyPressed(.character("x")))
+        scenario.skip(.keyPressed(.character("u")))
+        #expect(scenario.state == before, "x and u change nothing")
+        var waiting = scenario.state
+        #expect(Wizard.reduce(&waiting, .keyPressed(.enter)).isEmpty, "no choice yet: nothing is sent")
+        scenario.skip(.keyPressed(.character("a")))
+        guard case .review(let chosen) = scenario.state.step else {
+            Issue.record("expected the review page")
+            return
+        }
+        #expect(chosen.choice == .addAnother)
+        #expect(Wizard.ExistingChoice.allowed(upTo: .update) == [.addAnother, .update])
+        #expect(Wizard.ExistingChoice.allowed(upTo: .replace) == [.addAnother, .update, .replace])
+    }
+}
