@@ -141,7 +141,14 @@ let package = Package(
         .testTarget(name: "OnboardStoreTests", dependencies: ["OnboardStore"], swiftSettings: strict),
         // Confines itself as a gateway session does and tries paths, for the confinement tests.
         .executableTarget(name: "confine-probe", dependencies: ["OnboardProcess"], path: "Tests/ConfineProbe", swiftSettings: strict),
-        .testTarget(name: "OnboardGatewayTests", dependencies: ["OnboardGateway", "OnboardProcess"], swiftSettings: strict),
+        .testTarget(
+            name: "OnboardGatewayTests",
+            dependencies: [
+                "OnboardGateway", "OnboardProcess", "OnboardStore", .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "OnboardCoreTests", dependencies: ["OnboardCore", "OnboardTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "ComposioAPITests",

@@ -29,7 +29,9 @@ extension SessionContext {
     /// Claims the invite whose token is `userName`, answering within 10 seconds. A claim that
     /// commits after the gateway stopped waiting is given back at once: the client was told the
     /// gateway could not check invites, so the invite must still work.
-    func claim(on loop: any EventLoop, userName: String, address: String, at now: Date) -> EventLoopFuture<InviteClaim> {
+    func claim(
+        on loop: any EventLoop, userName: String, address: String, at now: Date, timeout: TimeAmount = .seconds(10)
+    ) -> EventLoopFuture<InviteClaim> {
         let promise = loop.makePromise(of: InviteClaim.self)
         let answered = Mutex(false)
         let store = self.store
@@ -45,7 +47,7 @@ extension SessionContext {
                 giveBack(invite, claimedAt: now, why: "the claim was answered after the gateway stopped waiting")
             }
         }
-        loop.scheduleTask(in: .seconds(10)) {
+        loop.scheduleTask(in: timeout) {
             if answered.withLock({ first in defer { first = true }; return !first }) { promise.fail(StoreTimeout()) }
         }
         return promise.futureResult

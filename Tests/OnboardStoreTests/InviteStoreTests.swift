@@ -91,6 +91,32 @@ struct InviteStoreTests {
         #expect(try await store.latestGateway()?.host == "gw2")
     }
 
+    @Test("a claim is given back only as made (its time), only before an account or an end; the policy on existing accounts is kept", arguments: StoreKind.allCases)
+    func releaseAClaim(_ kind: StoreKind) async throws {
+        let (store, _) = try await kind.open()
+        var invite = invite()
+        invite.existing = .update
+        let token = InviteToken.generate()
+        try await store.create(invite, tokenDigest: token.digest)
+        #expect(try await store.invite(id: invite.id)?.existing == .update)
+        let at = Date()
+        guard case .claimed = try await store.claim(tokenDigest: token.digest, from: "127.0.0.1:1", at: at) else {
+            Issue.record("expected a claim")
+            return
+        }
+        #expect(try await store.release(id: invite.id, claimedAt: at.addingTimeInterval(1)) == false, "another claim's time")
+        #expect(try await store.release(id: invite.id, claimedAt: at))
+        #expect(try await store.invite(id: invite.id)?.state(at: Date()) == .pending)
+        let again = Date()
+        guard case .claimed = try await store.claim(tokenDigest: token.digest, from: "127.0.0.1:2", at: again) else {
+            Issue.record("the given-back invite works again")
+            return
+        }
+        try await store.recordOutcome(id: invite.id, accountId: "ca_1", status: "ACTIVE", errorCode: nil)
+        #expect(try await store.release(id: invite.id, claimedAt: again) == false, "a session that connected an account keeps its claim")
+        #expect(try await store.invite(id: invite.id)?.state(at: Date()) == .connected)
+    }
+
     @Test("16 logins racing for one token through two handles: exactly one claim", arguments: StoreKind.allCases)
     func racingClaims(_ kind: StoreKind) async throws {
         let (store, other) = try await kind.open()
