@@ -1,5 +1,6 @@
 import Foundation
 import OnboardCore
+import OnboardFiles
 import OnboardStore
 import OnboardTUI
 
@@ -123,27 +124,75 @@ package enum AuditCommands {
     }
 
     package static func verify(database store: PostgresStore, expectHead: String?, headOnly: Bool, output: CommandOutput) async throws {
-        let report = AuditVerification.verify(try await store.auditText(), expectHead: expectHead)
+        let data = try await store.auditText()
+        var report = AuditVerification.verify(data, expectHead: expectHead)
+        let heads = KeptHeads()
+        if let kept = heads.kept(for: store.settings.label) { AuditVerification.compare(&report, with: kept, data: data) }
         if let problem = report.problem {
             throw CommandFailure("The audit trail in \(store.settings.label) does not verify: \(problem.message).")
         }
+        heads.keep(AuditVerification.KeptHead(lines: report.lines, head: report.head), for: store.settings.label)
         if headOnly { return output.out(report.head) }
         output.out(
-            "The audit trail in \(store.settings.label) verifies: \(report.lines) events, each chained to the one before. Head: \(report.head)")
+            "The audit trail in \(store.settings.label) verifies: \(report.lines) events, each chained to the one before. Head: \(report.head)"
+                + (report.repairs.isEmpty ? "" : "\n" + report.repairSummary))
     }
 
     /// Checks the chain; prints what it found. Throws (exit 1) when it is broken.
     package static func verify(path: String, expectHead: String?, headOnly: Bool, output: CommandOutput) throws {
-        let report: AuditVerification.Report
+        let heads = KeptHeads()
+        let kept = heads.kept(for: path)
+        var report: AuditVerification.Report
+        let data: Data
         do {
-            report = try AuditVerification.verify(path: path, expectHead: expectHead)
-        } catch {
+            // A trail that was verified here before must still be there.
+            guard let read = try SecureFile.readOwn(path, kind: "audit trail", maximumBytes: AuditVerification.maximumBytes) else {
+                if let kept {
+                    throw CommandFailure(
+                        "The audit trail \(path) is gone, but \(kept.lines) lines were verified here before: it was deleted or moved.")
+                }
+                throw CommandFailure("There is no audit trail at \(path) yet; onboard writes one with its first action.")
+            }
+            data = read
+        } catch let error as SecureFileError {
             throw CommandFailure(error.description)
         }
+        report = AuditVerification.verify(data, expectHead: expectHead)
+        if let kept { AuditVerification.compare(&report, with: kept, data: data) }
         if let problem = report.problem {
             throw CommandFailure("The audit trail \(path) does not verify: \(problem.message).")
         }
+        heads.keep(AuditVerification.KeptHead(lines: report.lines, head: report.head), for: path)
         if headOnly { return output.out(report.head) }
-        output.out("The audit trail \(path) verifies: \(report.lines) events, each chained to the one before. Head: \(report.head)")
+        output.out(
+            "The audit trail \(path) verifies: \(report.lines) events, each chained to the one before. Head: \(report.head)"
+                + (report.repairs.isEmpty ? "" : "\n" + report.repairSummary))
+    }
+}
+
+/// The last head `audit verify` verified for each trail, kept in the state directory (0600), so
+/// the next verify can tell a trail that was emptied, cut or rewritten since: a chain that is
+/// whole in itself proves nothing about lines that are gone.
+struct KeptHeads {
+    let path: String
+
+    init(environment: [String: String] = ProcessEnvironment.current()) {
+        path = SecureFile.directory(of: AuditLog.defaultPath(environment: environment)) + "/audit-verified.json"
+    }
+
+    private func all() -> [String: AuditVerification.KeptHead] {
+        guard let data = try? SecureFile.readOwnerOnly(path, kind: "verified heads", maximumBytes: 1 << 20) else { return [:] }
+        return (try? JSONDecoder().decode([String: AuditVerification.KeptHead].self, from: data)) ?? [:]
+    }
+
+    func kept(for trail: String) -> AuditVerification.KeptHead? { all()[trail] }
+
+    /// Records `head` for `trail` (best effort: a verify that cannot keep its head still verified).
+    func keep(_ head: AuditVerification.KeptHead, for trail: String) {
+        var heads = all()
+        heads[trail] = head
+        guard let data = try? JSONEncoder().encode(heads) else { return }
+        try? SecureFile.makeDirectory(for: path, kind: "state directory")
+        try? SecureFile.replace(path, contents: data, kind: "verified heads")
     }
 }

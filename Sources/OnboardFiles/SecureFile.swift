@@ -50,9 +50,10 @@ package enum SecureFile {
 
     /// Opens (creating 0600 if needed) a file for appending. An existing file must be a regular
     /// file owned by this user; group and other access is taken away (an old log made with a
-    /// looser umask). Returns the descriptor, close-on-exec.
+    /// looser umask). Returns the descriptor, close-on-exec; readable too (with pread), so a
+    /// writer can check the end it appends to under its lock.
     package static func openForAppend(_ path: String, kind: String) throws(SecureFileError) -> Int32 {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        let descriptor = open(path, O_RDWR | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw openError(path, kind: kind) }
         do {
             try tighten(descriptor, path: path, kind: kind)

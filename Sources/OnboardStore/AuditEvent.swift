@@ -28,6 +28,8 @@ package struct AuditEvent: Codable, Equatable, Sendable {
     /// The events onboard writes.
     package enum Kind: String, CaseIterable, Sendable {
         case auditStarted = "audit.started"
+        /// A torn last line was cut off before an append: `counts.bytes` says how much.
+        case auditRepaired = "audit.repaired"
         case connectionCreated = "connection.created"
         case connectionFailed = "connection.failed"
         case connectionUpdated = "connection.updated"

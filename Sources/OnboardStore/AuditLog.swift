@@ -50,7 +50,21 @@ package final class AuditLog: Sendable {
             guard errno == EINTR else { throw AuditError("Cannot lock the audit trail \(path): \(String(cString: strerror(errno))).") }
         }
         defer { flock(descriptor, LOCK_UN) }
-        let links = try Self.chain(event, after: try Self.lastLine(path), now: now, trail: path)
+        // A line cut short (a crash or a full disk mid-write) is cut off under the lock and the
+        // cut recorded, so the trail goes on instead of refusing every later write.
+        let cut = try Self.repairTornEnd(descriptor)
+        var events = [event]
+        if cut > 0 {
+            events.insert(
+                AuditEvent(.auditRepaired, actor: event.actor, counts: ["bytes": cut], source: event.source, version: event.version), at: 0)
+        }
+        var links: [(record: AuditRecord, line: Data)] = []
+        var last = try Self.lastLine(path)
+        for event in events {
+            let more = try Self.chain(event, after: last, now: now, trail: path)
+            links += more
+            last = more.last?.line
+        }
         var lines = Data()
         for link in links {
             lines.append(link.line)
@@ -86,6 +100,37 @@ package final class AuditLog: Sendable {
         let record = AuditRecord(seq: seq + 1, time: UTCTimestamp.iso8601(now), prev: prev, event: event)
         links.append((record, encode(record)))
         return links
+    }
+
+    /// Cuts a last line that has no newline (a write torn by a crash or a full disk) back to the
+    /// end of the line before it, synced; returns how many bytes went (0 when the end is whole).
+    static func repairTornEnd(_ descriptor: Int32) throws(AuditError) -> Int {
+        let size = Int(lseek(descriptor, 0, SEEK_END))
+        guard size > 0 else { return 0 }
+        var byte: UInt8 = 0
+        guard pread(descriptor, &byte, 1, off_t(size - 1)) == 1 else {
+            throw AuditError("Cannot read the audit trail: \(String(cString: strerror(errno))).")
+        }
+        guard byte != 0x0A else { return 0 }
+        // Back to the last newline, a block at a time.
+        var end = size
+        var keep = 0
+        while end > 0 {
+            let start = max(0, end - 4096)
+            var buffer = [UInt8](repeating: 0, count: end - start)
+            guard pread(descriptor, &buffer, buffer.count, off_t(start)) == buffer.count else {
+                throw AuditError("Cannot read the audit trail: \(String(cString: strerror(errno))).")
+            }
+            if let newline = buffer.lastIndex(of: 0x0A) {
+                keep = start + newline + 1
+                break
+            }
+            end = start
+        }
+        guard ftruncate(descriptor, off_t(keep)) == 0, fsync(descriptor) == 0 else {
+            throw AuditError("Cannot repair the torn last line of the audit trail: \(String(cString: strerror(errno))).")
+        }
+        return size - keep
     }
 
     /// The file's last non-empty line, read from its end.

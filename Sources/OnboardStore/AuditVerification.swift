@@ -11,14 +11,57 @@ package enum AuditVerification {
         package var head: String
         /// The first break, if any: a line number (from 1) and what is wrong there.
         package var problem: (line: Int, message: String)?
+        /// Torn last lines cut off before an append (`audit.repaired`): where, and how many bytes.
+        package var repairs: [(line: Int, bytes: Int)] = []
 
         package static func == (lhs: Report, rhs: Report) -> Bool {
             lhs.lines == rhs.lines && lhs.head == rhs.head && lhs.problem?.line == rhs.problem?.line && lhs.problem?.message == rhs.problem?.message
+                && lhs.repairs.map(\.line) == rhs.repairs.map(\.line) && lhs.repairs.map(\.bytes) == rhs.repairs.map(\.bytes)
+        }
+
+        /// The repairs in words ("" when there were none).
+        package var repairSummary: String {
+            guard !repairs.isEmpty else { return "" }
+            let each = repairs.map { "line \($0.line) records \($0.bytes) bytes of a torn line cut off" }.joined(separator: "; ")
+            return "\(repairs.count) repair\(repairs.count == 1 ? "" : "s"): \(each)."
         }
     }
 
     /// The largest trail read whole: years of events at a few hundred bytes each.
     package static let maximumBytes = 1 << 30
+
+    /// A head verified before: how many lines the trail had then, and the hash of the last.
+    package struct KeptHead: Codable, Equatable, Sendable {
+        package var lines: Int
+        package var head: String
+        package init(lines: Int, head: String) {
+            self.lines = lines
+            self.head = head.lowercased()
+        }
+    }
+
+    /// Checks `report` against a head verified before: the trail must still hold that many
+    /// lines, and its line there must be the one verified (else it was emptied, cut or forked).
+    package static func compare(_ report: inout Report, with kept: KeptHead, data: Data) {
+        guard report.problem == nil else { return }
+        if report.lines == 0 {
+            report.problem = (0, "the trail is empty, but \(kept.lines) lines were verified here before: it was emptied or replaced")
+            return
+        }
+        if report.lines < kept.lines {
+            report.problem = (
+                report.lines, "the trail has \(report.lines) lines, but \(kept.lines) were verified here before: lines were cut from its end"
+            )
+            return
+        }
+        let line = data.split(separator: 0x0A, omittingEmptySubsequences: false)[kept.lines - 1]
+        if AuditLog.hash(Data(line)) != kept.head {
+            report.problem = (
+                kept.lines,
+                "line \(kept.lines) is not the line verified here before (head \(kept.head.prefix(12))...): the trail was rewritten from there, or replaced by another"
+            )
+        }
+    }
 
     /// Reads and checks the trail at `path`.
     package static func verify(path: String, expectHead: String? = nil) throws(AuditError) -> Report {
@@ -67,7 +110,9 @@ package enum AuditVerification {
                 return report
             }
             previousHash = AuditLog.hash(line)
-            if !seenHead, previousHash == expectHead { seenHead = true }
+            // Heads are hex: compared whatever the case they were copied in.
+            if !seenHead, previousHash == expectHead?.lowercased() { seenHead = true }
+            if record.event.event == AuditEvent.Kind.auditRepaired.rawValue { report.repairs.append((number, record.event.counts?["bytes"] ?? 0)) }
         }
         report.head = previousHash
         if !seenHead {

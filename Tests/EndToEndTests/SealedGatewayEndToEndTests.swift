@@ -186,3 +186,34 @@ extension SealedGatewayEndToEndTests {
         #expect(!limits.isEmpty, "each cap hit is in the trail")
     }
 }
+
+extension SealedGatewayEndToEndTests {
+    @Test("a torn trail line: the next session completes, audit verify passes and names the repair; an emptied trail then fails verify")
+    func tornAndEmptiedTrail() async throws {
+        let gateway = try await GatewayProcess()
+        let trail = gateway.data.path + "/xdg-state/onboard/audit.jsonl"
+        let first = try CommandEndToEndTests.onboard(["audit", "verify"], data: gateway.data)
+        #expect(first.status == 0, "\(first.stderr)")
+        // A crash mid-write: half a record, no newline.
+        let handle = try #require(FileHandle(forWritingAtPath: trail))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(#"{"event":{"actor":{"user":"ops"},"event":"connection.cre"#.utf8))
+        try handle.close()
+        let (token, _, _) = try gateway.invite()
+        let pane = try gateway.session(token)
+        try await pane.waitFor("Connect Tavily search")
+        try pane.type("tvly-after-a-torn-line")
+        try await pane.enter(leaving: "Enter credentials")
+        try pane.keys("Enter")
+        try await pane.waitFor("ACTIVE", timeout: 20)
+        let verified = try CommandEndToEndTests.onboard(["audit", "verify"], data: gateway.data)
+        #expect(verified.status == 0, "\(verified.stderr)")
+        #expect(verified.stdout.contains("1 repair") && verified.stdout.contains("bytes of a torn line cut off"), "\(verified.stdout)")
+        #expect(try gateway.auditEvents().contains { $0["event"] as? String == "connection.created" })
+        // Whoever can write the file empties it: the head kept by the last verify says so.
+        try Data().write(to: URL(fileURLWithPath: trail))
+        let emptied = try CommandEndToEndTests.onboard(["audit", "verify"], data: gateway.data)
+        #expect(emptied.status == 1)
+        #expect(emptied.stderr.contains("empty"), "\(emptied.stderr)")
+    }
+}

@@ -104,6 +104,58 @@ struct AuditLogTests {
         #expect(throws: AuditError.self) { try log.append(AuditEvent(.connectionDeleted, actor: .init(user: "ops"), version: "test")) }
     }
 
+    @Test("a torn last line (no newline) is cut off under the lock and the cut recorded; the next append goes on and the chain verifies")
+    func tornLineRepaired() throws {
+        let (log, path) = try Self.trail(events: 3)
+        let torn = #"{"event":{"event":"connection.created","actor":{"user":"op"#
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(torn.utf8))
+        try handle.close()
+        try log.append(AuditEvent(.connectionDeleted, actor: .init(user: "ops"), accountId: "ca_0", version: "test"))
+        let lines = try Self.lines(path)
+        #expect(lines.count == 6, "start, 3 events, the repair, the new event")
+        #expect(!lines.contains { $0.contains(torn) })
+        let report = try AuditVerification.verify(path: path)
+        #expect(report.problem == nil)
+        #expect(report.repairs.count == 1 && report.repairs[0].line == 5 && report.repairs[0].bytes == torn.utf8.count)
+        #expect(report.repairSummary.contains("\(torn.utf8.count) bytes"))
+        let records = try AuditVerification.records(path: path)
+        #expect(records.map(\.event.event).suffix(2) == ["audit.repaired", "connection.deleted"])
+    }
+
+    @Test("against a head kept before: an emptied, a cut and a rewritten trail fail; a grown one passes; heads compare in any case")
+    func keptHead() throws {
+        let (log, path) = try Self.trail(events: 4)
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let first = AuditVerification.verify(data)
+        let kept = AuditVerification.KeptHead(lines: first.lines, head: first.head.uppercased())
+        // Grown since: fine.
+        try log.append(AuditEvent(.connectionDeleted, actor: .init(user: "ops"), version: "test"))
+        let grown = try Data(contentsOf: URL(fileURLWithPath: path))
+        var report = AuditVerification.verify(grown, expectHead: first.head.uppercased())
+        AuditVerification.compare(&report, with: kept, data: grown)
+        #expect(report.problem == nil)
+        // Emptied.
+        report = AuditVerification.verify(Data())
+        #expect(report.problem == nil, "an empty file is a whole chain in itself")
+        AuditVerification.compare(&report, with: kept, data: Data())
+        #expect(report.problem?.message.contains("empty") == true)
+        // Cut to its first three lines.
+        let cut = Data((try Self.lines(path).prefix(3).joined(separator: "\n") + "\n").utf8)
+        report = AuditVerification.verify(cut)
+        #expect(report.problem == nil)
+        AuditVerification.compare(&report, with: kept, data: cut)
+        #expect(report.problem?.message.contains("cut") == true)
+        // A new trail of the same length written in its place (a fork).
+        let (_, otherPath) = try Self.trail(events: 5)
+        let other = try Data(contentsOf: URL(fileURLWithPath: otherPath))
+        report = AuditVerification.verify(other)
+        #expect(report.problem == nil)
+        AuditVerification.compare(&report, with: kept, data: other)
+        #expect(report.problem?.message.contains("rewritten") == true)
+    }
+
     @Test("8 processes appending 500 events each at once leave one chain of 4,000 events that verifies")
     func concurrentProcesses() throws {
         let (_, path) = try Self.trail(events: 0)
