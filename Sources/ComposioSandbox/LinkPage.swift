@@ -71,6 +71,20 @@ enum LinkPage {
                 """, status: .ok)
     }
 
+    /// The outcome, sending the person on to the caller's `callback_url` (a refresh, not a
+    /// redirect of the form's post), with a link for browsers that do not follow it.
+    static func onward(to target: String, connected: Bool) -> Response {
+        let title = connected ? "Connected" : "Not connected"
+        return page(
+            title: title,
+            body: """
+                <h1\(connected ? " class=\"ok\"" : "")>\(title)</h1>
+                <p class="lead">Taking you back to the app\u{2026}</p>
+                <p><a href="\(escape(target))">Continue</a></p>
+
+                """, status: .ok, head: "<meta http-equiv=\"refresh\" content=\"0;url=\(escape(target))\">\n")
+    }
+
     /// Why the link cannot be used, in words, with the right status.
     static func message(_ title: String, _ text: String, status: HTTPResponse.Status) -> Response {
         page(title: title, body: "<h1>\(escape(title))</h1>\n<p class=\"lead\">\(escape(text))</p>\n", status: status)
@@ -109,7 +123,7 @@ enum LinkPage {
         code{font-size:.9em;word-break:break-all}
         """
 
-    static func page(title: String, body: String, status: HTTPResponse.Status) -> Response {
+    static func page(title: String, body: String, status: HTTPResponse.Status, head: String = "") -> Response {
         let html = """
             <!doctype html>
             <html lang="en">
@@ -117,7 +131,7 @@ enum LinkPage {
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(escape(title))</title>
-            <style>\(stylesheet)</style>
+            \(head)<style>\(stylesheet)</style>
             </head>
             <body>
             <main>

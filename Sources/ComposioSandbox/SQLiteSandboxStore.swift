@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import OnboardCore
 import OnboardStore
 
 /// The sandbox's store on SQLite through GRDB: WAL mode on disk, migrations, one writer.
@@ -191,6 +192,17 @@ final class SQLiteSandboxStore: SandboxStore {
 
     func save(_ account: ConnectedAccountRecord) async throws {
         try await database.write { db in try account.save(db) }
+    }
+
+    func completeLink(_ account: ConnectedAccountRecord) async throws -> Bool {
+        try await database.write { db in
+            // The status check and the save are one write transaction: SQLite runs one at a time.
+            let current = try String.fetchOne(
+                db, sql: "SELECT status FROM connected_account WHERE id = ?", arguments: [account.id])
+            guard current == ConnectionStatus.initiated.rawValue else { return false }
+            try account.save(db)
+            return true
+        }
     }
 
     func save(_ config: AuthConfigRecord) async throws {

@@ -131,7 +131,11 @@ extension SandboxRoutes {
             record.statusReason = "Access was denied on the connect page"
         }
         record.updatedAt = now()
-        try await store.save(record)
+        // The same form posted twice (a double click, a replay): the first completes the link,
+        // the second finds it used.
+        guard try await store.completeLink(record) else {
+            return LinkPage.message("This link was already used", "It was completed a moment ago. You can close this page.", status: .gone)
+        }
         if let callback = record.callbackURL, var components = URLComponents(string: callback),
             ["http", "https"].contains(components.scheme?.lowercased() ?? "")
         {
@@ -141,7 +145,9 @@ extension SandboxRoutes {
                     URLQueryItem(name: "status", value: outcome), URLQueryItem(name: "connected_account_id", value: record.id),
                 ]
             if let target = components.url?.absoluteString {
-                return Response(status: .seeOther, headers: [.location: target])
+                // A page that moves on, not a redirect: the form may post only to this server
+                // (form-action 'self'), and browsers hold a form's redirects to that too.
+                return LinkPage.onward(to: target, connected: record.status == ConnectionStatus.active.rawValue)
             }
         }
         return record.status == ConnectionStatus.active.rawValue

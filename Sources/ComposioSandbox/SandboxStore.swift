@@ -25,6 +25,9 @@ protocol SandboxStore: Sendable {
     func connectedAccount(linkToken: String) async throws -> ConnectedAccountRecord?
     func insert(_ account: ConnectedAccountRecord) async throws
     func save(_ account: ConnectedAccountRecord) async throws
+    /// Saves a link's outcome only while its account is still INITIATED, in one transaction:
+    /// of two posts of one link's form, exactly one completes it. False when it was not.
+    func completeLink(_ account: ConnectedAccountRecord) async throws -> Bool
 }
 
 /// What `GET /auth_configs` may narrow by.

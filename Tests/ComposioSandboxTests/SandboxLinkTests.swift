@@ -2,7 +2,12 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import Synchronization
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 @Suite("Sandbox: hosted connect links")
 struct SandboxLinkTests {
@@ -53,6 +58,24 @@ struct SandboxLinkTests {
         }
     }
 
+    @Test("the same form posted twice, one after the other and at once: one completes the link, the others get 410; posts go only to the page itself")
+    func onePostCompletes() async throws {
+        try await withSandbox(live: true) { client in
+            let link = try await Self.link(client, toolkit: "github")
+            let page = try await client.get(Self.path(link), headers: [:])
+            #expect(page.headers[HTTPField.Name("Content-Security-Policy")!]?.contains("form-action 'self';") == true)
+            let body = "csrf=\(Self.csrf(page.text))&decision=approve"
+            let port = try #require(client.port)
+            let path = Self.path(link)
+            // Four browsers' posts at once, each on a connection (and a thread) of its own.
+            let answers = await RawPost.statuses(count: 4, port: port, path: path, body: body)
+            #expect(answers.filter { $0 == 200 }.count == 1, "\(answers)")
+            #expect(answers.filter { $0 == 410 }.count == 3, "\(answers)")
+            let again = try await client.execute(uri: Self.path(link), method: .post, headers: Self.form, body: ByteBuffer(string: body))
+            #expect(again.status == .gone)
+        }
+    }
+
     @Test("an API-key link asks for the fields not prefilled, and refuses approval without them")
     func apiKeyLink() async throws {
         try await withSandbox { client in
@@ -78,9 +101,12 @@ struct SandboxLinkTests {
         try await withSandbox { client in
             let link = try await Self.link(client, toolkit: "slack", extra: #","callback_url":"https://app.example.test/done?x=1""#)
             let decided = try await Self.submit(client, link, "decision=deny")
-            #expect(decided.status == .seeOther)
+            // A page that moves on (form-action 'self' holds a post's redirects too).
+            #expect(decided.status == .ok)
             let id = try #require(link["connected_account_id"] as? String)
-            #expect(decided.headers[.location] == "https://app.example.test/done?x=1&status=failed&connected_account_id=\(id)")
+            let target = "https://app.example.test/done?x=1&amp;status=failed&amp;connected_account_id=\(id)"
+            #expect(decided.text.contains("<meta http-equiv=\"refresh\" content=\"0;url=\(target)\">"))
+            #expect(decided.text.contains("<a href=\"\(target)\">Continue</a>"))
             let account = try await client.get("/api/v3.1/connected_accounts/\(id)").object
             #expect(account["status"] as? String == "FAILED")
             #expect(account["status_reason"] as? String == "Access was denied on the connect page")
@@ -142,5 +168,51 @@ struct SandboxLinkTests {
             let used = try await client.get(Self.path(link), headers: [:])
             #expect(used.status == .gone && used.text.contains("already used"))
         }
+    }
+}
+
+/// A form post over a plain socket, for posts made at once from several tasks.
+enum RawPost {
+    struct Failed: Error {}
+
+    /// `count` posts at once, each from a thread of its own (blocking sockets must not hold the
+    /// concurrency pool the server's handlers run on); their status codes, -1 for a failure.
+    static func statuses(count: Int, port: Int, path: String, body: String) async -> [Int] {
+        await withCheckedContinuation { continuation in
+            let results = Mutex<[Int]>([])
+            for _ in 0..<count {
+                Thread {
+                    let code = (try? status(port: port, path: path, body: body)) ?? -1
+                    let all = results.withLock { list in
+                        list.append(code)
+                        return list
+                    }
+                    if all.count == count { continuation.resume(returning: all) }
+                }.start()
+            }
+        }
+    }
+
+    /// The status code of `POST path` with a form `body` to 127.0.0.1:`port`.
+    static func status(port: Int, path: String, body: String) throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw Failed() }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw Failed() }
+        let request =
+            "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+        _ = request.withCString { send(descriptor, $0, strlen($0), 0) }
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let count = recv(descriptor, &buffer, buffer.count, 0)
+        guard count > 12, let code = Int(String(decoding: buffer[9..<12], as: UTF8.self)) else { throw Failed() }
+        return code
     }
 }
