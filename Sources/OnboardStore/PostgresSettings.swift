@@ -14,7 +14,9 @@ package struct PostgresSettings: Sendable, Equatable {
     }
 
     /// libpq's sslmode, as far as it applies: `disable`; `prefer` and `require` encrypt without
-    /// checking the certificate; `verify-full` checks it and the host name.
+    /// checking the certificate; `verify-full` checks it and the host name. Unset, a host that is
+    /// not this machine gets `verify-full` (libpq's `prefer` would let anyone on the path read
+    /// or answer for the store); a socket or loopback gets `prefer`.
     package enum TLSMode: String, Sendable, Equatable {
         case disable, prefer, require, verifyFull = "verify-full"
     }
@@ -58,13 +60,21 @@ package struct PostgresSettings: Sendable, Equatable {
         let mode: TLSMode
         switch query["sslmode"] ?? "" {
         case "disable", "allow": mode = .disable
-        case "", "prefer": mode = .prefer
+        case "": mode = endpoint.isThisMachine ? .prefer : .verifyFull
+        case "prefer": mode = .prefer
         case "require": mode = .require
         case "verify-ca", "verify-full": mode = .verifyFull
         case let other: throw StoreError("sslmode=\(other) is not one onboard knows: use disable, prefer, require or verify-full.")
         }
         var settings = PostgresSettings(endpoint: endpoint, user: user, database: database, password: nil, tls: mode)
         settings.password = try password(for: settings, environment: environment)
+        // A password goes to another machine only over TLS whose server was verified: without
+        // it, whoever is on the path gets it (in clear or as MD5) and, with it, the store.
+        if settings.password != nil, mode != .verifyFull, case .tcp(let host, _) = endpoint, !endpoint.isThisMachine {
+            throw StoreError(
+                "The store's password would go to \(host) without a verified server (sslmode=\(mode.rawValue)): anyone on the path could read it. Use sslmode=verify-full (the default for another machine), with the server's CA in the system's trust store."
+            )
+        }
         return settings
     }
 
@@ -121,6 +131,20 @@ package struct PostgresSettings: Sendable, Equatable {
     /// `text` with any password in it replaced, for a message.
     static func redacted(_ text: String) -> String {
         text.replacingOccurrences(of: #"//([^:/@]*):[^@/]*@"#, with: "//$1:***@", options: .regularExpression)
+    }
+}
+
+extension PostgresSettings.Endpoint {
+    /// A socket, `localhost` or a loopback address: nothing crosses a network.
+    package var isThisMachine: Bool {
+        switch self {
+        case .socket: return true
+        case .tcp(let host, _):
+            let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+            if bare == "localhost" || bare == "::1" { return true }
+            let parts = bare.split(separator: ".", omittingEmptySubsequences: false)
+            return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
+        }
     }
 }
 

@@ -2,6 +2,10 @@ import Foundation
 import Synchronization
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 @testable import OnboardStore
 
 /// Where the store tests run: the same tests against each implementation.
@@ -183,7 +187,7 @@ struct PostgresAuditTests {
         let pgpass = directory + "/.pgpass"
         try "# comment\ndb.example:5432:onboard:svc:from\\:pgpass\n*:*:*:*:fallback\n".write(toFile: pgpass, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: pgpass)
-        let url = "postgres://svc@db.example:5432/onboard?sslmode=require"
+        let url = "postgres://svc@db.example:5432/onboard?sslmode=verify-full"
         #expect(try PostgresSettings.parse(url, environment: ["HOME": directory]).password == "from:pgpass")
         #expect(try PostgresSettings.parse(url, environment: ["HOME": directory, "PGPASSWORD": "env"]).password == "env")
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: pgpass)
@@ -192,8 +196,108 @@ struct PostgresAuditTests {
         try "from-file\n".write(toFile: file, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
         let settings = try PostgresSettings.parse(url, environment: ["ONBOARD_STORE_PASSWORD_FILE": file, "PGPASSWORD": "env"])
-        #expect(settings.password == "from-file" && settings.tls == .require && settings.label == "postgres://svc@db.example:5432/onboard")
+        #expect(settings.password == "from-file" && settings.tls == .verifyFull && settings.label == "postgres://svc@db.example:5432/onboard")
         #expect(!settings.label.contains("from-file"))
+    }
+
+    @Test("sslmode unset: verify-full for another machine, prefer for a socket or loopback; a password never goes to another machine unverified")
+    func tlsByDefault() throws {
+        #expect(try PostgresSettings.parse("postgres://svc@db.example/onboard", environment: [:]).tls == .verifyFull)
+        #expect(try PostgresSettings.parse("postgres://svc@10.1.2.3:5433/onboard", environment: [:]).tls == .verifyFull)
+        #expect(try PostgresSettings.parse("postgres://svc@127.0.0.1/onboard", environment: [:]).tls == .prefer)
+        #expect(try PostgresSettings.parse("postgres://svc@localhost/onboard", environment: [:]).tls == .prefer)
+        #expect(try PostgresSettings.parse("postgres://svc@/onboard?host=/var/run/postgresql", environment: [:]).tls == .prefer)
+        for mode in ["disable", "prefer", "require"] {
+            #expect(throws: StoreError.self, "sslmode=\(mode) with a password to another machine") {
+                try PostgresSettings.parse("postgres://svc@db.example/onboard?sslmode=\(mode)", environment: ["PGPASSWORD": "pw"])
+            }
+            #expect(try PostgresSettings.parse("postgres://svc@db.example/onboard?sslmode=\(mode)", environment: ["HOME": "/nonexistent"]).password == nil)
+        }
+        #expect(try PostgresSettings.parse("postgres://svc@127.0.0.1/onboard?sslmode=disable", environment: ["PGPASSWORD": "pw"]).password == "pw")
+    }
+
+    @Test("against a server that offers no TLS, verify-full sends no password; without it the same fake server receives one")
+    func noPasswordWithoutTLS() async throws {
+        for (mode, expectPassword) in [("verify-full", false), ("disable", true)] {
+            let server = try FakePostgres()
+            let settings = try PostgresSettings.parse(
+                "postgres://svc@127.0.0.1:\(server.port)/onboard?sslmode=\(mode)", environment: ["PGPASSWORD": "pw-canary"])
+            let store = try PostgresStore(settings)
+            await #expect(throws: (any Error).self) { try await store.migrate() }
+            store.close()
+            let seen = server.finish()
+            #expect(seen.reached, "the fake server was reached (\(mode))")
+            #expect(seen.password == expectPassword, "sslmode=\(mode): password sent \(seen.password)")
+        }
+    }
+}
+
+/// A PostgreSQL server in name only, on loopback: answers TLS requests with "N" (no TLS), asks
+/// for a cleartext password, and records whether one came. One connection.
+final class FakePostgres: @unchecked Sendable {
+    let port: Int
+    private let listener: Int32
+    final class Seen: Sendable {
+        let state = Mutex<(reached: Bool, password: Bool)>((false, false))
+    }
+    private let seen = Seen()
+    private let thread: Thread
+    private let done = DispatchSemaphore(value: 0)
+
+    init() throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.listener = listener
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) } }
+        listen(listener, 4)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
+        port = Int(UInt16(bigEndian: address.sin_port))
+        let seen = self.seen
+        let done = self.done
+        thread = Thread {
+            defer { done.signal() }
+            var timeout = timeval(tv_sec: 5, tv_usec: 0)
+            setsockopt(listener, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            let client = accept(listener, nil, nil)
+            guard client >= 0 else { return }
+            defer { close(client) }
+            seen.state.withLock { $0.reached = true }
+            setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            func read(_ count: Int) -> [UInt8]? {
+                var bytes = [UInt8](repeating: 0, count: count)
+                var got = 0
+                while got < count {
+                    let n = recv(client, &bytes[got], count - got, 0)
+                    if n <= 0 { return nil }
+                    got += n
+                }
+                return bytes
+            }
+            // The startup: an SSLRequest (8 bytes) answered "N", or the startup message itself.
+            guard var header = read(8) else { return }
+            if header[4...7] == [0x04, 0xD2, 0x16, 0x2F] {
+                _ = send(client, "N", 1, 0)
+                guard let next = read(8) else { return }
+                header = next
+            }
+            let length = Int(header[0]) << 24 | Int(header[1]) << 16 | Int(header[2]) << 8 | Int(header[3])
+            guard length >= 8, read(length - 8) != nil else { return }
+            // AuthenticationCleartextPassword: 'R', length 8, code 3.
+            let ask: [UInt8] = [0x52, 0, 0, 0, 8, 0, 0, 0, 3]
+            _ = ask.withUnsafeBytes { send(client, $0.baseAddress, $0.count, 0) }
+            if let kind = read(1), kind[0] == UInt8(ascii: "p") { seen.state.withLock { $0.password = true } }
+        }
+        thread.start()
+    }
+
+    /// Waits for the connection to be over and says what the server saw.
+    func finish() -> (reached: Bool, password: Bool) {
+        _ = done.wait(timeout: .now() + 10)
+        close(listener)
+        return seen.state.withLock { $0 }
     }
 }
 
