@@ -180,7 +180,7 @@ let package = Package(
         .testTarget(
             name: "OnboardAppTests",
             dependencies: [
-                "OnboardApp", "OnboardCore", "OnboardTUI", "ComposioAPI", "ComposioSandbox", "OnboardFiles", "OnboardTestSupport",
+                "OnboardApp", "OnboardCore", "OnboardTUI", "ComposioAPI", "ComposioSandbox", "OnboardFiles", "OnboardStore", "OnboardTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

@@ -3,6 +3,7 @@ import Foundation
 import OnboardCore
 import OnboardGateway
 import OnboardStore
+import OnboardTUI
 
 /// `onboard invite create|list|revoke|watch`: single-use invites to the SSH gateway.
 package enum InviteCommands {
@@ -302,7 +303,9 @@ package enum InviteCommands {
                 if json {
                     output.json(Listed(invite, now: now))
                 } else {
-                    output.out("\(clock(now))  \(invite.id)  \(invite.userId)  \(invite.authConfig)  \(line(invite, state))")
+                    // One event, one line: a value holding a line break (a user id, a server's
+                    // status) cannot make a second line that looks like another event.
+                    output.out(TerminalText.sanitized("\(clock(now))  \(invite.id)  \(invite.userId)  \(invite.authConfig)  \(line(invite, state))"))
                 }
             }
             first = false

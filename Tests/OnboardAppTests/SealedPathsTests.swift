@@ -1,6 +1,7 @@
 import Foundation
 import OnboardCore
 import OnboardFiles
+import OnboardStore
 import Synchronization
 import Testing
 
@@ -31,6 +32,27 @@ struct SealedPathsTests {
         #expect(!json.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x9B || $0.value == 0x202E || $0.value == 0x07 })
         let decoded = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: String]
         #expect(decoded?["name"] == hostile, "the JSON decodes to the exact text")
+    }
+
+    @Test("invite watch: a line break in a stored value (a user id, a server's status) cannot forge a second event line")
+    func watchLinesCannotBeForged() async throws {
+        let captured = Captured()
+        let path = NSTemporaryDirectory() + "onboard-watch-\(UUID().uuidString)/gateway.sqlite"
+        let store = try SQLiteInviteStore(path: path)
+        let now = Date()
+        var invite = Invite(
+            id: "inv_real", authConfig: "ac_1", userId: "bob\n06:00:00 UTC  inv_forged  mallory  ac_1  connected: ca_x ACTIVE", note: nil,
+            createdBy: "op", createdAt: now, expiresAt: now.addingTimeInterval(600))
+        invite.existing = .add
+        try await store.create(invite, tokenDigest: "digest")
+        _ = try await store.recordOutcome(id: "inv_real", accountId: "ca_1", status: "FAILED\r\n06:00:01 UTC  inv_other  eve", errorCode: nil)
+        let watching = Task { try await InviteCommands.watch(store: store, json: false, output: captured.output, interval: .milliseconds(20)) }
+        try await Task.sleep(for: .milliseconds(300))
+        watching.cancel()
+        let out = captured.text.withLock { $0.out }
+        let lines = out.split(separator: "\n")
+        #expect(lines.count == 1, "\(out)")
+        #expect(lines.allSatisfy { $0.contains("inv_real") })
     }
 
     @Test("http:// is refused for any host but this machine, with the fix in the message")

@@ -195,3 +195,24 @@ struct AuditLogTests {
         return nil
     }
 }
+
+@Suite("A gateway session's audit sink")
+struct GatewayAuditSinkTests {
+    @Test("the wait for the gateway's ok is bounded: no answer fails the record in time, an ok passes it")
+    func boundedWait() async throws {
+        var ends: [Int32] = [-1, -1]
+        #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &ends) == 0)
+        defer {
+            close(ends[0])
+            close(ends[1])
+        }
+        let sink = GatewayAuditSink(descriptor: ends[0], patience: .seconds(1))
+        let event = AuditEvent(.connectionCreated, actor: .init(user: "ops"), accountId: "ca_1", version: "test")
+        let started = ContinuousClock.now
+        await #expect(throws: AuditError.self) { try await sink.record(event) }
+        #expect(ContinuousClock.now - started < .seconds(5))
+        // The gateway answers this time.
+        _ = write(ends[1], "ok\n", 3)
+        try await sink.record(event)
+    }
+}
