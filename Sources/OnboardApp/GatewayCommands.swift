@@ -114,7 +114,9 @@ extension GatewayCommands {
             throw UsageError("--session-user needs the gateway to run as root (it is the user sessions become); without root, sessions run as you.")
         }
         guard let user = SessionUser.named(name) else {
-            throw UsageError("--session-user: there is no user \u{201C}\(TerminalText.sanitized(name))\u{201D} on this machine. Create one (useradd --system onboard-session) or name another.")
+            throw UsageError(
+                "--session-user: there is no user \u{201C}\(TerminalText.sanitized(name))\u{201D} on this machine. Create one (useradd --system onboard-session) or name another."
+            )
         }
         guard user.uid != 0 else { throw UsageError("--session-user must not be root: it is the user sessions run as instead of root.") }
         if case .embeddedSandbox = choice {
@@ -130,9 +132,11 @@ extension GatewayCommands {
         let who =
             sessionUser.map { "as \($0)" } ?? (geteuid() == 0 ? "as root (pass --session-user to give them a user of their own)" : "as you")
         guard abi > 0 else {
-            return "Sessions run \(who) with no new privileges and resource limits; this kernel has no Landlock, so no file rule holds them (the wizard's own rules still do)."
+            return
+                "Sessions run \(who) with no new privileges and resource limits; this kernel has no Landlock, so no file rule holds them (the wizard's own rules still do)."
         }
-        return "Sessions run \(who), confined: no new privileges, resource limits, Landlock (ABI \(abi)) leaving terminfo, locale and the sandbox's database only."
+        return
+            "Sessions run \(who), confined: no new privileges, resource limits, Landlock (ABI \(abi)) leaving terminfo, locale and the sandbox's database only."
     }
 }
 

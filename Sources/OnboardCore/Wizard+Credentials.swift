@@ -205,7 +205,9 @@ extension Wizard.CredentialsForm {
             }
             guard checkAll() else { return .stay() }
             let userId = userId.text.trimmingCharacters(in: .whitespaces)
-            return .go(.review(Wizard.Review(form: self, existing: .loading, allowed: state.existingAllowed)), [.loadExistingAccounts(userId: userId, authConfigId: config.id)])
+            return .go(
+                .review(Wizard.Review(form: self, existing: .loading, allowed: state.existingAllowed)),
+                [.loadExistingAccounts(userId: userId, authConfigId: config.id)])
         case .retry:
             break
         case .setValue(let value):

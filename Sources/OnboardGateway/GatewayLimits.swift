@@ -96,7 +96,8 @@ package final class WaitingConnections: Sendable {
             let inGroup = state.groups[group, default: 0]
             let why: String? =
                 state.total >= total
-                ? "\(total) connections are waiting for a session, the maximum" : inGroup >= perAddress ? "\(perAddress) of its connections are waiting for a session, the maximum" : nil
+                ? "\(total) connections are waiting for a session, the maximum"
+                : inGroup >= perAddress ? "\(perAddress) of its connections are waiting for a session, the maximum" : nil
             if let why { return .refused(why, first: state.reported.insert(group).inserted) }
             state.total += 1
             state.groups[group] = inGroup + 1

@@ -142,7 +142,11 @@ final class ConnectionState: Sendable {
 
     /// The connection is gone: its waiting place, if it still held one, is free.
     func closed() {
-        if state.withLock({ first in defer { first.released = true }; return !first.released }) { release() }
+        if state.withLock({ first in
+            defer { first.released = true }; return !first.released
+        }) {
+            release()
+        }
     }
 
     var userName: String? {

@@ -41,14 +41,20 @@ extension SessionContext {
         }
         Task {
             let result = await work.result
-            if answered.withLock({ first in defer { first = true }; return !first }) {
+            if answered.withLock({ first in
+                defer { first = true }; return !first
+            }) {
                 promise.completeWith(result)
             } else if case .success(.claimed(let invite)) = result {
                 giveBack(invite, claimedAt: now, why: "the claim was answered after the gateway stopped waiting")
             }
         }
         loop.scheduleTask(in: timeout) {
-            if answered.withLock({ first in defer { first = true }; return !first }) { promise.fail(StoreTimeout()) }
+            if answered.withLock({ first in
+                defer { first = true }; return !first
+            }) {
+                promise.fail(StoreTimeout())
+            }
         }
         return promise.futureResult
     }

@@ -84,7 +84,8 @@ struct GatewayCommand: AsyncParsableCommand {
             limits.connectionsPerMinute = connectionsPerMinute
             try await reportingErrors {
                 try await GatewayCommands.serve(
-                    .init(host: host, port: port, limits: limits, baseURL: baseURL, keyFile: apiKeyFile, auditLog: auditLog, store: store.store,
+                    .init(
+                        host: host, port: port, limits: limits, baseURL: baseURL, keyFile: apiKeyFile, auditLog: auditLog, store: store.store,
                         sessionUser: sessionUser),
                     output: .standard)
             }
@@ -183,7 +184,9 @@ struct InviteCommand: AsyncParsableCommand {
 
         @Option(
             name: .long,
-            help: "What the customer may do with the user's existing accounts: add (another; the default), update (also the newest in place), replace (also delete them).")
+            help:
+                "What the customer may do with the user's existing accounts: add (another; the default), update (also the newest in place), replace (also delete them)."
+        )
         var existing = "add"
 
         @OptionGroup var output: OutputFlags

@@ -53,7 +53,9 @@ struct SessionRequestsTests {
     @Test("a pty request with more terminal modes than RFC 4254 has is refused")
     func ptyModes() {
         var rules = SessionRequests()
-        #expect(rules.handle(.pseudoTerminal(term: "xterm", columns: 80, rows: 24, modeCount: 5000), second: 0) == .refuseAndRecord("a pty request with 5000 terminal modes"))
+        #expect(
+            rules.handle(.pseudoTerminal(term: "xterm", columns: 80, rows: 24, modeCount: 5000), second: 0)
+                == .refuseAndRecord("a pty request with 5000 terminal modes"))
         #expect(rules.terminal == nil)
     }
 

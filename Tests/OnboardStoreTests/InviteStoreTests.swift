@@ -2,11 +2,11 @@ import Foundation
 import Synchronization
 import Testing
 
+@testable import OnboardStore
+
 #if canImport(Glibc)
     import Glibc
 #endif
-
-@testable import OnboardStore
 
 /// Where the store tests run: the same tests against each implementation.
 enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
@@ -95,7 +95,9 @@ struct InviteStoreTests {
         #expect(try await store.latestGateway()?.host == "gw2")
     }
 
-    @Test("a claim is given back only as made (its time), only before an account or an end; the policy on existing accounts is kept", arguments: StoreKind.allCases)
+    @Test(
+        "a claim is given back only as made (its time), only before an account or an end; the policy on existing accounts is kept",
+        arguments: StoreKind.allCases)
     func releaseAClaim(_ kind: StoreKind) async throws {
         let (store, _) = try await kind.open()
         var invite = invite()
