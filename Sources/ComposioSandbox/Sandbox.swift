@@ -130,7 +130,8 @@ package final class Sandbox: Sendable {
         router.add(middleware: EnvelopeMiddleware(logger: logger))
         router.add(middleware: FaultMiddleware(plan: options.faults))
         let routes = SandboxRoutes(
-            store: store, sealer: sealer, limiter: limiter, authFailures: authFailures, now: now, initiationLifetime: options.linkLifetime)
+            store: store, sealer: sealer, limiter: limiter, authFailures: authFailures, now: now, initiationLifetime: options.linkLifetime,
+            publicURL: options.publicURL)
         if !linkPagesOnly { routes.register(on: router) }
         routes.registerLinkPages(on: router)
         return router
@@ -195,8 +196,12 @@ package struct SandboxOptions: Sendable {
     package var faults: FaultPlan
     /// How long a hosted link (and any INITIATED account) lasts: 10 minutes, as the service's.
     package var linkLifetime: TimeInterval
+    /// `--public-url https://...`: the base of the link pages' URLs, for a sandbox served
+    /// beyond loopback behind a proxy that terminates TLS.
+    package var publicURL: String?
 
-    package init(rateLimit: Int = 2000, faults: FaultPlan = .none, linkLifetime: TimeInterval = 600) {
+    package init(rateLimit: Int = 2000, faults: FaultPlan = .none, linkLifetime: TimeInterval = 600, publicURL: String? = nil) {
+        self.publicURL = publicURL
         self.rateLimit = rateLimit
         self.faults = faults
         self.linkLifetime = linkLifetime

@@ -12,6 +12,9 @@ struct SandboxRoutes: Sendable {
     let now: @Sendable () -> Date
     /// How long an INITIATED account waits before it EXPIRES.
     var initiationLifetime: TimeInterval = 600
+    /// `sandbox serve --public-url`: where browsers reach the link pages (behind a proxy that
+    /// terminates TLS); nil to name the host the caller used.
+    var publicURL: String? = nil
 
     static let prefixes = ["/api/v3", "/api/v3.1"]
 

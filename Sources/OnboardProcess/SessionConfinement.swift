@@ -24,7 +24,9 @@ package struct SessionConfinement: Sendable, Equatable {
     }
 
     /// The files every session needs to read: terminfo (`directories` and `TERMINFO*`), the
-    /// locale and time zone data, and what TLS and name lookups read.
+    /// locale, character set and time zone data, what TLS and name lookups read, the user and
+    /// group databases, the libraries name lookups load and the processor count (all readable by
+    /// every user of the machine: nothing here is the gateway's).
     package static func systemReadable(terminfo: [String], environment: [String: String]) -> [String] {
         var paths = terminfo
         for name in ["TERMINFO", "TERMINFO_DIRS"] {
@@ -34,6 +36,14 @@ package struct SessionConfinement: Sendable, Equatable {
             "/usr/lib/locale", "/usr/share/locale", "/usr/share/i18n", "/usr/share/zoneinfo", "/etc/localtime",
             "/etc/ssl/certs", "/usr/share/ca-certificates", "/etc/ca-certificates", "/usr/lib/ssl",
             "/etc/resolv.conf", "/etc/hosts", "/etc/nsswitch.conf", "/etc/host.conf", "/etc/gai.conf", "/etc/services",
+            "/etc/locale.alias", "/etc/passwd", "/etc/group", "/etc/ld.so.cache", "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",
+            "/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu",
+            // How many processors there are (glibc, Dispatch and NIO size their pools by it), and
+            // /proc: Dispatch's pool monitor reads /proc/<tid>/stat for each of its threads and
+            // traps when it cannot (sessions died at random under load without it). A thread's
+            // directory does not exist when the rules are made, so /proc it is; with every
+            // capability dropped, other processes' private files there stay closed.
+            "/sys/devices/system/cpu", "/sys/fs/cgroup", "/proc",
         ]
         return paths
     }
@@ -59,6 +69,9 @@ package struct SessionConfinement: Sendable, Equatable {
         guard onb_limit(Int32(RLIMIT_CORE.rawValue), 0) == 0, onb_limit(Int32(RLIMIT_NOFILE.rawValue), maximumDescriptors) == 0,
             onb_limit(Int32(RLIMIT_AS.rawValue), maximumAddressSpace) == 0
         else { return .failed("a resource limit was refused: \(String(cString: strerror(errno)))") }
+        // No capability, even as root: /proc (which Dispatch needs, below) then shows other
+        // processes only what any user sees, and file permissions hold.
+        guard onb_drop_capabilities() == 0 else { return .failed("capabilities could not be dropped: \(String(cString: strerror(errno)))") }
         let abi = Int(onb_landlock_abi())
         guard abi > 0 else {
             return onb_no_new_privileges() == 0 ? .withoutLandlock : .failed("no-new-privileges was refused: \(String(cString: strerror(errno)))")

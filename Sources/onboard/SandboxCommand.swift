@@ -73,6 +73,9 @@ struct SandboxCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Seconds a hosted link (an INITIATED account) lasts before it EXPIRES (the service's: 600).")
         var linkLifetime = 600
 
+        @Option(name: .long, help: "https://HOST[:PORT] browsers reach the link pages at, behind a proxy that terminates TLS.")
+        var publicURL: String?
+
         @OptionGroup var database: DatabaseOption
 
         func validate() throws {
@@ -80,11 +83,15 @@ struct SandboxCommand: AsyncParsableCommand {
             guard rateLimit >= 0 else { throw ValidationError("--rate-limit must be 0 or more.") }
             guard linkLifetime > 0 else { throw ValidationError("--link-lifetime must be a positive number of seconds.") }
             if let faults { do { _ = try FaultPlan(parsing: faults) } catch { throw ValidationError("--faults: \(error)") } }
+            if let publicURL, URLComponents(string: publicURL)?.scheme?.lowercased() != "https" || URLComponents(string: publicURL)?.host == nil {
+                throw ValidationError("--public-url takes an https:// URL (the proxy in front of the sandbox terminates TLS).")
+            }
         }
 
         func run() async throws {
             let plan = try faults.map(FaultPlan.init(parsing:)) ?? .none
-            let sandbox = try database.open(options: SandboxOptions(rateLimit: rateLimit, faults: plan, linkLifetime: TimeInterval(linkLifetime)))
+            let sandbox = try database.open(
+                options: SandboxOptions(rateLimit: rateLimit, faults: plan, linkLifetime: TimeInterval(linkLifetime), publicURL: publicURL))
             // One line per request on stderr, through the terminal sanitiser: paths come from clients.
             var logger = Logger(label: "onboard.sandbox") { LineLogHandler.standardError(label: $0) }
             logger.logLevel = .info

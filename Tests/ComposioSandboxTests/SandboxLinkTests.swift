@@ -5,6 +5,8 @@ import NIOCore
 import Synchronization
 import Testing
 
+@testable import ComposioSandbox
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -73,6 +75,16 @@ struct SandboxLinkTests {
             #expect(answers.filter { $0 == 410 }.count == 3, "\(answers)")
             let again = try await client.execute(uri: Self.path(link), method: .post, headers: Self.form, body: ByteBuffer(string: body))
             #expect(again.status == .gone)
+        }
+    }
+
+    @Test("link URLs: http only for a host of this machine (https for any other the caller named), --public-url when given")
+    func linkURLSchemes() async throws {
+        #expect(SandboxRoutes.isThisMachine(authority: "127.0.0.1:9900") && SandboxRoutes.isThisMachine(authority: "[::1]:9900"))
+        #expect(SandboxRoutes.isThisMachine(authority: "localhost:9900") && !SandboxRoutes.isThisMachine(authority: "sandbox.example.com:443"))
+        try await withSandbox(options: SandboxOptions(rateLimit: 0, publicURL: "https://connect.example.com/")) { client in
+            let link = try await Self.link(client, toolkit: "github")
+            #expect((link["redirect_url"] as? String)?.hasPrefix("https://connect.example.com/link/lt_") == true)
         }
     }
 

@@ -139,7 +139,10 @@ struct SharedStoreEndToEndTests {
         }
         #expect(running == 10 && refused == 10)
         let states = try first.invites().filter { invite in invites.contains { $0.id == invite["id"] as? String } }.compactMap { $0["state"] as? String }
-        #expect(states == Array(repeating: "in_session", count: 10))
+        #expect(
+            states == Array(repeating: "in_session", count: 10),
+            "logs:\n\(first.logText)\n\(second.logText)\nDEBUG\((0..<10).flatMap { index in (0..<2).map { ((try? String(contentsOfFile: "\(outputs)/client-\(index)-\($0).out", encoding: .utf8)) ?? "").suffix(400) } }.joined(separator: "\n=====\n"))"
+        )
     }
 
     @Test("PostgreSQL stops during a session: new logins are refused with a banner, the session's connect waits, then completes and is in the chain")
