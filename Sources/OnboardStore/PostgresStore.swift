@@ -17,7 +17,7 @@ package final class PostgresStore: InviteStore, AuditSink {
     static let auditLock: Int64 = 0x6f6e_626f_6172_64
 
     /// The schema this version of onboard creates and expects.
-    package static let schemaVersion = 2
+    package static let schemaVersion = 4
 
     package init(_ settings: PostgresSettings, logger: Logger = Logger(label: "onboard.store", factory: { _ in SwiftLogNoOpLogHandler() })) throws {
         self.settings = settings
@@ -85,7 +85,7 @@ package final class PostgresStore: InviteStore, AuditSink {
             for try await value in try await connection.query("SELECT coalesce(max(version), 0) FROM onboard_schema", logger: logger).decode(Int.self) {
                 version = value
             }
-            for (number, statements) in [(1, Self.version1), (2, Self.version2), (3, Self.version3)] where version < number {
+            for (number, statements) in [(1, Self.version1), (2, Self.version2), (3, Self.version3), (4, Self.version4)] where version < number {
                 for statement in statements { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
                 try await connection.query("INSERT INTO onboard_schema (version) VALUES (\(number))", logger: logger)
             }
@@ -107,6 +107,21 @@ package final class PostgresStore: InviteStore, AuditSink {
     static let version2 = ["ALTER TABLE onboard_invites ADD COLUMN via text NOT NULL DEFAULT 'ssh'"]
 
     static let version3 = ["ALTER TABLE onboard_invites ADD COLUMN existing text NOT NULL DEFAULT 'add'"]
+
+    /// The trail's table takes inserts only: an update, a delete or a truncate by any role that
+    /// has not first dropped the trigger (which only the table's owner can) is refused. Gateways
+    /// that log in as another role than the one that ran `store migrate` cannot rewrite history.
+    static let version4 = [
+        """
+        CREATE FUNCTION onboard_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            RAISE EXCEPTION 'onboard_audit is append-only: % refused', TG_OP;
+        END
+        $$
+        """,
+        "CREATE TRIGGER onboard_audit_no_update BEFORE UPDATE OR DELETE ON onboard_audit FOR EACH ROW EXECUTE FUNCTION onboard_audit_append_only()",
+        "CREATE TRIGGER onboard_audit_no_truncate BEFORE TRUNCATE ON onboard_audit FOR EACH STATEMENT EXECUTE FUNCTION onboard_audit_append_only()",
+    ]
 
     // MARK: invites
 

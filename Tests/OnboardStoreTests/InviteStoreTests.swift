@@ -170,12 +170,20 @@ struct PostgresAuditTests {
         #expect(Set(accounts).count == 100 && accounts.count == 100)
     }
 
-    @Test("an edited line in the database breaks verification at that line")
+    @Test("the trail's table refuses updates, deletes and truncation; an edit made by turning that off breaks verification at that line")
     func tamperingShows() async throws {
         let settings = try await TestPostgres.database()
         let store = try PostgresStore(settings)
         try await store.migrate()
         for index in 0..<5 { try await store.record(event(index, writer: 0)) }
+        // The table refuses edits; the table's owner can still turn that off, and verify catches it.
+        await #expect(throws: (any Error).self) {
+            try await store.execute("UPDATE onboard_audit SET line = replace(line, 'user-2', 'user-9') WHERE seq = 4")
+        }
+        await #expect(throws: (any Error).self) { try await store.execute("DELETE FROM onboard_audit WHERE seq = 5") }
+        await #expect(throws: (any Error).self) { try await store.execute("TRUNCATE onboard_audit") }
+        #expect(AuditVerification.verify(try await store.auditText()).lines == 6, "nothing was changed")
+        try await store.execute("ALTER TABLE onboard_audit DISABLE TRIGGER onboard_audit_no_update")
         try await store.execute("UPDATE onboard_audit SET line = replace(line, 'user-2', 'user-9') WHERE seq = 4")
         let report = AuditVerification.verify(try await store.auditText())
         #expect(report.problem?.line == 4 && report.problem?.message.contains("line 4 was changed") == true)
