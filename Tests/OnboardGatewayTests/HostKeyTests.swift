@@ -47,17 +47,7 @@ struct HostKeyTests {
         _ = key
     }
 
-    func run(_ executable: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
-    }
+    func run(_ executable: String, _ arguments: [String]) throws -> String { try runProgram(executable, arguments).output }
 }
 
 @Suite("What the gateway takes from a client")
@@ -93,4 +83,17 @@ struct ClientInputTests {
         #expect(limiter.admit("10.0.0.2", now: start) == .allowed)
         #expect(limiter.admit("10.0.0.1", now: start + .seconds(61)) == .allowed)
     }
+}
+
+/// Runs a program to its end: its exit status and what it wrote to stdout.
+func runProgram(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
 }

@@ -23,17 +23,10 @@ struct SessionConfinementTests {
 
     /// Runs the probe and returns its lines by their first word.
     static func run(_ arguments: [String]) throws -> [String: String] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try probe())
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let (status, output) = try runProgram(try probe(), arguments)
+        #expect(status == 0)
         var lines: [String: String] = [:]
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+        for line in output.split(separator: "\n") {
             let parts = line.split(separator: " ", maxSplits: 1)
             if parts.count == 2 { lines[String(parts[0])] = String(parts[1]) }
         }
