@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import OnboardCore
+import OnboardFiles
 import OnboardGateway
 import OnboardProcess
 import OnboardStore
@@ -75,7 +76,8 @@ package enum GatewayCommands {
         let hostName = ProcessInfo.processInfo.hostName
         let server = GatewayServer(
             hostKey: key, store: store, audit: audit, limits: options.limits, launcher: launcher, logger: logger,
-            source: "gateway \(hostName):\(options.port)")
+            source: "gateway \(hostName):\(options.port)",
+            deadLetter: SecureFile.directory(of: AuditLog.defaultPath(environment: environment)) + "/gateway-dead-letter.jsonl")
         SignalFlags.catchSignals([SIGINT, SIGTERM])
         let stop = Stopping()
         let reachable = isLoopback(host: options.host) ? "loopback only: customers on this machine" : "reachable from other machines"

@@ -35,11 +35,11 @@ struct GatewayReporter: Sendable {
 
     /// Writes `event` to the trail (in order, retried until done), then calls `done`.
     func write(_ event: AuditEvent, done: (@Sendable () -> Void)? = nil) {
-        guard let audit else {
+        guard audit != nil else {
             done?()
             return
         }
-        writer.enqueue("the audit event \(event.event)", done: done) { try await audit.record(event) }
+        writer.enqueue(.audit(event)) { _ in done?() }
     }
 
     /// The kinds a session may report: what its wizard did to accounts.

@@ -21,13 +21,17 @@ package final class GatewayServer: Sendable {
     let sessions: SessionRegistry
     let waiting: WaitingConnections
 
+    /// - Parameter deadLetter: where writes the stores keep refusing are kept, to be made at the
+    ///   next start (nil: retried for as long as the gateway runs).
     package init(
         hostKey: HostKey, store: any InviteStore, audit: (any AuditSink)?, limits: GatewayLimits, launcher: any SessionLauncher, logger: Logger,
-        source: String
+        source: String, deadLetter: String? = nil
     ) {
         self.hostKey = hostKey
         self.store = store
-        self.reporter = GatewayReporter(audit: audit, logger: logger, source: source, writer: StoreWriter(logger: logger))
+        self.reporter = GatewayReporter(
+            audit: audit, logger: logger, source: source,
+            writer: StoreWriter(invites: store, audit: audit, logger: logger, deadLetter: deadLetter.map(DeadLetterFile.init(path:))))
         self.limits = limits
         self.launcher = launcher
         self.rateLimiter = ConnectionRateLimiter(perMinute: limits.connectionsPerMinute)
@@ -51,6 +55,7 @@ package final class GatewayServer: Sendable {
             }
             .bind(host: host, port: port).get()
         if let address = server.localAddress { ready(address) }
+        reporter.writer.replayDeadLetters(logger: reporter.logger)
         while !shouldStop() {
             try? await Task.sleep(for: .milliseconds(200))
         }

@@ -62,11 +62,9 @@ extension SessionContext {
     /// Gives a claimed invite back (its session never reached the customer), in order with the
     /// gateway's other writes and retried like them.
     func giveBack(_ invite: Invite, claimedAt: Date, why: String) {
-        let store = self.store
         let logger = reporter.logger
-        reporter.writer.enqueue("the release of \(invite.id)") {
-            let released = try await store.release(id: invite.id, claimedAt: claimedAt)
-            logger.notice("Invite \(invite.id) \(released ? "given back" : "not given back (it moved on)"): \(why).")
+        reporter.writer.enqueue(.release(invite: invite.id, claimedAt: claimedAt)) { released in
+            logger.notice("Invite \(invite.id) \(released ? "given back" : "not given back (it moved on, or is kept to be given back later)"): \(why).")
         }
     }
 }
@@ -319,10 +317,7 @@ final class SessionHandler: ChannelDuplexHandler {
         // ACTIVE) must never overwrite the account the invite connected.
         let outcomes = [AuditEvent.Kind.linkCreated.rawValue, AuditEvent.Kind.connectionDeleted.rawValue]
         if !outcomes.contains(event.event), event.authConfig == nil || event.authConfig == invite.authConfig {
-            let store = shared.store
-            shared.reporter.writer.enqueue("the outcome of \(invite.id)") {
-                try await store.recordOutcome(id: invite.id, accountId: event.accountId, status: event.status, errorCode: event.errorCode)
-            }
+            shared.reporter.writer.enqueue(.outcome(invite: invite.id, accountId: event.accountId, status: event.status, errorCode: event.errorCode))
         }
         shared.reporter.logger.info(
             "Session \(invite.id): \(event.event) \(event.accountId ?? "") \(event.status ?? "")\(event.errorCode.map { " (\($0))" } ?? "")")
@@ -389,9 +384,7 @@ final class SessionHandler: ChannelDuplexHandler {
         }
         let seconds = Int((ContinuousClock.now - startedAt).components.seconds)
         if let invite {
-            let store = shared.store
-            let ended = Date()
-            shared.reporter.writer.enqueue("the end of \(invite.id)") { try await store.recordEnd(id: invite.id, exitStatus: Int(exitStatus), at: ended) }
+            shared.reporter.writer.enqueue(.end(invite: invite.id, exitStatus: Int(exitStatus), at: Date()))
             shared.reporter.record(
                 .gatewaySessionEnded, address: shared.connection.address, invite: invite, errorCode: endNotice?.code,
                 counts: ["exit_status": Int(exitStatus), "seconds": seconds],

@@ -45,7 +45,8 @@ struct LateClaimTests {
     func context(_ store: SlowStore) -> SessionContext {
         let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
         return SessionContext(
-            store: store, reporter: GatewayReporter(audit: nil, logger: logger, source: "test", writer: StoreWriter(logger: logger)),
+            store: store,
+            reporter: GatewayReporter(audit: nil, logger: logger, source: "test", writer: StoreWriter(invites: store, audit: nil, logger: logger)),
             limits: GatewayLimits(), launcher: NoLauncher(), sessions: SessionRegistry(maximum: 1), connection: ConnectionState(address: "127.0.0.1:1"))
     }
 
