@@ -22,7 +22,14 @@ package final class AuditingService: ComposioService {
     /// Accounts started through a hosted link whose outcome is not recorded yet.
     private let pendingLinks = Mutex<[String: (authConfig: String, userId: String)]>([:])
 
-    package init(_ base: any ComposioService, log: any AuditSink, actor: AuditEvent.Actor, backend: String, project: String? = nil) {
+    /// Where a record that is late is said (the wizard shows it above the spinner).
+    private let lateNotices: RetryNotifier?
+
+    package init(
+        _ base: any ComposioService, log: any AuditSink, actor: AuditEvent.Actor, backend: String, project: String? = nil,
+        lateNotices: RetryNotifier? = nil
+    ) {
+        self.lateNotices = lateNotices
         self.base = base
         self.log = log
         self.actor = actor
@@ -38,6 +45,14 @@ package final class AuditingService: ComposioService {
         let event = AuditEvent(
             kind, actor: actor, backend: backend, project: await projectId(), authConfig: authConfig, toolkit: toolkit, userId: userId,
             accountId: accountId, status: status, errorCode: errorCode, fields: fields, counts: counts, version: OnboardVersion.current)
+        // A record that takes more than 5 seconds (a gateway waiting out its database) is said on
+        // the screen, so a person does not wonder why "connected" does not come.
+        let notices = lateNotices
+        let late = Task {
+            try await Task.sleep(for: .seconds(5))
+            notices?.notifyWaiting("The account is made; waiting for it to be recorded in the audit trail", for: .seconds(55))
+        }
+        defer { late.cancel() }
         do {
             try await log.record(event)
         } catch {

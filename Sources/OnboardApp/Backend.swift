@@ -153,7 +153,8 @@ package struct ConnectedBackend: Sendable {
         guard let audit else { return client }
         let backend = embedded == nil ? label : "sandbox"
         return AuditingService(
-            client, log: audit, actor: actor, backend: backend, project: embedded == nil ? nil : Sandbox.defaultProjectId)
+            client, log: audit, actor: actor, backend: backend, project: embedded == nil ? nil : Sandbox.defaultProjectId,
+            lateNotices: client.retryNotifier)
     }
 
     /// Closes connections, stops a link server and revokes the embedded sandbox's session key.

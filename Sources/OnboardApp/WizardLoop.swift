@@ -32,7 +32,7 @@ final class WizardLoop {
         self.runner = EffectRunner(service: service, inbox: inbox, timekeeper: timekeeper)
         self.lastTick = timekeeper.now
         retryNotifier?.observe { [inbox] notice in
-            let reason = notice.rateLimited ? "The service is rate limiting requests" : "No usable answer to \(notice.operation)"
+            let reason = notice.reason ?? (notice.rateLimited ? "The service is rate limiting requests" : "No usable answer to \(notice.operation)")
             inbox.post(.retryScheduled(RetryNotice(reason: reason, until: timekeeper.date.addingTimeInterval(notice.delay.inSeconds))))
         }
     }
