@@ -139,7 +139,7 @@ package enum AuditCommands {
     }
 
     /// Checks the chain; prints what it found. Throws (exit 1) when it is broken.
-    package static func verify(path: String, expectHead: String?, headOnly: Bool, output: CommandOutput) throws {
+    package static func verify(path: String, expectHead: String?, signingKey: String? = nil, headOnly: Bool, output: CommandOutput) throws {
         let heads = KeptHeads()
         let kept = heads.kept(for: path)
         var report: AuditVerification.Report
@@ -157,7 +157,8 @@ package enum AuditCommands {
         } catch let error as SecureFileError {
             throw CommandFailure(error.description)
         }
-        report = AuditVerification.verify(data, expectHead: expectHead)
+        let publicKey = signingKey ?? AuditSigner.publicKey(trail: path)
+        report = AuditVerification.verify(data, expectHead: expectHead, signingKey: publicKey)
         if let kept { AuditVerification.compare(&report, with: kept, data: data) }
         if let problem = report.problem {
             throw CommandFailure("The audit trail \(path) does not verify: \(problem.message).")
@@ -166,6 +167,9 @@ package enum AuditCommands {
         if headOnly { return output.out(report.head) }
         output.out(
             "The audit trail \(path) verifies: \(report.lines) events, each chained to the one before. Head: \(report.head)"
+                + (publicKey.map {
+                    "\n\(report.checkpoints) checkpoint\(report.checkpoints == 1 ? "" : "s") signed by \($0) (keep this key elsewhere and pass it as --signing-key)"
+                } ?? "")
                 + (report.repairs.isEmpty ? "" : "\n" + report.repairSummary))
     }
 }

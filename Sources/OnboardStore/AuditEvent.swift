@@ -24,12 +24,16 @@ package struct AuditEvent: Codable, Equatable, Sendable {
     /// The gateway or host that wrote it, when several share one trail.
     package var source: String?
     package var version: String
+    /// A checkpoint's ed25519 signature (base64) over its place and the hash before it.
+    package var signature: String?
 
     /// The events onboard writes.
     package enum Kind: String, CaseIterable, Sendable {
         case auditStarted = "audit.started"
         /// A torn last line was cut off before an append: `counts.bytes` says how much.
         case auditRepaired = "audit.repaired"
+        /// Every 100th line: the hash before it signed with the trail's own key.
+        case auditCheckpoint = "audit.checkpoint"
         case connectionCreated = "connection.created"
         case connectionFailed = "connection.failed"
         case connectionUpdated = "connection.updated"

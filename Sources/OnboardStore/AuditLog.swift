@@ -12,6 +12,8 @@ import OnboardFiles
 /// one written and synced.
 package final class AuditLog: Sendable {
     package let path: String
+    /// Signs every 100th line (nil: checkpoints are not written).
+    let signer: AuditSigner?
 
     /// The hash the first line records as its predecessor.
     package static let genesis = String(repeating: "0", count: 64)
@@ -19,7 +21,7 @@ package final class AuditLog: Sendable {
     /// Opens (creating 0600 in a 0700 directory) the trail at `path`, refusing a link, a file of
     /// another user or one that is not a regular file, before anything is done that it should
     /// record.
-    package init(path: String) throws(AuditError) {
+    package init(path: String, signed: Bool = true) throws(AuditError) {
         self.path = path
         do {
             try SecureFile.makeDirectory(for: path, kind: "audit trail")
@@ -27,6 +29,7 @@ package final class AuditLog: Sendable {
         } catch {
             throw AuditError(error.description + " Pass --audit-log PATH, or set ONBOARD_AUDIT=off.")
         }
+        signer = signed ? try AuditSigner.loadOrCreate(trail: path) : nil
     }
 
     /// `$XDG_STATE_HOME/onboard/audit.jsonl`, else `~/.local/state/onboard/audit.jsonl`.
@@ -61,6 +64,14 @@ package final class AuditLog: Sendable {
         var links: [(record: AuditRecord, line: Data)] = []
         var last = try Self.lastLine(path)
         for event in events {
+            // Every 100th line is a checkpoint signed with the trail's key.
+            if let signer, let line = last, let record = try? Self.decoder.decode(AuditRecord.self, from: line),
+                (record.seq + 1) % AuditSigner.interval == 0
+            {
+                let checkpoint = try Self.chain(signer.checkpoint(seq: record.seq + 1, prev: Self.hash(line), like: event), after: last, now: now, trail: path)
+                links += checkpoint
+                last = checkpoint.last?.line
+            }
             let more = try Self.chain(event, after: last, now: now, trail: path)
             links += more
             last = more.last?.line

@@ -13,6 +13,8 @@ package enum AuditVerification {
         package var problem: (line: Int, message: String)?
         /// Torn last lines cut off before an append (`audit.repaired`): where, and how many bytes.
         package var repairs: [(line: Int, bytes: Int)] = []
+        /// Checkpoints whose signature was checked against the trail's public key.
+        package var checkpoints = 0
 
         package static func == (lhs: Report, rhs: Report) -> Bool {
             lhs.lines == rhs.lines && lhs.head == rhs.head && lhs.problem?.line == rhs.problem?.line && lhs.problem?.message == rhs.problem?.message
@@ -78,7 +80,10 @@ package enum AuditVerification {
     /// Checks the chain in `data`: each line must be a record whose `seq` is its line number and
     /// whose `prev` is the hash of the line before (the genesis hash for the first, which must
     /// be `audit.started`). With `expectHead`, a head kept earlier must still be in the chain.
-    package static func verify(_ data: Data, expectHead: String? = nil) -> Report {
+    /// With `signingKey` (base64), every checkpoint must carry its signature, and from the first
+    /// one on every 100th line must be a checkpoint: lines rewritten before one (with the chain
+    /// rebuilt after them) show.
+    package static func verify(_ data: Data, expectHead: String? = nil, signingKey: String? = nil) -> Report {
         var lines = data.split(separator: 0x0A, omittingEmptySubsequences: false).map { Data($0) }
         if lines.last?.isEmpty == true { lines.removeLast() }
         var report = Report(lines: lines.count, head: AuditLog.genesis, problem: nil)
@@ -113,6 +118,21 @@ package enum AuditVerification {
             // Heads are hex: compared whatever the case they were copied in.
             if !seenHead, previousHash == expectHead?.lowercased() { seenHead = true }
             if record.event.event == AuditEvent.Kind.auditRepaired.rawValue { report.repairs.append((number, record.event.counts?["bytes"] ?? 0)) }
+            if let signingKey {
+                let isCheckpoint = record.event.event == AuditEvent.Kind.auditCheckpoint.rawValue
+                if isCheckpoint, !AuditSigner.isValid(record.event.signature, seq: number, prev: record.prev, publicKey: signingKey) {
+                    report.problem = (
+                        number,
+                        "line \(number) is a checkpoint not signed by the trail's key over the lines before it: they were rewritten (or the key is not this trail's)"
+                    )
+                    return report
+                }
+                if !isCheckpoint, report.checkpoints > 0, number % AuditSigner.interval == 0 {
+                    report.problem = (number, "line \(number) should be a signed checkpoint: the trail was rewritten from there without its key")
+                    return report
+                }
+                if isCheckpoint { report.checkpoints += 1 }
+            }
         }
         report.head = previousHash
         if !seenHead {

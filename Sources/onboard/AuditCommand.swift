@@ -95,6 +95,9 @@ struct AuditCommand: AsyncParsableCommand {
         @Option(name: .long, help: "A head printed earlier by --head: the trail must still contain it (catches a cut end).")
         var expectHead: String?
 
+        @Option(name: .long, help: "The trail's public signing key (printed by verify) kept elsewhere; default: the key beside the trail.")
+        var signingKey: String?
+
         @OptionGroup var location: Location
 
         func run() async throws {
@@ -103,7 +106,7 @@ struct AuditCommand: AsyncParsableCommand {
                     defer { database.close() }
                     return try await AuditCommands.verify(database: database, expectHead: expectHead, headOnly: head, output: .standard)
                 }
-                try AuditCommands.verify(path: location.path, expectHead: expectHead, headOnly: head, output: .standard)
+                try AuditCommands.verify(path: location.path, expectHead: expectHead, signingKey: signingKey, headOnly: head, output: .standard)
             }
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
-import OnboardStore
 import Testing
+
+@testable import OnboardStore
 
 #if canImport(Glibc)
     import Glibc
@@ -156,7 +157,7 @@ struct AuditLogTests {
         #expect(report.problem?.message.contains("rewritten") == true)
     }
 
-    @Test("8 processes appending 500 events each at once leave one chain of 4,000 events that verifies")
+    @Test("8 processes appending 500 events each at once leave one chain of 4,000 events (and 40 signed checkpoints) that verifies")
     func concurrentProcesses() throws {
         let (_, path) = try Self.trail(events: 0)
         let stress = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
@@ -179,7 +180,8 @@ struct AuditLogTests {
         }
         let report = try AuditVerification.verify(path: path)
         #expect(report.problem == nil)
-        #expect(report.lines == 4_001, "4,000 events after the start line")
+        #expect(report.lines == 4_041, "4,000 events after the start line, and a signed checkpoint every 100th line")
+        #expect(AuditVerification.verify(try Data(contentsOf: URL(fileURLWithPath: path)), signingKey: AuditSigner.publicKey(trail: path)).checkpoints == 40)
         let records = try AuditVerification.records(path: path)
         for index in 0..<8 { #expect(records.filter { $0.event.actor.user == "p\(index)" && $0.event.event == "connection.created" }.count == 500) }
     }
@@ -214,5 +216,46 @@ struct GatewayAuditSinkTests {
         // The gateway answers this time.
         _ = write(ends[1], "ok\n", 3)
         try await sink.record(event)
+    }
+}
+
+@Suite("Audit trail: signed checkpoints")
+struct AuditCheckpointTests {
+    @Test("every 100th line is a checkpoint signed with the trail's key; a rewrite before one, chain rebuilt, fails; without the checkpoints too")
+    func checkpoints() throws {
+        let (_, path) = try AuditLogTests.trail(events: 240)
+        let key = try #require(AuditSigner.publicKey(trail: path))
+        let mode = try #require(try FileManager.default.attributesOfItem(atPath: path + ".key")[.posixPermissions] as? Int)
+        #expect(mode == 0o600)
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let report = AuditVerification.verify(data, signingKey: key)
+        #expect(report.problem == nil && report.checkpoints == 2, "lines 100 and 200")
+        let lines = try AuditLogTests.lines(path)
+        #expect(lines[99].contains("audit.checkpoint") && lines[199].contains("audit.checkpoint"))
+
+        // Someone who can write the file but not read the key edits line 50 and rebuilds the chain.
+        var records = lines.map { try? AuditLog.decoder.decode(AuditRecord.self, from: Data($0.utf8)) }
+        records[49]?.event.userId = "someone-else"
+        var rebuilt: [String] = []
+        var previous = AuditLog.genesis
+        for record in records {
+            guard var record else { continue }
+            record.prev = previous
+            let line = AuditLog.encode(record)
+            previous = AuditLog.hash(line)
+            rebuilt.append(String(decoding: line, as: UTF8.self))
+        }
+        let forged = Data((rebuilt.joined(separator: "\n") + "\n").utf8)
+        #expect(AuditVerification.verify(forged).problem == nil, "the chain alone is whole again")
+        let caught = AuditVerification.verify(forged, signingKey: key)
+        #expect(caught.problem?.line == 100 && caught.problem?.message.contains("not signed") == true)
+
+        // Dropping the checkpoints does not help once one was seen: the next 100th line must be one.
+        let withoutSecond = Data((lines.enumerated().filter { $0.offset != 199 }.map(\.element).joined(separator: "\n") + "\n").utf8)
+        #expect(AuditVerification.verify(withoutSecond, signingKey: key).problem != nil)
+        // Another key does not verify this trail's checkpoints.
+        let (_, other) = try AuditLogTests.trail(events: 1)
+        let otherKey = try #require(AuditSigner.publicKey(trail: other))
+        #expect(AuditVerification.verify(data, signingKey: otherKey).problem?.line == 100)
     }
 }
