@@ -89,6 +89,10 @@ final class SessionHandler: ChannelDuplexHandler {
     private var requests = SessionRequests()
     private var reservedPlace = false
     private var invite: Invite?
+    /// When the claim was made, to give it back if the customer never saw a frame.
+    private var claimedAt: Date?
+    /// The program wrote its first output (its first frame) to the client.
+    private var drewFirstFrame = false
     private var child: SessionChild?
     private var pty: (any Channel)?
     private var startedAt = ContinuousClock.now
@@ -268,6 +272,7 @@ final class SessionHandler: ChannelDuplexHandler {
                 channel, "The session could not start; your invite still works. Try the same command again in a few minutes, or tell the person who sent it.")
         }
         self.invite = invite
+        self.claimedAt = claimedAt
         shared.connection.sessionStarted = true
         shared.reporter.record(
             .inviteClaimed, address: address, invite: invite,
@@ -280,7 +285,9 @@ final class SessionHandler: ChannelDuplexHandler {
         NIOPipeBootstrap(group: channel.eventLoop)
             .channelOption(ChannelOptions.autoRead, value: true)
             .channelInitializer { pty in
-                pty.eventLoop.makeCompletedFuture { try pty.pipeline.syncOperations.addHandler(ProgramOutput(client: channel)) }
+                pty.eventLoop.makeCompletedFuture {
+                    try pty.pipeline.syncOperations.addHandler(ProgramOutput(client: channel) { loopBound.value.drewFirstFrame = true })
+                }
             }
             .takingOwnershipOfDescriptor(inputOutput: started.child.master)
             .whenComplete { result in
@@ -383,8 +390,14 @@ final class SessionHandler: ChannelDuplexHandler {
             shared.sessions.release()
         }
         let seconds = Int((ContinuousClock.now - startedAt).components.seconds)
-        if let invite {
+        if let invite, !drewFirstFrame, let claimedAt {
+            // The program ended before the customer saw anything: no session was had, so the
+            // invite is given back rather than spent.
+            shared.giveBack(invite, claimedAt: claimedAt, why: "its program ended (status \(exitStatus)) before drawing anything")
+        } else if let invite {
             shared.reporter.writer.enqueue(.end(invite: invite.id, exitStatus: Int(exitStatus), at: Date()))
+        }
+        if let invite {
             shared.reporter.record(
                 .gatewaySessionEnded, address: shared.connection.address, invite: invite, errorCode: endNotice?.code,
                 counts: ["exit_status": Int(exitStatus), "seconds": seconds],
@@ -444,10 +457,17 @@ final class SessionHandler: ChannelDuplexHandler {
 final class ProgramOutput: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     let client: any Channel
-    init(client: any Channel) { self.client = client }
+    /// Called on the event loop with the program's first output.
+    private var firstOutput: (() -> Void)?
+    init(client: any Channel, firstOutput: @escaping () -> Void) {
+        self.client = client
+        self.firstOutput = firstOutput
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let bytes = unwrapInboundIn(data)
+        firstOutput?()
+        firstOutput = nil
         client.write(SSHChannelData(type: .channel, data: .byteBuffer(bytes)), promise: nil)
         if !client.isWritable { context.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in } }
     }
