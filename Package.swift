@@ -161,7 +161,7 @@ let package = Package(
         .testTarget(
             name: "ComposioSandboxTests",
             dependencies: [
-                "ComposioSandbox",
+                "ComposioSandbox", "OnboardCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

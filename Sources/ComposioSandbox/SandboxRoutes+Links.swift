@@ -65,20 +65,7 @@ extension SandboxRoutes {
     func linkURL(token: String, request: Request) -> String {
         if let publicURL { return publicURL.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/link/\(token)" }
         let host = request.head.authority ?? "\(Sandbox.defaultHost):\(Sandbox.defaultPort)"
-        return "\(Self.isThisMachine(authority: host) ? "http" : "https")://\(host)/link/\(token)"
-    }
-
-    /// Whether an authority (`host:port`) names this machine: `localhost`, 127.0.0.0/8 or ::1.
-    static func isThisMachine(authority: String) -> Bool {
-        var host = authority.lowercased()
-        if host.hasPrefix("["), let end = host.firstIndex(of: "]") {
-            host = String(host[host.index(after: host.startIndex)..<end])
-        } else if let colon = host.lastIndex(of: ":") {
-            host = String(host[..<colon])
-        }
-        if host == "localhost" || host.hasSuffix(".localhost") || host == "::1" { return true }
-        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
+        return "\(isLoopback(authority: host) ? "http" : "https")://\(host)/link/\(token)"
     }
 
     /// A `callback_url` as given, nil when blank; anything but an http(s) URL is refused (the

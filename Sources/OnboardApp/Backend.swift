@@ -49,14 +49,6 @@ package enum BackendChoice: Sendable {
     }
 }
 
-/// Whether `host` names this machine: `localhost`, 127.0.0.0/8 or ::1.
-func isLoopback(host: String) -> Bool {
-    let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
-    if bare == "localhost" || bare.hasSuffix(".localhost") || bare == "::1" || bare == "0:0:0:0:0:0:0:1" { return true }
-    let parts = bare.split(separator: ".", omittingEmptySubsequences: false)
-    return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
-}
-
 extension BackendChoice {
     /// What the header calls the backend: the host (and port), or "embedded sandbox".
     package var label: String {

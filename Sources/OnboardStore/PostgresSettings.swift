@@ -1,4 +1,5 @@
 import Foundation
+import OnboardCore
 import OnboardFiles
 
 /// Where a PostgreSQL store is and how to log in, from a URL as libpq reads it
@@ -139,11 +140,7 @@ extension PostgresSettings.Endpoint {
     package var isThisMachine: Bool {
         switch self {
         case .socket: return true
-        case .tcp(let host, _):
-            let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
-            if bare == "localhost" || bare == "::1" { return true }
-            let parts = bare.split(separator: ".", omittingEmptySubsequences: false)
-            return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
+        case .tcp(let host, _): return isLoopback(host: host)
         }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import OnboardCore
 import Synchronization
 import Testing
 
@@ -80,8 +81,8 @@ struct SandboxLinkTests {
 
     @Test("link URLs: http only for a host of this machine (https for any other the caller named), --public-url when given")
     func linkURLSchemes() async throws {
-        #expect(SandboxRoutes.isThisMachine(authority: "127.0.0.1:9900") && SandboxRoutes.isThisMachine(authority: "[::1]:9900"))
-        #expect(SandboxRoutes.isThisMachine(authority: "localhost:9900") && !SandboxRoutes.isThisMachine(authority: "sandbox.example.com:443"))
+        #expect(isLoopback(authority: "127.0.0.1:9900") && isLoopback(authority: "[::1]:9900") && isLoopback(authority: "::1"))
+        #expect(isLoopback(authority: "localhost:9900") && !isLoopback(authority: "sandbox.example.com:443"))
         try await withSandbox(options: SandboxOptions(rateLimit: 0, publicURL: "https://connect.example.com/")) { client in
             let link = try await Self.link(client, toolkit: "github")
             #expect((link["redirect_url"] as? String)?.hasPrefix("https://connect.example.com/link/lt_") == true)
