@@ -30,31 +30,22 @@ extension SessionContext {
     /// commits after the gateway stopped waiting is given back at once: the client was told the
     /// gateway could not check invites, so the invite must still work.
     func claim(
-        on loop: any EventLoop, userName: String, address: String, at now: Date, timeout: TimeAmount = .seconds(10)
+        on loop: any EventLoop, userName: String, address: String, at now: Date, timeout: Duration = .seconds(10)
     ) -> EventLoopFuture<InviteClaim> {
         let promise = loop.makePromise(of: InviteClaim.self)
-        let answered = Mutex(false)
         let store = self.store
-        let work = Task { () throws -> InviteClaim in
-            guard let token = InviteToken(candidate: userName) else { return .refused(.unknown, inviteId: nil) }
-            return try await store.claim(tokenDigest: token.digest, from: address, at: now)
-        }
-        Task {
-            let result = await work.result
-            if answered.withLock({ first in
-                defer { first = true }; return !first
-            }) {
-                promise.completeWith(result)
-            } else if case .success(.claimed(let invite)) = result {
-                giveBack(invite, claimedAt: now, why: "the claim was answered after the gateway stopped waiting")
+        promise.completeWithTask {
+            let work: @Sendable () async throws -> InviteClaim = {
+                guard let token = InviteToken(candidate: userName) else { return .refused(.unknown, inviteId: nil) }
+                return try await store.claim(tokenDigest: token.digest, from: address, at: now)
             }
-        }
-        loop.scheduleTask(in: timeout) {
-            if answered.withLock({ first in
-                defer { first = true }; return !first
-            }) {
-                promise.fail(StoreTimeout())
-            }
+            return try await Deadline.run(
+                timeout, timeout: { StoreTimeout() },
+                late: { claim in
+                    if case .claimed(let invite) = claim {
+                        giveBack(invite, claimedAt: now, why: "the claim was answered after the gateway stopped waiting")
+                    }
+                }, work)
         }
         return promise.futureResult
     }

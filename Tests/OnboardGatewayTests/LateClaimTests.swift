@@ -19,7 +19,12 @@ final class SlowStore: InviteStore {
     }
 
     func claim(tokenDigest: String, from address: String, at now: Date) async throws -> InviteClaim {
-        try? await Task.sleep(for: delay)
+        // Like a database that does not heed cancellation: the claim commits after `delay` anyway.
+        let (seconds, attoseconds) = delay.components
+        let nanoseconds = Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) { continuation.resume() }
+        }
         return .claimed(invite)
     }
     func release(id: String, claimedAt: Date) async throws -> Bool {
