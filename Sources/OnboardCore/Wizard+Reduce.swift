@@ -30,6 +30,13 @@ extension Wizard {
         case .interrupted:
             return interrupt(&state)
         case .keyPressed(let key):
+            if holds(key, in: state) {
+                hold(.key(key), in: &state)
+                return []
+            }
+            // A bound key acting on a loading page (Esc) takes the person elsewhere: what they
+            // typed ahead was for the page they left.
+            if state.waitsForContent, key != .control("c") { state.typeAhead = [] }
             guard let intent = intent(for: key, in: state) else {
                 state.quitArmed = false
                 return []
@@ -39,6 +46,10 @@ extension Wizard {
             return perform(&state, intent)
         case .pasted(let text):
             state.quitArmed = false
+            if state.waitsForContent {
+                hold(.paste(text), in: &state)
+                return []
+            }
             return pasted(&state, text)
         case .pasteCutOff:
             return pasteCutOff(&state)
@@ -51,10 +62,12 @@ extension Wizard {
                 return .stay()
             }
         case .authConfigsLoaded(let cursor, let result):
-            return authConfigsLoaded(&state, cursor: cursor, result)
+            let effects = authConfigsLoaded(&state, cursor: cursor, result)
+            return effects + releaseTypeAhead(&state)
         case .fieldsLoaded(let result):
             let preset = state.presetUserId
-            return onForm(&state) { $0.fieldsLoaded(result, presetUserId: preset) }
+            let effects = onForm(&state) { $0.fieldsLoaded(result, presetUserId: preset) }
+            return effects + releaseTypeAhead(&state)
         case .connectionCreated(let result):
             return onConnecting(&state) { $0.created(result, updating: false) }
         case .connectionUpdated(let result):

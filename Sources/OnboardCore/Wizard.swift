@@ -46,6 +46,8 @@ extension Wizard {
         package var quitArmed: Bool
         /// Advances on each tick while something is in flight, for the spinner.
         package var spinnerFrame: Int
+        /// Keys and pastes typed while the page was loading, for the page it lands on.
+        package var typeAhead: [Wizard.HeldInput]
 
         package init(
             step: Step = .chooseConfig(ConfigList()), presetUserId: String? = nil, presetAuthConfigId: String? = nil, locked: Bool = false,
@@ -61,6 +63,7 @@ extension Wizard {
             self.retryNotice = nil
             self.quitArmed = false
             self.spinnerFrame = 0
+            self.typeAhead = []
         }
     }
 

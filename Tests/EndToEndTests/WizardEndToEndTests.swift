@@ -12,8 +12,8 @@ struct WizardEndToEndTests {
 
     /// A shell line that records the terminal modes around the run, the exit code, and keeps
     /// the pane open for inspection.
-    static func command(_ binary: String, data: String, extra: String = "") -> String {
-        "cd \(data) && stty -a > stty-before; env TERM=xterm-256color XDG_DATA_HOME=\(data) XDG_STATE_HOME=\(data)/state ONBOARD_SANDBOX_API_KEY=\(sandboxKey) \(extra) \(binary); echo $? > exit-code; stty -a > stty-after; sleep 60"
+    static func command(_ binary: String, data: String, extra: String = "", arguments: String = "") -> String {
+        "cd \(data) && stty -a > stty-before; env TERM=xterm-256color XDG_DATA_HOME=\(data) XDG_STATE_HOME=\(data)/state ONBOARD_SANDBOX_API_KEY=\(sandboxKey) \(extra) \(binary) \(arguments); echo $? > exit-code; stty -a > stty-after; sleep 60"
     }
 
     @Test("keys alone create an ACTIVE API-key account on the embedded sandbox; the secret never shows; the terminal is restored")

@@ -7,7 +7,7 @@ struct PasteLimitTests {
     @Test("is not half-entered: the page says so and keeps what it had")
     func cutOffPaste() {
         var state = Wizard.State(presetUserId: nil, presetAuthConfigId: nil)
-        state.step = .chooseConfig(Wizard.ConfigList(configs: .loading))
+        state.step = .chooseConfig(Wizard.ConfigList(configs: .loaded([Fixtures.freshdesk])))
         _ = Wizard.reduce(&state, .pasted("fresh"))
         let effects = Wizard.reduce(&state, .pasteCutOff)
         #expect(effects.isEmpty, "nothing is submitted")
