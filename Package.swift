@@ -181,7 +181,7 @@ let package = Package(
             name: "OnboardAppTests",
             dependencies: [
                 "OnboardApp", "OnboardCore", "OnboardTUI", "ComposioAPI", "ComposioSandbox", "OnboardFiles", "OnboardStore", "OnboardTestSupport",
-                .product(name: "Logging", package: "swift-log"),
+                "CSpawn", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <wchar.h>
 #include <ncursesw/curses.h>
+#include <ncursesw/term.h>
 
 static inline WINDOW *onb_stdscr(void) { return stdscr; }
 /* newterm on the process's stdio; NULL (rather than exit) when TERM is unknown. */
@@ -48,5 +49,21 @@ static inline int onb_put_cell(int y, int x, const wchar_t *chars, attr_t attrs,
 
 /* Reads one wide key; the return tells a function key (KEY_CODE_YES) from a character. */
 static inline int onb_get_wch(wint_t *out) { return get_wch(out); }
+
+/* Copies the string capability `name` (extended names such as BE included) of the terminal
+   type `term` into `out`, without starting curses: 1 when the entry has it, 0 when the type is
+   unknown or lacks it. The entry is loaded and freed again; whatever was current stays so. */
+static inline int onb_terminfo_string(const char *term, const char *name, char *out, size_t size) {
+    TERMINAL *before = cur_term;
+    int error = 0;
+    if (setupterm(term, 2, &error) != OK) return 0;
+    TERMINAL *loaded = cur_term;
+    const char *value = tigetstr(name);
+    int found = value != NULL && value != (const char *)-1 && strlen(value) < size;
+    if (found) strcpy(out, value);
+    set_curterm(before);
+    del_curterm(loaded);
+    return found;
+}
 
 #endif

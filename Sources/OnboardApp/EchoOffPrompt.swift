@@ -1,11 +1,14 @@
 import Foundation
 import OnboardCore
+import OnboardCurses
 import OnboardFiles
 import OnboardTUI
 
-/// Reads one secret line from the terminal with echo off, showing a bullet per character, for
-/// the line-based commands (`rotate`, the accessible mode). The terminal's settings are put back
-/// on every path; Ctrl-C ends the read instead of killing the process with echo still off.
+/// Reads one secret line from the terminal with echo off, for the line-based commands (`rotate`,
+/// the accessible mode). Nothing is echoed while typing; after Enter the line says how many
+/// characters were taken, as getpass and sudo do not and huh's accessible mode does: a screen
+/// reader reading one bullet per key says "bullet" twenty times. The terminal's settings are put
+/// back on every path; Ctrl-C ends the read instead of killing the process with echo still off.
 package enum EchoOffPrompt {
     package enum Outcome: Equatable {
         case entered(Secret)
@@ -21,12 +24,15 @@ package enum EchoOffPrompt {
     /// Whether stdin is a terminal this prompt can use.
     package static var isAvailable: Bool { isatty(STDIN_FILENO) == 1 }
 
-    /// Shows `label` on stderr and reads a line from stdin. Pasted line breaks inside a
-    /// bracketed paste are kept out; Enter typed ends the line.
-    package static func read(_ label: String, bullets: Bool = true) -> Outcome {
-        DescriptorWriter.write(TerminalText.sanitized(label), to: STDERR_FILENO)
+    /// Shows `label` on `output` (stderr) and reads a line from `input` (stdin). Bracketed paste
+    /// is switched on only where terminfo says `term` has it, so a pasted line break stays in the
+    /// value there; Enter typed ends the line.
+    package static func read(
+        _ label: String, input: Int32 = STDIN_FILENO, output: Int32 = STDERR_FILENO, term: String = ProcessEnvironment.current()["TERM"] ?? ""
+    ) -> Outcome {
+        DescriptorWriter.write(TerminalText.sanitized(label), to: output)
         var saved = termios()
-        guard tcgetattr(STDIN_FILENO, &saved) == 0 else { return readPlainLine() }
+        guard tcgetattr(input, &saved) == 0 else { return readPlainLine() }
         var raw = saved
         raw.c_lflag &= ~tcflag_t(ECHO | ICANON | ISIG)
         raw.c_iflag &= ~tcflag_t(ICRNL)
@@ -34,26 +40,41 @@ package enum EchoOffPrompt {
             cc[Int(VMIN)] = 1
             cc[Int(VTIME)] = 0
         }
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw)
-        DescriptorWriter.write("\u{1B}[?2004h", to: STDERR_FILENO)
+        // TCSADRAIN, not TCSAFLUSH: what was typed ahead is kept, as everywhere in onboard.
+        tcsetattr(input, TCSADRAIN, &raw)
+        let paste = Terminfo.bracketedPaste(term: term)
+        if let paste { DescriptorWriter.write(paste.on, to: output) }
+        var ending = "\n"
         defer {
-            DescriptorWriter.write("\u{1B}[?2004l\n", to: STDERR_FILENO)
-            tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved)
+            DescriptorWriter.write((paste?.off ?? "") + ending, to: output)
+            tcsetattr(input, TCSADRAIN, &saved)
         }
         var line = LineEditor()
         while true {
             var byte: UInt8 = 0
-            guard Foundation.read(STDIN_FILENO, &byte, 1) == 1 else { return .endOfInput }
+            guard Foundation.read(input, &byte, 1) == 1 else { return .endOfInput }
             switch line.feed(byte) {
-            case .continue(let echo):
-                if bullets, !echo.isEmpty { DescriptorWriter.write(echo, to: STDERR_FILENO) }
+            case .continue:
+                continue
             case .done:
-                return .entered(line.value)
+                let value = line.value
+                ending = (label.hasSuffix(" ") ? "" : " ") + taken(value) + "\n"
+                return .entered(value)
             case .interrupted:
                 return .interrupted
             case .tooLong:
                 return .tooLong
             }
+        }
+    }
+
+    /// What the line says after Enter: how much was taken, never what.
+    static func taken(_ value: Secret) -> String {
+        let count = value.withRevealedValue { $0.count }
+        switch count {
+        case 0: return "(nothing entered)"
+        case 1: return "(1 character)"
+        default: return "(\(count) characters)"
         }
     }
 
@@ -69,8 +90,8 @@ package enum EchoOffPrompt {
     /// The byte-level line editing, kept apart so it is tested without a terminal.
     struct LineEditor {
         enum Step: Equatable {
-            /// Keep reading; `echo` is what to show (bullets, or erasing them).
-            case `continue`(echo: String)
+            /// Keep reading.
+            case `continue`
             case done
             case interrupted
             /// The line passed ``EchoOffPrompt/maximumBytes``; what was read is dropped.
@@ -94,37 +115,36 @@ package enum EchoOffPrompt {
                 } else if text == "\u{1B}[201~" {
                     inPaste = false
                 } else if ["\u{1B}[200~", "\u{1B}[201~"].contains(where: { $0.hasPrefix(text) }) {
-                    return .continue(echo: "")
+                    return .continue
                 }
                 // Any other sequence (an arrow key) is dropped whole.
                 escape = []
-                return .continue(echo: "")
+                return .continue
             }
             switch byte {
             case 0x03:
                 return .interrupted
             case 0x0D, 0x0A:
-                if inPaste { return .continue(echo: "") }
+                if inPaste { return .continue }
                 return .done
             case 0x7F, 0x08:
-                guard !bytes.isEmpty else { return .continue(echo: "") }
+                guard !bytes.isEmpty else { return .continue }
                 // Drop one whole UTF-8 character.
                 while let last = bytes.popLast(), last & 0xC0 == 0x80 {}
-                return .continue(echo: "\u{8} \u{8}")
+                return .continue
             case 0x15:
-                let count = String(decoding: bytes, as: UTF8.self).count
+                for index in bytes.indices { bytes[index] = 0 }
                 bytes = []
-                return .continue(echo: String(repeating: "\u{8} \u{8}", count: count))
+                return .continue
             default:
-                guard byte >= 0x20 else { return .continue(echo: "") }
+                guard byte >= 0x20 else { return .continue }
                 guard bytes.count < EchoOffPrompt.maximumBytes else {
                     for index in bytes.indices { bytes[index] = 0 }
                     bytes = []
                     return .tooLong
                 }
                 bytes.append(byte)
-                // One bullet per character: continuation bytes show nothing.
-                return .continue(echo: byte & 0xC0 == 0x80 ? "" : "•")
+                return .continue
             }
         }
     }

@@ -124,6 +124,7 @@ struct TerminalEndToEndTests {
     func plainMode() async throws {
         let data = try TemporaryDirectory()
         let tmux = try Self.start(data, environment: "TERM=dumb")
+        try tmux.recordOutput(to: data.path + "/pane-output")
         try await tmux.waitFor("Number to choose, text to filter, q to quit:")
         try tmux.type("fresh")
         try tmux.keys("Enter")
@@ -138,7 +139,11 @@ struct TerminalEndToEndTests {
         try tmux.keys("Enter")
         try await tmux.waitFor("API Key:")
         try tmux.type("fdPlainSecretValue9876")
+        // Nothing is echoed while typing (no bullet for a screen reader to read out).
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(try tmux.screen().split(separator: "\n").last { $0.contains("API Key:") }?.trimmingCharacters(in: .whitespaces) == "API Key:")
         try tmux.keys("Enter")
+        try await tmux.waitFor("API Key: (22 characters)")
         try await tmux.waitFor("first? [y/N]")
         try tmux.keys("Enter")
         let review = try await tmux.waitFor("Connect now? [y/N]")
@@ -151,6 +156,9 @@ struct TerminalEndToEndTests {
         let history = try tmux.history()
         #expect(history.contains("is ACTIVE."))
         #expect(!history.contains("fdPlainSecretValue9876"))
+        let output = try String(contentsOfFile: data.path + "/pane-output", encoding: .utf8)
+        #expect(!output.contains("\u{1B}[?2004"), "TERM=dumb has no bracketed paste: its switches would print as garbage")
+        #expect(!output.contains(String(repeating: "•", count: 12)), "no bullet per character typed (the review masks with eight)")
     }
 
     @Test("NO_COLOR=1 sends no colour sequences, only attributes")

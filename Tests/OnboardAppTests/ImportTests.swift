@@ -225,17 +225,4 @@ struct ImportPacingTests {
             ImportProgress.line(counts: counts, total: 2000, settledBefore: 300, elapsed: .seconds(4), bar: false)
                 == "import: 700/2000 rows (35%), 100/s, ETA 0:13, 2 failed")
     }
-
-    @Test("the echo-off line shows a bullet per character, erases on backspace, keeps pasted newlines out, and stops on Ctrl-C")
-    func lineEditor() {
-        var editor = EchoOffPrompt.LineEditor()
-        let typed = Array("sé".utf8).map { editor.feed($0) }
-        #expect(typed == [.continue(echo: "•"), .continue(echo: "•"), .continue(echo: "")])
-        #expect(editor.feed(0x7F) == .continue(echo: "\u{8} \u{8}"))
-        for byte in Array("\u{1B}[200~x\ny\u{1B}[201~".utf8) { _ = editor.feed(byte) }
-        #expect(editor.feed(0x0D) == .done)
-        #expect(editor.value == Secret("sxy"))
-        var interrupted = EchoOffPrompt.LineEditor()
-        #expect(interrupted.feed(0x03) == .interrupted)
-    }
 }
