@@ -15,6 +15,8 @@ struct SessionContext: Sendable {
     let launcher: any SessionLauncher
     let sessions: SessionRegistry
     let connection: ConnectionState
+    /// The clock the session's limits and timestamps are read from.
+    var clock: any Timekeeper = SystemTimekeeper()
 
     /// Runs `body` (a store call) off the event loop; its result arrives on `loop`. A store that
     /// does not answer within 10 seconds counts as unreachable.
@@ -64,10 +66,11 @@ struct StoreTimeout: Error, CustomStringConvertible {
     var description: String { "the store did not answer within 10 seconds" }
 }
 
-/// One SSH session channel: takes the pty request, the window changes and the accepted
-/// environment; on the shell request claims the invite and starts the wizard on a pty; relays
-/// bytes both ways with back-pressure (a slow link slows the program, not the gateway's memory);
-/// and ends the program when the channel closes, and the channel when the program ends.
+/// One SSH session channel, translating between SSH and the ``GatewaySession`` machine: channel
+/// requests, the store's answers, the program's output and exit and the clock's ticks go in as
+/// events; the actions that come out are carried out here (replies, the claim, the launch, the
+/// pty, signals, the report). Bytes are relayed both ways with back-pressure (a slow link slows
+/// the program, not the gateway's memory).
 ///
 /// Nothing that crosses the channel is logged, kept or looked at: it goes to the pty and back.
 final class SessionHandler: ChannelDuplexHandler {
@@ -76,30 +79,22 @@ final class SessionHandler: ChannelDuplexHandler {
     typealias OutboundOut = SSHChannelData
 
     private let context: SessionContext
-    /// What the client asked for, by the rules of ``SessionRequests``.
-    private var requests = SessionRequests()
-    private var reservedPlace = false
-    private var invite: Invite?
-    /// When the claim was made, to give it back if the customer never saw a frame.
-    private var claimedAt: Date?
-    /// The program wrote its first output (its first frame) to the client.
-    private var drewFirstFrame = false
+    private var machine: GatewaySession
     private var child: SessionChild?
     private var pty: (any Channel)?
-    private var startedAt = ContinuousClock.now
-    private var lastInput = ContinuousClock.now
-    /// Why the gateway ended the session (a limit, a revocation), said to the client at the end.
-    private var endNotice: (code: String, text: String)?
-    private var finished = false
-    /// The program's exit was collected: from then on its pid may belong to another process,
-    /// so no signal is sent to it.
-    private var reaped = false
-    private var ticks = 0
     private var timer: RepeatedTask?
+    /// The channel, for the actions that follow events from outside its pipeline.
+    private var channel: (any Channel)?
+    /// How long a hung-up program has before it is killed.
+    static let killGrace: TimeAmount = .seconds(3)
 
-    init(_ context: SessionContext) { self.context = context }
+    init(_ context: SessionContext) {
+        self.context = context
+        self.machine = GatewaySession(limits: context.limits)
+    }
 
     func handlerAdded(context: ChannelHandlerContext) {
+        channel = context.channel
         context.channel.setOption(ChannelOptions.allowRemoteHalfClosure, value: true).whenFailure { _ in }
     }
 
@@ -132,44 +127,13 @@ final class SessionHandler: ChannelDuplexHandler {
         default:
             return context.fireUserInboundEventTriggered(event)
         }
-        let second = Int64((ContinuousClock.now - SessionHandler.epoch).components.seconds)
-        switch requests.handle(request, second: second) {
-        case .accept: reply(context, wantReply, true)
-        case .refuse: reply(context, wantReply, false)
-        case .refuseAndRecord(let why):
-            reply(context, wantReply, false)
-            let address = self.context.connection.address
-            self.context.reporter.recordCap("requests", address: address, message: "Refused from \(address): \(why)")
-        case .close(let why):
-            let address = self.context.connection.address
-            self.context.reporter.recordCap("requests", address: address, message: "Closed \(address): \(why)")
-            finished = true
-            Self.closeConnection(context.channel)
-        case .start:
-            reply(context, wantReply, true)
-            begin(context)
-        case .resize(let columns, let rows): child?.resize(columns: columns, rows: rows)
-        case .later: break
-        }
-    }
-
-    /// A fixed instant to count seconds from, for the window-change rate.
-    private static let epoch = ContinuousClock.now
-
-    private func reply(_ context: ChannelHandlerContext, _ wantReply: Bool, _ success: Bool) {
-        guard wantReply else { return }
-        if success {
-            context.triggerUserOutboundEvent(ChannelSuccessEvent(), promise: nil)
-        } else {
-            context.triggerUserOutboundEvent(ChannelFailureEvent(), promise: nil)
-        }
+        send(.request(request, at: self.context.clock.now), wantReply: wantReply)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let message = unwrapInboundIn(data)
-        guard case .channel = message.type, case .byteBuffer(let bytes) = message.data, let pty else { return }
-        lastInput = .now
-        pty.writeAndFlush(bytes, promise: nil)
+        guard case .channel = message.type, case .byteBuffer(let bytes) = message.data else { return }
+        if machine.handle(.input(at: self.context.clock.now)).contains(.forwardInput) { pty?.writeAndFlush(bytes, promise: nil) }
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -179,105 +143,143 @@ final class SessionHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        // The client went away (closed, killed, network gone): the program is hung up, and
-        // killed if it does not leave.
-        if let child, !finished {
-            child.signal(SIGHUP)
-            let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
-            context.eventLoop.scheduleTask(in: .seconds(3)) { [child] in
-                // Only a program not yet reaped: a reaped pid may be someone else's by now.
-                if !loopBound.value.reaped { child.signal(SIGKILL) }
-            }
-        }
+        // The client went away (closed, killed, network gone).
+        send(.clientLeft)
         pty?.close(promise: nil)
         context.fireChannelInactive()
     }
 
-    // MARK: Starting
+    // MARK: the machine's actions
 
-    private func begin(_ context: ChannelHandlerContext) {
-        let channel = context.channel
-        let shared = self.context
+    /// Hands `event` to the machine and carries out what it says.
+    private func send(_ event: GatewaySession.Event, wantReply: Bool = false) {
+        for action in machine.handle(event) { perform(action, wantReply: wantReply) }
+    }
+
+    private func perform(_ action: GatewaySession.Action, wantReply: Bool) {
+        guard let channel else { return }
+        let shared = context
         let address = shared.connection.address
-        guard requests.terminal != nil else {
-            // Without a pty the client's own terminal would echo what is typed: no secrets then.
-            return refuse(
-                channel,
-                "This session needs a terminal: run the ssh command as you were given it, without -T (add -t if your client needs it).",
-                log: "Refused \(address): no terminal was requested.", code: nil)
-        }
-        guard shared.sessions.reserve() else {
-            shared.reporter.record(
-                .gatewayLimitReached, address: address, errorCode: "sessions",
-                message: "Refused \(address): \(shared.sessions.maximum) sessions are running, the maximum.")
-            return refuse(channel, "The gateway is busy. Try the same command again in a few minutes.", log: nil, code: nil)
-        }
-        reservedPlace = true
-        let userName = shared.connection.userName ?? ""
-        let claimedAt = Date()
-        let claim = shared.claim(on: channel.eventLoop, userName: userName, address: address, at: claimedAt)
         let loopBound = NIOLoopBound(self, eventLoop: channel.eventLoop)
-        claim.whenComplete { result in
-            let handler = loopBound.value
-            switch result {
-            case .success(.claimed(let invite)):
-                guard channel.isActive else {
-                    // The client left while the claim was made: it got no session, so the
-                    // invite is given back for the same command to work again.
-                    shared.giveBack(invite, claimedAt: claimedAt, why: "the client left during the claim")
-                    return handler.finishEarly(channel, nil)
+        switch action {
+        case .reply(let success):
+            guard wantReply else { return }
+            if success {
+                channel.triggerUserOutboundEvent(ChannelSuccessEvent(), promise: nil)
+            } else {
+                channel.triggerUserOutboundEvent(ChannelFailureEvent(), promise: nil)
+            }
+        case .report(let report):
+            self.report(report, address: address)
+        case .close:
+            Self.closeConnection(channel)
+        case .reservePlace:
+            send(.placeReserved(shared.sessions.reserve(), at: shared.clock.date))
+        case .releasePlace:
+            shared.sessions.release()
+        case .claim(let at):
+            shared.claim(on: channel.eventLoop, userName: shared.connection.userName ?? "", address: address, at: at).whenComplete { result in
+                let answer: GatewaySession.ClaimAnswer
+                switch result {
+                case .success(.claimed(let invite)): answer = .claimed(invite)
+                case .success(.refused(let refusal, let inviteId)): answer = .refused(refusal, inviteId: inviteId)
+                case .failure(let error): answer = .failed("\(error)")
                 }
-                handler.launch(invite, channel, claimedAt: claimedAt)
-            case .success(.refused(let refusal, let inviteId)):
-                // The invite's id is named only when the token matched one: the user name itself
-                // is never written anywhere (it may be a mistyped token, or someone's password).
-                shared.reporter.record(
-                    .gatewayLoginRefused, address: address, inviteId: inviteId, errorCode: refusal.rawValue,
-                    message: "Refused \(address): \(refusal.rawValue) invite\(inviteId.map { " \($0)" } ?? "").")
-                handler.refuse(channel, refusal.banner, log: nil, code: nil)
-            case .failure(let error):
-                handler.refuse(
-                    channel, "The gateway cannot check invites right now. Try again in a minute.",
-                    log: "Refused \(address): the invite store failed: \(error)", code: nil)
+                loopBound.value.send(.claimAnswered(answer, clientPresent: channel.isActive))
+            }
+        case .launch(let invite):
+            launch(invite, channel)
+        case .giveBack(let invite, let claimedAt, let why):
+            shared.giveBack(invite, claimedAt: claimedAt, why: why)
+        case .forwardInput:
+            break  // done by channelRead, which holds the bytes
+        case .resize(let columns, let rows):
+            child?.resize(columns: columns, rows: rows)
+        case .checkRevoked(let inviteId):
+            shared.onStore(channel.eventLoop) { try await shared.store.invite(id: inviteId)?.revokedAt != nil }
+                .whenSuccess { revoked in loopBound.value.send(.revocationChecked(revoked: revoked)) }
+        case .hangUp:
+            child?.signal(SIGHUP)
+            channel.eventLoop.scheduleTask(in: Self.killGrace) { loopBound.value.send(.killDue) }
+        case .kill:
+            child?.signal(SIGKILL)
+        case .recordEnd(let invite, let exitStatus):
+            shared.reporter.writer.enqueue(.end(invite: invite.id, exitStatus: Int(exitStatus), at: shared.clock.date))
+        case .exit(let status, let notice):
+            timer?.cancel()
+            if child != nil { shared.sessions.ended(ObjectIdentifier(self)) }
+            // The program's last output (its screen given back) may still be in the pty: let it
+            // through before the notice and the exit status.
+            channel.eventLoop.scheduleTask(in: .milliseconds(child == nil ? 0 : 50)) {
+                if let notice { Self.say(channel, notice) }
+                Self.exit(channel, status: Int(status))
             }
         }
     }
 
+    /// Tells the operator's log and the trail what the machine reported.
+    private func report(_ report: GatewaySession.Report, address: String) {
+        let reporter = context.reporter
+        switch report {
+        case .cap(let message):
+            reporter.recordCap("requests", address: address, message: "\(message) (from \(address))")
+        case .noTerminal:
+            reporter.logger.notice("Refused \(address): no terminal was requested.")
+        case .busy:
+            reporter.record(
+                .gatewayLimitReached, address: address, errorCode: "sessions",
+                message: "Refused \(address): \(context.sessions.maximum) sessions are running, the maximum.")
+        case .refused(let refusal, let inviteId):
+            // The invite's id is named only when the token matched one: the user name itself is
+            // never written anywhere (it may be a mistyped token, or someone's password).
+            reporter.record(
+                .gatewayLoginRefused, address: address, inviteId: inviteId, errorCode: refusal.rawValue,
+                message: "Refused \(address): \(refusal.rawValue) invite\(inviteId.map { " \($0)" } ?? "").")
+        case .storeFailed(let why):
+            reporter.logger.notice("Refused \(address): the invite store failed: \(why)")
+        case .claimed(let invite):
+            let window = machine.requests.window
+            reporter.record(
+                .inviteClaimed, address: address, invite: invite,
+                message:
+                    "Session \(invite.id) from \(address): \(invite.userId) on \(invite.authConfig), TERM \(TerminalName.resolve(machine.requests.terminal?.term ?? "")), \(window.columns)x\(window.rows)."
+            )
+        case .launchFailed(let invite, let why):
+            reporter.logger.error("Session \(invite.id) could not start: \(why)")
+        case .limit(let code, let invite):
+            reporter.record(
+                .gatewayLimitReached, address: address, invite: invite, errorCode: code,
+                message: "Session \(invite.id) from \(address): \(code) limit reached; ending it.")
+        case .ended(let invite, let exitStatus, let seconds, let code):
+            reporter.record(
+                .gatewaySessionEnded, address: address, invite: invite, errorCode: code,
+                counts: ["exit_status": Int(exitStatus), "seconds": seconds],
+                message: "Session \(invite.id) ended after \(seconds) s with status \(exitStatus)\(code.map { " (\($0))" } ?? "").")
+        }
+    }
+
     /// Starts the wizard for a claimed invite and wires its pty and report to this channel.
-    private func launch(_ invite: Invite, _ channel: any Channel, claimedAt: Date) {
+    private func launch(_ invite: Invite, _ channel: any Channel) {
         let shared = context
-        let address = shared.connection.address
-        let window = requests.window
+        let window = machine.requests.window
         let request = SessionRequest(
-            invite: invite, peer: address, term: TerminalName.resolve(requests.terminal?.term ?? ""), columns: window.columns, rows: window.rows,
-            environment: requests.environment)
+            invite: invite, peer: shared.connection.address, term: TerminalName.resolve(machine.requests.terminal?.term ?? ""),
+            columns: window.columns, rows: window.rows, environment: machine.requests.environment)
         let started: StartedSession
         do {
             started = try shared.launcher.start(request)
         } catch {
-            // The customer got no session: the invite is given back, so the same command works
-            // once the operator has fixed what the log names.
-            shared.reporter.logger.error("Session \(invite.id) could not start: \(error)")
-            shared.giveBack(invite, claimedAt: claimedAt, why: "its program could not start")
-            return finishEarly(
-                channel, "The session could not start; your invite still works. Try the same command again in a few minutes, or tell the person who sent it.")
+            return send(.launched(failure: "\(error)", at: shared.clock.now))
         }
-        self.invite = invite
-        self.claimedAt = claimedAt
         shared.connection.sessionStarted = true
-        shared.reporter.record(
-            .inviteClaimed, address: address, invite: invite,
-            message: "Session \(invite.id) from \(address): \(invite.userId) on \(invite.authConfig), TERM \(request.term), \(window.columns)x\(window.rows).")
         child = started.child
-        startedAt = .now
-        lastInput = .now
         shared.sessions.started(ObjectIdentifier(self), started.child)
         let loopBound = NIOLoopBound(self, eventLoop: channel.eventLoop)
         NIOPipeBootstrap(group: channel.eventLoop)
             .channelOption(ChannelOptions.autoRead, value: true)
             .channelInitializer { pty in
                 pty.eventLoop.makeCompletedFuture {
-                    try pty.pipeline.syncOperations.addHandler(ProgramOutput(client: channel) { loopBound.value.drewFirstFrame = true })
+                    try pty.pipeline.syncOperations.addHandler(ProgramOutput(client: channel) { loopBound.value.send(.output) })
                 }
             }
             .takingOwnershipOfDescriptor(inputOutput: started.child.master)
@@ -297,8 +299,10 @@ final class SessionHandler: ChannelDuplexHandler {
             }
             .takingOwnershipOfDescriptor(inputOutput: started.report)
             .whenFailure { _ in Glibc.close(started.report) }
+        send(.launched(failure: nil, at: shared.clock.now))
         timer = channel.eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(100), delay: .milliseconds(100)) { _ in
-            loopBound.value.tick(channel)
+            let handler = loopBound.value
+            handler.send(.tick(at: handler.context.clock.now, exitStatus: handler.child?.exitStatus()))
         }
     }
 
@@ -307,7 +311,7 @@ final class SessionHandler: ChannelDuplexHandler {
     /// program shows the result only once it is on record.
     private func reported(_ event: AuditEvent, answer: @escaping @Sendable () -> Void) {
         let shared = context
-        guard let invite, let event = shared.reporter.sessionEvent(event, invite: invite, address: shared.connection.address) else {
+        guard let invite = machine.invite, let event = shared.reporter.sessionEvent(event, invite: invite, address: shared.connection.address) else {
             // Not the program's to report: answered, not written.
             return answer()
         }
@@ -320,104 +324,6 @@ final class SessionHandler: ChannelDuplexHandler {
         shared.reporter.logger.info(
             "Session \(invite.id): \(event.event) \(event.accountId ?? "") \(event.status ?? "")\(event.errorCode.map { " (\($0))" } ?? "")")
         shared.reporter.write(event, done: answer)
-    }
-
-    // MARK: Running
-
-    /// Ten times a second: has the program ended; has a limit been reached; (each second) was
-    /// the invite revoked.
-    private func tick(_ channel: any Channel) {
-        guard let child, !finished else { return }
-        if let status = child.exitStatus() {
-            reaped = true
-            return finish(channel, exitStatus: status)
-        }
-        if case .resize(let columns, let rows) = requests.tick() { child.resize(columns: columns, rows: rows) }
-        guard endNotice == nil else { return }
-        let now = ContinuousClock.now
-        if now - lastInput >= context.limits.idleTimeout {
-            end(child, code: "idle", "The session ended after \(DurationText.words(context.limits.idleTimeout)) without input. Ask for a new invite to finish.")
-        } else if now - startedAt >= context.limits.maximumSessionLength {
-            end(child, code: "session_length", "The session reached its limit of \(DurationText.words(context.limits.maximumSessionLength)).")
-        }
-        ticks += 1
-        guard ticks % 10 == 0, let invite else { return }
-        let shared = context
-        let loopBound = NIOLoopBound(self, eventLoop: channel.eventLoop)
-        shared.onStore(channel.eventLoop) { try await shared.store.invite(id: invite.id)?.revokedAt != nil }
-            .whenSuccess { revoked in
-                let handler = loopBound.value
-                if revoked, handler.endNotice == nil, !handler.finished {
-                    handler.end(child, code: "revoked", "The invite was withdrawn, so the session has ended.")
-                }
-            }
-    }
-
-    /// Ends a running session: the program is hung up; the notice follows its last output.
-    private func end(_ child: SessionChild, code: String, _ text: String) {
-        endNotice = (code, text)
-        child.signal(SIGHUP)
-        // A program that ignores the hangup is killed (while it is not reaped: after that its
-        // pid may be another process's).
-        if let loop = pty?.eventLoop {
-            let loopBound = NIOLoopBound(self, eventLoop: loop)
-            loop.scheduleTask(in: .seconds(3)) { if !loopBound.value.reaped { child.signal(SIGKILL) } }
-        }
-        if code != "revoked" {
-            context.reporter.record(
-                .gatewayLimitReached, address: context.connection.address, invite: invite, errorCode: code,
-                message: "Session \(invite?.id ?? "?") from \(context.connection.address): \(code) limit reached; ending it.")
-        }
-    }
-
-    /// The program ended: its status goes to the client, and the channel closes.
-    private func finish(_ channel: any Channel, exitStatus: Int32) {
-        finished = true
-        timer?.cancel()
-        let shared = context
-        shared.sessions.ended(ObjectIdentifier(self))
-        if reservedPlace {
-            reservedPlace = false
-            shared.sessions.release()
-        }
-        let seconds = Int((ContinuousClock.now - startedAt).components.seconds)
-        if let invite, !drewFirstFrame, let claimedAt {
-            // The program ended before the customer saw anything: no session was had, so the
-            // invite is given back rather than spent.
-            shared.giveBack(invite, claimedAt: claimedAt, why: "its program ended (status \(exitStatus)) before drawing anything")
-        } else if let invite {
-            shared.reporter.writer.enqueue(.end(invite: invite.id, exitStatus: Int(exitStatus), at: Date()))
-        }
-        if let invite {
-            shared.reporter.record(
-                .gatewaySessionEnded, address: shared.connection.address, invite: invite, errorCode: endNotice?.code,
-                counts: ["exit_status": Int(exitStatus), "seconds": seconds],
-                message: "Session \(invite.id) ended after \(seconds) s with status \(exitStatus)\(endNotice.map { " (\($0.code))" } ?? "").")
-        }
-        // The program's last output (its screen given back) may still be in the pty: let it
-        // through before the notice and the exit status.
-        let notice = endNotice?.text
-        channel.eventLoop.scheduleTask(in: .milliseconds(50)) {
-            if let notice { Self.say(channel, notice) }
-            Self.exit(channel, status: Int(exitStatus))
-        }
-    }
-
-    /// Says why there is no session, with status 1, and closes.
-    private func refuse(_ channel: any Channel, _ text: String, log: String?, code: String?) {
-        if let log { context.reporter.logger.notice("\(log)") }
-        finishEarly(channel, text)
-    }
-
-    /// No session: says why (when there is anyone to tell), status 1, and the connection closes.
-    private func finishEarly(_ channel: any Channel, _ text: String?) {
-        finished = true
-        if reservedPlace {
-            reservedPlace = false
-            context.sessions.release()
-        }
-        if let text { Self.say(channel, text) }
-        Self.exit(channel, status: 1)
     }
 
     static func say(_ channel: any Channel, _ text: String) {
