@@ -119,7 +119,7 @@ extension APIError {
     }
 
     /// `Retry-After` as whole seconds: a number, or an HTTP date relative to now.
-    package static func retryAfterSeconds(_ header: String?, now: Date = Date()) -> Int? {
+    package static func retryAfterSeconds(_ header: String?, now: Date = SystemTimekeeper().date) -> Int? {
         guard let header = header?.trimmingCharacters(in: .whitespaces), !header.isEmpty else { return nil }
         if let seconds = Double(header) { return max(0, Int(seconds.rounded(.up))) }
         let formatter = DateFormatter()

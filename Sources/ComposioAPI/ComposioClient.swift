@@ -18,6 +18,8 @@ package struct ComposioClient: ComposioService {
     private let retry: RetryPolicy
     private let logger: Logger
     private let sleep: @Sendable (Duration) async throws -> Void
+    /// The clock retries wait on and attempts are timed with.
+    private let clock: any Timekeeper
     private let jitter: @Sendable () -> Double
     /// Hears about each wait before a retry (for a visible countdown).
     package let retryNotifier: RetryNotifier
@@ -26,13 +28,15 @@ package struct ComposioClient: ComposioService {
     ///   - keySource: where the key came from ("COMPOSIO_API_KEY", a file), named when it is rejected.
     ///   - logger: receives one debug line per attempt (method, path, status, time); never
     ///     headers, queries or bodies.
-    ///   - sleep, jitter: injected so tests run retries without waiting.
+    ///   - clock: what retries wait on and attempts are timed with.
+    ///   - sleep, jitter: injected so tests run retries without waiting (sleep defaults to the clock's).
     package init(
         baseURL: URL, apiKey: Secret, keySource: String, transport: any HTTPTransport, pathPrefix: String = "/api/v3.1",
         retry: RetryPolicy = .standard, logger: Logger = Logger(label: "onboard.api", factory: { _ in SwiftLogNoOpLogHandler() }),
-        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        clock: any Timekeeper = SystemTimekeeper(), sleep: (@Sendable (Duration) async throws -> Void)? = nil,
         jitter: @escaping @Sendable () -> Double = { Double.random(in: 0...1) }, retryNotifier: RetryNotifier = RetryNotifier()
     ) {
+        self.clock = clock
         self.retryNotifier = retryNotifier
         self.baseURL = baseURL
         self.apiKey = apiKey
@@ -41,7 +45,7 @@ package struct ComposioClient: ComposioService {
         self.pathPrefix = pathPrefix
         self.retry = retry
         self.logger = logger
-        self.sleep = sleep
+        self.sleep = sleep ?? { try await clock.sleep(for: $0) }
         self.jitter = jitter
     }
 
@@ -49,7 +53,7 @@ package struct ComposioClient: ComposioService {
     package func with(apiKey: Secret, keySource: String = "the key you entered") -> ComposioClient {
         ComposioClient(
             baseURL: baseURL, apiKey: apiKey, keySource: keySource, transport: transport, pathPrefix: pathPrefix, retry: retry,
-            logger: logger, sleep: sleep, jitter: jitter, retryNotifier: retryNotifier
+            logger: logger, clock: clock, sleep: sleep, jitter: jitter, retryNotifier: retryNotifier
         )
     }
 
@@ -190,7 +194,7 @@ package struct ComposioClient: ComposioService {
     ) async throws -> Made {
         let baseline: Set<String>
         if let known { baseline = known } else { baseline = try await accountIds(userId: userId, authConfigId: authConfigId) }
-        let started = ContinuousClock.now
+        let started = clock.now
         var attempt = 0
         while true {
             let failure: APIError
@@ -206,7 +210,9 @@ package struct ComposioClient: ComposioService {
                     return adopted
                 }
             }
-            guard case .retry(let delay) = retry.decide(attempt: attempt, outcome: failure.outcome, jitter: jitter(), elapsed: ContinuousClock.now - started)
+            guard
+                case .retry(let delay) = retry.decide(
+                    attempt: attempt, outcome: failure.outcome, jitter: jitter(), now: clock.date, elapsed: clock.now - started)
             else { throw failure }
             announce(operation, delay, failure)
             try await sleep(delay)
@@ -240,16 +246,16 @@ package struct ComposioClient: ComposioService {
         _ operation: String, _ method: String, _ path: String, query: [URLQueryItem] = [], body: Data? = nil, retrying: Bool
     ) async throws -> HTTPResponse {
         let request = makeRequest(method, path, query: query, body: body)
-        let first = ContinuousClock.now
+        let first = clock.now
         var attempt = 0
         var sawAmbiguity = false
         while true {
-            let started = ContinuousClock.now
+            let started = clock.now
             var error: APIError
             do {
                 let response = try await transport.send(request)
                 logger.debug(
-                    "\(method) \(pathPrefix)\(path) \(response.status) \((ContinuousClock.now - started).formattedMilliseconds) (attempt \(attempt + 1))")
+                    "\(method) \(pathPrefix)\(path) \(response.status) \((clock.now - started).formattedMilliseconds) (attempt \(attempt + 1))")
                 if (200..<300).contains(response.status) { return response }
                 error = APIError.from(response: response, operation: operation, keySource: keySource)
                 var headers = response.headers
@@ -259,12 +265,12 @@ package struct ComposioClient: ComposioService {
                 }
                 error.outcome = .reply(status: response.status, headers: headers)
             } catch let transportError as HTTPTransportError {
-                logger.debug("\(method) \(pathPrefix)\(path) no reply \((ContinuousClock.now - started).formattedMilliseconds) (attempt \(attempt + 1))")
+                logger.debug("\(method) \(pathPrefix)\(path) no reply \((clock.now - started).formattedMilliseconds) (attempt \(attempt + 1))")
                 error = APIError.network(operation: operation, baseURL: baseURL, transportError)
             }
             error.retriedAfterAmbiguity = sawAmbiguity
             guard retrying,
-                case .retry(let delay) = retry.decide(attempt: attempt, outcome: error.outcome, jitter: jitter(), elapsed: ContinuousClock.now - first)
+                case .retry(let delay) = retry.decide(attempt: attempt, outcome: error.outcome, jitter: jitter(), now: clock.date, elapsed: clock.now - first)
             else { throw error }
             sawAmbiguity = sawAmbiguity || error.mayHaveApplied
             announce(operation, delay, error)

@@ -23,7 +23,7 @@ package actor RateLimitPacer {
     private var remaining: Int?
     private var limit: Int?
     private var inFlight = 0
-    private var pausedUntil: ContinuousClock.Instant?
+    private var pausedUntil: MonotonicInstant?
     private var counts = Counts()
     private let clock: any Timekeeper
     /// How long to pause after a 429 without `Retry-After`.

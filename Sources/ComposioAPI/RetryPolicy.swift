@@ -1,4 +1,5 @@
 import Foundation
+import OnboardCore
 
 /// When to try a request again and how long to wait first, as data so it is tested as a pure
 /// function. The defaults follow the official SDKs: retry connection errors, 408, 409, 429 and
@@ -71,7 +72,7 @@ package struct RetryPolicy: Equatable, Sendable {
     ///   - jitter: a draw in 0...1 (0.75...1 of the backoff is used); injected for tests.
     ///   - now: for `Retry-After` given as a date.
     ///   - elapsed: time since the first attempt started, checked against ``patience``.
-    package func decide(attempt: Int, outcome: Outcome, jitter: Double, now: Date = Date(), elapsed: Duration = .zero) -> Decision {
+    package func decide(attempt: Int, outcome: Outcome, jitter: Double, now: Date = SystemTimekeeper().date, elapsed: Duration = .zero) -> Decision {
         guard Self.isRetryable(outcome) else { return .stop }
         if patience == nil, attempt >= maximumRetries { return .stop }
         let delay: Duration

@@ -1,4 +1,5 @@
 import Foundation
+import OnboardCore
 import Synchronization
 
 /// Counts failed authentications per client address and turns an address away, before its key
@@ -9,10 +10,13 @@ final class AuthFailureLimiter: Sendable {
     let limit: Int
     let windowSeconds: Int
     private let windows = Mutex<[String: (window: Int, failures: Int)]>([:])
+    /// The clock the windows are counted on.
+    let clock: any Timekeeper
 
-    init(limit: Int = 10, windowSeconds: Int = 60) {
+    init(limit: Int = 10, windowSeconds: Int = 60, clock: any Timekeeper = SystemTimekeeper()) {
         self.limit = limit
         self.windowSeconds = windowSeconds
+        self.clock = clock
     }
 
     /// Seconds `address` must wait, or nil when it may try.

@@ -31,7 +31,7 @@ package final class Sandbox: Sendable {
     /// - Returns: the sandbox, and the key it created when the database was new (shown once).
     package static func open(
         path: String?, initialAPIKey: String? = nil, options: SandboxOptions = SandboxOptions(),
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { SystemTimekeeper().date }
     ) throws -> (sandbox: Sandbox, createdKey: String?) {
         let store: SQLiteSandboxStore
         let sealer: CredentialSealer

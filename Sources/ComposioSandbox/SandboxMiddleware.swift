@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import OnboardCore
 
 /// Resolves `x-api-key` (or `Authorization: Bearer`) to a project; 401 otherwise. An address
 /// that keeps failing is answered 429 before its key is looked at (``AuthFailureLimiter``).
@@ -15,7 +16,7 @@ struct APIKeyMiddleware: RouterMiddleware {
         guard let key = Self.presentedKey(request.headers), !key.isEmpty,
             let found = try await store.project(forKeyDigest: SandboxIdentifiers.digest(key))
         else {
-            if let address { failures.recordFailure(address, now: Date()) }
+            if let address { failures.recordFailure(address, now: failures.clock.date) }
             throw SandboxError.invalidAPIKey
         }
         var context = context
@@ -41,7 +42,7 @@ extension SandboxRequestContext {
     /// too often; over the budget, a 429 with the seconds to wait.
     func checkAuthenticationBudget(_ failures: AuthFailureLimiter) throws -> String? {
         guard let address = channel?.remoteAddress?.ipAddress else { return nil }
-        if let wait = failures.blocked(address, now: Date()) {
+        if let wait = failures.blocked(address, now: failures.clock.date) {
             var error = SandboxError(
                 status: .tooManyRequests, message: "Too many failed authentications from this address", code: 10429, slug: "Auth_TooManyFailures",
                 suggestedFix: "Check the API key, then retry in \(wait) seconds.")
@@ -84,9 +85,11 @@ struct LinkPageHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
 /// headers or bodies.
 struct EnvelopeMiddleware<Context: RequestContext>: RouterMiddleware {
     let logger: Logger
+    /// What requests are timed with.
+    var clock: any Timekeeper = SystemTimekeeper()
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let start = ContinuousClock.now
+        let start = clock.now
         let response: Response
         do {
             response = try await next(request, context)
@@ -103,7 +106,7 @@ struct EnvelopeMiddleware<Context: RequestContext>: RouterMiddleware {
             response = try SandboxError(status: .internalServerError, message: "Internal server error", code: 500, slug: "Internal_Error")
                 .response(from: request, context: context)
         }
-        let elapsed = ContinuousClock.now - start
+        let elapsed = clock.now - start
         logger.info("\(request.method) \(Self.loggedPath(request.uri.path)) \(response.status.code) \(elapsed.milliseconds) ms")
         return response
     }
@@ -153,10 +156,12 @@ struct RateLimitMiddleware: RouterMiddleware {
 struct FaultMiddleware: RouterMiddleware {
     typealias Context = SandboxRequestContext
     let plan: FaultPlan
+    /// What the added latency waits on.
+    var clock: any Timekeeper = SystemTimekeeper()
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard plan.isActive, request.uri.path.hasPrefix("/api/") else { return try await next(request, context) }
-        if plan.latency > .zero { try await Task.sleep(for: plan.latency) }
+        if plan.latency > .zero { try await clock.sleep(for: plan.latency) }
         switch plan.fault(for: Double.random(in: 0..<1)) {
         case .none:
             return try await next(request, context)

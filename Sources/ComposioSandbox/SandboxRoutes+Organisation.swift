@@ -70,7 +70,7 @@ struct OrgKeyMiddleware: RouterMiddleware {
         guard let key = request.headers[HTTPField.Name("x-org-api-key")!], !key.isEmpty,
             let org = try await store.organisation(forOrgKeyDigest: SandboxIdentifiers.digest(key))
         else {
-            if let address { failures.recordFailure(address, now: Date()) }
+            if let address { failures.recordFailure(address, now: failures.clock.date) }
             throw SandboxError(
                 status: .unauthorized, message: "Invalid organization API key provided", code: 401, slug: "Auth_InvalidOrgApiKey",
                 suggestedFix: "Pass an organization API key in the x-org-api-key header."

@@ -9,6 +9,8 @@ struct AccountConnector: Sendable {
     var pollInterval: Duration = Wizard.pollInterval
     /// How long to wait for a settled status before reporting the account as it stands.
     var timeout: Duration = .seconds(60)
+    /// The clock the polls wait on.
+    var clock: any Timekeeper = SystemTimekeeper()
 
     struct Outcome: Sendable {
         var account: ConnectedAccount
@@ -42,10 +44,10 @@ struct AccountConnector: Sendable {
     /// Polls until the account settles or the timeout passes.
     func settle(_ account: ConnectedAccount) async throws -> (ConnectedAccount, timedOut: Bool) {
         var current = account
-        let deadline = ContinuousClock.now.advanced(by: timeout)
+        let deadline = clock.now.advanced(by: timeout)
         while !current.status.isSettled {
-            guard ContinuousClock.now < deadline else { return (current, true) }
-            try await Task.sleep(for: pollInterval)
+            guard clock.now < deadline else { return (current, true) }
+            try await clock.sleep(for: pollInterval)
             let userId = current.userId
             let toolkit = current.toolkitSlug
             current = try await service.connectedAccount(id: current.id)

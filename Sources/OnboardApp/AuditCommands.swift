@@ -34,7 +34,7 @@ package enum AuditCommands {
     }
 
     /// `--since`: an ISO 8601 time (`2026-11-30`, `2026-11-30T09:00Z`) or an age (`30m`, `24h`, `7d`).
-    package static func parseSince(_ text: String, now: Date = Date()) -> Date? {
+    package static func parseSince(_ text: String, now: Date = SystemTimekeeper().date) -> Date? {
         if let seconds = DurationText.seconds(text) { return now.addingTimeInterval(-seconds) }
         if let date = UTCTimestamp.parse(text) { return date }
         return UTCTimestamp.parse(text + "T00:00Z")
@@ -42,7 +42,9 @@ package enum AuditCommands {
 
     /// Prints the matching events, oldest first; with `follow`, keeps printing new ones as they
     /// are appended until interrupted.
-    package static func list(path: String, filter: Filter, json: Bool, follow: Bool, output: CommandOutput) async throws {
+    package static func list(
+        path: String, filter: Filter, json: Bool, follow: Bool, output: CommandOutput, timekeeper: any Timekeeper = SystemTimekeeper()
+    ) async throws {
         guard FileManager.default.fileExists(atPath: path) || follow else {
             return output.err("There is no audit trail at \(path) yet; onboard writes one with its first action.")
         }
@@ -56,7 +58,7 @@ package enum AuditCommands {
         var offset = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         var partial = Data()
         while !Task.isCancelled {
-            try await Task.sleep(for: .milliseconds(300))
+            try await timekeeper.sleep(for: .milliseconds(300))
             guard let handle = FileHandle(forReadingAtPath: path) else { continue }
             defer { try? handle.close() }
             try handle.seek(toOffset: UInt64(offset))
@@ -106,7 +108,9 @@ package enum AuditCommands {
     }
 
     /// The trail in a shared PostgreSQL store: the same records and the same chain as the file.
-    package static func list(database store: PostgresStore, filter: Filter, json: Bool, follow: Bool, output: CommandOutput) async throws {
+    package static func list(
+        database store: PostgresStore, filter: Filter, json: Bool, follow: Bool, output: CommandOutput, timekeeper: any Timekeeper = SystemTimekeeper()
+    ) async throws {
         var records = AuditVerification.records(in: try await store.auditText())
         if json && !follow { return output.json(records.filter(filter.matches)) }
         if !json { output.out(header) }
@@ -117,7 +121,7 @@ package enum AuditCommands {
                 if filter.matches(record) { output.out(json ? line(record) : row(record)) }
             }
             guard follow, !Task.isCancelled else { return }
-            try await Task.sleep(for: .seconds(1))
+            try await timekeeper.sleep(for: .seconds(1))
             // A database that restarts is waited out, as the gateways do.
             if let text = try? await store.auditText() { records = AuditVerification.records(in: text) }
         }

@@ -24,12 +24,15 @@ package final class AuditingService: ComposioService {
 
     /// Where a record that is late is said (the wizard shows it above the spinner).
     private let lateNotices: RetryNotifier?
+    /// The clock the "waiting to be recorded" notice waits on.
+    private let clock: any Timekeeper
 
     package init(
         _ base: any ComposioService, log: any AuditSink, actor: AuditEvent.Actor, backend: String, project: String? = nil,
-        lateNotices: RetryNotifier? = nil
+        lateNotices: RetryNotifier? = nil, clock: any Timekeeper = SystemTimekeeper()
     ) {
         self.lateNotices = lateNotices
+        self.clock = clock
         self.base = base
         self.log = log
         self.actor = actor
@@ -48,8 +51,9 @@ package final class AuditingService: ComposioService {
         // A record that takes more than 5 seconds (a gateway waiting out its database) is said on
         // the screen, so a person does not wonder why "connected" does not come.
         let notices = lateNotices
+        let clock = self.clock
         let late = Task {
-            try await Task.sleep(for: .seconds(5))
+            try await clock.sleep(for: .seconds(5))
             notices?.notifyWaiting("The account is made; waiting for it to be recorded in the audit trail", for: .seconds(55))
         }
         defer { late.cancel() }

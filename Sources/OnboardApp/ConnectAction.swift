@@ -59,7 +59,8 @@ package enum ConnectAction {
         return fields
     }
 
-    package static func run(_ service: any ComposioService, _ options: Options, output: CommandOutput) async throws {
+    package static func run(_ service: any ComposioService, _ options: Options, output: CommandOutput, clock: any Timekeeper = SystemTimekeeper()) async throws
+    {
         if let problem = Validation.problem(userId: options.userId) { throw UsageError("--user-id: \(problem)") }
         let (config, scheme, fields) = try await ServiceCommands.userFields(service, authConfigId: options.authConfigId)
         let existing = try await AccountConnector.liveAccounts(service, authConfigId: config.id, userId: options.userId)
@@ -71,7 +72,7 @@ package enum ConnectAction {
             )
         }
         let replacing = options.existing == .replace ? existing.map(\.id) : []
-        let connector = AccountConnector(service: service, timeout: options.timeout)
+        let connector = AccountConnector(service: service, timeout: options.timeout, clock: clock)
         let outcome: AccountConnector.Outcome
         if scheme.isRedirectBased {
             outcome = try await connectThroughLink(service, connector, config: config, scheme: scheme, options: options, replacing: replacing, output: output)

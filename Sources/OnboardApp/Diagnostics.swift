@@ -80,7 +80,7 @@ package struct LineLogHandler: LogHandler {
     }
 
     package func log(event: LogEvent) {
-        var line = "\(UTCTimestamp.iso8601(Date())) \(event.level) \(label): \(event.message)"
+        var line = "\(UTCTimestamp.iso8601(SystemTimekeeper().date)) \(event.level) \(label): \(event.message)"
         let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
         if !merged.isEmpty { line += " " + merged.keys.sorted().map { "\($0)=\(merged[$0].map { "\($0)" } ?? "")" }.joined(separator: " ") }
         sink.write(TerminalText.sanitized(line))

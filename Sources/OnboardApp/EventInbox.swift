@@ -27,7 +27,7 @@ final class EventInbox<Event: Sendable>: @unchecked Sendable {
     /// Blocks until something was posted or `timeout` passed.
     func wait(upTo timeout: Duration) {
         condition.lock()
-        if events.isEmpty { _ = condition.wait(until: Date().addingTimeInterval(timeout.inSeconds)) }
+        if events.isEmpty { _ = condition.wait(until: SystemTimekeeper().date.addingTimeInterval(timeout.inSeconds)) }
         condition.unlock()
     }
 }

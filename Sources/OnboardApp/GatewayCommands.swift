@@ -93,7 +93,7 @@ package enum GatewayCommands {
                 let event = AuditEvent(
                     .gatewayStarted, actor: .currentUser, backend: choice.label, source: "gateway \(hostName):\(port)", version: OnboardVersion.current)
                 Task {
-                    try? await store.recordGateway(GatewayEndpoint(host: options.host, port: port, startedAt: Date()))
+                    try? await store.recordGateway(GatewayEndpoint(host: options.host, port: port, startedAt: SystemTimekeeper().date))
                     try? await audit?.record(event)
                 }
             },

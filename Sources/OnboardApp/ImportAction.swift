@@ -56,7 +56,7 @@ package enum ImportAction {
     /// problems; the caller exits 1 when the report has failures and 130 when interrupted.
     package static func run(
         _ service: any ComposioService, _ options: Options, pacer: RateLimitPacer? = nil, output: CommandOutput,
-        interrupted: @escaping @Sendable () -> Bool = { false }
+        interrupted: @escaping @Sendable () -> Bool = { false }, clock: any Timekeeper = SystemTimekeeper()
     ) async throws -> ImportReport {
         let file = try readFile(options.filePath)
         let (config, scheme, fields) = try await ServiceCommands.userFields(service, authConfigId: options.authConfigId)
@@ -90,12 +90,13 @@ package enum ImportAction {
         try await auditing?.record(.importStarted, authConfig: config.id, toolkit: config.toolkitSlug, counts: ["rows": file.rows.count])
         var plan = try Planner(rows: file.rows, accounts: accounts, journal: journal, replace: options.replace, updateExisting: options.updateExisting)
             .plan()
-        let progress = ImportProgress(total: file.rows.count, settledBefore: file.rows.count - plan.toCreate.count, output: output)
+        let progress = ImportProgress(total: file.rows.count, settledBefore: file.rows.count - plan.toCreate.count, output: output, clock: clock)
         let runner = RowRunner(
-            service: service, config: config, scheme: scheme, fields: fields, journal: journal, validate: options.validate, timeout: options.timeout)
+            service: service, config: config, scheme: scheme, fields: fields, journal: journal, validate: options.validate, timeout: options.timeout,
+            clock: clock)
         let ticker = Task {
             while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(1))
+                try? await clock.sleep(for: .seconds(1))
                 progress.tick(pause: await pacer?.pauseRemaining)
             }
         }
@@ -238,14 +239,16 @@ final class RowRunner: Sendable {
     let journal: ImportJournal
     let validate: Bool
     let timeout: Duration
+    let clock: any Timekeeper
     let results = Mutex<[Int: ImportReport.Row]>([:])
     /// Set when every further row would fail the same way (the key was rejected).
     private let fatal = Mutex<String?>(nil)
 
     init(
         service: any ComposioService, config: AuthConfigSummary, scheme: AuthScheme, fields: [CredentialField], journal: ImportJournal,
-        validate: Bool, timeout: Duration
+        validate: Bool, timeout: Duration, clock: any Timekeeper
     ) {
+        self.clock = clock
         self.service = service
         self.config = config
         self.scheme = scheme
@@ -305,7 +308,7 @@ final class RowRunner: Sendable {
                 authConfigId: config.id, userId: row.userId, authScheme: scheme, values: ImportCheck.values(for: row, fields: fields),
                 validateCredentials: validate)
             request.knownAccountIds = Set(work.existing)
-            let connector = AccountConnector(service: service, timeout: timeout)
+            let connector = AccountConnector(service: service, timeout: timeout, clock: clock)
             let outcome = try await connector.connect(request, toolkit: config.toolkitSlug, replacing: work.replacing, wait: true)
             result.accountId = outcome.account.id
             result.status = outcome.account.status.rawValue

@@ -1,4 +1,5 @@
 import Foundation
+import OnboardCore
 import OnboardTUI
 import Synchronization
 
@@ -14,15 +15,18 @@ final class ImportProgress: Sendable {
     /// Rows settled before this run started (journal, already connected): not part of the rate.
     private let settledBefore: Int
     private let output: CommandOutput
-    private let started = ContinuousClock.now
-    private let state = Mutex<(counts: Counts, lastDrawn: ContinuousClock.Instant?, lastPercent: Int)>((Counts(), nil, 0))
+    private let clock: any Timekeeper
+    private let started: MonotonicInstant
+    private let state = Mutex<(counts: Counts, lastDrawn: MonotonicInstant?, lastPercent: Int)>((Counts(), nil, 0))
     /// Plain lines at most this often (and at each tenth of the way).
     static let plainInterval: Duration = .seconds(5)
 
-    init(total: Int, settledBefore: Int, output: CommandOutput) {
+    init(total: Int, settledBefore: Int, output: CommandOutput, clock: any Timekeeper = SystemTimekeeper()) {
         self.total = total
         self.settledBefore = settledBefore
         self.output = output
+        self.clock = clock
+        self.started = clock.now
         state.withLock { $0.counts.done = settledBefore }
     }
 
@@ -52,8 +56,8 @@ final class ImportProgress: Sendable {
         if output.errIsTerminal { output.err("") }
     }
 
-    private func lineIfDue(_ state: inout (counts: Counts, lastDrawn: ContinuousClock.Instant?, lastPercent: Int), force: Bool) -> String? {
-        let now = ContinuousClock.now
+    private func lineIfDue(_ state: inout (counts: Counts, lastDrawn: MonotonicInstant?, lastPercent: Int), force: Bool) -> String? {
+        let now = clock.now
         let percent = total == 0 ? 100 : state.counts.done * 100 / total
         let interval: Duration = output.errIsTerminal ? .milliseconds(100) : Self.plainInterval
         let due = state.lastDrawn.map { now - $0 >= interval } ?? true

@@ -51,7 +51,8 @@ package enum InviteCommands {
     /// Checks the auth config with the service, stores the invite (its token's digest only) and
     /// prints the one command the customer types.
     package static func create(
-        _ options: CreateOptions, service: any ComposioService, store: any InviteStore, audit: (any AuditSink)?, output: CommandOutput
+        _ options: CreateOptions, service: any ComposioService, store: any InviteStore, audit: (any AuditSink)?, output: CommandOutput,
+        timekeeper: any Timekeeper = SystemTimekeeper()
     ) async throws {
         if let problem = Validation.problem(userId: options.userId) { throw UsageError("--user-id: \(problem)") }
         let config = try await service.authConfig(id: options.authConfig)
@@ -59,12 +60,12 @@ package enum InviteCommands {
             throw CommandFailure("\(config.id) is disabled: enable it (or pick another config) before inviting anyone to it.")
         }
         if options.via == .link {
-            return try await createLink(options, config: config, service: service, store: store, audit: audit, output: output)
+            return try await createLink(options, config: config, service: service, store: store, audit: audit, output: output, timekeeper: timekeeper)
         }
         let key = try GatewayCommands.hostKey()
         let (host, port) = try await endpoint(options.publicHost, store: store, output: output)
         let token = InviteToken.generate()
-        let now = Date()
+        let now = timekeeper.date
         var invite = Invite(
             id: Invite.newId(), authConfig: config.id, userId: options.userId, note: options.note, createdBy: AuditEvent.Actor.currentUser.user,
             createdAt: now, expiresAt: now.addingTimeInterval(options.ttl))
@@ -112,10 +113,10 @@ package enum InviteCommands {
     /// kept: whoever holds it can connect, like an SSH invite's token.
     static func createLink(
         _ options: CreateOptions, config: AuthConfigSummary, service: any ComposioService, store: any InviteStore, audit: (any AuditSink)?,
-        output: CommandOutput
+        output: CommandOutput, timekeeper: any Timekeeper
     ) async throws {
         let link = try await service.createLink(authConfigId: config.id, userId: options.userId, callbackURL: options.callbackURL)
-        let now = Date()
+        let now = timekeeper.date
         var invite = Invite(
             id: Invite.newId(), authConfig: config.id, userId: options.userId, note: options.note, createdBy: AuditEvent.Actor.currentUser.user,
             createdAt: now, expiresAt: min(now.addingTimeInterval(options.ttl), link.expiresAt ?? now.addingTimeInterval(options.ttl)))
@@ -229,9 +230,10 @@ package enum InviteCommands {
     }
 
     package static func list(
-        store: any InviteStore, service: (any ComposioService)? = nil, audit: (any AuditSink)? = nil, json: Bool, all: Bool, output: CommandOutput
+        store: any InviteStore, service: (any ComposioService)? = nil, audit: (any AuditSink)? = nil, json: Bool, all: Bool, output: CommandOutput,
+        timekeeper: any Timekeeper = SystemTimekeeper()
     ) async throws {
-        let now = Date()
+        let now = timekeeper.date
         var invites = try await store.all()
         if let service, await refreshLinks(invites, store: store, service: service, audit: audit) { invites = try await store.all() }
         if !all { invites = invites.filter { now.timeIntervalSince($0.createdAt) < 7 * 86_400 } }
@@ -261,13 +263,15 @@ package enum InviteCommands {
         }
     }
 
-    package static func revoke(id: String, store: any InviteStore, audit: (any AuditSink)?, output: CommandOutput) async throws {
+    package static func revoke(
+        id: String, store: any InviteStore, audit: (any AuditSink)?, output: CommandOutput, timekeeper: any Timekeeper = SystemTimekeeper()
+    ) async throws {
         guard let invite = try await store.invite(id: id) else { throw CommandFailure("No invite has the id \(id); onboard invite list shows them.") }
         guard invite.revokedAt == nil else { return output.err("\(id) was already revoked.") }
-        _ = try await store.revoke(id: id, at: Date())
+        _ = try await store.revoke(id: id, at: timekeeper.date)
         let actor = AuditEvent.Actor.currentUser(inviteId: id)
         try await audit?.record(AuditEvent(.inviteRevoked, actor: actor, authConfig: invite.authConfig, userId: invite.userId, version: OnboardVersion.current))
-        let state = invite.state(at: Date())
+        let state = invite.state(at: timekeeper.date)
         if invite.via == .link {
             return output.err(
                 "Revoked \(id). Its link stays open at the service until it expires; to close it now: onboard accounts delete \(invite.accountId ?? "ca_...")"
@@ -282,13 +286,13 @@ package enum InviteCommands {
     /// expired, revoked), until Ctrl-C. Never a value: the store holds none.
     package static func watch(
         store: any InviteStore, service: (any ComposioService)? = nil, audit: (any AuditSink)? = nil, json: Bool, output: CommandOutput,
-        interval: Duration = .milliseconds(500)
+        interval: Duration = .milliseconds(500), timekeeper: any Timekeeper = SystemTimekeeper()
     ) async throws {
         var seen: [String: String] = [:]
         var first = true
         if !json { output.err("Watching invites; Ctrl-C to stop.") }
         while true {
-            let now = Date()
+            let now = timekeeper.date
             var all = try await store.all()
             if let service, await refreshLinks(all, store: store, service: service, audit: audit) { all = try await store.all() }
             let invites = all.reversed()
@@ -309,7 +313,7 @@ package enum InviteCommands {
                 }
             }
             first = false
-            try await Task.sleep(for: interval)
+            try await timekeeper.sleep(for: interval)
         }
     }
 

@@ -12,9 +12,15 @@ final class KeyPromptRuntime {
     private let inbox = EventInbox<KeyPrompt.Event>()
     private(set) var state: KeyPrompt.State
     private var candidate: Secret?
+    /// The clock typing pauses are measured on.
+    private let timekeeper: any Timekeeper
 
-    init(host: String, terminal: any TerminalDevice, glyphs: Glyphs, makeService: @escaping @Sendable (Secret) -> any ComposioService) {
+    init(
+        host: String, terminal: any TerminalDevice, glyphs: Glyphs, timekeeper: any Timekeeper = SystemTimekeeper(),
+        makeService: @escaping @Sendable (Secret) -> any ComposioService
+    ) {
         self.terminal = terminal
+        self.timekeeper = timekeeper
         self.glyphs = glyphs
         self.makeService = makeService
         self.state = KeyPrompt.State(host: host)
@@ -44,12 +50,12 @@ final class KeyPromptRuntime {
             }
             switch terminal.readInput() {
             case .key(let key):
-                typing.keyPressed(at: .now)
+                typing.keyPressed(at: timekeeper.now)
                 dispatch(.keyPressed(key))
             case .paste(let text): dispatch(.pasted(text))
             case .pasteCutOff: dispatch(.pasteCutOff)
             case .resize: lastFrame = nil
-            case nil: if typing.isDue(at: .now) { dispatch(.typingPaused) }
+            case nil: if typing.isDue(at: timekeeper.now) { dispatch(.typingPaused) }
             }
             for event in inbox.drain() { dispatch(event) }
         }

@@ -17,8 +17,8 @@ final class WizardLoop {
     private let inbox = EventInbox<Wizard.Event>()
     private let runner: EffectRunner
     private let tasks = EffectTasks()
-    private var lastTick: ContinuousClock.Instant
-    private var lastClock: ContinuousClock.Instant?
+    private var lastTick: MonotonicInstant
+    private var lastClock: MonotonicInstant?
 
     /// How often the spinner advances while something is in flight.
     static let tickInterval: Duration = .milliseconds(100)

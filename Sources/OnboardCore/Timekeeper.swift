@@ -18,6 +18,9 @@ extension Timekeeper {
     }
 }
 
+/// A point on the monotonic clock (the type every deadline and interval is measured on).
+package typealias MonotonicInstant = ContinuousClock.Instant
+
 /// The machine's clocks.
 package struct SystemTimekeeper: Timekeeper {
     package init() {}

@@ -13,12 +13,14 @@ struct GatewayReporter: Sendable {
     /// Names this gateway in the trail (several may share one).
     let source: String
     let writer: StoreWriter
+    /// The clock cap reports are counted on.
+    var clock: any Timekeeper = SystemTimekeeper()
     /// Which caps each address hit lately, so a flood is on record once a minute, not per hit.
     let caps = CapReports()
 
     /// Records a cap hit by `address` (host and port), at most once a minute per host and cap.
     func recordCap(_ cap: String, address: String, message: String) {
-        guard caps.shouldReport(cap, host: ConnectionAddress.host(of: address)) else { return }
+        guard caps.shouldReport(cap, host: ConnectionAddress.host(of: address), now: clock.now) else { return }
         record(.gatewayLimitReached, address: address, errorCode: cap, message: message + " (further hits from it this minute are not recorded)")
     }
 
@@ -60,9 +62,9 @@ struct GatewayReporter: Sendable {
 
 /// Cap hits reported in the last minute, by host and cap.
 final class CapReports: Sendable {
-    private let reported = Mutex<[String: ContinuousClock.Instant]>([:])
+    private let reported = Mutex<[String: MonotonicInstant]>([:])
 
-    func shouldReport(_ cap: String, host: String, now: ContinuousClock.Instant = .now) -> Bool {
+    func shouldReport(_ cap: String, host: String, now: MonotonicInstant) -> Bool {
         reported.withLock { table in
             if table.count > 10_000 { table = table.filter { now - $0.value < .seconds(60) } }
             let key = cap + " " + host

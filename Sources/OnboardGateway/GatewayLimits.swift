@@ -1,4 +1,5 @@
 import Foundation
+import OnboardCore
 import Synchronization
 
 /// What one gateway allows, each with a default and a flag of `onboard gateway serve`.
@@ -27,7 +28,7 @@ package struct GatewayLimits: Sendable, Equatable {
 /// before key exchange, so guessing tokens costs a connection each and a minute per 30.
 package final class ConnectionRateLimiter: Sendable {
     private let perMinute: Int
-    private let recent = Mutex<[String: [ContinuousClock.Instant]]>([:])
+    private let recent = Mutex<[String: [MonotonicInstant]]>([:])
 
     package init(perMinute: Int) { self.perMinute = perMinute }
 
@@ -38,7 +39,7 @@ package final class ConnectionRateLimiter: Sendable {
         case refused(first: Bool)
     }
 
-    package func admit(_ address: String, now: ContinuousClock.Instant = .now) -> Verdict {
+    package func admit(_ address: String, now: MonotonicInstant) -> Verdict {
         guard perMinute > 0 else { return .allowed }
         return recent.withLock { table in
             let windowStart = now - .seconds(60)

@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import NIOSSH
+import OnboardCore
 import OnboardProcess
 import OnboardStore
 import Synchronization
@@ -20,18 +21,22 @@ package final class GatewayServer: Sendable {
     let rateLimiter: ConnectionRateLimiter
     let sessions: SessionRegistry
     let waiting: WaitingConnections
+    /// The clock every limit and wait of the gateway reads.
+    let clock: any Timekeeper
 
     /// - Parameter deadLetter: where writes the stores keep refusing are kept, to be made at the
     ///   next start (nil: retried for as long as the gateway runs).
     package init(
         hostKey: HostKey, store: any InviteStore, audit: (any AuditSink)?, limits: GatewayLimits, launcher: any SessionLauncher, logger: Logger,
-        source: String, deadLetter: String? = nil
+        source: String, deadLetter: String? = nil, clock: any Timekeeper = SystemTimekeeper()
     ) {
+        self.clock = clock
         self.hostKey = hostKey
         self.store = store
         self.reporter = GatewayReporter(
             audit: audit, logger: logger, source: source,
-            writer: StoreWriter(invites: store, audit: audit, logger: logger, deadLetter: deadLetter.map(DeadLetterFile.init(path:))))
+            writer: StoreWriter(invites: store, audit: audit, logger: logger, deadLetter: deadLetter.map(DeadLetterFile.init(path:)), clock: clock),
+            clock: clock)
         self.limits = limits
         self.launcher = launcher
         self.rateLimiter = ConnectionRateLimiter(perMinute: limits.connectionsPerMinute)
@@ -57,10 +62,10 @@ package final class GatewayServer: Sendable {
         if let address = server.localAddress { ready(address) }
         reporter.writer.replayDeadLetters(logger: reporter.logger)
         while !shouldStop() {
-            try? await Task.sleep(for: .milliseconds(200))
+            try? await clock.sleep(for: .milliseconds(200))
         }
         try? await server.close()
-        await sessions.hangUpAll()
+        await sessions.hangUpAll(clock: clock)
         await reporter.writer.drain()
         try? await group.shutdownGracefully()
     }
@@ -69,7 +74,7 @@ package final class GatewayServer: Sendable {
     /// login grace timer.
     private func accept(_ channel: any Channel) -> EventLoopFuture<Void> {
         let address = Self.describe(channel.remoteAddress)
-        if case .refused(let first) = rateLimiter.admit(Self.host(channel.remoteAddress)) {
+        if case .refused(let first) = rateLimiter.admit(Self.host(channel.remoteAddress), now: clock.now) {
             if first {
                 reporter.record(
                     .gatewayLimitReached, address: address, errorCode: "rate",
@@ -102,7 +107,7 @@ package final class GatewayServer: Sendable {
             connection.closed()
         }
         let context = SessionContext(
-            store: store, reporter: reporter, limits: limits, launcher: launcher, sessions: sessions, connection: connection)
+            store: store, reporter: reporter, limits: limits, launcher: launcher, sessions: sessions, connection: connection, clock: clock)
         return channel.eventLoop.makeCompletedFuture {
             var configuration = SSHServerConfiguration(hostKeys: [NIOSSHPrivateKey(ed25519Key: hostKey.privateKey)], userAuthDelegate: TokenLogin(connection))
             configuration.maxAuthAttempts = 6
@@ -232,12 +237,12 @@ final class SessionRegistry: Sendable {
     var count: Int { reserved.withLock { $0 } }
 
     /// SIGHUP to every session's program, then SIGKILL to those still there after 3 seconds.
-    func hangUpAll() async {
+    func hangUpAll(clock: any Timekeeper) async {
         let children = running.withLock { Array($0.values) }
         for child in children { child.signal(SIGHUP) }
         for _ in 0..<30 {
             if running.withLock({ $0.isEmpty }) { return }
-            try? await Task.sleep(for: .milliseconds(100))
+            try? await clock.sleep(for: .milliseconds(100))
         }
         for child in running.withLock({ Array($0.values) }) { child.signal(SIGKILL) }
     }

@@ -38,19 +38,19 @@ package struct GatewaySession: Sendable {
 
     package enum Event: Equatable, Sendable {
         /// A channel request from the client.
-        case request(SessionRequests.Request, at: ContinuousClock.Instant)
+        case request(SessionRequests.Request, at: MonotonicInstant)
         /// Whether a place among the gateway's sessions was free, and the wall time of the claim.
         case placeReserved(Bool, at: Date)
         /// The claim's answer; `clientPresent` is whether the channel was still open then.
         case claimAnswered(ClaimAnswer, clientPresent: Bool)
         /// The program started (nil) or could not (why, for the log).
-        case launched(failure: String?, at: ContinuousClock.Instant)
+        case launched(failure: String?, at: MonotonicInstant)
         /// Bytes from the client.
-        case input(at: ContinuousClock.Instant)
+        case input(at: MonotonicInstant)
         /// The program wrote to its terminal.
         case output
         /// Ten times a second, with the program's exit status once it has ended (it is reaped).
-        case tick(at: ContinuousClock.Instant, exitStatus: Int32?)
+        case tick(at: MonotonicInstant, exitStatus: Int32?)
         /// The store said whether the invite was revoked.
         case revocationChecked(revoked: Bool)
         /// The grace after a hangup is over.
@@ -112,11 +112,11 @@ package struct GatewaySession: Sendable {
     package private(set) var reaped = false
     private var holdsPlace = false
     private var clientGone = false
-    private var startedAt: ContinuousClock.Instant?
-    private var lastInput: ContinuousClock.Instant?
+    private var startedAt: MonotonicInstant?
+    private var lastInput: MonotonicInstant?
     private var ticks = 0
     /// A fixed instant to count whole seconds from, for the window-change rate.
-    private var epoch: ContinuousClock.Instant?
+    private var epoch: MonotonicInstant?
 
     package init(limits: GatewayLimits) { self.limits = limits }
 
@@ -156,7 +156,7 @@ package struct GatewaySession: Sendable {
 
     // MARK: before the session
 
-    private mutating func requested(_ request: SessionRequests.Request, at: ContinuousClock.Instant) -> [Action] {
+    private mutating func requested(_ request: SessionRequests.Request, at: MonotonicInstant) -> [Action] {
         guard phase != .finished else { return [.reply(false)] }
         let epoch = self.epoch ?? at
         self.epoch = epoch
@@ -219,7 +219,7 @@ package struct GatewaySession: Sendable {
         }
     }
 
-    private mutating func launched(failure: String?, at: ContinuousClock.Instant) -> [Action] {
+    private mutating func launched(failure: String?, at: MonotonicInstant) -> [Action] {
         guard phase == .launching, let invite, let claimedAt else { return [] }
         if let failure {
             // The customer got no session: the invite is given back, so the same command works
@@ -249,7 +249,7 @@ package struct GatewaySession: Sendable {
 
     // MARK: while it runs
 
-    private mutating func tick(at now: ContinuousClock.Instant, exitStatus: Int32?) -> [Action] {
+    private mutating func tick(at now: MonotonicInstant, exitStatus: Int32?) -> [Action] {
         guard phase == .running, let invite, let startedAt, let lastInput else { return [] }
         if let exitStatus {
             reaped = true
@@ -280,7 +280,7 @@ package struct GatewaySession: Sendable {
 
     /// The program ended: the invite is given back if the customer never saw a frame, else its
     /// end is recorded; the exit status goes to the client, and the connection closes.
-    private mutating func finish(_ invite: Invite, exitStatus: Int32, at now: ContinuousClock.Instant, startedAt: ContinuousClock.Instant) -> [Action] {
+    private mutating func finish(_ invite: Invite, exitStatus: Int32, at now: MonotonicInstant, startedAt: MonotonicInstant) -> [Action] {
         phase = .finished
         var actions: [Action] = []
         if holdsPlace {

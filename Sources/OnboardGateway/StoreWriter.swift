@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import OnboardCore
 import OnboardFiles
 import OnboardStore
 import Synchronization
@@ -66,15 +67,18 @@ final class StoreWriter: Sendable {
     private let invites: AsyncStream<Queued>.Continuation
     private let workers: [Task<Void, Never>]
     let deadLetter: DeadLetterFile?
+    /// What backoffs and the drain's limit wait on.
+    private let clock: any Timekeeper
 
     /// - Parameters:
     ///   - attempts: tries before a write is dead-lettered (with no file: retried for ever).
     ///   - firstDelay: the first backoff; each next one doubles, up to 10 seconds.
     init(
         invites store: any InviteStore, audit: (any AuditSink)?, logger: Logger, deadLetter: DeadLetterFile? = nil, attempts: Int = 30,
-        firstDelay: Duration = .milliseconds(250)
+        firstDelay: Duration = .milliseconds(250), clock: any Timekeeper = SystemTimekeeper()
     ) {
         self.deadLetter = deadLetter
+        self.clock = clock
         var workers: [Task<Void, Never>] = []
         var continuations: [AsyncStream<Queued>.Continuation] = []
         for lane in ["trail", "invites"] {
@@ -110,7 +114,7 @@ final class StoreWriter: Sendable {
                                     queued.done?(false)
                                     break
                                 }
-                                try? await Task.sleep(for: delay)
+                                try? await clock.sleep(for: delay)
                                 delay = min(delay * 2, .seconds(10))
                             }
                         }
@@ -146,7 +150,7 @@ final class StoreWriter: Sendable {
         }
         let waiting = Task { for await _ in drained.stream {} }
         let timeout = Task {
-            try? await Task.sleep(for: limit)
+            try? await clock.sleep(for: limit)
             drained.continuation.finish()
         }
         await waiting.value

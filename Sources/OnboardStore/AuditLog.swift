@@ -41,7 +41,7 @@ package final class AuditLog: Sendable {
     /// Appends `event` (a first line `audit.started` goes before it in a new file) and syncs
     /// it to disk before returning.
     @discardableResult
-    package func append(_ event: AuditEvent, now: Date = Date()) throws(AuditError) -> AuditRecord {
+    package func append(_ event: AuditEvent, now: Date = SystemTimekeeper().date) throws(AuditError) -> AuditRecord {
         let descriptor: Int32
         do {
             descriptor = try SecureFile.openForAppend(path, kind: "audit trail")

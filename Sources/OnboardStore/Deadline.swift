@@ -1,3 +1,4 @@
+import OnboardCore
 import Synchronization
 
 /// Runs an operation, but answers by `limit` whatever it does: the caller gets `timeout()` then,
@@ -8,7 +9,7 @@ package enum Deadline {
     ///   told it timed out (a claim that committed anyway, to be undone).
     package static func run<Value: Sendable>(
         _ limit: Duration, timeout: @escaping @Sendable () -> any Error, late: (@Sendable (Value) -> Void)? = nil,
-        _ body: @escaping @Sendable () async throws -> Value
+        clock: any Timekeeper = SystemTimekeeper(), _ body: @escaping @Sendable () async throws -> Value
     ) async throws -> Value {
         let answer = Answer<Value>()
         return try await withCheckedThrowingContinuation { continuation in
@@ -22,7 +23,7 @@ package enum Deadline {
                 }
             }
             Task {
-                try? await Task.sleep(for: limit)
+                try? await clock.sleep(for: limit)
                 work.cancel()
                 answer.give(.failure(timeout()))
             }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOSSL
+import OnboardCore
 import PostgresNIO
 
 /// Invites and the audit trail in PostgreSQL, shared by several gateways and every operator's
@@ -288,7 +289,7 @@ package final class PostgresStore: InviteStore, AuditSink {
             {
                 last = Data(line.utf8)
             }
-            for link in try AuditLog.chain(event, after: last, now: Date(), trail: label) {
+            for link in try AuditLog.chain(event, after: last, now: SystemTimekeeper().date, trail: label) {
                 try await connection.query(
                     "INSERT INTO onboard_audit (seq, line) VALUES (\(link.record.seq), \(String(decoding: link.line, as: UTF8.self)))", logger: logger)
             }

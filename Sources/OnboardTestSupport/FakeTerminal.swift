@@ -1,4 +1,5 @@
 import Foundation
+import OnboardCore
 import OnboardTUI
 import Synchronization
 
@@ -19,14 +20,16 @@ package final class FakeTerminal: TerminalDevice {
     package var size: (width: Int, height: Int)
     package private(set) var frames: [Canvas] = []
     private var script: [Step]
-    private let deadline: ContinuousClock.Instant
+    private let deadline: MonotonicInstant
+    /// The real clock, for the script's own time limit (the wizard under test may run on another).
+    private let clock = SystemTimekeeper()
     package private(set) var restored = false
     package private(set) var timedOut = false
 
     package init(width: Int = 80, height: Int = 24, script: [Step], timeout: Duration = .seconds(20)) {
         size = (width, height)
         self.script = script
-        deadline = .now + timeout
+        deadline = clock.now + timeout
     }
 
     /// A step that waits until the screen shows `text`.
@@ -40,7 +43,7 @@ package final class FakeTerminal: TerminalDevice {
     }
 
     package func readInput() -> TerminalInput? {
-        if ContinuousClock.now > deadline {
+        if clock.now > deadline {
             timedOut = true
             return .key(.control("c"))
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import ComposioAPI
 import Foundation
 import OnboardApp
+import OnboardCore
 import OnboardProcess
 import Synchronization
 
@@ -195,7 +196,7 @@ final class InterruptFlag: Sendable {
         SignalFlags.catchSignals([SIGINT])
         let task = Task.detached {
             while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(50))
+                try? await SystemTimekeeper().sleep(for: .milliseconds(50))
                 guard SignalFlags.take() & (1 << SIGINT) != 0 else { continue }
                 let seen = flag.count.withLock { value in
                     value += 1
