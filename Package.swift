@@ -33,11 +33,15 @@ let package = Package(
         // Careful file access for secrets and state: no links followed, owner-only checks on the
         // open descriptor, exclusive creation, size caps.
         .target(name: "OnboardFiles", swiftSettings: strict),
+        // A SQLite file opened as onboard keeps files (0600, WAL, migrations under a lock): for the
+        // sandbox and the invite store, so the sandbox does not depend on the store.
+        .target(name: "OnboardSQLite", dependencies: ["OnboardFiles", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
         // The audit trail (who connected what, in a hash-chained file) and the gateway's invites.
         .target(
             name: "OnboardStore",
             dependencies: [
-                "OnboardCore", "OnboardFiles", .product(name: "Crypto", package: "swift-crypto"), .product(name: "GRDB", package: "GRDB.swift"),
+                "OnboardCore", "OnboardFiles", "OnboardSQLite", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -62,7 +66,7 @@ let package = Package(
                 "ComposioAPI",
                 "OnboardCore",
                 "OnboardFiles",
-                "OnboardStore",
+                "OnboardSQLite",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -108,13 +112,32 @@ let package = Package(
             dependencies: ["CNcursesw", "OnboardTUI", "OnboardCore", "OnboardProcess"],
             swiftSettings: strict
         ),
+        // The runtime layer: the one loop the person drives, the effects it runs, and its front
+        // ends (full screen, plain prompts, the key prompt). No argument parsing, no backend choice.
         .target(
-            name: "OnboardApp",
+            name: "OnboardRuntime",
+            dependencies: ["OnboardCore", "OnboardTUI", "OnboardCurses", "ComposioAPI", "OnboardFiles"],
+            swiftSettings: strict
+        ),
+        // The features layer: connect, import, accounts, rotate, invites with their link sync,
+        // audit. Each takes its dependencies (a service, a store, an output) and does one thing;
+        // no terminal, curses, runtime, argument parsing or backend choice.
+        .target(
+            name: "OnboardFeatures",
             dependencies: [
-                "OnboardCore", "OnboardTUI", "OnboardCurses", "ComposioAPI", "ComposioSandbox", "OnboardFiles", "OnboardStore", "OnboardGateway",
-                "OnboardProcess",
-                .product(name: "Logging", package: "swift-log"),
+                "OnboardCore", "OnboardTUI", "ComposioAPI", "OnboardFiles", "OnboardStore",
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        // The live layer: which backend, the auditing decorator, which store, paths, logging, the
+        // gateway's real wiring and the wizard's launcher.
+        .target(
+            name: "OnboardLive",
+            dependencies: [
+                "OnboardCore", "OnboardTUI", "OnboardCurses", "OnboardRuntime", "OnboardFeatures", "ComposioAPI", "ComposioSandbox", "OnboardFiles",
+                "OnboardStore", "OnboardGateway", "OnboardProcess",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict
@@ -122,7 +145,8 @@ let package = Package(
         .executableTarget(
             name: "onboard",
             dependencies: [
-                "OnboardApp", "OnboardCore", "OnboardProcess", "ComposioSandbox", "ComposioAPI", "OnboardGateway", "OnboardStore",
+                "OnboardFeatures", "OnboardLive", "OnboardRuntime", "OnboardCore", "OnboardProcess", "ComposioSandbox", "ComposioAPI", "OnboardGateway",
+                "OnboardStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -178,10 +202,19 @@ let package = Package(
         ),
         .testTarget(name: "OnboardCursesTests", dependencies: ["OnboardCurses", "OnboardTUI", "OnboardCore", "OnboardProcess"], swiftSettings: strict),
         .testTarget(
-            name: "OnboardAppTests",
+            name: "OnboardFeaturesTests",
             dependencies: [
-                "OnboardApp", "OnboardCore", "OnboardTUI", "ComposioAPI", "ComposioSandbox", "OnboardFiles", "OnboardStore", "OnboardTestSupport",
-                "CSpawn", .product(name: "Logging", package: "swift-log"),
+                "OnboardFeatures", "OnboardLive", "OnboardCore", "OnboardTUI", "ComposioAPI", "ComposioSandbox", "OnboardFiles", "OnboardStore",
+                "OnboardTestSupport",
+                "OnboardRuntime", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "OnboardRuntimeTests",
+            dependencies: [
+                "OnboardRuntime", "OnboardCore", "OnboardTUI", "ComposioAPI", "ComposioSandbox", "OnboardTestSupport", "CSpawn",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import OnboardCore
-import OnboardStore
+import OnboardSQLite
 
 /// The sandbox's store on SQLite through GRDB: WAL mode on disk, migrations, one writer.
 final class SQLiteSandboxStore: SandboxStore {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import OnboardCore
+import OnboardSQLite
 
 /// Invites in a SQLite file (`$XDG_STATE_HOME/onboard/gateway.sqlite`), shared by the gateway
 /// and the `onboard invite` commands of the same user on the same machine.

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
-import OnboardApp
 import OnboardCore
+import OnboardFeatures
+import OnboardLive
 import OnboardProcess
 
 /// `onboard`: the interactive wizard by default, plus subcommands.
@@ -79,86 +80,4 @@ struct Onboard: AsyncParsableCommand {
         ],
         defaultSubcommand: WizardCommand.self
     )
-}
-
-/// The interactive wizard.
-struct WizardCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "wizard",
-        abstract: "Pick an auth config, enter credentials in masked fields, and connect (the default command).",
-        discussion: """
-            Examples:
-              onboard
-              onboard --user-id alice --auth-config ac_123
-              onboard --theme high-contrast
-              onboard --accessible
-            """
-    )
-
-    @Option(name: .long, help: "Prefill the user id the account is connected for.")
-    var userId: String?
-
-    @Option(name: .long, help: "Skip the list: go straight to this auth config's fields (ac_...).")
-    var authConfig: String?
-
-    @Option(name: .long, help: "Service base URL (overrides COMPOSIO_BASE_URL; used only with an API key).")
-    var baseURL: String?
-
-    @Option(name: .long, help: "Read the project API key from this file (mode 600), instead of COMPOSIO_API_KEY.")
-    var apiKeyFile: String?
-
-    @Flag(
-        name: .long,
-        help: "Write a debug trace of every request (method, path, status, time; no secrets) to onboard.log in the data directory, or ONBOARD_LOG_FILE.")
-    var verbose = false
-
-    @Option(name: .long, help: "Colour theme: a name (see onboard themes) or a .toml file; default ONBOARD_THEME, else default.")
-    var theme: String?
-
-    @Flag(name: .long, help: "Line prompts with numbered choices instead of the full screen (automatic with TERM=dumb or without a terminal).")
-    var accessible = false
-
-    @Option(name: .long, help: "Keep the audit trail here (default: ONBOARD_AUDIT_LOG, else $XDG_STATE_HOME/onboard/audit.jsonl).")
-    var auditLog: String?
-
-    func run() async throws {
-        try await Self.launch(
-            WizardLauncher.Options(
-                userId: userId, authConfigId: authConfig, baseURL: baseURL, keyFile: apiKeyFile, verbose: verbose, theme: theme, accessible: accessible,
-                auditLog: auditLog))
-    }
-
-    static func launch(_ options: WizardLauncher.Options) async throws {
-        let code = await WizardLauncher.run(options)
-        if code != 0 { throw ExitCode(code) }
-    }
-}
-
-/// `onboard themes`: what `--theme` accepts.
-struct ThemesCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "themes",
-        abstract: "List the colour themes (built in, and yours in $XDG_CONFIG_HOME/onboard/themes).",
-        discussion: """
-            A theme is a TOML file mapping roles to colours and attributes; copy one from the \
-            repository's themes/ directory to start your own.
-
-            Examples:
-              onboard themes
-              onboard --theme light
-              ONBOARD_THEME=high-contrast onboard
-              onboard --theme ./my-theme.toml
-            """
-    )
-
-    func run() throws {
-        let themes = ThemeLoader.available()
-        let width = themes.map(\.name.count).max() ?? 0
-        for theme in themes {
-            printOut(
-                theme.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + theme.summary + (theme.source == "built in" ? "" : "  (\(theme.source))")
-            )
-        }
-        printOut("\nYour themes go in \(ThemeLoader.userDirectory()); a file there named like a built-in one replaces it.")
-    }
 }

@@ -1,0 +1,218 @@
+import ComposioSandbox
+import Foundation
+import Logging
+import NIOCore
+import OnboardCore
+import OnboardFeatures
+import OnboardFiles
+import OnboardGateway
+import OnboardProcess
+import OnboardStore
+import OnboardTUI
+
+/// `onboard gateway serve` and `onboard gateway fingerprint`.
+package enum GatewayCommands {
+    package struct ServeOptions: Sendable {
+        package var host: String
+        package var port: Int
+        package var limits: GatewayLimits
+        package var baseURL: String?
+        package var keyFile: String?
+        package var auditLog: String?
+        /// `--store postgres://...`: invites and the trail shared with other gateways.
+        package var store: String?
+        /// `--session-user NAME`: sessions run as this user (the gateway must be root).
+        package var sessionUser: String?
+        package init(
+            host: String, port: Int, limits: GatewayLimits, baseURL: String?, keyFile: String?, auditLog: String?, store: String?,
+            sessionUser: String? = nil
+        ) {
+            self.sessionUser = sessionUser
+            self.store = store
+            self.host = host
+            self.port = port
+            self.limits = limits
+            self.baseURL = baseURL
+            self.keyFile = keyFile
+            self.auditLog = auditLog
+        }
+    }
+
+    /// The host key, created on first use in the data directory.
+    package static func hostKey(environment: [String: String] = ProcessEnvironment.current()) throws -> HostKey {
+        do {
+            return try HostKey.loadOrCreate(path: HostKey.defaultPath(dataDirectory: AppPaths.dataDirectory(environment: environment)))
+        } catch {
+            throw UsageError(error.description)
+        }
+    }
+
+    /// Prints the host key's fingerprint, or its public line (for a `known_hosts` file).
+    package static func fingerprint(publicKey: Bool, output: CommandOutput) throws {
+        let key = try hostKey()
+        output.out(publicKey ? key.publicLine() : key.fingerprint)
+    }
+
+    /// Runs the gateway until SIGINT or SIGTERM.
+    package static func serve(_ options: ServeOptions, output: CommandOutput) async throws {
+        let environment = ProcessEnvironment.current()
+        let choice = try BackendChoice.from(environment: environment, baseURLOverride: options.baseURL, keyFile: options.keyFile)
+        let sessionUser = try Self.sessionUser(options.sessionUser, choice: choice)
+        let launcher: WizardSessionLauncher
+        switch choice {
+        case .remoteNeedingKey(let url):
+            throw UsageError(
+                "The gateway needs the project's API key for \(url.host ?? url.absoluteString): set COMPOSIO_API_KEY or pass --api-key-file (customers never see it)."
+            )
+        case .remote(let url, let key, _):
+            launcher = try WizardSessionLauncher(backend: (url, key), environment: environment, sessionUser: sessionUser)
+        case .embeddedSandbox:
+            launcher = try WizardSessionLauncher(backend: nil, environment: environment, sessionUser: sessionUser)
+        }
+        let key = try hostKey(environment: environment)
+        let (store, audit, storeLabel) = try await StoreChoice.open(store: options.store, auditLog: options.auditLog, environment: environment)
+        var logHandler = LineLogHandler.standardError(label: "onboard.gateway")
+        logHandler.logLevel = .info
+        let logger = Logger(label: "onboard.gateway", factory: { _ in logHandler })
+        let hostName = ProcessInfo.processInfo.hostName
+        let server = GatewayServer(
+            hostKey: key, store: store, audit: audit, limits: options.limits, launcher: launcher, logger: logger,
+            source: "gateway \(hostName):\(options.port)",
+            deadLetter: SecureFile.directory(of: AuditLog.defaultPath(environment: environment)) + "/gateway-dead-letter.jsonl")
+        SignalFlags.catchSignals([SIGINT, SIGTERM])
+        let stop = Stopping()
+        let reachable = isLoopback(host: options.host) ? "loopback only: customers on this machine" : "reachable from other machines"
+        try await server.run(
+            host: options.host, port: options.port,
+            ready: { address in
+                let port = address.port ?? options.port
+                output.err("onboard gateway listening on \(options.host):\(port) (\(reachable)); sessions use \(choice.label).")
+                output.err("Host key \(key.fingerprint). Customers compare it with what ssh shows on their first connect.")
+                output.err("Invites and the audit trail: \(storeLabel).")
+                output.err(Self.confinementLine(sessionUser: options.sessionUser))
+                output.err("Invite a customer: onboard invite create --auth-config ac_... --user-id ID   Stop: Ctrl-C.")
+                let event = AuditEvent(
+                    .gatewayStarted, actor: .currentUser, backend: choice.label, source: "gateway \(hostName):\(port)", version: OnboardVersion.current)
+                Task {
+                    try? await store.recordGateway(GatewayEndpoint(host: options.host, port: port, startedAt: SystemTimekeeper().date))
+                    try? await audit?.record(event)
+                }
+            },
+            shouldStop: {
+                let signals = SignalFlags.take()
+                if signals & (1 << SIGINT | 1 << SIGTERM) != 0 { stop.requested = true }
+                return stop.requested
+            })
+        output.err("onboard gateway stopped; every session was hung up.")
+        try? await audit?.record(AuditEvent(.gatewayStopped, actor: .currentUser, backend: choice.label, version: OnboardVersion.current))
+    }
+}
+
+extension GatewayCommands {
+    /// `--session-user`: only for a gateway running as root, and only with a service (the
+    /// embedded sandbox's database belongs to the gateway's user).
+    static func sessionUser(_ name: String?, choice: BackendChoice) throws -> SessionUser? {
+        guard let name else { return nil }
+        guard geteuid() == 0 else {
+            throw UsageError("--session-user needs the gateway to run as root (it is the user sessions become); without root, sessions run as you.")
+        }
+        guard let user = SessionUser.named(name) else {
+            throw UsageError(
+                "--session-user: there is no user \u{201C}\(TerminalText.sanitized(name))\u{201D} on this machine. Create one (useradd --system onboard-session) or name another."
+            )
+        }
+        guard user.uid != 0 else { throw UsageError("--session-user must not be root: it is the user sessions run as instead of root.") }
+        if case .embeddedSandbox = choice {
+            throw UsageError(
+                "--session-user needs a service (COMPOSIO_API_KEY, or --base-url and --api-key-file): the embedded sandbox's database is the gateway's own.")
+        }
+        return user
+    }
+
+    /// What the gateway says at start about how sessions are confined.
+    static func confinementLine(sessionUser: String?) -> String {
+        let abi = SessionConfinement.landlockABI
+        let who =
+            sessionUser.map { "as \($0)" } ?? (geteuid() == 0 ? "as root (pass --session-user to give them a user of their own)" : "as you")
+        guard abi > 0 else {
+            return
+                "Sessions run \(who) with no new privileges and resource limits; this kernel has no Landlock, so no file rule holds them (the wizard's own rules still do)."
+        }
+        return
+            "Sessions run \(who), confined: no new privileges, resource limits, Landlock (ABI \(abi)) leaving terminfo, locale and the sandbox's database only."
+    }
+}
+
+/// Set once a stop signal has been seen.
+private final class Stopping: @unchecked Sendable {
+    // Read and written only from the server's polling closure, one call at a time.
+    var requested = false
+}
+
+/// Starts `onboard gateway session` for a claimed invite: the same binary, on the session's pty,
+/// with an environment built here (never the gateway's own secrets), what it is for on one pipe
+/// and the service's key on another.
+struct WizardSessionLauncher: SessionLauncher {
+    let executable: String
+    let backend: (url: URL, key: Secret)?
+    let environment: [String: String]
+    /// With the embedded sandbox: its database, open for the gateway's life so that the files a
+    /// session's confinement names (the database, its WAL and shared memory) are always there.
+    let sandbox: Sandbox?
+    /// `--session-user`: whom sessions run as when the gateway is root.
+    let sessionUser: SessionUser?
+
+    /// The gateway's variables a session may see: where onboard keeps its files, the time zone,
+    /// terminfo, and proxies that carry no password. Not the Composio key, not the sandbox's
+    /// key, no path a session would be refused (a theme is kept by name only).
+    static let inherited: Set<String> = [
+        "PATH", "HOME", "USER", "LOGNAME", "TZ", "LANG", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_RUNTIME_DIR",
+        "ONBOARD_THEME", "TERMINFO", "TERMINFO_DIRS", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy",
+        "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy",
+    ]
+
+    init(backend: (url: URL, key: Secret)?, environment: [String: String], sessionUser: SessionUser? = nil) throws {
+        self.sessionUser = sessionUser
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let length = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard length > 0 else { throw CommandFailure("Cannot find onboard's own executable to start sessions with.") }
+        executable = String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        self.backend = backend
+        self.environment = environment.filter { name, value in
+            guard Self.inherited.contains(name) else { return false }
+            if name.lowercased().hasSuffix("proxy") { return !value.contains("@") }
+            if name == "ONBOARD_THEME" { return !value.contains("/") }
+            return true
+        }
+        sandbox = backend == nil ? try Sandbox.open(path: AppPaths.sandboxDatabase(environment: environment), initialAPIKey: nil).0 : nil
+    }
+
+    func start(_ request: SessionRequest) throws -> StartedSession {
+        var environment = self.environment
+        for (name, value) in request.environment { environment[name] = value }
+        environment["TERM"] = request.term
+        let description = SessionDescription(
+            invite: request.invite.id, authConfig: request.invite.authConfig, userId: request.invite.userId, peer: request.peer,
+            existing: request.invite.existing, baseURL: backend?.url.absoluteString, user: sessionUser)
+        let report = try DescriptorHandOff.reportChannel()
+        var handed: [Int32] = []
+        defer {
+            close(report.theirs)
+            for descriptor in handed { close(descriptor) }
+        }
+        do {
+            handed.append(try DescriptorHandOff.pipe(holding: try description.encoded()))
+            if let backend {
+                handed.append(try backend.key.withRevealedValue { try DescriptorHandOff.pipe(holding: Array($0.utf8)) })
+            }
+            // Descriptors 3, 4 and 5 (SessionDescription's); nothing about the customer in argv.
+            let child = try SessionChild.start(
+                executable: executable, arguments: [executable, "gateway", "session"], environment: environment, columns: request.columns,
+                rows: request.rows, passing: [report.theirs] + handed, owner: sessionUser)
+            return StartedSession(child: child, report: report.ours)
+        } catch {
+            close(report.ours)
+            throw error
+        }
+    }
+}

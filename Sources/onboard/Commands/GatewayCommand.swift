@@ -1,0 +1,139 @@
+import ArgumentParser
+import ComposioAPI
+import Foundation
+import OnboardCore
+import OnboardFeatures
+import OnboardGateway
+import OnboardLive
+import OnboardStore
+
+/// `onboard gateway serve|fingerprint`: the SSH gateway for operator-assisted setup.
+struct GatewayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gateway",
+        abstract: "Serve the wizard over SSH to customers holding an invite (onboard invite create).",
+        discussion: """
+            The customer types the ssh command an invite prints and enters their own credentials in \
+            the wizard, on a pty in a process of its own; the operator sees the outcome, never a value.
+
+            Examples:
+              onboard gateway serve                          # 127.0.0.1:2222, the embedded sandbox
+              onboard gateway serve --host 0.0.0.0 --port 2222
+              COMPOSIO_API_KEY=... onboard gateway serve --host 0.0.0.0
+              onboard gateway fingerprint
+            """,
+        subcommands: [Serve.self, Fingerprint.self, Session.self]
+    )
+
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "serve",
+            abstract: "Listen for SSH logins by invite token (loopback by default).",
+            discussion: "Examples:\n  onboard gateway serve\n  onboard gateway serve --host 0.0.0.0 --max-sessions 50 --idle-timeout 600")
+
+        @Option(name: .long, help: "Address to listen on; anything but loopback is reachable from other machines.")
+        var host = "127.0.0.1"
+
+        @Option(name: .long, help: "Port to listen on (0 picks a free one and prints it).")
+        var port = 2222
+
+        @Option(name: .long, help: "Seconds from connecting to a running session before the connection is closed.")
+        var loginGrace = 60
+
+        @Option(name: .long, help: "Seconds without input before a session ends.")
+        var idleTimeout = 900
+
+        @Option(name: .long, help: "Seconds a session may last at most.")
+        var maxSessionLength = 3600
+
+        @Option(name: .long, help: "Sessions at once; one more is told to try again later.")
+        var maxSessions = 128
+
+        @Option(name: .long, help: "New connections a minute from one address (0: no limit).")
+        var connectionsPerMinute = 30
+
+        @Option(name: .long, help: "Service base URL (overrides COMPOSIO_BASE_URL; used only with an API key).")
+        var baseURL: String?
+
+        @Option(name: .long, help: "Read the project API key from this file (mode 600), instead of COMPOSIO_API_KEY.")
+        var apiKeyFile: String?
+
+        @OptionGroup var audit: AuditLogOption
+
+        @OptionGroup var store: StoreFlag
+
+        @Option(name: .long, help: "When run as root: the user every session runs as (like sshd's privilege separation user).")
+        var sessionUser: String?
+
+        func validate() throws {
+            guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
+            for (name, value) in [("--login-grace", loginGrace), ("--idle-timeout", idleTimeout), ("--max-session-length", maxSessionLength)]
+            where value <= 0 {
+                throw ValidationError("\(name) must be a positive number of seconds.")
+            }
+            guard maxSessions > 0 else { throw ValidationError("--max-sessions must be at least 1.") }
+            guard connectionsPerMinute >= 0 else { throw ValidationError("--connections-per-minute must be 0 (no limit) or more.") }
+        }
+
+        func run() async throws {
+            var limits = GatewayLimits()
+            limits.loginGrace = .seconds(loginGrace)
+            limits.idleTimeout = .seconds(idleTimeout)
+            limits.maximumSessionLength = .seconds(maxSessionLength)
+            limits.maximumSessions = maxSessions
+            limits.connectionsPerMinute = connectionsPerMinute
+            try await reportingErrors {
+                try await GatewayCommands.serve(
+                    .init(
+                        host: host, port: port, limits: limits, baseURL: baseURL, keyFile: apiKeyFile, auditLog: audit.auditLog, store: store.store,
+                        sessionUser: sessionUser),
+                    output: .standard)
+            }
+        }
+    }
+
+    struct Fingerprint: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "fingerprint",
+            abstract: "Print the gateway's host key fingerprint (SHA256:..., as ssh shows it).",
+            discussion: "Examples:\n  onboard gateway fingerprint\n  onboard gateway fingerprint --public-key   # for a known_hosts line")
+
+        @Flag(name: .long, help: "Print the public key line (ssh-ed25519 AAAA...) instead.")
+        var publicKey = false
+
+        func run() async throws {
+            try await reportingErrors { try GatewayCommands.fingerprint(publicKey: publicKey, output: .standard) }
+        }
+    }
+
+    /// What the gateway runs on each session's pty; not for people. It takes no arguments: what
+    /// it is for arrives on descriptor 4, the service key on 5, and it confines itself first.
+    struct Session: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "session",
+            abstract: "The wizard for one invite, as the gateway starts it on a session's pty.", shouldDisplay: false)
+
+        func run() async throws {
+            // Onboard.main runs a session before parsing (it must confine itself first); reaching
+            // here means arguments the gateway never passes.
+            throw ValidationError("Started by onboard gateway serve only, with no arguments.")
+        }
+
+        /// Reads what the gateway handed over and confines this process (synchronously, on the
+        /// only thread there is).
+        static func confine() throws -> GatewayBinding {
+            do {
+                return try GatewayBinding.startSession()
+            } catch {
+                printError("\(error)")
+                throw ExitCode(error is UsageError ? 2 : 1)
+            }
+        }
+
+        static func run(binding: GatewayBinding) async throws {
+            let code = await WizardLauncher.run(
+                .init(userId: binding.description.userId, authConfigId: binding.description.authConfig, session: binding))
+            if code != 0 { throw ExitCode(code) }
+        }
+    }
+}
