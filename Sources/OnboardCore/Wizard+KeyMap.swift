@@ -52,10 +52,17 @@ extension Wizard {
         }
     }
 
+    /// The keys every page has, before its own map: Ctrl-C asks to quit (the second quits), as
+    /// shells and the best prompt tools do.
+    package static let interruptKey: Key = .control("c")
+    /// Ctrl-Z suspends onboard like any job; the runtime does it (the terminal must be given
+    /// back first), so it is no intent of a page.
+    package static let suspendKey: Key = .control("z")
+
     /// What `key` means now: its binding's intent, else typing into the focused input (nil when
     /// the page has none).
     package static func intent(for key: Key, in state: State) -> Intent? {
-        if key == .control("c") { return .interrupt }
+        if key == interruptKey { return .interrupt }
         if let binding = keyMap(for: state).first(where: { $0.keys.contains(key) }) { return binding.intent }
         switch state.step {
         case .chooseConfig where !state.locked: return .list(.type(key))

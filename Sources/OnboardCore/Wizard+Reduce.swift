@@ -36,7 +36,7 @@ extension Wizard {
             }
             // A bound key acting on a loading page (Esc) takes the person elsewhere: what they
             // typed ahead was for the page they left.
-            if state.waitsForContent, key != .control("c") { state.typeAhead = [] }
+            if state.waitsForContent, key != interruptKey { state.typeAhead = [] }
             guard let intent = intent(for: key, in: state) else {
                 state.quitArmed = false
                 return []

@@ -17,7 +17,7 @@ extension Wizard {
     /// Whether `key` is held instead of reduced now: the page is loading and the key means
     /// nothing yet. A key bound on the loading page (Esc: back or quit) and Ctrl-C act at once.
     static func holds(_ key: Key, in state: State) -> Bool {
-        guard state.waitsForContent, key != .control("c") else { return false }
+        guard state.waitsForContent, key != interruptKey else { return false }
         return !keyMap(for: state).contains { $0.keys.contains(key) }
     }
 

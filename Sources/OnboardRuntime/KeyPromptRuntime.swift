@@ -49,6 +49,9 @@ package final class KeyPromptRuntime {
             case nil: break
             }
             switch terminal.readInput() {
+            case .key(let key) where key == Wizard.suspendKey:
+                terminal.suspend()
+                lastFrame = nil
             case .key(let key):
                 typing.keyPressed(at: timekeeper.now)
                 dispatch(.keyPressed(key))

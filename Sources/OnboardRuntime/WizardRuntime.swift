@@ -58,7 +58,7 @@ package final class WizardRuntime {
                 continue
             }
             switch terminal.readInput() {
-            case .key(.control("z")):
+            case .key(let key) where key == Wizard.suspendKey:
                 terminal.suspend()
                 lastFrame = nil
             case .key(let key):
