@@ -37,7 +37,9 @@ struct PlainRuntimeTests {
                 if secret { state.secretPrompts.append(prompt) }
                 guard !state.answers.isEmpty else { return nil }
                 let next = state.answers.removeFirst()
-                if !prompt.contains(next.cue), state.mismatch == nil { state.mismatch = "asked \u{201C}\(prompt)\u{201D}, expected one with \u{201C}\(next.cue)\u{201D}" }
+                if !prompt.contains(next.cue), state.mismatch == nil {
+                    state.mismatch = "asked \u{201C}\(prompt)\u{201D}, expected one with \u{201C}\(next.cue)\u{201D}"
+                }
                 return next.answer
             }
         }
