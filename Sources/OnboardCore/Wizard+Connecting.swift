@@ -31,7 +31,7 @@ extension Wizard.Connecting {
             self.account = account
             return .stay([.pollConnection(id: account.id, after: Wizard.pollInterval)])
         case .failure(let failure):
-            return .go(.done(Wizard.Outcome(review: review, result: .failed(failure))))
+            return .go(.outcome(Wizard.Outcome(review: review, result: .failed(failure))))
         }
     }
 
@@ -44,7 +44,7 @@ extension Wizard.Connecting {
             return Wizard.settle(review, account)
         case .success(let account):
             self.account = account
-            guard pollsLeft > 0 else { return .go(.done(Wizard.Outcome(review: review, result: .timedOut(account)))) }
+            guard pollsLeft > 0 else { return .go(.outcome(Wizard.Outcome(review: review, result: .timedOut(account)))) }
             return .stay([.pollConnection(id: account.id, after: Wizard.pollInterval)])
         case .failure(let failure) where failure.isRetryable && pollsLeft > 0:
             // A dropped poll says nothing about the account: keep waiting, slower if told to.
@@ -52,7 +52,7 @@ extension Wizard.Connecting {
             if case .rateLimited(let seconds?) = failure.kind { delay = .seconds(max(1, seconds)) }
             return .stay([.pollConnection(id: known.id, after: delay)])
         case .failure(let failure):
-            return .go(.done(Wizard.Outcome(review: review, result: .failed(failure))))
+            return .go(.outcome(Wizard.Outcome(review: review, result: .failed(failure))))
         }
     }
 
@@ -69,7 +69,7 @@ extension Wizard.Connecting {
             )
             return .stay([.pollConnection(id: link.connectedAccountId, after: Wizard.pollInterval)])
         case .failure(let failure):
-            return .go(.done(Wizard.Outcome(review: review, result: .failed(failure))))
+            return .go(.outcome(Wizard.Outcome(review: review, result: .failed(failure))))
         }
     }
 }
@@ -79,8 +79,8 @@ extension Wizard {
     static func settle(_ review: Review, _ account: ConnectedAccount) -> Transition {
         let replaced = (review.existing.value ?? []).map(\.id).filter { $0 != account.id }
         guard account.status == .active, review.choice == .replace, !replaced.isEmpty else {
-            return .go(.done(Outcome(review: review, result: .settled(account))))
+            return .go(.outcome(Outcome(review: review, result: .settled(account))))
         }
-        return .go(.done(Outcome(review: review, result: .settled(account), replacement: .loading)), [.deleteAccounts(ids: replaced)])
+        return .go(.outcome(Outcome(review: review, result: .settled(account), replacement: .loading)), [.deleteAccounts(ids: replaced)])
     }
 }

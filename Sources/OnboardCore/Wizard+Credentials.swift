@@ -38,7 +38,7 @@ extension Wizard {
     }
 
     /// Step 2: the user id and one input per field the scheme needs.
-    package struct CredentialsForm: Equatable, Sendable {
+    package struct Credentials: Equatable, Sendable {
         package var config: AuthConfigSummary
         package var userId: TextInput
         package var userIdProblem: String?
@@ -68,7 +68,7 @@ extension Wizard {
     }
 }
 
-extension Wizard.CredentialsForm {
+extension Wizard.Credentials {
     /// What a person can want on the form.
     package enum Intent: Equatable, Sendable {
         /// The next input (from the last, the first).
@@ -92,18 +92,18 @@ extension Wizard.CredentialsForm {
     /// The form's keys; locked to an invite, "back" would be the list of other configs, so it
     /// is "quit" instead.
     package func keyMap(locked: Bool) -> [Wizard.Binding] {
-        let back = Wizard.Binding([.escape], locked ? "quit" : "back", .form(.back))
+        let back = Wizard.Binding([.escape], locked ? "quit" : "back", .credentials(.back))
         switch entries {
-        case .failed: return [Wizard.Binding([.character("r"), .control("r"), .enter], "retry", .form(.retry)), back]
+        case .failed: return [Wizard.Binding([.character("r"), .control("r"), .enter], "retry", .credentials(.retry)), back]
         case .idle, .loading: return [back]
         case .loaded: break
         }
         var keys = [
-            Wizard.Binding([.enter], focus == inputCount - 1 ? "review" : "next", .form(.submit)),
-            Wizard.Binding([.tab, .down], "move", .form(.next)),
-            Wizard.Binding([.backTab, .up], "move back", .form(.previous), shown: false),
+            Wizard.Binding([.enter], focus == inputCount - 1 ? "review" : "next", .credentials(.submit)),
+            Wizard.Binding([.tab, .down], "move", .credentials(.next)),
+            Wizard.Binding([.backTab, .up], "move back", .credentials(.previous), shown: false),
         ]
-        if focusedIsSecret { keys.append(Wizard.Binding([.control("r")], "reveal", .form(.reveal))) }
+        if focusedIsSecret { keys.append(Wizard.Binding([.control("r")], "reveal", .credentials(.reveal))) }
         keys.append(back)
         return keys
     }
@@ -234,7 +234,7 @@ extension Wizard.CredentialsForm {
     }
 }
 
-extension Wizard.CredentialsForm {
+extension Wizard.Credentials {
     /// Why `@path` does nothing in a gateway session.
     package static let noFilesHere = "Files cannot be read in this session: paste the file's contents into the field instead."
 

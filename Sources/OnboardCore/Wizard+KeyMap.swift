@@ -7,11 +7,11 @@ extension Wizard {
     /// What the person wants, whichever key or answer said it. Each page has its own intents;
     /// an intent for a page that is not showing does nothing.
     package enum Intent: Equatable, Sendable {
-        case list(ConfigList.Intent)
-        case form(CredentialsForm.Intent)
+        case configList(ConfigList.Intent)
+        case credentials(Credentials.Intent)
         case review(Review.Intent)
         case outcome(Outcome.Intent)
-        case unsupported(UnsupportedScheme.Intent)
+        case unsupportedScheme(UnsupportedScheme.Intent)
         /// Ctrl-C (or SIGINT): the first asks, the second quits with 130.
         case interrupt
     }
@@ -43,11 +43,11 @@ extension Wizard {
     /// does something, in the order the key bar shows them.
     package static func keyMap(for state: State) -> [Binding] {
         switch state.step {
-        case .chooseConfig(let list): list.keyMap(locked: state.locked)
+        case .configList(let list): list.keyMap(locked: state.locked)
         case .credentials(let form): form.keyMap(locked: state.locked)
         case .review(let review): review.keyMap
         case .connecting: [Binding([.control("c")], "quit", .interrupt)]
-        case .done(let outcome): outcome.keyMap(locked: state.locked)
+        case .outcome(let outcome): outcome.keyMap(locked: state.locked)
         case .unsupportedScheme: UnsupportedScheme.keyMap(locked: state.locked)
         }
     }
@@ -65,8 +65,8 @@ extension Wizard {
         if key == interruptKey { return .interrupt }
         if let binding = keyMap(for: state).first(where: { $0.keys.contains(key) }) { return binding.intent }
         switch state.step {
-        case .chooseConfig where !state.locked: return .list(.type(key))
-        case .credentials(let form) where form.entries.value != nil: return .form(.type(key))
+        case .configList where !state.locked: return .configList(.type(key))
+        case .credentials(let form) where form.entries.value != nil: return .credentials(.type(key))
         default: return nil
         }
     }

@@ -5,7 +5,7 @@ extension Wizard {
     package static func reduce(_ state: inout State, _ event: Event) -> [Effect] {
         switch event {
         case .started:
-            state.step = .chooseConfig(ConfigList(configs: .loading))
+            state.step = .configList(ConfigList(configs: .loading))
             return [.loadSession, .loadAuthConfigs(cursor: nil)]
         case .clockTicked(let now):
             state.now = now
@@ -26,7 +26,7 @@ extension Wizard {
             return onOutcome(&state) { $0.replaced(result) }
         case .secretFileRead(let field, let result):
             let context = state
-            return onForm(&state) { $0.fileRead(field: field, result, in: context) }
+            return onCredentials(&state) { $0.fileRead(field: field, result, in: context) }
         case .interrupted:
             return interrupt(&state)
         case .keyPressed(let key):
@@ -57,7 +57,7 @@ extension Wizard {
             if state.isWaiting { state.spinnerFrame &+= 1 }
             return []
         case .typingPaused:
-            return onForm(&state) {
+            return onCredentials(&state) {
                 $0.settleSecretCounts()
                 return .stay()
             }
@@ -66,7 +66,7 @@ extension Wizard {
             return effects + releaseTypeAhead(&state)
         case .fieldsLoaded(let result):
             let preset = state.presetUserId
-            let effects = onForm(&state) { $0.fieldsLoaded(result, presetUserId: preset) }
+            let effects = onCredentials(&state) { $0.fieldsLoaded(result, presetUserId: preset) }
             return effects + releaseTypeAhead(&state)
         case .connectionCreated(let result):
             return onConnecting(&state) { $0.created(result, updating: false) }
@@ -81,15 +81,15 @@ extension Wizard {
     static func pasted(_ state: inout State, _ text: String) -> [Effect] {
         let locked = state.locked
         switch state.step {
-        case .chooseConfig:
-            return onList(&state) {
+        case .configList:
+            return onConfigList(&state) {
                 if locked { return .stay() }
                 $0.filter.insert(text)
                 $0.highlighted = 0
                 return .stay()
             }
-        case .credentials: return onForm(&state) { $0.paste(text, locked: locked) }
-        case .review, .connecting, .done, .unsupportedScheme: return []
+        case .credentials: return onCredentials(&state) { $0.paste(text, locked: locked) }
+        case .review, .connecting, .outcome, .unsupportedScheme: return []
         }
     }
 
@@ -98,17 +98,17 @@ extension Wizard {
     static func pasteCutOff(_ state: inout State) -> [Effect] {
         let message = "That paste did not arrive whole (cut off, or over 1 MiB); nothing of it was kept. Paste again, or type @ and a file's path."
         switch state.step {
-        case .chooseConfig:
-            return onList(&state) {
+        case .configList:
+            return onConfigList(&state) {
                 $0.notice = message
                 return .stay()
             }
         case .credentials:
-            return onForm(&state) {
+            return onCredentials(&state) {
                 $0.reportOnFocused(message)
                 return .stay()
             }
-        case .review, .connecting, .done, .unsupportedScheme: return []
+        case .review, .connecting, .outcome, .unsupportedScheme: return []
         }
     }
 
@@ -129,11 +129,11 @@ extension Wizard.State {
     /// Whether a request the person is waiting on is in flight (the spinner turns).
     package var isWaiting: Bool {
         switch step {
-        case .chooseConfig(let list): list.configs == .loading || list.pendingCursor != nil
+        case .configList(let list): list.configs == .loading || list.pendingCursor != nil
         case .credentials(let form): form.entries == .loading
         case .connecting: true
         case .review(let review): review.existing == .loading
-        case .done(let outcome): outcome.replacement == .loading
+        case .outcome(let outcome): outcome.replacement == .loading
         case .unsupportedScheme: false
         }
     }

@@ -24,7 +24,7 @@ extension Wizard {
 
     /// Step 3: everything about to be sent, secrets masked, and the user's existing accounts.
     package struct Review: Equatable, Sendable {
-        package var form: CredentialsForm
+        package var form: Credentials
         /// Ask the server to check the credentials (API_KEY only).
         package var validateCredentials: Bool
         /// The user's accounts on this auth config already.
@@ -38,7 +38,7 @@ extension Wizard {
         package var allowed: Set<ExistingChoice>
 
         package init(
-            form: CredentialsForm, validateCredentials: Bool = false, existing: Loadable<[ConnectedAccount]> = .idle,
+            form: Credentials, validateCredentials: Bool = false, existing: Loadable<[ConnectedAccount]> = .idle,
             choice: ExistingChoice? = nil, connectRequested: Bool = false, allowed: Set<ExistingChoice> = [.addAnother, .update, .replace]
         ) {
             self.allowed = allowed

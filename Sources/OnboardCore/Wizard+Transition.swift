@@ -34,11 +34,11 @@ extension Wizard {
         state.quitArmed = false
         let context = state
         switch intent {
-        case .list(let intent): return onList(&state) { $0.perform(intent, in: context) }
-        case .form(let intent): return onForm(&state) { $0.perform(intent, in: context) }
+        case .configList(let intent): return onConfigList(&state) { $0.perform(intent, in: context) }
+        case .credentials(let intent): return onCredentials(&state) { $0.perform(intent, in: context) }
         case .review(let intent): return onReview(&state) { $0.perform(intent) }
         case .outcome(let intent): return onOutcome(&state) { $0.perform(intent, in: context) }
-        case .unsupported(let intent):
+        case .unsupportedScheme(let intent):
             guard case .unsupportedScheme(let page) = state.step else { return [] }
             return apply(page.perform(intent, in: context), to: &state, staying: .unsupportedScheme(page))
         case .interrupt: return []  // taken above, before the arming is cleared
@@ -55,11 +55,11 @@ extension Wizard {
         return apply(transition, to: &state, staying: embed(page))
     }
 
-    static func onList(_ state: inout State, _ rule: (inout ConfigList) -> Transition) -> [Effect] {
-        on(&state, { if case .chooseConfig(let page) = $0 { page } else { nil } }, Step.chooseConfig, rule)
+    static func onConfigList(_ state: inout State, _ rule: (inout ConfigList) -> Transition) -> [Effect] {
+        on(&state, { if case .configList(let page) = $0 { page } else { nil } }, Step.configList, rule)
     }
 
-    static func onForm(_ state: inout State, _ rule: (inout CredentialsForm) -> Transition) -> [Effect] {
+    static func onCredentials(_ state: inout State, _ rule: (inout Credentials) -> Transition) -> [Effect] {
         on(&state, { if case .credentials(let page) = $0 { page } else { nil } }, Step.credentials, rule)
     }
 
@@ -72,6 +72,6 @@ extension Wizard {
     }
 
     static func onOutcome(_ state: inout State, _ rule: (inout Outcome) -> Transition) -> [Effect] {
-        on(&state, { if case .done(let page) = $0 { page } else { nil } }, Step.done, rule)
+        on(&state, { if case .outcome(let page) = $0 { page } else { nil } }, Step.outcome, rule)
     }
 }

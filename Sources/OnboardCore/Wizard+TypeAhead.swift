@@ -50,9 +50,9 @@ extension Wizard.State {
     /// (or, with a preset config, the page of the list that holds it), or the form's fields.
     package var waitsForContent: Bool {
         switch step {
-        case .chooseConfig(let list): list.configs == .loading || (presetAuthConfigId != nil && list.pendingCursor != nil)
+        case .configList(let list): list.configs == .loading || (presetAuthConfigId != nil && list.pendingCursor != nil)
         case .credentials(let form): form.entries == .loading
-        case .review, .connecting, .done, .unsupportedScheme: false
+        case .review, .connecting, .outcome, .unsupportedScheme: false
         }
     }
 
@@ -60,9 +60,9 @@ extension Wizard.State {
     /// loaded form. A page that failed to load does not: a held key could mean "retry" there.
     var takesTypeAhead: Bool {
         switch step {
-        case .chooseConfig(let list): !locked && list.configs.value != nil
+        case .configList(let list): !locked && list.configs.value != nil
         case .credentials(let form): form.entries.value != nil
-        case .review, .connecting, .done, .unsupportedScheme: false
+        case .review, .connecting, .outcome, .unsupportedScheme: false
         }
     }
 }

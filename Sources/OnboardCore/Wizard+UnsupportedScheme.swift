@@ -24,8 +24,8 @@ extension Wizard.UnsupportedScheme {
     /// too, and only "quit" is shown.
     static func keyMap(locked: Bool) -> [Wizard.Binding] {
         [
-            Wizard.Binding([.escape, .enter, .backTab, .character("b")], locked ? "quit" : "back", .unsupported(.back), shown: !locked),
-            Wizard.Binding([.character("q")], "quit", .unsupported(.quit)),
+            Wizard.Binding([.escape, .enter, .backTab, .character("b")], locked ? "quit" : "back", .unsupportedScheme(.back), shown: !locked),
+            Wizard.Binding([.character("q")], "quit", .unsupportedScheme(.quit)),
         ]
     }
 

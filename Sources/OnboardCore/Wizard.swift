@@ -50,7 +50,7 @@ extension Wizard {
         package var typeAhead: [Wizard.HeldInput]
 
         package init(
-            step: Step = .chooseConfig(ConfigList()), presetUserId: String? = nil, presetAuthConfigId: String? = nil, locked: Bool = false,
+            step: Step = .configList(ConfigList()), presetUserId: String? = nil, presetAuthConfigId: String? = nil, locked: Bool = false,
             existingAllowed: Set<ExistingChoice> = [.addAnother, .update, .replace]
         ) {
             self.step = step
@@ -69,11 +69,11 @@ extension Wizard {
 
     /// Where the person is, with what that page holds.
     package enum Step: Equatable, Sendable {
-        case chooseConfig(ConfigList)
-        case credentials(CredentialsForm)
+        case configList(ConfigList)
+        case credentials(Credentials)
         case review(Review)
         case connecting(Connecting)
-        case done(Outcome)
+        case outcome(Outcome)
         /// A config whose scheme cannot take imported credentials (OAuth): explained, not sent.
         case unsupportedScheme(UnsupportedScheme)
     }
@@ -83,10 +83,10 @@ extension Wizard.Step {
     /// 1-based position for the header.
     package var number: Int {
         switch self {
-        case .chooseConfig: 1
+        case .configList: 1
         case .credentials, .unsupportedScheme: 2
         case .review: 3
-        case .connecting, .done: 4
+        case .connecting, .outcome: 4
         }
     }
 }

@@ -106,7 +106,7 @@ package enum WizardLauncher {
                 var initial = options.initialState
                 // The list's loading page, drawn before the backend is ready.
                 var firstFrame = initial
-                firstFrame.step = .chooseConfig(Wizard.ConfigList(configs: .loading))
+                firstFrame.step = .configList(Wizard.ConfigList(configs: .loading))
                 let size = terminal.size
                 terminal.draw(WizardView.render(firstFrame, context: context, width: size.width, height: size.height))
                 let backend: ConnectedBackend
@@ -158,7 +158,7 @@ package enum WizardLauncher {
             return code
         case .finished(let code, let state):
             await backend.close()
-            if case .done(let outcome) = state.step, case .settled(let account) = outcome.result, account.status == .active {
+            if case .outcome(let outcome) = state.step, case .settled(let account) = outcome.result, account.status == .active {
                 CommandOutput.standard.out(
                     (outcome.review.choice == .update ? "Updated " : "Connected ")
                         + "\(account.id): \(outcome.review.form.config.toolkitSlug) for user \(outcome.review.form.userId.text) (ACTIVE)")

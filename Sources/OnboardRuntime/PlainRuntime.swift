@@ -73,7 +73,7 @@ package final class PlainRuntime {
     private var progressNote: String? {
         if let notice = state.retryNotice { return "\(notice.reason); retrying shortly." }
         switch state.step {
-        case .chooseConfig(let list) where list.configs == .loading: return "Loading auth configs..."
+        case .configList(let list) where list.configs == .loading: return "Loading auth configs..."
         case .credentials(let form) where form.entries == .loading: return "Loading the fields for \(clean(form.config.name))..."
         case .review(let review) where review.existing == .loading: return "Checking \(clean(review.form.userId.text))'s existing accounts..."
         case .connecting(let connecting):
@@ -82,7 +82,7 @@ package final class PlainRuntime {
             }
             if let account = connecting.account { return "Created \(account.id); waiting for ACTIVE (now \(account.status.rawValue))..." }
             return "Connecting..."
-        case .done(let outcome) where outcome.replacement == .loading: return "Deleting the accounts it replaces..."
+        case .outcome(let outcome) where outcome.replacement == .loading: return "Deleting the accounts it replaces..."
         default: return nil
         }
     }
@@ -90,16 +90,16 @@ package final class PlainRuntime {
     /// Asks the question the current step needs and applies the answer. False when input ended.
     private func ask() -> Bool {
         switch state.step {
-        case .chooseConfig(let list): return askConfig(list)
+        case .configList(let list): return askConfig(list)
         case .credentials(let form): return askCredentials(form)
         case .review(let review): return askReview(review)
-        case .done(let outcome): return askDone(outcome)
+        case .outcome(let outcome): return askDone(outcome)
         case .unsupportedScheme(let page):
             io.say(
                 "\(clean(page.config.name)) uses \(page.config.authScheme?.rawValue ?? "a scheme onboard does not know"), which cannot take imported credentials."
             )
             guard io.line("Press Enter to choose another auth config: ") != nil else { return false }
-            send(.unsupported(.back))
+            send(.unsupportedScheme(.back))
             return true
         case .connecting:
             return true
@@ -124,7 +124,7 @@ package final class PlainRuntime {
         if case .failed(let failure) = list.configs {
             io.say("Could not load auth configs: \(describe(failure))")
             guard let answer = io.line("Type r to try again, or q to quit: ") else { return false }
-            send(.list(answer.lowercased() == "r" ? .reload : .quit))
+            send(.configList(answer.lowercased() == "r" ? .reload : .quit))
             return true
         }
         announce("list", header(state.step))
@@ -142,24 +142,24 @@ package final class PlainRuntime {
         guard let answer = io.line("Number to choose, text to filter, q to quit: ") else { return false }
         let trimmed = answer.trimmingCharacters(in: .whitespaces)
         if trimmed == "q" {
-            send(.list(.quit))
+            send(.configList(.quit))
             return true
         }
         if let number = Int(trimmed), rows.indices.contains(number - 1) {
-            send(.list(.choose(id: rows[number - 1].id)))
+            send(.configList(.choose(id: rows[number - 1].id)))
             announced = nil
             return true
         }
         // Anything else filters (an empty answer clears the filter).
-        send(.list(.setFilter(trimmed)))
+        send(.configList(.setFilter(trimmed)))
         return true
     }
 
-    private func askCredentials(_ form: Wizard.CredentialsForm) -> Bool {
+    private func askCredentials(_ form: Wizard.Credentials) -> Bool {
         if case .failed(let failure) = form.entries {
             io.say("Could not load the fields: \(describe(failure))")
             guard let answer = io.line("Type r to try again, or < to go back: ") else { return false }
-            send(.form(answer == "r" ? .retry : .back))
+            send(.credentials(answer == "r" ? .retry : .back))
             return true
         }
         guard let entries = form.entries.value else { return true }
@@ -187,14 +187,14 @@ package final class PlainRuntime {
         }
         guard let answer else { return false }
         if answer == "<" {
-            send(.form(.back))
+            send(.credentials(.back))
             announced = nil
             return true
         }
         if !answer.isEmpty {
-            send(.form(.setValue(Secret(answer))))
+            send(.credentials(.setValue(Secret(answer))))
         }
-        send(.form(.submit))
+        send(.credentials(.submit))
         return true
     }
 

@@ -39,11 +39,11 @@ enum ConfigListView {
         y += 1
         let tableHeight = area.maxY - y - 2
         // Keys named in prose come from the key map, as the key bar's do.
-        let keys = list.keyMap(locked: false)
-        let reload = keys.key(.list(.reload)) ?? ""
+        let keys = list.keyMap(locked: false)  // a locked list is drawn by drawLocked
+        let reload = keys.key(.configList(.reload)) ?? ""
         if matching == 0 {
             let total = list.configs.value?.count ?? 0
-            let clear = keys.key(.list(.clearFilter), startingSentence: true) ?? ""
+            let clear = keys.key(.configList(.clearFilter), startingSentence: true) ?? ""
             let message =
                 total == 0
                 ? "This project has no enabled auth configs. Create one in the dashboard, then press \(reload)."

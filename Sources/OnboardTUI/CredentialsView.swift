@@ -7,7 +7,7 @@ enum CredentialsView {
 
     /// - Parameter userIdFixed: the invite set the user id (a gateway session): said so, not explained.
     static func draw(
-        _ form: Wizard.CredentialsForm, spinner: String, into canvas: inout Canvas, area: Rect, glyphs: Glyphs, userIdFixed: Bool = false
+        _ form: Wizard.Credentials, spinner: String, into canvas: inout Canvas, area: Rect, glyphs: Glyphs, userIdFixed: Bool = false
     ) {
         var y = area.y
         let scheme = form.config.authScheme?.rawValue ?? "?"
@@ -45,7 +45,7 @@ enum CredentialsView {
         var problem: String?
         var note: String?
 
-        static func userId(_ form: Wizard.CredentialsForm, fixed: Bool) -> InputRow {
+        static func userId(_ form: Wizard.Credentials, fixed: Bool) -> InputRow {
             let before = String(form.userId.text.prefix(form.userId.cursor))
             return InputRow(
                 label: "User ID", required: true, display: form.userId.text, cursorColumn: DisplayWidth.of(before),

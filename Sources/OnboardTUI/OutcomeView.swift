@@ -59,9 +59,10 @@ enum OutcomeView {
         return lines
     }
 
-    static func draw(_ outcome: Wizard.Outcome, into canvas: inout Canvas, area: Rect, glyphs: Glyphs) {
-        // Keys named in prose come from the page's key map, as the key bar's do.
-        let keys = outcome.keyMap(locked: false)
+    /// - Parameter locked: a session for one invite, whose page has fewer keys (no other config).
+    static func draw(_ outcome: Wizard.Outcome, locked: Bool, into canvas: inout Canvas, area: Rect, glyphs: Glyphs) {
+        // Keys named in prose come from the page's key map (as the state has it), as the key bar's do.
+        let keys = outcome.keyMap(locked: locked)
         let form = outcome.review.form
         var y = area.y
         switch outcome.result {

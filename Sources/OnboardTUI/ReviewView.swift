@@ -2,7 +2,8 @@ import OnboardCore
 
 /// Step 3: every value about to be sent, secrets as a masked tail, and the validation choice.
 enum ReviewView {
-    static func draw(_ review: Wizard.Review, into canvas: inout Canvas, area: Rect, glyphs: Glyphs) {
+    /// - Parameter locked: a session for one invite: no other config to point to.
+    static func draw(_ review: Wizard.Review, locked: Bool, into canvas: inout Canvas, area: Rect, glyphs: Glyphs) {
         // Keys named in prose come from the page's key map, as the key bar's do.
         let keys = review.keyMap
         let connect = keys.key(.review(.connect), startingSentence: true) ?? ""
@@ -71,9 +72,9 @@ enum ReviewView {
                 into: &canvas, x: area.x, y: y, width: area.width, maxRows: 3, role: .text
             )
             y += 3
-            if let bearer = review.bearerAlternative {
+            if let bearer = review.bearerAlternative, !locked {
                 WizardView.wrap(
-                    "Has \(form.userId.text) an access token already? \(bearer.name) (\(bearer.id)) takes it as a bearer token: \(edit), \(form.keyMap(locked: false).key(.form(.back), startingSentence: true) ?? "") and choose it.",
+                    "Has \(form.userId.text) an access token already? \(bearer.name) (\(bearer.id)) takes it as a bearer token: \(edit), \(form.keyMap(locked: false).key(.credentials(.back), startingSentence: true) ?? "") and choose it.",
                     into: &canvas, x: area.x, y: y, width: area.width, maxRows: 2, role: .accent)
                 y += 2
             }

@@ -16,21 +16,21 @@ package enum WizardView {
         canvas.fill(context.glyphs.horizontal, y: 1, role: .border)
         let body = Rect(x: 2, y: 3, width: width - 4, height: height - 7)
         switch state.step {
-        case .chooseConfig(let list) where state.locked:
+        case .configList(let list) where state.locked:
             ConfigListView.drawLocked(list, spinner: spinner(state, context), into: &canvas, area: body, glyphs: context.glyphs)
-        case .chooseConfig(let list):
+        case .configList(let list):
             ConfigListView.draw(list, spinner: spinner(state, context), into: &canvas, area: body, glyphs: context.glyphs)
         case .credentials(let form):
             CredentialsView.draw(
                 form, spinner: spinner(state, context), into: &canvas, area: body, glyphs: context.glyphs, userIdFixed: state.locked)
         case .review(let review):
-            ReviewView.draw(review, into: &canvas, area: body, glyphs: context.glyphs)
+            ReviewView.draw(review, locked: state.locked, into: &canvas, area: body, glyphs: context.glyphs)
         case .connecting(let connecting):
             OutcomeView.drawConnecting(
                 connecting, spinner: spinner(state, context), now: state.now, into: &canvas, area: body,
                 qrCode: context.glyphs == .unicode ? context.qrCode : .none)
-        case .done(let outcome):
-            OutcomeView.draw(outcome, into: &canvas, area: body, glyphs: context.glyphs)
+        case .outcome(let outcome):
+            OutcomeView.draw(outcome, locked: state.locked, into: &canvas, area: body, glyphs: context.glyphs)
         case .unsupportedScheme(let page):
             OutcomeView.drawUnsupported(page, into: &canvas, area: body)
         }
@@ -51,9 +51,9 @@ package enum WizardView {
     static func quitDialog(_ state: Wizard.State) -> ModalDialog {
         let consequence: String
         switch state.step {
-        case .chooseConfig, .credentials, .review, .unsupportedScheme: consequence = "Nothing has been sent; what you typed is dropped."
+        case .configList, .credentials, .review, .unsupportedScheme: consequence = "Nothing has been sent; what you typed is dropped."
         case .connecting: consequence = "The request is on its way; check later with onboard accounts."
-        case .done: consequence = "The result above stands."
+        case .outcome: consequence = "The result above stands."
         }
         return ModalDialog(
             title: "Quit onboard?", lines: [consequence], buttons: [KeyBinding("ctrl-c", "quit"), KeyBinding("any other key", "stay")])

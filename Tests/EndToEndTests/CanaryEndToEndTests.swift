@@ -36,7 +36,7 @@ struct CanaryEndToEndTests {
         let masked = try await tmux.waitFor("characters")
         places["wizard screen"] = masked
         let wizardPid = try TerminalEndToEndTests.onboardPid(tmux)
-        places["wizard /proc/cmdline"] = (try? String(contentsOfFile: "/proc/\(wizardPid)/cmdline", encoding: .utf8)) ?? ""
+        places["wizard /proc/cmdline"] = try String(contentsOfFile: "/proc/\(wizardPid)/cmdline", encoding: .utf8)
         try tmux.keys("Enter")
         try await tmux.waitFor("••••••••zard")
         try tmux.keys("Enter")
@@ -99,7 +99,7 @@ struct CanaryEndToEndTests {
         places["commands audit trail"] = try String(contentsOfFile: data.path + "/xdg-state/onboard/audit.jsonl", encoding: .utf8)
         #expect((places["commands audit trail"] ?? "").contains("\"import.finished\""))
 
-        places["debug log"] = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        places["debug log"] = try String(contentsOfFile: log, encoding: .utf8)
         #expect(!(places["debug log"] ?? "").isEmpty, "the debug log was written")
         for suffix in ["", "-wal", "-shm"] {
             if let bytes = FileManager.default.contents(atPath: data.path + "/served.sqlite" + suffix) {

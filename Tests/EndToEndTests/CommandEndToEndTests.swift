@@ -171,7 +171,8 @@ struct CommandEndToEndTests {
 
         // No value from the file reached the terminal, the journal or the report.
         for path in [journal, data.path + "/report.json", data.path + "/first.out", data.path + "/first.err"] {
-            #expect(!((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").contains(marker), "\(path)")
+            // Read with try: a file that is missing must fail here, not pass as "holds no marker".
+            #expect(!(try String(contentsOfFile: path, encoding: .utf8)).contains(marker), "\(path)")
         }
         #expect(!rerun.stdout.contains(marker) && !rerun.stderr.contains(marker))
     }

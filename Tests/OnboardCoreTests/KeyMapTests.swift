@@ -21,7 +21,7 @@ struct KeyMapTests {
         var entries = [Fixtures.apiKeyField, Fixtures.subdomainField, Fixtures.regionField].map(Wizard.FieldEntry.init(field:))
         entries[0].input = .secret(SecretInput(Secret("fd_live_key")))
         entries[1].input = .text(TextInput("acme"))
-        var form = Wizard.CredentialsForm(config: Fixtures.freshdesk, userId: "alice", list: list, entries: .loaded(entries))
+        var form = Wizard.Credentials(config: Fixtures.freshdesk, userId: "alice", list: list, entries: .loaded(entries))
         form.focus = 1
         var filled = form
         filled.focus = 3
@@ -30,7 +30,7 @@ struct KeyMapTests {
 
         let review = Wizard.Review(form: filled, existing: .loaded([]))
         let withExisting = Wizard.Review(form: filled, existing: .loaded([Fixtures.account("ca_old", .active)]))
-        let linkForm = Wizard.CredentialsForm(config: Fixtures.github, userId: "alice", list: list, entries: .loaded([]))
+        let linkForm = Wizard.Credentials(config: Fixtures.github, userId: "alice", list: list, entries: .loaded([]))
         let linkReview = Wizard.Review(form: linkForm, existing: .loaded([]))
 
         let active = Wizard.Outcome(review: review, result: .settled(Fixtures.account("ca_new", .active)))
@@ -43,14 +43,14 @@ struct KeyMapTests {
             Wizard.State(step: step, presetUserId: locked ? "alice" : nil, presetAuthConfigId: locked ? "ac_fresh" : nil, locked: locked)
         }
         return [
-            ("list loading", state(.chooseConfig(Wizard.ConfigList(configs: .loading)))),
-            ("list", state(.chooseConfig(list))),
-            ("list filtered", state(.chooseConfig(filtered))),
-            ("list with a failed page", state(.chooseConfig(pageFailed))),
-            ("list failed", state(.chooseConfig(failedList))),
-            ("list locked", state(.chooseConfig(Wizard.ConfigList(configs: .loading)), locked: true)),
-            ("list locked failed", state(.chooseConfig(failedList), locked: true)),
-            ("fields loading", state(.credentials(Wizard.CredentialsForm(config: Fixtures.freshdesk, userId: "alice", list: list)))),
+            ("list loading", state(.configList(Wizard.ConfigList(configs: .loading)))),
+            ("list", state(.configList(list))),
+            ("list filtered", state(.configList(filtered))),
+            ("list with a failed page", state(.configList(pageFailed))),
+            ("list failed", state(.configList(failedList))),
+            ("list locked", state(.configList(Wizard.ConfigList(configs: .loading)), locked: true)),
+            ("list locked failed", state(.configList(failedList), locked: true)),
+            ("fields loading", state(.credentials(Wizard.Credentials(config: Fixtures.freshdesk, userId: "alice", list: list)))),
             ("fields failed", state(.credentials(failedForm))),
             ("fields on a secret", state(.credentials(form))),
             ("fields on the last", state(.credentials(filled))),
@@ -60,11 +60,11 @@ struct KeyMapTests {
             ("review of a link", state(.review(linkReview))),
             ("review waiting for accounts", state(.review(Wizard.Review(form: filled, existing: .loading)))),
             ("connecting", state(.connecting(Wizard.Connecting(review: review)))),
-            ("active", state(.done(active))),
-            ("active locked", state(.done(active), locked: true)),
-            ("failed", state(.done(failed))),
-            ("timed out", state(.done(timedOut))),
-            ("link expired", state(.done(linkExpired))),
+            ("active", state(.outcome(active))),
+            ("active locked", state(.outcome(active), locked: true)),
+            ("failed", state(.outcome(failed))),
+            ("timed out", state(.outcome(timedOut))),
+            ("link expired", state(.outcome(linkExpired))),
             ("unsupported", state(.unsupportedScheme(unsupported))),
             ("unsupported locked", state(.unsupportedScheme(unsupported), locked: true)),
         ]
@@ -121,7 +121,7 @@ struct KeyMapTests {
         var after = connecting
         #expect(Wizard.reduce(&after, .keyPressed(.character("x"))) == [] && after == connecting)
         let locked = try #require(Self.pages.first { $0.0 == "fields locked" }?.1)
-        #expect(Wizard.intent(for: .character("x"), in: locked) == .form(.type(.character("x"))))
+        #expect(Wizard.intent(for: .character("x"), in: locked) == .credentials(.type(.character("x"))))
     }
 
     /// Whether the change a key made is what `label` promises.
@@ -135,7 +135,7 @@ struct KeyMapTests {
             if case .unsupportedScheme = after.step { return true }
             return false
         case "show disabled", "hide disabled":
-            guard case .chooseConfig(let was) = before.step else { return false }
+            guard case .configList(let was) = before.step else { return false }
             return effects == [.loadAuthConfigs(cursor: nil, showDisabled: !was.showDisabled)]
         case "retry", "reload":
             return effects.contains {
@@ -180,7 +180,7 @@ struct KeyMapTests {
             guard case .review(let was) = before.step, case .review(let now) = after.step else { return false }
             return now.validateCredentials != was.validateCredentials
         case "connect another":
-            guard case .chooseConfig(let list) = after.step else { return false }
+            guard case .configList(let list) = after.step else { return false }
             return list.configs == .loading && effects == [.loadAuthConfigs(cursor: nil)]
         case "keep waiting":
             return after.step.isConnecting && effects.contains { if case .pollConnection = $0 { true } else { false } }
@@ -192,14 +192,14 @@ struct KeyMapTests {
 
     static func position(_ state: Wizard.State) -> Int {
         switch state.step {
-        case .chooseConfig(let list): list.highlighted
+        case .configList(let list): list.highlighted
         case .credentials(let form): form.focus
         default: -1
         }
     }
 
     static func filterText(_ state: Wizard.State) -> String {
-        if case .chooseConfig(let list) = state.step { return list.filter.text }
+        if case .configList(let list) = state.step { return list.filter.text }
         return ""
     }
 

@@ -9,13 +9,13 @@ struct MultilineFieldTests {
     )
     static let config = AuthConfigSummary(id: "ac_bq", name: "BigQuery", toolkitSlug: "google_bigquery", authScheme: .googleServiceAccount)
 
-    static func form(_ value: String = "") -> Wizard.CredentialsForm {
+    static func form(_ value: String = "") -> Wizard.Credentials {
         var entry = Wizard.FieldEntry(field: keyFile)
         if case .secret(var input) = entry.input {
             input.insert(value)
             entry.input = .secret(input)
         }
-        var form = Wizard.CredentialsForm(config: config, userId: "default", list: Wizard.ConfigList(), entries: .loaded([entry]))
+        var form = Wizard.Credentials(config: config, userId: "default", list: Wizard.ConfigList(), entries: .loaded([entry]))
         form.focus = 1
         return form
     }

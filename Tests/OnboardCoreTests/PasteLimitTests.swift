@@ -7,11 +7,11 @@ struct PasteLimitTests {
     @Test("is not half-entered: the page says so and keeps what it had")
     func cutOffPaste() {
         var state = Wizard.State(presetUserId: nil, presetAuthConfigId: nil)
-        state.step = .chooseConfig(Wizard.ConfigList(configs: .loaded([Fixtures.freshdesk])))
+        state.step = .configList(Wizard.ConfigList(configs: .loaded([Fixtures.freshdesk])))
         _ = Wizard.reduce(&state, .pasted("fresh"))
         let effects = Wizard.reduce(&state, .pasteCutOff)
         #expect(effects.isEmpty, "nothing is submitted")
-        guard case .chooseConfig(let list) = state.step else {
+        guard case .configList(let list) = state.step else {
             Issue.record("left the page")
             return
         }

@@ -10,10 +10,10 @@ struct WizardErrorTests {
         var scenario = WizardScenario()
         scenario.skip(.started)
         scenario.send(.authConfigsLoaded(cursor: nil, .failure(Fixtures.unauthorized))) {
-            $0.step = .chooseConfig(Wizard.ConfigList(configs: .failed(Fixtures.unauthorized)))
+            $0.step = .configList(Wizard.ConfigList(configs: .failed(Fixtures.unauthorized)))
         }
         scenario.send(.keyPressed(.character("r")), effects: [.loadAuthConfigs(cursor: nil)]) {
-            $0.step = .chooseConfig(Wizard.ConfigList(configs: .loading))
+            $0.step = .configList(Wizard.ConfigList(configs: .loading))
         }
     }
 
@@ -21,33 +21,33 @@ struct WizardErrorTests {
     func laterPageFails() {
         var list = Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid]))
         list.pendingCursor = "c2"
-        var scenario = WizardScenario(Wizard.State(step: .chooseConfig(list)))
+        var scenario = WizardScenario(Wizard.State(step: .configList(list)))
         var failed = Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid]))
         failed.nextCursor = "c2"
         failed.pageFailure = Fixtures.serverDown
-        scenario.send(.authConfigsLoaded(cursor: "c2", .failure(Fixtures.serverDown))) { $0.step = .chooseConfig(failed) }
+        scenario.send(.authConfigsLoaded(cursor: "c2", .failure(Fixtures.serverDown))) { $0.step = .configList(failed) }
         // Moving does not hammer a failing server.
         scenario.send(.keyPressed(.down))
-        scenario.send(.keyPressed(.control("r")), effects: [.loadAuthConfigs(cursor: "c2")]) { $0.step = .chooseConfig(list) }
+        scenario.send(.keyPressed(.control("r")), effects: [.loadAuthConfigs(cursor: "c2")]) { $0.step = .configList(list) }
     }
 
     @Test("the toolkit failing to load offers retry and back")
     func fieldsFail() {
         let list = Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid]))
-        var scenario = WizardScenario(Wizard.State(step: .credentials(Wizard.CredentialsForm(config: Fixtures.sendgrid, userId: "default", list: list))))
+        var scenario = WizardScenario(Wizard.State(step: .credentials(Wizard.Credentials(config: Fixtures.sendgrid, userId: "default", list: list))))
         scenario.send(.fieldsLoaded(.failure(Fixtures.serverDown))) {
-            $0.step = .credentials(Wizard.CredentialsForm(config: Fixtures.sendgrid, userId: "default", list: list, entries: .failed(Fixtures.serverDown)))
+            $0.step = .credentials(Wizard.Credentials(config: Fixtures.sendgrid, userId: "default", list: list, entries: .failed(Fixtures.serverDown)))
         }
         scenario.send(.keyPressed(.character("r")), effects: [.loadFields(toolkit: "sendgrid", scheme: .apiKey)]) {
-            $0.step = .credentials(Wizard.CredentialsForm(config: Fixtures.sendgrid, userId: "default", list: list))
+            $0.step = .credentials(Wizard.Credentials(config: Fixtures.sendgrid, userId: "default", list: list))
         }
-        scenario.send(.keyPressed(.escape)) { $0.step = .chooseConfig(list) }
+        scenario.send(.keyPressed(.escape)) { $0.step = .configList(list) }
     }
 
     @Test("an empty required field blocks review and says which")
     func requiredFieldBlocks() {
         let list = Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid]))
-        var form = Wizard.CredentialsForm(
+        var form = Wizard.Credentials(
             config: Fixtures.sendgrid, userId: "default", list: list, entries: .loaded([Wizard.FieldEntry(field: Fixtures.apiKeyField)]))
         form.focus = 1
         var scenario = WizardScenario(Wizard.State(step: .credentials(form)))
@@ -73,7 +73,7 @@ struct WizardErrorTests {
     @Test("an empty user id is refused with what to enter")
     func emptyUserId() {
         let list = Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid]))
-        let form = Wizard.CredentialsForm(config: Fixtures.sendgrid, userId: "", list: list, entries: .loaded([]))
+        let form = Wizard.Credentials(config: Fixtures.sendgrid, userId: "", list: list, entries: .loaded([]))
         var scenario = WizardScenario(Wizard.State(step: .credentials(form)))
         scenario.send(.keyPressed(.enter)) { state in
             var blocked = form
@@ -87,7 +87,7 @@ struct WizardErrorTests {
         let review = WizardHappyPathTests.review
         var scenario = WizardScenario(Wizard.State(step: .connecting(Wizard.Connecting(review: review))))
         scenario.send(.connectionCreated(.failure(Fixtures.unauthorized))) {
-            $0.step = .done(Wizard.Outcome(review: review, result: .failed(Fixtures.unauthorized)))
+            $0.step = .outcome(Wizard.Outcome(review: review, result: .failed(Fixtures.unauthorized)))
         }
         scenario.send(.keyPressed(.enter)) { $0.step = .credentials(review.form) }
     }
@@ -98,7 +98,7 @@ struct WizardErrorTests {
         let failed = Fixtures.account("ca_2", .failed, reason: "Credential validation failed")
         var scenario = WizardScenario(Wizard.State(step: .connecting(Wizard.Connecting(review: review))))
         scenario.send(.connectionCreated(.success(failed))) {
-            $0.step = .done(Wizard.Outcome(review: review, result: .settled(failed)))
+            $0.step = .outcome(Wizard.Outcome(review: review, result: .settled(failed)))
         }
         scenario.send(.keyPressed(.character("r")))
         scenario.send(.keyPressed(.character("e"))) { $0.step = .credentials(review.form) }
@@ -107,7 +107,7 @@ struct WizardErrorTests {
     @Test("a server failure on create offers r, which sends the same request again")
     func serverFailureRetry() {
         let review = WizardHappyPathTests.review
-        var scenario = WizardScenario(Wizard.State(step: .done(Wizard.Outcome(review: review, result: .failed(Fixtures.serverDown)))))
+        var scenario = WizardScenario(Wizard.State(step: .outcome(Wizard.Outcome(review: review, result: .failed(Fixtures.serverDown)))))
         scenario.send(.keyPressed(.character("r")), effects: [.createConnection(review.form.connectionRequestForTest)]) {
             $0.step = .connecting(Wizard.Connecting(review: review))
         }
@@ -118,11 +118,11 @@ struct WizardErrorTests {
         var config = Fixtures.github
         config.authScheme = nil
         let list = Wizard.ConfigList(configs: .loaded([config]))
-        var scenario = WizardScenario(Wizard.State(step: .chooseConfig(list)))
+        var scenario = WizardScenario(Wizard.State(step: .configList(list)))
         scenario.send(.keyPressed(.enter)) {
             $0.step = .unsupportedScheme(Wizard.UnsupportedScheme(config: config, list: list))
         }
-        scenario.send(.keyPressed(.escape)) { $0.step = .chooseConfig(list) }
+        scenario.send(.keyPressed(.escape)) { $0.step = .configList(list) }
     }
 
     @Test("Ctrl-C once arms, any key disarms, twice quits with 130")
@@ -137,7 +137,7 @@ struct WizardErrorTests {
     @Test("results that arrive after the person moved on are ignored")
     func staleResultsIgnored() {
         let list = Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid]))
-        var scenario = WizardScenario(Wizard.State(step: .chooseConfig(list)))
+        var scenario = WizardScenario(Wizard.State(step: .configList(list)))
         scenario.send(.fieldsLoaded(.success([Fixtures.apiKeyField])))
         scenario.send(.connectionCreated(.success(Fixtures.account("ca_1", .active))))
         scenario.send(.connectionPolled(.success(Fixtures.account("ca_1", .active))))
@@ -148,9 +148,12 @@ struct WizardErrorTests {
         var config = Fixtures.sendgrid
         config.sharedFieldNames = ["generic_api_key"]
         let list = Wizard.ConfigList(configs: .loaded([config]))
-        var scenario = WizardScenario(Wizard.State(step: .credentials(Wizard.CredentialsForm(config: config, userId: " bob ", list: list))))
+        var scenario = WizardScenario(Wizard.State(step: .credentials(Wizard.Credentials(config: config, userId: " bob ", list: list))))
         scenario.skip(.fieldsLoaded(.success([Fixtures.apiKeyField, Fixtures.regionField])))
-        guard case .credentials(var form) = scenario.state.step else { return }
+        guard case .credentials(var form) = scenario.state.step else {
+            Issue.record("expected the credentials step")
+            return
+        }
         #expect(form.entries.value?.map(\.field.name) == ["region"])
         form.focus = 1
         let request = Wizard.Review(form: form).form.connectionRequestForTest
@@ -159,7 +162,7 @@ struct WizardErrorTests {
     }
 }
 
-extension Wizard.CredentialsForm {
+extension Wizard.Credentials {
     /// The request the review page would send, without validation.
     var connectionRequestForTest: ConnectionRequest {
         var values: [String: Secret] = [:]
@@ -175,20 +178,20 @@ struct WizardDisabledConfigTests {
     func showDisabled() {
         var disabled = Fixtures.sendgrid
         disabled.isEnabled = false
-        var scenario = WizardScenario(Wizard.State(step: .chooseConfig(Wizard.ConfigList(configs: .loaded([Fixtures.freshdesk])))))
+        var scenario = WizardScenario(Wizard.State(step: .configList(Wizard.ConfigList(configs: .loaded([Fixtures.freshdesk])))))
         scenario.send(.keyPressed(.control("d")), effects: [.loadAuthConfigs(cursor: nil, showDisabled: true)]) {
-            $0.step = .chooseConfig(Wizard.ConfigList(configs: .loading, showDisabled: true))
+            $0.step = .configList(Wizard.ConfigList(configs: .loading, showDisabled: true))
         }
         scenario.send(.authConfigsLoaded(cursor: nil, .success(AuthConfigPage(items: [disabled], nextCursor: nil)))) {
-            $0.step = .chooseConfig(Wizard.ConfigList(configs: .loaded([disabled]), showDisabled: true))
+            $0.step = .configList(Wizard.ConfigList(configs: .loaded([disabled]), showDisabled: true))
         }
         scenario.send(.keyPressed(.enter)) {
             var list = Wizard.ConfigList(configs: .loaded([disabled]), showDisabled: true)
             list.notice = "SendGrid is disabled; enable it in the dashboard to connect accounts."
-            $0.step = .chooseConfig(list)
+            $0.step = .configList(list)
         }
         scenario.send(.keyPressed(.control("d")), effects: [.loadAuthConfigs(cursor: nil, showDisabled: false)]) {
-            $0.step = .chooseConfig(Wizard.ConfigList(configs: .loading))
+            $0.step = .configList(Wizard.ConfigList(configs: .loading))
         }
     }
 }
@@ -199,7 +202,7 @@ struct WizardRetryNoticeTests {
     func notice() {
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         let notice = RetryNotice(reason: "The service is rate limiting requests", until: start.addingTimeInterval(12))
-        var scenario = WizardScenario(Wizard.State(step: .chooseConfig(Wizard.ConfigList(configs: .loading))))
+        var scenario = WizardScenario(Wizard.State(step: .configList(Wizard.ConfigList(configs: .loading))))
         scenario.send(.retryScheduled(notice)) { $0.retryNotice = notice }
         scenario.send(.clockTicked(start.addingTimeInterval(5))) { $0.now = start.addingTimeInterval(5) }
         scenario.send(.clockTicked(start.addingTimeInterval(12))) {

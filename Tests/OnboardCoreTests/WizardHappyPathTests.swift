@@ -8,7 +8,7 @@ struct WizardHappyPathTests {
     func startLoadsConfigs() {
         var scenario = WizardScenario()
         scenario.send(.started, effects: [.loadSession, .loadAuthConfigs(cursor: nil)]) {
-            $0.step = .chooseConfig(Wizard.ConfigList(configs: .loading))
+            $0.step = .configList(Wizard.ConfigList(configs: .loading))
         }
     }
 
@@ -18,37 +18,46 @@ struct WizardHappyPathTests {
         scenario.skip(.started)
         let page = AuthConfigPage(items: [Fixtures.sendgrid, Fixtures.freshdesk], nextCursor: nil)
         scenario.send(.authConfigsLoaded(cursor: nil, .success(page))) {
-            $0.step = .chooseConfig(Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid, Fixtures.freshdesk])))
+            $0.step = .configList(Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid, Fixtures.freshdesk])))
         }
         scenario.send(.keyPressed(.down)) {
-            $0.step = .chooseConfig(Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid, Fixtures.freshdesk]), highlighted: 1))
+            $0.step = .configList(Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid, Fixtures.freshdesk]), highlighted: 1))
         }
         let list = Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid, Fixtures.freshdesk]), highlighted: 1)
         scenario.send(.keyPressed(.enter), effects: [.loadFields(toolkit: "freshdesk", scheme: .apiKey)]) {
-            $0.step = .credentials(Wizard.CredentialsForm(config: Fixtures.freshdesk, userId: "default", list: list))
+            $0.step = .credentials(Wizard.Credentials(config: Fixtures.freshdesk, userId: "default", list: list))
         }
         scenario.send(.fieldsLoaded(.success([Fixtures.subdomainField, Fixtures.apiKeyField]))) {
             $0.step = .credentials(
-                Wizard.CredentialsForm(
+                Wizard.Credentials(
                     config: Fixtures.freshdesk, userId: "default", list: list,
                     entries: .loaded([Wizard.FieldEntry(field: Fixtures.subdomainField), Wizard.FieldEntry(field: Fixtures.apiKeyField)])
                 ))
         }
         // Enter accepts the prefilled user id and moves to the subdomain.
         scenario.send(.keyPressed(.enter)) { state in
-            guard case .credentials(var form) = state.step else { return }
+            guard case .credentials(var form) = state.step else {
+                Issue.record("expected the credentials step")
+                return
+            }
             form.focus = 1
             state.step = .credentials(form)
         }
         scenario.type("acme")
         scenario.send(.keyPressed(.enter)) { state in
-            guard case .credentials(var form) = state.step else { return }
+            guard case .credentials(var form) = state.step else {
+                Issue.record("expected the credentials step")
+                return
+            }
             form.focus = 2
             state.step = .credentials(form)
         }
         // The paste lands whole in the masked field; its newline is dropped, not submitted.
         scenario.send(.pasted("0123456789abcdefWXYZ\n")) { state in
-            guard case .credentials(var form) = state.step, var entries = form.entries.value else { return }
+            guard case .credentials(var form) = state.step, var entries = form.entries.value else {
+                Issue.record("expected the credentials step")
+                return
+            }
             entries[1].input = .secret(SecretInput(Secret("0123456789abcdefWXYZ")))
             form.entries = .loaded(entries)
             state.step = .credentials(form)
@@ -89,7 +98,7 @@ struct WizardHappyPathTests {
         scenario.send(.tick) { $0.spinnerFrame = 1 }
         let active = Fixtures.account("ca_1", .active)
         scenario.send(.connectionCreated(.success(active))) {
-            $0.step = .done(Wizard.Outcome(review: review, result: .settled(active)))
+            $0.step = .outcome(Wizard.Outcome(review: review, result: .settled(active)))
         }
         scenario.send(.tick)
         scenario.send(.keyPressed(.enter), effects: [.quit(exitCode: 0)])
@@ -124,7 +133,7 @@ struct WizardHappyPathTests {
 
     @Test("--auth-config chooses the config as soon as it is listed; an unknown id is said and the list shown")
     func presetAuthConfig() {
-        var scenario = WizardScenario(Wizard.State(step: .chooseConfig(Wizard.ConfigList(configs: .loading)), presetAuthConfigId: "ac_fresh"))
+        var scenario = WizardScenario(Wizard.State(step: .configList(Wizard.ConfigList(configs: .loading)), presetAuthConfigId: "ac_fresh"))
         scenario.send(
             .authConfigsLoaded(cursor: nil, .success(AuthConfigPage(items: [Fixtures.sendgrid, Fixtures.freshdesk], nextCursor: "c2"))),
             effects: [.loadFields(toolkit: "freshdesk", scheme: .apiKey)]
@@ -133,14 +142,14 @@ struct WizardHappyPathTests {
             // The list remembers that more pages exist, for when the person goes back to it.
             var list = Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid, Fixtures.freshdesk]))
             list.nextCursor = "c2"
-            $0.step = .credentials(Wizard.CredentialsForm(config: Fixtures.freshdesk, userId: "default", list: list))
+            $0.step = .credentials(Wizard.Credentials(config: Fixtures.freshdesk, userId: "default", list: list))
         }
-        var missing = WizardScenario(Wizard.State(step: .chooseConfig(Wizard.ConfigList(configs: .loading)), presetAuthConfigId: "ac_nope"))
+        var missing = WizardScenario(Wizard.State(step: .configList(Wizard.ConfigList(configs: .loading)), presetAuthConfigId: "ac_nope"))
         missing.send(.authConfigsLoaded(cursor: nil, .success(AuthConfigPage(items: [Fixtures.sendgrid], nextCursor: nil)))) {
             $0.presetAuthConfigId = nil
             var list = Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid]))
             list.notice = "No enabled auth config has the id ac_nope; choose one below."
-            $0.step = .chooseConfig(list)
+            $0.step = .configList(list)
         }
     }
 
@@ -161,7 +170,7 @@ struct WizardHappyPathTests {
         }
         let active = Fixtures.account("ca_9", .active)
         scenario.send(.connectionPolled(.success(active))) {
-            $0.step = .done(Wizard.Outcome(review: review, result: .settled(active)))
+            $0.step = .outcome(Wizard.Outcome(review: review, result: .settled(active)))
         }
     }
 
@@ -172,7 +181,10 @@ struct WizardHappyPathTests {
         scenario.skip(.connectionCreated(.success(Fixtures.account("ca_9", .initiated))))
         let limited = ServiceFailure(kind: .rateLimited(retryAfterSeconds: 7), message: "Too many requests.")
         scenario.send(.connectionPolled(.failure(limited)), effects: [.pollConnection(id: "ca_9", after: .seconds(7))]) { state in
-            guard case .connecting(var connecting) = state.step else { return }
+            guard case .connecting(var connecting) = state.step else {
+                Issue.record("expected the connecting step")
+                return
+            }
             connecting.pollsLeft -= 1
             state.step = .connecting(connecting)
         }
@@ -183,7 +195,7 @@ struct WizardHappyPathTests {
         let initiated = Fixtures.account("ca_9", .initiated)
         var scenario = WizardScenario(Wizard.State(step: .connecting(Wizard.Connecting(review: Self.review, account: initiated, pollsLeft: 1))))
         scenario.send(.connectionPolled(.success(initiated))) {
-            $0.step = .done(Wizard.Outcome(review: Self.review, result: .timedOut(initiated)))
+            $0.step = .outcome(Wizard.Outcome(review: Self.review, result: .timedOut(initiated)))
         }
         scenario.send(.keyPressed(.character("w")), effects: [.pollConnection(id: "ca_9", after: .zero)]) {
             $0.step = .connecting(Wizard.Connecting(review: Self.review, account: initiated))
@@ -199,7 +211,7 @@ struct WizardHappyPathTests {
             var list = Wizard.ConfigList(configs: .loaded(first))
             list.nextCursor = "c2"
             list.totalItems = 31
-            $0.step = .chooseConfig(list)
+            $0.step = .configList(list)
         }
         // Nine rows down, 21 rows remain below the highlight: nothing is fetched yet.
         for _ in 0..<9 { scenario.skip(.keyPressed(.down)) }
@@ -207,20 +219,20 @@ struct WizardHappyPathTests {
             var list = Wizard.ConfigList(configs: .loaded(first), highlighted: 10)
             list.pendingCursor = "c2"
             list.totalItems = 31
-            $0.step = .chooseConfig(list)
+            $0.step = .configList(list)
         }
         // One page at a time; a stale page for a cursor nobody asked for is ignored.
         scenario.send(.keyPressed(.down)) {
             var list = Wizard.ConfigList(configs: .loaded(first), highlighted: 11)
             list.pendingCursor = "c2"
             list.totalItems = 31
-            $0.step = .chooseConfig(list)
+            $0.step = .configList(list)
         }
         scenario.send(.authConfigsLoaded(cursor: "zz", .success(AuthConfigPage(items: [Fixtures.jira], nextCursor: nil))))
         scenario.send(.authConfigsLoaded(cursor: "c2", .success(AuthConfigPage(items: [Fixtures.freshdesk], nextCursor: nil, totalItems: 31)))) {
             var list = Wizard.ConfigList(configs: .loaded(first + [Fixtures.freshdesk]), highlighted: 11)
             list.totalItems = 31
-            $0.step = .chooseConfig(list)
+            $0.step = .configList(list)
         }
     }
 
@@ -229,12 +241,12 @@ struct WizardHappyPathTests {
         let first = (0..<50).map { Fixtures.config("ac_\($0)", name: "Config \($0)") }
         var list = Wizard.ConfigList(configs: .loaded(first), highlighted: 49)
         list.pendingCursor = "c2"
-        var scenario = WizardScenario(Wizard.State(step: .chooseConfig(list)))
+        var scenario = WizardScenario(Wizard.State(step: .configList(list)))
         let second = (50..<60).map { Fixtures.config("ac_\($0)", name: "Config \($0)") }
         scenario.send(.authConfigsLoaded(cursor: "c2", .success(AuthConfigPage(items: second, nextCursor: "c3"))), effects: [.loadAuthConfigs(cursor: "c3")]) {
             var after = Wizard.ConfigList(configs: .loaded(first + second), highlighted: 49)
             after.pendingCursor = "c3"
-            $0.step = .chooseConfig(after)
+            $0.step = .configList(after)
         }
     }
 
@@ -243,29 +255,29 @@ struct WizardHappyPathTests {
         let first = (0..<30).map { Fixtures.config("ac_\($0)", name: "Config \($0)") }
         var list = Wizard.ConfigList(configs: .loaded(first))
         list.nextCursor = "c2"
-        var scenario = WizardScenario(Wizard.State(step: .chooseConfig(list)))
+        var scenario = WizardScenario(Wizard.State(step: .configList(list)))
         scenario.send(.keyPressed(.character("j")), effects: [.loadAuthConfigs(cursor: "c2")]) {
             var filtered = Wizard.ConfigList(configs: .loaded(first), filter: TextInput("j"))
             filtered.pendingCursor = "c2"
-            $0.step = .chooseConfig(filtered)
+            $0.step = .configList(filtered)
         }
         scenario.send(
             .authConfigsLoaded(cursor: "c2", .success(AuthConfigPage(items: [Fixtures.jira], nextCursor: "c3"))), effects: [.loadAuthConfigs(cursor: "c3")]
         ) {
             var filtered = Wizard.ConfigList(configs: .loaded(first + [Fixtures.jira]), filter: TextInput("j"))
             filtered.pendingCursor = "c3"
-            $0.step = .chooseConfig(filtered)
+            $0.step = .configList(filtered)
         }
     }
 
     @Test("a preset auth config not on the first page keeps pages coming until it is found")
     func presetOnLaterPage() {
         let first = (0..<30).map { Fixtures.config("ac_\($0)", name: "Config \($0)") }
-        var scenario = WizardScenario(Wizard.State(step: .chooseConfig(Wizard.ConfigList(configs: .loading)), presetAuthConfigId: "ac_jira"))
+        var scenario = WizardScenario(Wizard.State(step: .configList(Wizard.ConfigList(configs: .loading)), presetAuthConfigId: "ac_jira"))
         scenario.send(.authConfigsLoaded(cursor: nil, .success(AuthConfigPage(items: first, nextCursor: "c2"))), effects: [.loadAuthConfigs(cursor: "c2")]) {
             var list = Wizard.ConfigList(configs: .loaded(first))
             list.pendingCursor = "c2"
-            $0.step = .chooseConfig(list)
+            $0.step = .configList(list)
         }
         scenario.send(
             .authConfigsLoaded(cursor: "c2", .success(AuthConfigPage(items: [Fixtures.jira], nextCursor: nil))),
@@ -273,34 +285,37 @@ struct WizardHappyPathTests {
         ) {
             $0.presetAuthConfigId = nil
             let list = Wizard.ConfigList(configs: .loaded(first + [Fixtures.jira]))
-            $0.step = .credentials(Wizard.CredentialsForm(config: Fixtures.jira, userId: "default", list: list))
+            $0.step = .credentials(Wizard.Credentials(config: Fixtures.jira, userId: "default", list: list))
         }
     }
 
     @Test("/ on an empty filter is the search key, not text")
     func slashStartsSearch() {
         let list = Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid, Fixtures.jira]), highlighted: 1)
-        var scenario = WizardScenario(Wizard.State(step: .chooseConfig(list)))
+        var scenario = WizardScenario(Wizard.State(step: .configList(list)))
         scenario.send(.keyPressed(.character("/")))
         scenario.send(.keyPressed(.character("j"))) {
-            $0.step = .chooseConfig(Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid, Fixtures.jira]), filter: TextInput("j")))
+            $0.step = .configList(Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid, Fixtures.jira]), filter: TextInput("j")))
         }
         scenario.send(.keyPressed(.character("/"))) {
-            $0.step = .chooseConfig(Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid, Fixtures.jira]), filter: TextInput("j/")))
+            $0.step = .configList(Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid, Fixtures.jira]), filter: TextInput("j/")))
         }
     }
 
     @Test("typing filters the list and resets the highlight; Esc clears, then quits")
     func filtering() {
         var scenario = WizardScenario(
-            Wizard.State(step: .chooseConfig(Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid, Fixtures.jira]), highlighted: 1))))
+            Wizard.State(step: .configList(Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid, Fixtures.jira]), highlighted: 1))))
         scenario.send(.keyPressed(.character("j"))) {
-            $0.step = .chooseConfig(Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid, Fixtures.jira]), filter: TextInput("j")))
+            $0.step = .configList(Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid, Fixtures.jira]), filter: TextInput("j")))
         }
-        guard case .chooseConfig(let list) = scenario.state.step else { return }
+        guard case .configList(let list) = scenario.state.step else {
+            Issue.record("expected the configList step")
+            return
+        }
         #expect(list.visible == [Fixtures.jira])
         scenario.send(.keyPressed(.escape)) {
-            $0.step = .chooseConfig(Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid, Fixtures.jira])))
+            $0.step = .configList(Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid, Fixtures.jira])))
         }
         scenario.send(.keyPressed(.escape), effects: [.quit(exitCode: 1)])
     }
@@ -308,12 +323,12 @@ struct WizardHappyPathTests {
     @Test("a preset user id is prefilled and focus starts on the first field")
     func presetUserId() {
         let list = Wizard.ConfigList(configs: .loaded([Fixtures.sendgrid]))
-        var scenario = WizardScenario(Wizard.State(step: .chooseConfig(list), presetUserId: "alice"))
+        var scenario = WizardScenario(Wizard.State(step: .configList(list), presetUserId: "alice"))
         scenario.send(.keyPressed(.enter), effects: [.loadFields(toolkit: "sendgrid", scheme: .apiKey)]) {
-            $0.step = .credentials(Wizard.CredentialsForm(config: Fixtures.sendgrid, userId: "alice", list: list))
+            $0.step = .credentials(Wizard.Credentials(config: Fixtures.sendgrid, userId: "alice", list: list))
         }
         scenario.send(.fieldsLoaded(.success([Fixtures.apiKeyField]))) {
-            var form = Wizard.CredentialsForm(
+            var form = Wizard.Credentials(
                 config: Fixtures.sendgrid, userId: "alice", list: list, entries: .loaded([Wizard.FieldEntry(field: Fixtures.apiKeyField)]))
             form.focus = 1
             $0.step = .credentials(form)
@@ -324,28 +339,28 @@ struct WizardHappyPathTests {
     func escapeGoesBack() {
         var scenario = WizardScenario(Self.reviewing())
         scenario.send(.keyPressed(.escape)) { $0.step = .credentials(Self.form) }
-        scenario.send(.keyPressed(.escape)) { $0.step = .chooseConfig(Self.form.list) }
+        scenario.send(.keyPressed(.escape)) { $0.step = .configList(Self.form.list) }
         scenario.send(.keyPressed(.escape), effects: [.quit(exitCode: 1)])
     }
 
     @Test("after ACTIVE, n connects another from a freshly loaded list and Enter quits with 0")
     func connectAnother() {
         let outcome = Wizard.Outcome(review: Self.review, result: .settled(Fixtures.account("ca_1", .active)))
-        var scenario = WizardScenario(Wizard.State(step: .done(outcome)))
+        var scenario = WizardScenario(Wizard.State(step: .outcome(outcome)))
         scenario.send(.keyPressed(.character("x")))
         scenario.send(.keyPressed(.character("n")), effects: [.loadAuthConfigs(cursor: nil)]) {
-            $0.step = .chooseConfig(Wizard.ConfigList(configs: .loading))
+            $0.step = .configList(Wizard.ConfigList(configs: .loading))
         }
-        var finishing = WizardScenario(Wizard.State(step: .done(outcome)))
+        var finishing = WizardScenario(Wizard.State(step: .outcome(outcome)))
         finishing.send(.keyPressed(.enter), effects: [.quit(exitCode: 0)])
     }
 
     // MARK: helpers
 
-    static let form: Wizard.CredentialsForm = {
+    static let form: Wizard.Credentials = {
         var entry = Wizard.FieldEntry(field: Fixtures.apiKeyField)
         entry.input = .secret(SecretInput(Secret("key-123456789")))
-        var form = Wizard.CredentialsForm(
+        var form = Wizard.Credentials(
             config: Fixtures.freshdesk, userId: "default", list: Wizard.ConfigList(configs: .loaded([Fixtures.freshdesk])),
             entries: .loaded([entry])
         )

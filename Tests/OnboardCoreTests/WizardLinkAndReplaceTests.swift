@@ -9,8 +9,8 @@ struct WizardLinkAndReplaceTests {
 
     @Test("an OAuth config asks only the user id, creates a link, polls it to ACTIVE, with a countdown clock")
     func oauthLinkFlow() {
-        var scenario = WizardScenario(Wizard.State(step: .chooseConfig(Self.list)))
-        let form = Wizard.CredentialsForm(config: Fixtures.github, userId: "default", list: Self.list, entries: .loaded([]))
+        var scenario = WizardScenario(Wizard.State(step: .configList(Self.list)))
+        let form = Wizard.Credentials(config: Fixtures.github, userId: "default", list: Self.list, entries: .loaded([]))
         scenario.send(.keyPressed(.enter)) { $0.step = .credentials(form) }
         scenario.send(.keyPressed(.enter), effects: [.loadExistingAccounts(userId: "default", authConfigId: "ac_github")]) {
             $0.step = .review(Wizard.Review(form: form, existing: .loading))
@@ -22,7 +22,10 @@ struct WizardLinkAndReplaceTests {
         scenario.send(.keyPressed(.enter), effects: [.createLink(authConfigId: "ac_github", userId: "default")]) {
             $0.step = .connecting(Wizard.Connecting(review: review))
         }
-        guard case .connecting(let waiting) = scenario.state.step else { return }
+        guard case .connecting(let waiting) = scenario.state.step else {
+            Issue.record("expected the connecting step")
+            return
+        }
         #expect(waiting.pollsLeft == Wizard.maximumLinkPolls)
         let expiry = Date(timeIntervalSince1970: 1_800_000_600)
         let link = HostedLink(connectedAccountId: "ca_link", redirectURL: "http://127.0.0.1:9900/link/lt_1", expiresAt: expiry)
@@ -34,18 +37,18 @@ struct WizardLinkAndReplaceTests {
         scenario.send(.clockTicked(Date(timeIntervalSince1970: 1_800_000_000))) { $0.now = Date(timeIntervalSince1970: 1_800_000_000) }
         let active = ConnectedAccount(id: "ca_link", status: .active, toolkitSlug: "github", authConfigId: "ac_github", userId: "default")
         scenario.send(.connectionPolled(.success(active))) {
-            $0.step = .done(Wizard.Outcome(review: review, result: .settled(active)))
+            $0.step = .outcome(Wizard.Outcome(review: review, result: .settled(active)))
         }
     }
 
     @Test("an EXPIRED link offers a new one with r")
     func expiredLink() {
-        let form = Wizard.CredentialsForm(config: Fixtures.github, userId: "default", list: Self.list, entries: .loaded([]))
+        let form = Wizard.Credentials(config: Fixtures.github, userId: "default", list: Self.list, entries: .loaded([]))
         let review = Wizard.Review(form: form, existing: .loaded([]))
         let expired = ConnectedAccount(
             id: "ca_link", status: .expired, statusReason: "Connection initiation did not complete within 10 minutes", toolkitSlug: "github",
             authConfigId: "ac_github")
-        var scenario = WizardScenario(Wizard.State(step: .done(Wizard.Outcome(review: review, result: .settled(expired)))))
+        var scenario = WizardScenario(Wizard.State(step: .outcome(Wizard.Outcome(review: review, result: .settled(expired)))))
         scenario.send(.keyPressed(.character("r")), effects: [.createLink(authConfigId: "ac_github", userId: "default")]) {
             $0.step = .connecting(Wizard.Connecting(review: review))
         }
@@ -74,10 +77,10 @@ struct WizardLinkAndReplaceTests {
         }
         let new = Fixtures.account("ca_new", .active)
         scenario.send(.connectionCreated(.success(new)), effects: [.deleteAccounts(ids: ["ca_old"])]) {
-            $0.step = .done(Wizard.Outcome(review: chosen, result: .settled(new), replacement: .loading))
+            $0.step = .outcome(Wizard.Outcome(review: chosen, result: .settled(new), replacement: .loading))
         }
         scenario.send(.accountsDeleted(.success(["ca_old"]))) {
-            $0.step = .done(Wizard.Outcome(review: chosen, result: .settled(new), replacement: .loaded(["ca_old"])))
+            $0.step = .outcome(Wizard.Outcome(review: chosen, result: .settled(new), replacement: .loaded(["ca_old"])))
         }
     }
 
@@ -89,7 +92,7 @@ struct WizardLinkAndReplaceTests {
         var scenario = WizardScenario(Wizard.State(step: .connecting(Wizard.Connecting(review: review))))
         let failed = Fixtures.account("ca_new", .failed, reason: "bad key")
         scenario.send(.connectionCreated(.success(failed))) {
-            $0.step = .done(Wizard.Outcome(review: review, result: .settled(failed)))
+            $0.step = .outcome(Wizard.Outcome(review: review, result: .settled(failed)))
         }
     }
 
@@ -106,7 +109,7 @@ struct WizardLinkAndReplaceTests {
         }
         let new = Fixtures.account("ca_new", .active)
         scenario.send(.connectionCreated(.success(new))) {
-            $0.step = .done(Wizard.Outcome(review: chosen, result: .settled(new)))
+            $0.step = .outcome(Wizard.Outcome(review: chosen, result: .settled(new)))
         }
     }
 
@@ -127,7 +130,7 @@ struct WizardLinkAndReplaceTests {
         // A create's answer cannot settle an update, nor the other way round.
         scenario.send(.connectionCreated(.success(Fixtures.account("ca_other", .active))))
         scenario.send(.connectionUpdated(.success(newest))) {
-            $0.step = .done(Wizard.Outcome(review: chosen, result: .settled(newest)))
+            $0.step = .outcome(Wizard.Outcome(review: chosen, result: .settled(newest)))
         }
     }
 
@@ -138,7 +141,7 @@ struct WizardLinkAndReplaceTests {
         #expect(review.updatableAccount == nil)
         var scenario = WizardScenario(Wizard.State(step: .review(review)))
         scenario.send(.keyPressed(.character("u")))
-        let form = Wizard.CredentialsForm(config: Fixtures.github, userId: "default", list: Self.list, entries: .loaded([]))
+        let form = Wizard.Credentials(config: Fixtures.github, userId: "default", list: Self.list, entries: .loaded([]))
         let oauth = Wizard.Review(form: form, existing: .loaded([Fixtures.account("ca_old", .active)]))
         #expect(oauth.updatableAccount == nil)
     }
@@ -148,11 +151,11 @@ struct WizardLinkAndReplaceTests {
         let bearer = AuthConfigSummary(id: "ac_gh_bearer", name: "GitHub (own tokens)", toolkitSlug: "github", authScheme: .bearerToken)
         let other = AuthConfigSummary(id: "ac_slack_bearer", name: "Slack tokens", toolkitSlug: "slack", authScheme: .bearerToken)
         let list = Wizard.ConfigList(configs: .loaded([Fixtures.github, other, bearer]))
-        let form = Wizard.CredentialsForm(config: Fixtures.github, userId: "default", list: list, entries: .loaded([]))
+        let form = Wizard.Credentials(config: Fixtures.github, userId: "default", list: list, entries: .loaded([]))
         #expect(Wizard.Review(form: form).bearerAlternative == bearer)
-        let alone = Wizard.CredentialsForm(config: Fixtures.github, userId: "default", list: Self.list, entries: .loaded([]))
+        let alone = Wizard.Credentials(config: Fixtures.github, userId: "default", list: Self.list, entries: .loaded([]))
         #expect(Wizard.Review(form: alone).bearerAlternative == nil)
-        let bearerForm = Wizard.CredentialsForm(config: bearer, userId: "default", list: list, entries: .loaded([]))
+        let bearerForm = Wizard.Credentials(config: bearer, userId: "default", list: list, entries: .loaded([]))
         #expect(Wizard.Review(form: bearerForm).bearerAlternative == nil, "only OAuth configs point elsewhere")
     }
 }

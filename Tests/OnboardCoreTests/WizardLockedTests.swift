@@ -15,7 +15,7 @@ struct WizardLockedTests {
         scenario.skip(.started)
         let first = AuthConfigPage(items: [Fixtures.sendgrid], nextCursor: "page2")
         scenario.skip(.authConfigsLoaded(cursor: nil, .success(first)))
-        guard case .chooseConfig = scenario.state.step else {
+        guard case .configList = scenario.state.step else {
             Issue.record("expected the list, still waiting")
             return
         }
@@ -38,13 +38,13 @@ struct WizardLockedTests {
         var scenario = Self.locked()
         scenario.skip(.started)
         scenario.skip(.authConfigsLoaded(cursor: nil, .success(AuthConfigPage(items: [Fixtures.sendgrid], nextCursor: nil))))
-        guard case .chooseConfig(let list) = scenario.state.step, case .failed(let failure) = list.configs else {
+        guard case .configList(let list) = scenario.state.step, case .failed(let failure) = list.configs else {
             Issue.record("expected a failed list")
             return
         }
         #expect(failure.message.contains("ac_fresh") && failure.message.contains("new one"))
         scenario.send(.keyPressed(.character("r")), effects: [.loadAuthConfigs(cursor: nil, showDisabled: false)]) {
-            $0.step = .chooseConfig(Wizard.ConfigList(configs: .loading))
+            $0.step = .configList(Wizard.ConfigList(configs: .loading))
         }
     }
 
@@ -96,7 +96,7 @@ extension WizardLockedTests {
             #expect(entry.value.withRevealedValue { $0 } == "@" + path)
             messages.insert(entry.problem ?? "")
         }
-        #expect(messages == [Wizard.CredentialsForm.noFilesHere])
+        #expect(messages == [Wizard.Credentials.noFilesHere])
         // Unlocked, the same Enter reads the file.
         var free = WizardScenario(Wizard.State(presetUserId: "alice", presetAuthConfigId: "ac_fresh"))
         free.skip(.started)

@@ -65,7 +65,7 @@ struct WizardTypeAheadTests {
         scenario.skip(.started)
         for character in "fresh" { scenario.skip(.keyPressed(.character(character))) }
         scenario.skip(.authConfigsLoaded(cursor: nil, .success(AuthConfigPage(items: [Fixtures.sendgrid, Fixtures.freshdesk], nextCursor: nil))))
-        guard case .chooseConfig(let list) = scenario.state.step else {
+        guard case .configList(let list) = scenario.state.step else {
             Issue.record("expected the list")
             return
         }
@@ -79,7 +79,10 @@ struct WizardTypeAheadTests {
         scenario.skip(.authConfigsLoaded(cursor: nil, .success(AuthConfigPage(items: [Fixtures.freshdesk], nextCursor: nil))))
         scenario.skip(.keyPressed(.character("r")))
         scenario.send(.fieldsLoaded(.failure(Fixtures.serverDown))) {
-            guard case .credentials(var form) = $0.step else { return }
+            guard case .credentials(var form) = $0.step else {
+                Issue.record("expected the credentials step")
+                return
+            }
             form.entries = .failed(Fixtures.serverDown)
             $0.step = .credentials(form)
             $0.typeAhead = []
@@ -96,7 +99,7 @@ struct WizardTypeAheadTests {
         scenario.skip(.keyPressed(.control("c")))
         #expect(scenario.state.quitArmed && scenario.state.typeAhead == [.key(.character("x"))])
         scenario.skip(.keyPressed(.escape))
-        guard case .chooseConfig = scenario.state.step else {
+        guard case .configList = scenario.state.step else {
             Issue.record("expected Esc to go back to the list")
             return
         }

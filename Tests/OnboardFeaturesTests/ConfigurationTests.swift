@@ -38,7 +38,10 @@ struct ConfigurationTests {
         #expect(url.absoluteString == "https://override.example")
         #expect(key == Secret("ak_x"))
         #expect(source == "COMPOSIO_API_KEY")
-        guard case .remote(let defaultURL, _, _) = try BackendChoice.from(environment: ["COMPOSIO_API_KEY": "ak_x"]) else { return }
+        guard case .remote(let defaultURL, _, _) = try BackendChoice.from(environment: ["COMPOSIO_API_KEY": "ak_x"]) else {
+            Issue.record("a key alone should choose the remote service")
+            return
+        }
         #expect(defaultURL.absoluteString == "https://backend.composio.dev")
     }
 

@@ -19,7 +19,7 @@ struct QRCodeTests {
     static func connecting() -> Wizard.State {
         let config = AuthConfigSummary(id: "ac_github", name: "GitHub", toolkitSlug: "github", authScheme: .oauth2)
         let list = Wizard.ConfigList(configs: .loaded([config]))
-        let form = Wizard.CredentialsForm(config: config, userId: "default", list: list, entries: .loaded([]))
+        let form = Wizard.Credentials(config: config, userId: "default", list: list, entries: .loaded([]))
         let review = Wizard.Review(form: form, existing: .loaded([]))
         let link = HostedLink(connectedAccountId: "ca_link", redirectURL: url, expiresAt: nil)
         let account = ConnectedAccount(id: "ca_link", status: .initiated, toolkitSlug: "github", authConfigId: "ac_github", redirectURL: url)

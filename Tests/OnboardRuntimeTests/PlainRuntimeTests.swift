@@ -70,7 +70,7 @@ struct PlainRuntimeTests {
             let (code, state) = await Self.run(person, service: client)
             #expect(person.mismatch == nil, "\(person.mismatch ?? "")")
             #expect(code == 0 && person.unused == 0)
-            guard case .done(let outcome) = state.step, case .settled(let account) = outcome.result else {
+            guard case .outcome(let outcome) = state.step, case .settled(let account) = outcome.result else {
                 Issue.record("not on the done page:\n\(person.transcript)")
                 return
             }

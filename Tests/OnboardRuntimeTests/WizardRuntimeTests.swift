@@ -61,7 +61,7 @@ struct WizardRuntimeTests {
             #expect(run.exitCode == 0)
             #expect(run.unreached == 0)
             #expect(!run.timedOut)
-            guard case .done(let outcome) = run.state.step, case .settled(let account) = outcome.result else {
+            guard case .outcome(let outcome) = run.state.step, case .settled(let account) = outcome.result else {
                 Issue.record("the wizard did not finish on the done page: \(run.frames.last ?? "")")
                 return
             }
@@ -190,7 +190,7 @@ struct WizardLoopTests {
             let request = ConnectionRequest(
                 authConfigId: config.id, userId: "loop", authScheme: .apiKey, values: ["api_key": Secret("fd_loop"), "subdomain": Secret("acme")])
             let account = try await client.createConnectedAccount(request)
-            let form = Wizard.CredentialsForm(config: config, userId: "loop", list: Wizard.ConfigList(), entries: .loaded([]))
+            let form = Wizard.Credentials(config: config, userId: "loop", list: Wizard.ConfigList(), entries: .loaded([]))
             let time = ManualTimekeeper()
             let loop = WizardLoop(
                 service: client, initialState: Wizard.State(step: .connecting(Wizard.Connecting(review: Wizard.Review(form: form)))),
@@ -207,9 +207,9 @@ struct WizardLoopTests {
             var settled = false
             for _ in 0..<2000 where !settled {
                 loop.drainResults()
-                if case .done = loop.state.step { settled = true } else { try await Task.sleep(for: .milliseconds(1)) }
+                if case .outcome = loop.state.step { settled = true } else { try await Task.sleep(for: .milliseconds(1)) }
             }
-            guard case .done(let outcome) = loop.state.step, case .settled(let polled) = outcome.result else {
+            guard case .outcome(let outcome) = loop.state.step, case .settled(let polled) = outcome.result else {
                 Issue.record("the poll's answer did not settle the page: \(loop.state.step)")
                 return
             }
@@ -223,7 +223,7 @@ struct WizardLoopTests {
         let time = ManualTimekeeper()
         let loop = WizardLoop(
             service: ComposioClient(baseURL: URL(string: "http://127.0.0.1:1")!, apiKey: Secret("ak_x"), keySource: "test", transport: StubTransport()),
-            initialState: Wizard.State(step: .chooseConfig(Wizard.ConfigList(configs: .loading))), timekeeper: time, retryNotifier: nil)
+            initialState: Wizard.State(step: .configList(Wizard.ConfigList(configs: .loading))), timekeeper: time, retryNotifier: nil)
         defer { loop.stop() }
         #expect(loop.keepTime() && loop.state.now == time.date, "the first call reports the clock")
         time.advance(by: .milliseconds(99))
@@ -238,7 +238,7 @@ struct WizardLoopTests {
     func quitEndsTheLoop() {
         let loop = WizardLoop(
             service: ComposioClient(baseURL: URL(string: "http://127.0.0.1:1")!, apiKey: Secret("ak_x"), keySource: "test", transport: StubTransport()),
-            initialState: Wizard.State(step: .chooseConfig(Wizard.ConfigList(configs: .loaded([])))), timekeeper: ManualTimekeeper(), retryNotifier: nil)
+            initialState: Wizard.State(step: .configList(Wizard.ConfigList(configs: .loaded([])))), timekeeper: ManualTimekeeper(), retryNotifier: nil)
         loop.dispatch(.keyPressed(.control("c")))
         #expect(loop.isRunning, "the first Ctrl-C only asks")
         loop.dispatch(.keyPressed(.control("c")))

@@ -19,7 +19,7 @@ struct ScreenSnapshotTests {
 
     static var list: Wizard.ConfigList { Wizard.ConfigList(configs: .loaded(configs), highlighted: 1) }
 
-    static var form: Wizard.CredentialsForm {
+    static var form: Wizard.Credentials {
         var subdomain = Wizard.FieldEntry(
             field: CredentialField(
                 name: "subdomain", displayName: "Subdomain", description: "The part before .freshdesk.com.", isRequired: true, isSecret: false))
@@ -28,7 +28,7 @@ struct ScreenSnapshotTests {
             field: CredentialField(
                 name: "generic_api_key", displayName: "API Key", description: "Profile settings > View API key.", isRequired: true, isSecret: true))
         key.input = .secret(SecretInput(Secret("fd-SNAPSHOT-CANARY-9876")))
-        var form = Wizard.CredentialsForm(config: configs[1], userId: "alice", list: list, entries: .loaded([subdomain, key]))
+        var form = Wizard.Credentials(config: configs[1], userId: "alice", list: list, entries: .loaded([subdomain, key]))
         form.focus = 2
         return form
     }
@@ -55,52 +55,52 @@ struct ScreenSnapshotTests {
         armed.quitArmed = true
         let old = ConnectedAccount(id: "ca_OldOne00001", status: .active, toolkitSlug: "freshdesk", authConfigId: "ac_fresh00001", userId: "alice")
         let existing = Wizard.Review(form: form, existing: .loaded([old]))
-        var named = Wizard.State(step: .chooseConfig(list))
+        var named = Wizard.State(step: .configList(list))
         named.project = ProjectInfo(id: "pr_1", name: "Acme production")
         var notice = list
         notice.notice = "No enabled auth config has the id ac_nope; choose one below."
-        let oauthForm = Wizard.CredentialsForm(config: configs[3], userId: "alice", list: list, entries: .loaded([]))
+        let oauthForm = Wizard.Credentials(config: configs[3], userId: "alice", list: list, entries: .loaded([]))
         let oauthReview = Wizard.Review(form: oauthForm, existing: .loaded([]))
         let link = HostedLink(
             connectedAccountId: "ca_Link0000001", redirectURL: "http://127.0.0.1:9900/link/lt_Q2x8yVb3kLm9Pq4RsT7uWz1A",
             expiresAt: Date(timeIntervalSince1970: 1_800_000_600))
         var linking = Wizard.State(step: .connecting(Wizard.Connecting(review: oauthReview, account: nil, link: link)))
         linking.now = Date(timeIntervalSince1970: 1_800_000_000 + 75)
-        var disabledShown = Wizard.State(step: .chooseConfig(list))
-        if case .chooseConfig(var shown) = disabledShown.step {
+        var disabledShown = Wizard.State(step: .configList(list))
+        if case .configList(var shown) = disabledShown.step {
             var legacy = configs[0]
             legacy.isEnabled = false
             legacy.name = "SendGrid (legacy)"
             shown.showDisabled = true
             shown.configs = .loaded(configs + [legacy])
-            disabledShown.step = .chooseConfig(shown)
+            disabledShown.step = .configList(shown)
         }
         var replacedReview = existing
         replacedReview.choice = .replace
         return [
-            ("list-loading", Wizard.State(step: .chooseConfig(Wizard.ConfigList(configs: .loading)))),
-            ("list", Wizard.State(step: .chooseConfig(list))),
-            ("list-filtered", Wizard.State(step: .chooseConfig(filtered))),
-            ("list-unauthorized", Wizard.State(step: .chooseConfig(Wizard.ConfigList(configs: .failed(unauthorized))))),
-            ("fields-loading", Wizard.State(step: .credentials(Wizard.CredentialsForm(config: configs[1], userId: "alice", list: list)))),
+            ("list-loading", Wizard.State(step: .configList(Wizard.ConfigList(configs: .loading)))),
+            ("list", Wizard.State(step: .configList(list))),
+            ("list-filtered", Wizard.State(step: .configList(filtered))),
+            ("list-unauthorized", Wizard.State(step: .configList(Wizard.ConfigList(configs: .failed(unauthorized))))),
+            ("fields-loading", Wizard.State(step: .credentials(Wizard.Credentials(config: configs[1], userId: "alice", list: list)))),
             ("fields", Wizard.State(step: .credentials(form))),
             ("fields-missing", Wizard.State(step: .credentials(missing))),
             ("review", Wizard.State(step: .review(review))),
             ("connecting", Wizard.State(step: .connecting(Wizard.Connecting(review: review)))),
-            ("done-active", Wizard.State(step: .done(Wizard.Outcome(review: review, result: .settled(active))))),
-            ("done-failed", Wizard.State(step: .done(Wizard.Outcome(review: review, result: .settled(failed))))),
-            ("done-error", Wizard.State(step: .done(Wizard.Outcome(review: review, result: .failed(unauthorized))))),
+            ("done-active", Wizard.State(step: .outcome(Wizard.Outcome(review: review, result: .settled(active))))),
+            ("done-failed", Wizard.State(step: .outcome(Wizard.Outcome(review: review, result: .settled(failed))))),
+            ("done-error", Wizard.State(step: .outcome(Wizard.Outcome(review: review, result: .failed(unauthorized))))),
             ("oauth", Wizard.State(step: .unsupportedScheme(Wizard.UnsupportedScheme(config: configs[3], list: list)))),
             ("quit-armed", armed),
             ("review-existing", Wizard.State(step: .review(existing))),
             ("list-project-named", named),
-            ("list-preset-missing", Wizard.State(step: .chooseConfig(notice))),
+            ("list-preset-missing", Wizard.State(step: .configList(notice))),
             ("oauth-review", Wizard.State(step: .review(oauthReview))),
             ("oauth-link-waiting", linking),
             ("list-disabled-shown", disabledShown),
             (
                 "done-replaced",
-                Wizard.State(step: .done(Wizard.Outcome(review: replacedReview, result: .settled(active), replacement: .loaded(["ca_OldOne00001"]))))
+                Wizard.State(step: .outcome(Wizard.Outcome(review: replacedReview, result: .settled(active), replacement: .loaded(["ca_OldOne00001"]))))
             ),
         ]
     }()
@@ -177,5 +177,22 @@ struct ScreenSnapshotTests {
         #expect(narrow.links.count == 3)
         #expect(narrow.links.allSatisfy { $0.url == longURL })
         #expect(narrow.links.map(\.width).reduce(0, +) == longURL.count)
+    }
+}
+
+@Suite("Screens locked to an invite")
+struct LockedScreenTests {
+    @Test("the review of an OAuth config points to its bearer-token sibling only when another config may be chosen")
+    func bearerHintOnlyUnlocked() {
+        let bearer = AuthConfigSummary(id: "ac_gh_bearer", name: "GitHub (own tokens)", toolkitSlug: "github", authScheme: .bearerToken)
+        let github = AuthConfigSummary(id: "ac_github0001", name: "GitHub", toolkitSlug: "github", authScheme: .oauth2)
+        let list = Wizard.ConfigList(configs: .loaded([github, bearer]))
+        let form = Wizard.Credentials(config: github, userId: "alice", list: list, entries: .loaded([]))
+        var state = Wizard.State(step: .review(Wizard.Review(form: form, existing: .loaded([]))))
+        let open = WizardView.render(state, context: ScreenSnapshotTests.context, width: 100, height: 30).text
+        #expect(open.contains("ac_gh_bearer"), "\(open)")
+        state.locked = true
+        let locked = WizardView.render(state, context: ScreenSnapshotTests.context, width: 100, height: 30).text
+        #expect(!locked.contains("ac_gh_bearer"), "a locked session cannot choose another config:\n\(locked)")
     }
 }

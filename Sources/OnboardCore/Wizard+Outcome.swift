@@ -73,7 +73,7 @@ extension Wizard.Outcome {
             return .finish(succeeded ? 0 : 1)
         case .connectAnother:
             guard succeeded, !state.locked else { return .stay() }
-            return .go(.chooseConfig(Wizard.ConfigList(configs: .loading)), [.loadAuthConfigs(cursor: nil)])
+            return .go(.configList(Wizard.ConfigList(configs: .loading)), [.loadAuthConfigs(cursor: nil)])
         case .edit where !succeeded:
             return .go(.credentials(review.form))
         case .retry where !succeeded && offersRetry:

@@ -97,9 +97,9 @@ extension Wizard {
         let userId = state.presetUserId ?? defaultUserId
         if scheme.isRedirectBased {
             // Tokens cannot be imported: only the user id is asked; a hosted link does the rest.
-            return .go(.credentials(CredentialsForm(config: config, userId: userId, list: list, entries: .loaded([]))))
+            return .go(.credentials(Credentials(config: config, userId: userId, list: list, entries: .loaded([]))))
         }
-        return .go(.credentials(CredentialsForm(config: config, userId: userId, list: list)), [.loadFields(toolkit: config.toolkitSlug, scheme: scheme)])
+        return .go(.credentials(Credentials(config: config, userId: userId, list: list)), [.loadFields(toolkit: config.toolkitSlug, scheme: scheme)])
     }
 
     /// Returns to the list as it was; a page that was on its way when the person left is
@@ -108,23 +108,23 @@ extension Wizard {
         // Locked to one config, there is no list to go back to: leaving ends the session.
         if state.locked { return .finish(1) }
         var list = list
-        if list.configs == .loading { return .go(.chooseConfig(list), [.loadAuthConfigs(cursor: nil, showDisabled: list.showDisabled)]) }
+        if list.configs == .loading { return .go(.configList(list), [.loadAuthConfigs(cursor: nil, showDisabled: list.showDisabled)]) }
         if let cursor = list.pendingCursor {
             list.pendingCursor = nil
             list.nextCursor = cursor
         }
         let effects = loadMoreIfNeeded(state, &list)
-        return .go(.chooseConfig(list), effects)
+        return .go(.configList(list), effects)
     }
 
     static func authConfigsLoaded(
         _ state: inout State, cursor: String?, _ result: Result<AuthConfigPage, ServiceFailure>
     ) -> [Effect] {
-        guard case .chooseConfig(var list) = state.step else { return [] }
+        guard case .configList(var list) = state.step else { return [] }
         let expected = cursor == nil ? list.configs == .loading : cursor == list.pendingCursor
         guard expected else { return [] }
         // A preset auth config moves on to its fields; otherwise the list is updated in place.
-        defer { if case .chooseConfig = state.step { state.step = .chooseConfig(list) } }
+        defer { if case .configList = state.step { state.step = .configList(list) } }
         switch result {
         case .success(let page):
             list.configs = .loaded((list.configs.value ?? []) + page.items)
@@ -135,7 +135,7 @@ extension Wizard {
             if let preset = state.presetAuthConfigId {
                 if let config = page.items.first(where: { $0.id == preset }) {
                     if !state.locked { state.presetAuthConfigId = nil }
-                    return apply(choose(config, from: list, in: state), to: &state, staying: .chooseConfig(list))
+                    return apply(choose(config, from: list, in: state), to: &state, staying: .configList(list))
                 }
                 if page.nextCursor == nil, state.locked {
                     // Never the other configs: the invite names one, and it is gone.
@@ -191,21 +191,21 @@ extension Wizard.ConfigList {
     /// The list's keys. Locked to an invite, the list is only the way to its config: nothing
     /// on it can be chosen.
     package func keyMap(locked: Bool) -> [Wizard.Binding] {
-        let retry = Wizard.Binding([.character("r"), .control("r")], "retry", .list(.reload))
-        let quit = Wizard.Binding([.escape], "quit", .list(.quit))
+        let retry = Wizard.Binding([.character("r"), .control("r")], "retry", .configList(.reload))
+        let quit = Wizard.Binding([.escape], "quit", .configList(.quit))
         if locked { return configs.isFailed ? [retry, quit] : [quit] }
         if configs.isFailed { return [retry, quit] }
         let shown = configs.value != nil
         return [
-            Wizard.Binding([.up, .control("p")], "move", .list(.move(by: -1)), shown: shown, name: "↑↓"),
-            Wizard.Binding([.down, .control("n")], "move", .list(.move(by: 1)), shown: false),
-            Wizard.Binding([.pageUp], "move", .list(.move(by: -Wizard.pageJump)), shown: false),
-            Wizard.Binding([.pageDown], "move", .list(.move(by: Wizard.pageJump)), shown: false),
-            Wizard.Binding([.enter], "choose", .list(.chooseHighlighted), shown: shown),
+            Wizard.Binding([.up, .control("p")], "move", .configList(.move(by: -1)), shown: shown, name: "↑↓"),
+            Wizard.Binding([.down, .control("n")], "move", .configList(.move(by: 1)), shown: false),
+            Wizard.Binding([.pageUp], "move", .configList(.move(by: -Wizard.pageJump)), shown: false),
+            Wizard.Binding([.pageDown], "move", .configList(.move(by: Wizard.pageJump)), shown: false),
+            Wizard.Binding([.enter], "choose", .configList(.chooseHighlighted), shown: shown),
             Wizard.Binding([], "filter", nil, shown: shown, name: "type"),
-            Wizard.Binding([.control("d")], showDisabled ? "hide disabled" : "show disabled", .list(.toggleDisabled), shown: shown),
-            Wizard.Binding([.control("r")], "reload", .list(.reload), shown: false),
-            filter.text.isEmpty ? quit : Wizard.Binding([.escape], "clear filter", .list(.clearFilter)),
+            Wizard.Binding([.control("d")], showDisabled ? "hide disabled" : "show disabled", .configList(.toggleDisabled), shown: shown),
+            Wizard.Binding([.control("r")], "reload", .configList(.reload), shown: false),
+            filter.text.isEmpty ? quit : Wizard.Binding([.escape], "clear filter", .configList(.clearFilter)),
         ]
     }
 
