@@ -193,8 +193,10 @@ extension Wizard.ConfigList {
     package func keyMap(locked: Bool) -> [Wizard.Binding] {
         let retry = Wizard.Binding([.character("r"), .control("r")], "retry", .configList(.reload))
         let quit = Wizard.Binding([.escape], "quit", .configList(.quit))
-        if locked { return configs.isFailed ? [retry, quit] : [quit] }
-        if configs.isFailed { return [retry, quit] }
+        // A failed list takes no typing, so q quits there as on the other pages.
+        let quitFailed = Wizard.Binding([.escape, .character("q")], "quit", .configList(.quit))
+        if locked { return configs.isFailed ? [retry, quitFailed] : [quit] }
+        if configs.isFailed { return [retry, quitFailed] }
         let shown = configs.value != nil
         return [
             Wizard.Binding([.up, .control("p")], "move", .configList(.move(by: -1)), shown: shown, name: "↑↓"),

@@ -123,9 +123,7 @@ package final class PlainRuntime {
     private func askConfig(_ list: Wizard.ConfigList) -> Bool {
         if case .failed(let failure) = list.configs {
             io.say("Could not load auth configs: \(describe(failure))")
-            guard let answer = io.line("Type r to try again, or q to quit: ") else { return false }
-            send(.configList(answer.lowercased() == "r" ? .reload : .quit))
-            return true
+            return askKeys()
         }
         announce("list", header(state.step))
         if let notice = list.notice { io.say(clean(notice)) }
@@ -158,9 +156,7 @@ package final class PlainRuntime {
     private func askCredentials(_ form: Wizard.Credentials) -> Bool {
         if case .failed(let failure) = form.entries {
             io.say("Could not load the fields: \(describe(failure))")
-            guard let answer = io.line("Type r to try again, or < to go back: ") else { return false }
-            send(.credentials(answer == "r" ? .retry : .back))
-            return true
+            return askKeys()
         }
         guard let entries = form.entries.value else { return true }
         let asked = entries.isEmpty ? "only the user id" : "the user id and \(entries.count) field\(entries.count == 1 ? "" : "s")"
@@ -214,19 +210,15 @@ package final class PlainRuntime {
         if case .failed(let failure) = review.existing { io.say("Could not check existing accounts (\(describe(failure))); connecting adds one.") }
         if let existing = review.existing.value, !existing.isEmpty, review.choice == nil {
             io.say("\(form.userId.text) already has \(existing.map { "\($0.id) (\($0.status.rawValue))" }.joined(separator: ", ")) on this auth config.")
-            io.say("  1. Add another account")
-            io.say("  2. Replace it (deleted only once the new one is ACTIVE)")
-            let updatable = review.updatableAccount
-            if let account = updatable { io.say("  3. Update its credentials (\(account.id) keeps its id; nothing is deleted)") }
-            io.say("  \(updatable == nil ? 3 : 4). Go back")
-            guard let answer = io.line(updatable == nil ? "Choose 1, 2 or 3: " : "Choose 1, 2, 3 or 4: ") else { return false }
-            switch answer.trimmingCharacters(in: .whitespaces) {
-            case "1": send(.review(.decide(.addAnother)))
-            case "2": send(.review(.decide(.replace)))
-            case "3" where updatable != nil: send(.review(.decide(.update)))
-            default: send(.review(.edit))
-            }
-            return true
+            // The choices are the page's keys (only those this run allows), in the plain mode's words.
+            let words: [(Wizard.Intent, String)] = [
+                (.review(.decide(.addAnother)), "add another account"),
+                (.review(.decide(.replace)), "replace it (deleted only once the new one is ACTIVE)"),
+                (.review(.decide(.update)), "update its credentials (\(review.updatableAccount?.id ?? "it") keeps its id; nothing is deleted)"),
+                (.review(.edit), "go back to the fields"),
+            ]
+            let choices = review.keyMap.filter { binding in words.contains { $0.0 == binding.intent } }
+            return askKeys(choices, words: words)
         }
         if review.offersValidation && !review.validateCredentials {
             guard let answer = io.line("Ask the service to check the credentials first? [y/N]: ") else { return false }
@@ -254,9 +246,7 @@ package final class PlainRuntime {
             let how = outcome.review.choice == .update ? "Updated in place" : "Connected"
             io.say("\(how): \(account.id) (\(clean(toolkit)), user \(account.userId ?? outcome.review.form.userId.text)) is ACTIVE.")
             if let replaced = outcome.replacement.value, !replaced.isEmpty { io.say("Deleted \(replaced.joined(separator: ", ")), which it replaces.") }
-            guard let answer = io.line("Connect another? [y/N]: ") else { return false }
-            send(.outcome(answer.lowercased().hasPrefix("y") ? .connectAnother : .quit))
-            return true
+            return askKeys()
         case .settled(let account):
             io.say("\(account.id) is \(account.status.rawValue)\(account.statusReason.map { ": \(clean($0))" } ?? "").")
         case .timedOut(let account):
@@ -264,18 +254,53 @@ package final class PlainRuntime {
         case .failed(let failure):
             io.say("Not connected: \(describe(failure))")
         }
-        var choices = ["e to edit the values"]
-        if outcome.offersRetry { choices.append(outcome.review.isLink ? "r for a new link" : "r to try again") }
-        if case .timedOut = outcome.result { choices.append("w to keep waiting") }
-        choices.append("q to quit")
-        guard let answer = io.line("Type \(choices.joined(separator: ", ")): ") else { return false }
-        switch answer.lowercased() {
-        case "r": send(.outcome(.retry))
-        case "w": send(.outcome(.keepWaiting))
-        case "q": send(.outcome(.quit))
-        default: send(.outcome(.edit))
+        return askKeys()
+    }
+
+    // MARK: answers from the key map
+
+    /// Asks for one of the page's keys, as the full screen would take it: a letter the key map
+    /// binds, `<` for Esc (the plain mode's "back", said at the start) or Enter; the answer
+    /// becomes the bound intent. Only shown bindings with such a key are offered; anything else
+    /// is asked again.
+    /// - Parameter words: the plain mode's wording for an intent, when the key bar's label is too
+    ///   short to hear.
+    private func askKeys(_ bindings: [Wizard.Binding]? = nil, words: [(Wizard.Intent, String)] = []) -> Bool {
+        let offered = (bindings ?? Wizard.keyMap(for: state)).filter { $0.isShown && $0.intent != nil && Self.answer(for: $0) != nil }
+        guard !offered.isEmpty else { return io.line("Press Enter to go on: ") != nil }
+        let listed = offered.map { binding in
+            let what = words.first { $0.0 == binding.intent }?.1 ?? binding.label
+            return "\(Self.answer(for: binding) ?? "") to \(what)"
         }
-        return true
+        while true {
+            guard let typed = io.line("Type \(listed.joined(separator: ", ")): ") else { return false }
+            let key = Self.key(forAnswer: typed)
+            if let binding = offered.first(where: { key.map($0.keys.contains) ?? false }), let intent = binding.intent {
+                send(intent)
+                return true
+            }
+            io.say("That is not one of the choices.")
+        }
+    }
+
+    /// What to type for a binding: its letter, `<` for Esc, or Enter.
+    static func answer(for binding: Wizard.Binding) -> String? {
+        for key in binding.keys {
+            if case .character(let letter) = key, letter.isLetter { return String(letter) }
+        }
+        if binding.keys.contains(.escape) { return "<" }
+        if binding.keys.contains(.enter) { return "Enter" }
+        return nil
+    }
+
+    /// The key an answer stands for: a letter, `<` for Esc, nothing for Enter.
+    static func key(forAnswer answer: String) -> Key? {
+        let trimmed = answer.trimmingCharacters(in: .whitespaces).lowercased()
+        switch trimmed {
+        case "": return .enter
+        case "<": return .escape
+        default: return trimmed.count == 1 ? .character(Character(trimmed)) : nil
+        }
     }
 
     private func describe(_ failure: ServiceFailure) -> String {

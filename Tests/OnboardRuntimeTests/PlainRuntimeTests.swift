@@ -65,7 +65,7 @@ struct PlainRuntimeTests {
         try await SandboxFixture.withClient { client in
             let person = Person([
                 ("Number to choose", "fresh"), ("Number to choose", "1"), ("User ID", "pat"), ("Subdomain", "acme"), ("API Key", secret),
-                ("check the credentials", ""), ("Connect now?", "y"), ("Connect another?", ""),
+                ("check the credentials", ""), ("Connect now?", "y"), ("n to connect another", ""),
             ])
             let (code, state) = await Self.run(person, service: client)
             #expect(person.mismatch == nil, "\(person.mismatch ?? "")")
@@ -96,7 +96,7 @@ struct PlainRuntimeTests {
             let again = Person([
                 ("Number to choose", "fresh"), ("Number to choose", "1"), ("User ID", "pat"), ("Subdomain", "acme"), ("API Key", "fdkey-1"),
                 ("check the credentials", ""), ("Connect now?", "N"), ("API Key [Enter keeps •••••••]", ""), ("check the credentials", ""),
-                ("Connect now?", "y"), ("Connect another?", ""),
+                ("Connect now?", "y"), ("n to connect another", ""),
             ])
             let (second, _) = await Self.run(again, service: client)
             #expect(again.mismatch == nil, "\(again.mismatch ?? "")")
@@ -116,5 +116,58 @@ struct PlainRuntimeTests {
             #expect(transcript.components(separatedBy: "\nSubdomain: ").count == 4, "asked again after the problem, each time")
             #expect(transcript.contains("The input ended before the wizard did; nothing more was sent."))
         }
+    }
+}
+
+/// The plain mode's answers are the page's keys.
+@Suite("Plain answers from the key maps")
+struct PlainAnswerTests {
+    @Test("a letter, < and Enter stand for the keys the full screen binds; anything longer is no key")
+    func answers() {
+        #expect(PlainRuntime.key(forAnswer: "R") == .character("r"))
+        #expect(PlainRuntime.key(forAnswer: " < ") == .escape)
+        #expect(PlainRuntime.key(forAnswer: "") == .enter)
+        #expect(PlainRuntime.key(forAnswer: "retry") == nil)
+    }
+
+    @Test("each choice offered is named by the key that does it on the full screen")
+    func offered() {
+        let failed = Wizard.ConfigList(configs: .failed(ServiceFailure(kind: .server, message: "down")))
+        let names = failed.keyMap(locked: false).compactMap(PlainRuntime.answer(for:))
+        #expect(names == ["r", "q"])
+        let outcome = Wizard.Outcome(
+            review: Wizard.Review(
+                form: Wizard.Credentials(
+                    config: AuthConfigSummary(id: "ac_1", name: "Desk", toolkitSlug: "desk", authScheme: .apiKey), userId: "pat",
+                    list: Wizard.ConfigList(), entries: .loaded([]))),
+            result: .failed(ServiceFailure(kind: .server, message: "down")))
+        for binding in outcome.keyMap(locked: false) where binding.isShown {
+            let answer = PlainRuntime.answer(for: binding)
+            #expect(answer != nil, "\(binding.label) cannot be answered in the plain mode")
+            if let answer, let key = PlainRuntime.key(forAnswer: answer == "Enter" ? "" : answer) {
+                #expect(binding.keys.contains(key), "\(answer) does not reach \(binding.label)")
+            }
+        }
+    }
+}
+
+extension PlainRuntimeTests {
+    @Test("a failed page is answered with its keys: r retries, q quits, a wrong answer is asked again")
+    func failedPage() async throws {
+        try await SandboxFixture.withClient(retry: .none) { client in
+            let person = Person([("Number to choose", "zzz-nothing"), ("Number to choose", "q")])
+            let (code, _) = await Self.run(person, service: client)
+            #expect(code == 1 && person.mismatch == nil)
+        }
+        // A service that answers nothing: the list fails, and its page's keys are the answers.
+        let stub = StubTransport()
+        let down = ComposioClient(
+            baseURL: URL(string: "http://127.0.0.1:9")!, apiKey: Secret("ak_x"), keySource: "test", transport: stub, retry: .none)
+        let person = Person([("r to retry", "maybe"), ("r to retry", "r"), ("q to quit", "q")])
+        let (code, _) = await Self.run(person, service: down)
+        #expect(person.mismatch == nil, "\(person.mismatch ?? "")")
+        #expect(code == 1 && person.unused == 0)
+        #expect(person.transcript.contains("That is not one of the choices."))
+        #expect(stub.requests.filter { $0.url.path.hasSuffix("/auth_configs") }.count == 2, "r asked for the list again")
     }
 }
