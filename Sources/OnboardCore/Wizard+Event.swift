@@ -43,6 +43,8 @@ extension Wizard {
         case retryScheduled(RetryNotice)
         /// A multi-line field's file was read (its content), or could not be.
         case secretFileRead(field: String, Result<Secret, ServiceFailure>)
+        /// The key typed at the key prompt was checked: the project it opens, or why not.
+        case keyChecked(Result<ProjectInfo, ServiceFailure>)
     }
 
     /// Something the runtime must do; its result comes back as an ``Event``.
@@ -69,5 +71,8 @@ extension Wizard {
         case deleteAccounts(ids: [String])
         /// Read a field's value from a file (`@path`); answers `.secretFileRead`.
         case readSecretFile(field: String, path: String)
+        /// Check a typed API key with session info; on success the runtime uses it from then
+        /// on. Answers `.keyChecked`.
+        case checkKey(Secret)
     }
 }

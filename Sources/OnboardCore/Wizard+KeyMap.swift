@@ -7,6 +7,7 @@ extension Wizard {
     /// What the person wants, whichever key or answer said it. Each page has its own intents;
     /// an intent for a page that is not showing does nothing.
     package enum Intent: Equatable, Sendable {
+        case keyPrompt(KeyPrompt.Intent)
         case configList(ConfigList.Intent)
         case credentials(Credentials.Intent)
         case review(Review.Intent)
@@ -43,6 +44,7 @@ extension Wizard {
     /// does something, in the order the key bar shows them.
     package static func keyMap(for state: State) -> [Binding] {
         switch state.step {
+        case .keyPrompt(let prompt): prompt.keyMap
         case .configList(let list): list.keyMap(locked: state.locked)
         case .credentials(let form): form.keyMap(locked: state.locked)
         case .review(let review): review.keyMap
@@ -65,6 +67,7 @@ extension Wizard {
         if key == interruptKey { return .interrupt }
         if let binding = keyMap(for: state).first(where: { $0.keys.contains(key) }) { return binding.intent }
         switch state.step {
+        case .keyPrompt: return .keyPrompt(.type(key))
         case .configList where !state.locked: return .configList(.type(key))
         case .credentials(let form) where form.entries.value != nil: return .credentials(.type(key))
         default: return nil

@@ -5,8 +5,13 @@ extension Wizard {
     package static func reduce(_ state: inout State, _ event: Event) -> [Effect] {
         switch event {
         case .started:
+            // A key to ask for first: the list loads once it is accepted.
+            if case .keyPrompt = state.step { return [] }
             state.step = .configList(ConfigList(configs: .loading))
             return [.loadSession, .loadAuthConfigs(cursor: nil)]
+        case .keyChecked(let result):
+            if case .success(let project) = result, case .keyPrompt(let prompt) = state.step, prompt.checking { state.project = project }
+            return onKeyPrompt(&state) { $0.checked(result) }
         case .clockTicked(let now):
             state.now = now
             if let notice = state.retryNotice, notice.until <= now { state.retryNotice = nil }
@@ -57,6 +62,12 @@ extension Wizard {
             if state.isWaiting { state.spinnerFrame &+= 1 }
             return []
         case .typingPaused:
+            if case .keyPrompt = state.step {
+                return onKeyPrompt(&state) {
+                    $0.input.settle()
+                    return .stay()
+                }
+            }
             return onCredentials(&state) {
                 $0.settleSecretCounts()
                 return .stay()
@@ -81,6 +92,7 @@ extension Wizard {
     static func pasted(_ state: inout State, _ text: String) -> [Effect] {
         let locked = state.locked
         switch state.step {
+        case .keyPrompt: return onKeyPrompt(&state) { $0.paste(text) }
         case .configList:
             return onConfigList(&state) {
                 if locked { return .stay() }
@@ -98,6 +110,11 @@ extension Wizard {
     static func pasteCutOff(_ state: inout State) -> [Effect] {
         let message = "That paste did not arrive whole (cut off, or over 1 MiB); nothing of it was kept. Paste again, or type @ and a file's path."
         switch state.step {
+        case .keyPrompt:
+            return onKeyPrompt(&state) {
+                $0.problem = "That paste did not arrive whole; nothing of it was kept. Paste the key again."
+                return .stay()
+            }
         case .configList:
             return onConfigList(&state) {
                 $0.notice = message
@@ -129,6 +146,7 @@ extension Wizard.State {
     /// Whether a request the person is waiting on is in flight (the spinner turns).
     package var isWaiting: Bool {
         switch step {
+        case .keyPrompt(let prompt): prompt.checking
         case .configList(let list): list.configs == .loading || list.pendingCursor != nil
         case .credentials(let form): form.entries == .loading
         case .connecting: true

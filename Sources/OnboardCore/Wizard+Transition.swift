@@ -34,6 +34,7 @@ extension Wizard {
         state.quitArmed = false
         let context = state
         switch intent {
+        case .keyPrompt(let intent): return onKeyPrompt(&state) { $0.perform(intent) }
         case .configList(let intent): return onConfigList(&state) { $0.perform(intent, in: context) }
         case .credentials(let intent): return onCredentials(&state) { $0.perform(intent, in: context) }
         case .review(let intent): return onReview(&state) { $0.perform(intent) }

@@ -52,7 +52,7 @@ extension Wizard.State {
         switch step {
         case .configList(let list): list.configs == .loading || (presetAuthConfigId != nil && list.pendingCursor != nil)
         case .credentials(let form): form.entries == .loading
-        case .review, .connecting, .outcome, .unsupportedScheme: false
+        case .keyPrompt, .review, .connecting, .outcome, .unsupportedScheme: false
         }
     }
 
@@ -62,7 +62,7 @@ extension Wizard.State {
         switch step {
         case .configList(let list): !locked && list.configs.value != nil
         case .credentials(let form): form.entries.value != nil
-        case .review, .connecting, .outcome, .unsupportedScheme: false
+        case .keyPrompt, .review, .connecting, .outcome, .unsupportedScheme: false
         }
     }
 }

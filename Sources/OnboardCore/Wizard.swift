@@ -69,6 +69,8 @@ extension Wizard {
 
     /// Where the person is, with what that page holds.
     package enum Step: Equatable, Sendable {
+        /// No key is configured for the chosen service: it is asked for first.
+        case keyPrompt(KeyPrompt)
         case configList(ConfigList)
         case credentials(Credentials)
         case review(Review)
@@ -83,7 +85,7 @@ extension Wizard.Step {
     /// 1-based position for the header.
     package var number: Int {
         switch self {
-        case .configList: 1
+        case .keyPrompt, .configList: 1
         case .credentials, .unsupportedScheme: 2
         case .review: 3
         case .connecting, .outcome: 4

@@ -116,22 +116,13 @@ package enum WizardLauncher {
                     terminal.restore()
                     return .backendFailed(Self.describe(error))
                 }
-                var service = backend.service
-                if needsKey {
-                    // No key configured for the chosen service: ask for one, masked, and check it.
-                    let prompt = KeyPromptRuntime(host: label, terminal: terminal, glyphs: glyphs) { key in backend.service(withKey: key) }
-                    switch prompt.run() {
-                    case .success(let (key, project)):
-                        service = backend.service(withKey: key)
-                        initial.project = project
-                    case .failure(let status):
-                        terminal.restore()
-                        return .finished(code: status.code, state: initial)
-                    }
-                }
+                // No key configured for the chosen service: the wizard asks for one first, masked.
+                if needsKey { initial.step = .keyPrompt(Wizard.KeyPrompt(host: label)) }
+                let actor = options.actor
                 let runtime = WizardRuntime(
-                    service: backend.service(audit: audit, client: service, actor: options.actor), terminal: terminal, context: context, initialState: initial,
-                    retryNotifier: service.retryNotifier)
+                    service: backend.service(audit: audit, client: backend.service, actor: actor), terminal: terminal, context: context,
+                    initialState: initial, retryNotifier: backend.service.retryNotifier,
+                    withKey: needsKey ? keyedService(backend, audit: audit, actor: actor) : nil)
                 let code = runtime.run()
                 terminal.restore()
                 return .finished(code: code, state: runtime.state)
@@ -185,30 +176,22 @@ package enum WizardLauncher {
         return result.withLock { $0! }
     }
 
-    /// The plain mode: a masked line for a missing key, then line prompts.
+    /// The service with a key typed at the key prompt, audited as the first one is.
+    static func keyedService(_ backend: ConnectedBackend, audit: (any AuditSink)?, actor: AuditEvent.Actor) -> @Sendable (Secret) -> any ComposioService {
+        { key in backend.service(audit: audit, client: backend.service(withKey: key), actor: actor) }
+    }
+
+    /// The plain mode: the same wizard on line prompts (a missing key is its first question).
     static func runPlain(_ options: Options, backend: ConnectedBackend, needsKey: Bool, audit: (any AuditSink)?) async -> Int32 {
         let io = PlainIO.standard
-        var service = backend.service
         var initial = options.initialState
-        if needsKey {
-            while true {
-                guard let typed = io.secret("API key for \(backend.label) (ak_..., typing hidden): ") else { return 1 }
-                let candidate = backend.service(withKey: Secret(typed.trimmingCharacters(in: .whitespaces)))
-                do {
-                    initial.project = try await candidate.sessionInfo()
-                    service = candidate
-                    break
-                } catch let error as APIError {
-                    io.say("That key did not work: \(error.failure.message) Try again, or Ctrl-C to quit.")
-                } catch {
-                    io.say("That key could not be checked: \(error)")
-                }
-            }
-        }
-        let chosen = backend.service(audit: audit, client: service, actor: options.actor)
+        if needsKey { initial.step = .keyPrompt(Wizard.KeyPrompt(host: backend.label)) }
+        let actor = options.actor
+        let chosen = backend.service(audit: audit, client: backend.service, actor: actor)
+        let withKey = needsKey ? keyedService(backend, audit: audit, actor: actor) : nil
         let state = initial
-        let retries = service.retryNotifier
-        return await OwnThread.run { PlainRuntime(service: chosen, io: io, initialState: state, retryNotifier: retries).run() }
+        let retries = backend.service.retryNotifier
+        return await OwnThread.run { PlainRuntime(service: chosen, io: io, initialState: state, retryNotifier: retries, withKey: withKey).run() }
     }
 }
 

@@ -1,18 +1,54 @@
 import ComposioAPI
 import OnboardCore
+import Synchronization
 
 /// Runs the wizard's effects against the service and posts each result back as an event.
 struct EffectRunner: Sendable {
-    let service: any ComposioService
+    /// The service effects call: the one given, or the one a key typed at the key prompt opened.
+    final class CurrentService: Sendable {
+        private let value: Mutex<any ComposioService>
+        init(_ service: any ComposioService) { value = Mutex(service) }
+        var service: any ComposioService { value.withLock { $0 } }
+        func use(_ service: any ComposioService) { value.withLock { $0 = service } }
+    }
+
+    let current: CurrentService
+    /// The service with another key (the key prompt's), when there is one to ask for.
+    let withKey: (@Sendable (Secret) -> any ComposioService)?
     let inbox: EventInbox<Wizard.Event>
     /// What polls wait on.
     let timekeeper: any Timekeeper
 
+    init(
+        service: any ComposioService, withKey: (@Sendable (Secret) -> any ComposioService)? = nil, inbox: EventInbox<Wizard.Event>,
+        timekeeper: any Timekeeper
+    ) {
+        self.current = CurrentService(service)
+        self.withKey = withKey
+        self.inbox = inbox
+        self.timekeeper = timekeeper
+    }
+
+    var service: any ComposioService { current.service }
+
     /// Starts the effect in a task; `.quit` is the loop's own (it ends the loop), not work.
     func run(_ effect: Wizard.Effect) -> Task<Void, Never>? {
+        let service = self.service
         switch effect {
         case .quit:
             return nil
+        case .checkKey(let key):
+            guard let withKey else {
+                inbox.post(.keyChecked(.failure(ServiceFailure(kind: .unauthorized, message: "No key can be asked for here."))))
+                return nil
+            }
+            return Task {
+                let candidate = withKey(key)
+                let result = await Self.capture { try await candidate.sessionInfo() }
+                // The accepted key is the one every later effect uses.
+                if case .success = result { current.use(candidate) }
+                inbox.post(.keyChecked(result))
+            }
         case .loadAuthConfigs(let cursor, let showDisabled):
             return Task {
                 let result = await Self.capture { try await service.listAuthConfigs(AuthConfigQuery(showDisabled: showDisabled, cursor: cursor)) }

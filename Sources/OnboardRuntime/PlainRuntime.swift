@@ -21,10 +21,11 @@ package final class PlainRuntime {
 
     package init(
         service: any ComposioService, io: PlainIO, initialState: Wizard.State = Wizard.State(), retryNotifier: RetryNotifier? = nil,
-        timekeeper: any Timekeeper = SystemTimekeeper()
+        timekeeper: any Timekeeper = SystemTimekeeper(), withKey: (@Sendable (Secret) -> any ComposioService)? = nil
     ) {
         self.io = io
-        self.loop = WizardLoop(service: service, initialState: initialState, timekeeper: timekeeper, retryNotifier: retryNotifier)
+        self.loop = WizardLoop(
+            service: service, initialState: initialState, timekeeper: timekeeper, retryNotifier: retryNotifier, withKey: withKey)
     }
 
     /// Runs until the wizard quits or the input ends; returns the exit code.
@@ -73,6 +74,7 @@ package final class PlainRuntime {
     private var progressNote: String? {
         if let notice = state.retryNotice { return "\(notice.reason); retrying shortly." }
         switch state.step {
+        case .keyPrompt(let prompt) where prompt.checking: return "Checking the key..."
         case .configList(let list) where list.configs == .loading: return "Loading auth configs..."
         case .credentials(let form) where form.entries == .loading: return "Loading the fields for \(clean(form.config.name))..."
         case .review(let review) where review.existing == .loading: return "Checking \(clean(review.form.userId.text))'s existing accounts..."
@@ -90,6 +92,7 @@ package final class PlainRuntime {
     /// Asks the question the current step needs and applies the answer. False when input ended.
     private func ask() -> Bool {
         switch state.step {
+        case .keyPrompt(let prompt): return askKey(prompt)
         case .configList(let list): return askConfig(list)
         case .credentials(let form): return askCredentials(form)
         case .review(let review): return askReview(review)
@@ -118,6 +121,13 @@ package final class PlainRuntime {
     private func header(_ step: Wizard.Step) -> String {
         let project = state.project.map { " (project \(clean($0.name)))" } ?? ""
         return "Step \(step.number) of \(Wizard.stepTitles.count): \(Wizard.stepTitles[step.number - 1])\(project)"
+    }
+
+    private func askKey(_ prompt: Wizard.KeyPrompt) -> Bool {
+        if let problem = prompt.problem { io.say("That key did not work: \(clean(problem)) Try again, or Ctrl-C to quit.") }
+        guard let typed = io.secret("API key for \(clean(prompt.host)) (ak_..., typing hidden): ") else { return false }
+        send(.keyPrompt(.setValue(Secret(typed))), .keyPrompt(.check))
+        return true
     }
 
     private func askConfig(_ list: Wizard.ConfigList) -> Bool {

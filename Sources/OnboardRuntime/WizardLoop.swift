@@ -25,11 +25,16 @@ final class WizardLoop {
     /// How often the wall clock is reported (countdowns).
     static let clockInterval: Duration = .seconds(1)
 
-    /// - Parameter retryNotifier: the client's, so the retries it schedules show as a countdown.
-    init(service: any ComposioService, initialState: Wizard.State, timekeeper: any Timekeeper, retryNotifier: RetryNotifier?) {
+    /// - Parameters:
+    ///   - retryNotifier: the client's, so the retries it schedules show as a countdown.
+    ///   - withKey: the service with a key typed at the key prompt (when the state starts there).
+    init(
+        service: any ComposioService, initialState: Wizard.State, timekeeper: any Timekeeper, retryNotifier: RetryNotifier?,
+        withKey: (@Sendable (Secret) -> any ComposioService)? = nil
+    ) {
         self.state = initialState
         self.timekeeper = timekeeper
-        self.runner = EffectRunner(service: service, inbox: inbox, timekeeper: timekeeper)
+        self.runner = EffectRunner(service: service, withKey: withKey, inbox: inbox, timekeeper: timekeeper)
         self.lastTick = timekeeper.now
         retryNotifier?.observe { [inbox] notice in
             let reason = notice.reason ?? (notice.rateLimited ? "The service is rate limiting requests" : "No usable answer to \(notice.operation)")

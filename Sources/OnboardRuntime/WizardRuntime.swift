@@ -17,13 +17,16 @@ package final class WizardRuntime {
     /// - Parameters:
     ///   - retryNotifier: the client's, so its scheduled retries show as a countdown.
     ///   - timekeeper: the clock the spinner, countdowns, typing pauses and polls run on.
+    ///   - withKey: the service with a key typed at the key prompt, when the state starts there.
     package init(
         service: any ComposioService, terminal: any TerminalDevice, context: ScreenContext, initialState: Wizard.State = Wizard.State(),
-        retryNotifier: RetryNotifier? = nil, timekeeper: any Timekeeper = SystemTimekeeper()
+        retryNotifier: RetryNotifier? = nil, timekeeper: any Timekeeper = SystemTimekeeper(),
+        withKey: (@Sendable (Secret) -> any ComposioService)? = nil
     ) {
         self.terminal = terminal
         self.context = context
-        self.loop = WizardLoop(service: service, initialState: initialState, timekeeper: timekeeper, retryNotifier: retryNotifier)
+        self.loop = WizardLoop(
+            service: service, initialState: initialState, timekeeper: timekeeper, retryNotifier: retryNotifier, withKey: withKey)
     }
 
     /// Runs until the wizard quits or a signal ends it; returns the exit code.

@@ -1,8 +1,9 @@
 import OnboardCore
 
-/// The masked API-key prompt: one bullet per character, never the key.
-package enum KeyPromptView {
-    package static func render(_ state: KeyPrompt.State, glyphs: Glyphs, width: Int, height: Int) -> Canvas {
+/// The masked API-key prompt: one bullet per character, never the key. The whole screen: the
+/// project is not known yet, so it has the host in the header instead of a step.
+enum KeyPromptView {
+    static func render(_ state: Wizard.KeyPrompt, quitArmed: Bool, keys: [KeyBinding], glyphs: Glyphs, width: Int, height: Int) -> Canvas {
         var canvas = Canvas(width: width, height: height)
         guard width >= WizardView.minimumWidth, height >= WizardView.minimumHeight else {
             WizardView.drawTooSmall(into: &canvas)
@@ -31,11 +32,11 @@ package enum KeyPromptView {
         } else if let problem = state.problem {
             WizardView.wrap("\(glyphs.cross) \(problem)", into: &canvas, x: 2, y: y, width: width - 4, maxRows: 4, role: .error)
         }
-        if state.quitArmed {
+        if quitArmed {
             canvas.put("Press Ctrl-C again to quit, any other key to stay.", x: 2, y: height - 3, role: .warning)
         }
         canvas.fill(glyphs.horizontal, y: height - 2, role: .border)
-        WizardView.drawKeyBar(KeyPrompt.keyMap.map { KeyBinding($0.keys[0].name, $0.label) }, into: &canvas, y: height - 1)
+        WizardView.drawKeyBar(keys, into: &canvas, y: height - 1)
         return canvas
     }
 }

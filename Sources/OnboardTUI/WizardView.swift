@@ -7,6 +7,10 @@ package enum WizardView {
     package static let minimumHeight = 18
 
     package static func render(_ state: Wizard.State, context: ScreenContext, width: Int, height: Int) -> Canvas {
+        if case .keyPrompt(let prompt) = state.step {
+            return KeyPromptView.render(
+                prompt, quitArmed: state.quitArmed, keys: KeyBar.bindings(for: state), glyphs: context.glyphs, width: width, height: height)
+        }
         var canvas = Canvas(width: width, height: height)
         guard width >= minimumWidth, height >= minimumHeight else {
             drawTooSmall(into: &canvas)
@@ -16,6 +20,7 @@ package enum WizardView {
         canvas.fill(context.glyphs.horizontal, y: 1, role: .border)
         let body = Rect(x: 2, y: 3, width: width - 4, height: height - 7)
         switch state.step {
+        case .keyPrompt: break  // drawn whole above
         case .configList(let list) where state.locked:
             ConfigListView.drawLocked(list, spinner: spinner(state, context), into: &canvas, area: body, glyphs: context.glyphs)
         case .configList(let list):
@@ -51,7 +56,7 @@ package enum WizardView {
     static func quitDialog(_ state: Wizard.State) -> ModalDialog {
         let consequence: String
         switch state.step {
-        case .configList, .credentials, .review, .unsupportedScheme: consequence = "Nothing has been sent; what you typed is dropped."
+        case .keyPrompt, .configList, .credentials, .review, .unsupportedScheme: consequence = "Nothing has been sent; what you typed is dropped."
         case .connecting: consequence = "The request is on its way; check later with onboard accounts."
         case .outcome: consequence = "The result above stands."
         }

@@ -32,6 +32,11 @@ package struct WizardScenario {
         _ = Wizard.reduce(&state, .typingPaused)
     }
 
+    /// Sends an event and returns its effects, for a test that checks them itself.
+    package mutating func reduce(_ event: Wizard.Event) -> [Wizard.Effect] {
+        Wizard.reduce(&state, event)
+    }
+
     /// Sends an event without checking, for setting up a later step.
     package mutating func skip(_ event: Wizard.Event) {
         _ = Wizard.reduce(&state, event)

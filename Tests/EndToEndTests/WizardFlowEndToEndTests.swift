@@ -195,6 +195,22 @@ struct KeyPromptEndToEndTests {
         try tmux.keys("Escape")
         #expect(try await WizardFlowEndToEndTests.exitCode(data) == "1")
         #expect(!(try tmux.history()).contains("ak_prompt_right"))
+
+        // The plain mode asks the same page's question on a line, echo off.
+        let plainData = try TemporaryDirectory()
+        let plain = try WizardFlowEndToEndTests.start(plainData, environment: "TERM=dumb COMPOSIO_BASE_URL=http://127.0.0.1:\(served.port)")
+        try await plain.waitFor("typing hidden):")
+        try plain.type("ak_prompt_wrong_key")
+        try plain.keys("Enter")
+        try await plain.waitFor("That key did not work: Invalid API key provided")
+        try plain.type("ak_prompt_right_key")
+        try plain.keys("Enter")
+        try await plain.waitFor("Number to choose")
+        try plain.type("q")
+        try plain.keys("Enter")
+        #expect(try await WizardFlowEndToEndTests.exitCode(plainData) == "1")
+        let history = try plain.history()
+        #expect(history.contains("(19 characters)") && !history.contains("ak_prompt_"))
     }
 }
 

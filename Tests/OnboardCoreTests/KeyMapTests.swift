@@ -42,7 +42,10 @@ struct KeyMapTests {
         func state(_ step: Wizard.Step, locked: Bool = false) -> Wizard.State {
             Wizard.State(step: step, presetUserId: locked ? "alice" : nil, presetAuthConfigId: locked ? "ac_fresh" : nil, locked: locked)
         }
+        var prompt = Wizard.KeyPrompt(host: "backend.example")
+        prompt.input.insert("ak_typed")
         return [
+            ("key prompt", state(.keyPrompt(prompt))),
             ("list loading", state(.configList(Wizard.ConfigList(configs: .loading)))),
             ("list", state(.configList(list))),
             ("list filtered", state(.configList(filtered))),
@@ -157,7 +160,10 @@ struct KeyMapTests {
         case "review":
             guard case .review = after.step else { return false }
             return effects.contains { if case .loadExistingAccounts = $0 { true } else { false } }
+        case "check key":
+            return effects == [.checkKey(Secret("ak_typed"))]
         case "reveal":
+            if case .keyPrompt(let was) = before.step, case .keyPrompt(let now) = after.step { return now.input.isRevealed != was.input.isRevealed }
             guard case .credentials(let was) = before.step, case .credentials(let now) = after.step,
                 case .secret(let old) = was.focusedEntry?.input, case .secret(let new) = now.focusedEntry?.input
             else { return false }

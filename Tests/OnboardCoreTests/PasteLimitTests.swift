@@ -17,11 +17,5 @@ struct PasteLimitTests {
         }
         #expect(list.filter.text == "fresh")
         #expect(list.notice?.contains("did not arrive whole") == true)
-
-        var prompt = KeyPrompt.State(host: "backend.composio.dev")
-        _ = KeyPrompt.reduce(&prompt, .pasted("ak_part"))
-        _ = KeyPrompt.reduce(&prompt, .pasteCutOff)
-        #expect(prompt.problem?.contains("did not arrive whole") == true)
-        #expect(prompt.accepted == nil && prompt.exitCode == nil)
     }
 }

@@ -117,14 +117,14 @@ struct ScreenSnapshotTests {
 
     @Test("the key prompt shows bullets and the check's failure, never the key")
     func keyPrompt() {
-        var state = KeyPrompt.State(host: "backend.composio.dev")
-        _ = KeyPrompt.reduce(&state, .pasted("ak_PROMPT_CANARY_1"))
-        let typed = KeyPromptView.render(state, glyphs: .unicode, width: 80, height: 24)
+        var state = Wizard.State(step: .keyPrompt(Wizard.KeyPrompt(host: "backend.composio.dev")))
+        _ = Wizard.reduce(&state, .pasted("ak_PROMPT_CANARY_1"))
+        let typed = WizardView.render(state, context: Self.context, width: 80, height: 24)
         TextSnapshot.assert(typed.text, named: "key-prompt-80x24")
         #expect(!typed.text.contains("PROMPT_CANARY"))
-        _ = KeyPrompt.reduce(&state, .keyPressed(.enter))
-        _ = KeyPrompt.reduce(&state, .checked(.failure(ServiceFailure(kind: .unauthorized, message: "Invalid API key provided"))))
-        TextSnapshot.assert(KeyPromptView.render(state, glyphs: .unicode, width: 80, height: 24).text, named: "key-prompt-rejected-80x24")
+        _ = Wizard.reduce(&state, .keyPressed(.enter))
+        _ = Wizard.reduce(&state, .keyChecked(.failure(ServiceFailure(kind: .unauthorized, message: "Invalid API key provided"))))
+        TextSnapshot.assert(WizardView.render(state, context: Self.context, width: 80, height: 24).text, named: "key-prompt-rejected-80x24")
     }
 
     @Test("below 60x18 a message asks for a larger window instead of a broken layout")
