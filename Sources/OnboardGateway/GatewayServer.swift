@@ -23,14 +23,17 @@ package final class GatewayServer: Sendable {
     let waiting: WaitingConnections
     /// The clock every limit and wait of the gateway reads.
     let clock: any Timekeeper
+    /// The load balancers whose PROXY header names the client (empty: none is trusted).
+    let trustedProxies: TrustedProxies
 
     /// - Parameter deadLetter: where writes the stores keep refusing are kept, to be made at the
     ///   next start (nil: retried for as long as the gateway runs).
     package init(
         hostKey: HostKey, store: any InviteStore, audit: (any AuditSink)?, limits: GatewayLimits, launcher: any SessionLauncher, logger: Logger,
-        source: String, deadLetter: String? = nil, clock: any Timekeeper = SystemTimekeeper()
+        source: String, deadLetter: String? = nil, trustedProxies: TrustedProxies = TrustedProxies(), clock: any Timekeeper = SystemTimekeeper()
     ) {
         self.clock = clock
+        self.trustedProxies = trustedProxies
         self.hostKey = hostKey
         self.store = store
         self.reporter = GatewayReporter(
@@ -70,28 +73,57 @@ package final class GatewayServer: Sendable {
         try? await group.shutdownGracefully()
     }
 
-    /// A new TCP connection: the rate limit first (before any SSH), then the SSH handler with a
-    /// login grace timer.
+    /// A new TCP connection. From a trusted balancer, its PROXY header first (the client's
+    /// address is in it); from anywhere else, a PROXY header is refused. Then ``admit``.
     private func accept(_ channel: any Channel) -> EventLoopFuture<Void> {
-        let address = Self.describe(channel.remoteAddress)
-        if case .refused(let first) = rateLimiter.admit(Self.host(channel.remoteAddress), now: clock.now) {
+        let peer = channel.remoteAddress
+        let peerText = Self.describe(peer)
+        let reporter = self.reporter
+        return channel.eventLoop.makeCompletedFuture {
+            if trustedProxies.contains(Self.host(peer)) {
+                let reader = ProxyHeaderReader(
+                    proceed: { [self] source in
+                        // A LOCAL header (a health check) is the balancer's own connection.
+                        try admit(channel, address: source?.description ?? peerText, host: source?.ip ?? Self.host(peer))
+                    },
+                    refuse: { why in
+                        reporter.recordCap("proxy_header", address: peerText, message: "Closed \(peerText), a trusted balancer: \(why)")
+                    })
+                try channel.pipeline.syncOperations.addHandler(reader)
+                return
+            }
+            let refusal = ProxyHeaderGuard {
+                reporter.recordCap(
+                    "proxy_header", address: peerText,
+                    message: "Closed \(peerText): a PROXY header from an address not in --proxy-protocol-from (it could name any client)")
+            }
+            try channel.pipeline.syncOperations.addHandler(refusal)
+            try admit(channel, address: peerText, host: Self.host(peer))
+        }
+    }
+
+    /// The connection of a client at `address` (`host` without the port): the rate limit first
+    /// (before any SSH), then the SSH handler with a login grace timer. Runs on the event loop;
+    /// a throw closes the connection.
+    private func admit(_ channel: any Channel, address: String, host: String) throws {
+        if case .refused(let first) = rateLimiter.admit(host, now: clock.now) {
             if first {
                 reporter.record(
                     .gatewayLimitReached, address: address, errorCode: "rate",
                     message: "Connections from \(address) refused for the rest of this minute: more than \(limits.connectionsPerMinute) a minute.")
             }
-            return channel.eventLoop.makeFailedFuture(GatewayRefusal.rateLimited)
+            throw GatewayRefusal.rateLimited
         }
         // Connections without a session yet cost a descriptor each and have shown nothing: capped
         // in all and per address (an IPv6 client's whole /64 counts as one).
-        let group = WaitingConnections.group(Self.host(channel.remoteAddress))
+        let group = WaitingConnections.group(host)
         switch waiting.admit(group) {
         case .admitted: break
         case .refused(let why, let first):
             if first {
                 reporter.record(.gatewayLimitReached, address: address, errorCode: "waiting", message: "Connections from \(address) refused: \(why).")
             }
-            return channel.eventLoop.makeFailedFuture(GatewayRefusal.tooManyWaiting)
+            throw GatewayRefusal.tooManyWaiting
         }
         let waiting = self.waiting
         let connection = ConnectionState(address: address) { waiting.release(group) }
@@ -108,7 +140,7 @@ package final class GatewayServer: Sendable {
         }
         let context = SessionContext(
             store: store, reporter: reporter, limits: limits, launcher: launcher, sessions: sessions, connection: connection, clock: clock)
-        return channel.eventLoop.makeCompletedFuture {
+        do {
             var configuration = SSHServerConfiguration(hostKeys: [NIOSSHPrivateKey(ed25519Key: hostKey.privateKey)], userAuthDelegate: TokenLogin(connection))
             configuration.maxAuthAttempts = 6
             let handler = NIOSSHHandler(role: .server(configuration), allocator: channel.allocator) { child, type in

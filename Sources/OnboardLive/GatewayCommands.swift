@@ -23,11 +23,14 @@ package enum GatewayCommands {
         package var store: String?
         /// `--session-user NAME`: sessions run as this user (the gateway must be root).
         package var sessionUser: String?
+        /// `--proxy-protocol-from CIDR,...`: the load balancers whose PROXY header is trusted.
+        package var trustedProxies: TrustedProxies
         package init(
             host: String, port: Int, limits: GatewayLimits, baseURL: String?, keyFile: String?, auditLog: String?, store: String?,
-            sessionUser: String? = nil
+            sessionUser: String? = nil, trustedProxies: TrustedProxies = TrustedProxies()
         ) {
             self.sessionUser = sessionUser
+            self.trustedProxies = trustedProxies
             self.store = store
             self.host = host
             self.port = port
@@ -78,7 +81,8 @@ package enum GatewayCommands {
         let server = GatewayServer(
             hostKey: key, store: store, audit: audit, limits: options.limits, launcher: launcher, logger: logger,
             source: "gateway \(hostName):\(options.port)",
-            deadLetter: SecureFile.directory(of: AuditLog.defaultPath(environment: environment)) + "/gateway-dead-letter.jsonl")
+            deadLetter: SecureFile.directory(of: AuditLog.defaultPath(environment: environment)) + "/gateway-dead-letter.jsonl",
+            trustedProxies: options.trustedProxies)
         SignalFlags.catchSignals([SIGINT, SIGTERM])
         let stop = Stopping()
         let reachable = isLoopback(host: options.host) ? "loopback only: customers on this machine" : "reachable from other machines"
@@ -90,6 +94,11 @@ package enum GatewayCommands {
                 output.err("Host key \(key.fingerprint). Customers compare it with what ssh shows on their first connect.")
                 output.err("Invites and the audit trail: \(storeLabel).")
                 output.err(Self.confinementLine(sessionUser: options.sessionUser))
+                if !options.trustedProxies.isEmpty {
+                    output.err(
+                        "PROXY protocol headers are trusted from \(options.trustedProxies.listed.joined(separator: ", ")) only: their connections must send one; from anywhere else one is refused."
+                    )
+                }
                 output.err("Invite a customer: onboard invite create --auth-config ac_... --user-id ID   Stop: Ctrl-C.")
                 let event = AuditEvent(
                     .gatewayStarted, actor: .currentUser, backend: choice.label, source: "gateway \(hostName):\(port)", version: OnboardVersion.current)

@@ -65,6 +65,13 @@ struct GatewayCommand: AsyncParsableCommand {
         @Option(name: .long, help: "When run as root: the user every session runs as (like sshd's privilege separation user).")
         var sessionUser: String?
 
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "Load balancers (addresses or networks, comma-separated) whose PROXY protocol header (v1 or v2) names the client; their connections must send one, and a header from anywhere else is refused.",
+                valueName: "CIDR,..."))
+        var proxyProtocolFrom: String?
+
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
             for (name, value) in [("--login-grace", loginGrace), ("--idle-timeout", idleTimeout), ("--max-session-length", maxSessionLength)]
@@ -73,6 +80,9 @@ struct GatewayCommand: AsyncParsableCommand {
             }
             guard maxSessions > 0 else { throw ValidationError("--max-sessions must be at least 1.") }
             guard connectionsPerMinute >= 0 else { throw ValidationError("--connections-per-minute must be 0 (no limit) or more.") }
+            if let proxyProtocolFrom {
+                do { _ = try TrustedProxies(parsing: proxyProtocolFrom) } catch { throw ValidationError("--proxy-protocol-from: \(error)") }
+            }
         }
 
         func run() async throws {
@@ -86,7 +96,7 @@ struct GatewayCommand: AsyncParsableCommand {
                 try await GatewayCommands.serve(
                     .init(
                         host: host, port: port, limits: limits, baseURL: baseURL, keyFile: apiKeyFile, auditLog: audit.auditLog, store: store.store,
-                        sessionUser: sessionUser),
+                        sessionUser: sessionUser, trustedProxies: try proxyProtocolFrom.map(TrustedProxies.init(parsing:)) ?? TrustedProxies()),
                     output: .standard)
             }
         }
