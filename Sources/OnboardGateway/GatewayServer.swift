@@ -50,10 +50,25 @@ package final class GatewayServer: Sendable {
     /// The store the gateway reads invites from, for a caller that records where it listens.
     package var inviteStore: any InviteStore { store }
 
-    /// Listens on `host:port` until `shouldStop` answers true (polled), then stops accepting,
-    /// hangs up every session and waits (a few seconds at most) for their programs to end.
-    /// - Parameter ready: called once listening, with the bound address (port 0 picks one).
-    package func run(host: String, port: Int, ready: @Sendable (SocketAddress) -> Void, shouldStop: @Sendable () -> Bool) async throws {
+    /// How the gateway is asked to stop.
+    package enum StopRequest: Equatable, Sendable {
+        /// Stop accepting; let the sessions in flight finish (up to the drain timeout).
+        case drain
+        /// Hang every session up now.
+        case now
+    }
+
+    /// Listens on `host:port` until `stopping` (polled) asks it to stop. A drain stops accepting
+    /// and lets the sessions in flight finish, for at most `drainTimeout` (then each customer is
+    /// told why before the hang-up), or until a second request says now; then every session is
+    /// hung up and every record written before it returns.
+    /// - Parameters:
+    ///   - ready: called once listening, with the bound address (port 0 picks one).
+    ///   - draining: called when a drain starts, with the sessions in flight.
+    package func run(
+        host: String, port: Int, drainTimeout: Duration = .seconds(15 * 60), ready: @Sendable (SocketAddress) -> Void,
+        draining: @Sendable (Int) -> Void = { _ in }, stopping: @Sendable () -> StopRequest?
+    ) async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
@@ -64,11 +79,28 @@ package final class GatewayServer: Sendable {
             .bind(host: host, port: port).get()
         if let address = server.localAddress { ready(address) }
         reporter.writer.replayDeadLetters(logger: reporter.logger)
-        while !shouldStop() {
+        var request: StopRequest?
+        while request == nil {
             try? await clock.sleep(for: .milliseconds(200))
+            request = stopping()
         }
+        // No new customer from here on: the balancer's health check fails and sends them elsewhere.
         try? await server.close()
+        if request == .drain {
+            draining(sessions.inFlight)
+            let deadline = clock.now + drainTimeout
+            while sessions.inFlight > 0, clock.now < deadline, stopping() != .now {
+                try? await clock.sleep(for: .milliseconds(200))
+            }
+            if sessions.inFlight > 0 {
+                sessions.stopAll(
+                    notice: "The gateway is shutting down, so this session has ended. Run the same command again to start over.")
+                for _ in 0..<50 where sessions.runningCount > 0 { try? await clock.sleep(for: .milliseconds(100)) }
+            }
+        }
         await sessions.hangUpAll(clock: clock)
+        // The last notices and exit statuses reach their clients before the event loop goes.
+        try? await clock.sleep(for: .milliseconds(300))
         await reporter.writer.drain()
         try? await group.shutdownGracefully()
     }
@@ -247,7 +279,11 @@ final class CloseOnError: ChannelInboundHandler, Sendable {
 /// Sessions running now, against the maximum; and the way to hang them all up on shutdown.
 final class SessionRegistry: Sendable {
     let maximum: Int
-    private let running = Mutex<[ObjectIdentifier: SessionChild]>([:])
+    struct Entry: Sendable {
+        var child: SessionChild
+        var stop: @Sendable (String) -> Void
+    }
+    private let running = Mutex<[ObjectIdentifier: Entry]>([:])
     private let reserved = Mutex<Int>(0)
 
     init(maximum: Int) { self.maximum = maximum }
@@ -263,20 +299,32 @@ final class SessionRegistry: Sendable {
 
     func release() { reserved.withLock { $0 = max(0, $0 - 1) } }
 
-    func started(_ key: ObjectIdentifier, _ child: SessionChild) { running.withLock { $0[key] = child } }
+    /// A session's program started; `stop` ends it with a notice to its customer (a drain's timeout).
+    func started(_ key: ObjectIdentifier, _ child: SessionChild, stop: @escaping @Sendable (String) -> Void) {
+        running.withLock { $0[key] = Entry(child: child, stop: stop) }
+    }
     func ended(_ key: ObjectIdentifier) { _ = running.withLock { $0.removeValue(forKey: key) } }
 
     var count: Int { reserved.withLock { $0 } }
+    /// Sessions whose program runs.
+    var runningCount: Int { running.withLock { $0.count } }
+    /// Sessions with a place: running, or between the shell request and their program's start.
+    var inFlight: Int { reserved.withLock { $0 } }
+
+    /// Ends every running session with `notice` said to its customer.
+    func stopAll(notice: String) {
+        for entry in running.withLock({ Array($0.values) }) { entry.stop(notice) }
+    }
 
     /// SIGHUP to every session's program, then SIGKILL to those still there after 3 seconds.
     func hangUpAll(clock: any Timekeeper) async {
-        let children = running.withLock { Array($0.values) }
+        let children = running.withLock { $0.values.map(\.child) }
         for child in children { child.signal(SIGHUP) }
         for _ in 0..<30 {
             if running.withLock({ $0.isEmpty }) { return }
             try? await clock.sleep(for: .milliseconds(100))
         }
-        for child in running.withLock({ Array($0.values) }) { child.signal(SIGKILL) }
+        for child in running.withLock({ $0.values.map(\.child) }) { child.signal(SIGKILL) }
     }
 }
 

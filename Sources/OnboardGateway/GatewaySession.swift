@@ -57,6 +57,9 @@ package struct GatewaySession: Sendable {
         case killDue
         /// The client's channel closed.
         case clientLeft
+        /// The gateway is stopping and will not wait longer (a drain's timeout): the session
+        /// ends, its customer told `notice`.
+        case stopping(notice: String)
     }
 
     /// What the operator's log and the trail are told.
@@ -147,6 +150,9 @@ package struct GatewaySession: Sendable {
             return end(code: "revoked", Self.revoked, recorded: false)
         case .killDue:
             return phase == .running && !reaped ? [.kill] : []
+        case .stopping(let notice):
+            guard phase == .running, endNotice == nil else { return [] }
+            return end(code: "shutdown", notice, recorded: true)
         case .clientLeft:
             clientGone = true
             // The program is hung up, and killed if it does not leave.

@@ -207,12 +207,15 @@ final class SessionHandler: ChannelDuplexHandler {
             shared.reporter.writer.enqueue(.end(invite: invite.id, exitStatus: Int(exitStatus), at: shared.clock.date))
         case .exit(let status, let notice):
             timer?.cancel()
-            if child != nil { shared.sessions.ended(ObjectIdentifier(self)) }
+            let key = ObjectIdentifier(self)
+            let hadChild = child != nil
             // The program's last output (its screen given back) may still be in the pty: let it
-            // through before the notice and the exit status.
-            channel.eventLoop.scheduleTask(in: .milliseconds(child == nil ? 0 : 50)) {
+            // through before the notice and the exit status. The session counts as running until
+            // those are on their way, so a stopping gateway waits for them.
+            channel.eventLoop.scheduleTask(in: .milliseconds(hadChild ? 50 : 0)) {
                 if let notice { Self.say(channel, notice) }
                 Self.exit(channel, status: Int(status))
+                if hadChild { shared.sessions.ended(key) }
             }
         }
     }
@@ -273,8 +276,11 @@ final class SessionHandler: ChannelDuplexHandler {
         }
         shared.connection.sessionStarted = true
         child = started.child
-        shared.sessions.started(ObjectIdentifier(self), started.child)
         let loopBound = NIOLoopBound(self, eventLoop: channel.eventLoop)
+        let loop = channel.eventLoop
+        shared.sessions.started(ObjectIdentifier(self), started.child) { notice in
+            loop.execute { loopBound.value.send(.stopping(notice: notice)) }
+        }
         NIOPipeBootstrap(group: channel.eventLoop)
             .channelOption(ChannelOptions.autoRead, value: true)
             .channelInitializer { pty in

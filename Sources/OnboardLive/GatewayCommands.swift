@@ -25,10 +25,13 @@ package enum GatewayCommands {
         package var sessionUser: String?
         /// `--proxy-protocol-from CIDR,...`: the load balancers whose PROXY header is trusted.
         package var trustedProxies: TrustedProxies
+        /// `--drain-timeout`: how long sessions in flight may finish after a stop signal.
+        package var drainTimeout: Duration
         package init(
             host: String, port: Int, limits: GatewayLimits, baseURL: String?, keyFile: String?, auditLog: String?, store: String?,
-            sessionUser: String? = nil, trustedProxies: TrustedProxies = TrustedProxies()
+            sessionUser: String? = nil, trustedProxies: TrustedProxies = TrustedProxies(), drainTimeout: Duration = .seconds(15 * 60)
         ) {
+            self.drainTimeout = drainTimeout
             self.sessionUser = sessionUser
             self.trustedProxies = trustedProxies
             self.store = store
@@ -87,7 +90,7 @@ package enum GatewayCommands {
         let stop = Stopping()
         let reachable = isLoopback(host: options.host) ? "loopback only: customers on this machine" : "reachable from other machines"
         try await server.run(
-            host: options.host, port: options.port,
+            host: options.host, port: options.port, drainTimeout: options.drainTimeout,
             ready: { address in
                 let port = address.port ?? options.port
                 output.err("onboard gateway listening on \(options.host):\(port) (\(reachable)); sessions use \(choice.label).")
@@ -99,7 +102,9 @@ package enum GatewayCommands {
                         "PROXY protocol headers are trusted from \(options.trustedProxies.listed.joined(separator: ", ")) only: their connections must send one; from anywhere else one is refused."
                     )
                 }
-                output.err("Invite a customer: onboard invite create --auth-config ac_... --user-id ID   Stop: Ctrl-C.")
+                output.err(
+                    "Invite a customer: onboard invite create --auth-config ac_... --user-id ID   Stop: Ctrl-C or SIGTERM (sessions in flight finish first; again to end them now)."
+                )
                 let event = AuditEvent(
                     .gatewayStarted, actor: .currentUser, backend: choice.label, source: "gateway \(hostName):\(port)", version: OnboardVersion.current)
                 Task {
@@ -107,12 +112,23 @@ package enum GatewayCommands {
                     try? await audit?.record(event)
                 }
             },
-            shouldStop: {
+            draining: { inFlight in
+                output.err(
+                    inFlight == 0
+                        ? "Stopping: no session in flight."
+                        : "Draining: no new connections; \(inFlight) session\(inFlight == 1 ? "" : "s") in flight may finish, for up to \(DurationText.words(options.drainTimeout)). Ctrl-C or SIGTERM again ends them now."
+                )
+            },
+            stopping: {
                 let signals = SignalFlags.take()
-                if signals & (1 << SIGINT | 1 << SIGTERM) != 0 { stop.requested = true }
-                return stop.requested
+                if signals & (1 << SIGINT | 1 << SIGTERM) != 0 { stop.signals += 1 }
+                switch stop.signals {
+                case 0: return nil
+                case 1: return .drain
+                default: return .now
+                }
             })
-        output.err("onboard gateway stopped; every session was hung up.")
+        output.err("onboard gateway stopped; every record is written.")
         try? await audit?.record(AuditEvent(.gatewayStopped, actor: .currentUser, backend: choice.label, version: OnboardVersion.current))
     }
 }
@@ -155,7 +171,7 @@ extension GatewayCommands {
 /// Set once a stop signal has been seen.
 private final class Stopping: @unchecked Sendable {
     // Read and written only from the server's polling closure, one call at a time.
-    var requested = false
+    var signals = 0
 }
 
 /// Starts `onboard gateway session` for a claimed invite: the same binary, on the session's pty,

@@ -49,7 +49,8 @@ package struct AuditEvent: Codable, Equatable, Sendable {
         case gatewayStarted = "gateway.started"
         case gatewayStopped = "gateway.stopped"
         case gatewayLoginRefused = "gateway.login_refused"
-        /// A limit was hit: `errorCode` says which (rate, sessions, login_grace, idle, session_length).
+        /// A limit was hit: `errorCode` says which (rate, sessions, login_grace, idle, session_length,
+        /// shutdown: a drain that timed out).
         case gatewayLimitReached = "gateway.limit_reached"
         case gatewaySessionEnded = "gateway.session_ended"
     }

@@ -24,7 +24,9 @@ final class GatewayProcess {
         log = data.path + "/gateway-\(UUID().uuidString.prefix(6)).log"
         try "".write(toFile: data.path + "/gateway.in", atomically: true, encoding: .utf8)
         pid = try ChildProcess.spawn(
-            [try binary ?? OnboardBinary.path(), "gateway", "serve", "--port", "0"] + extra, environment: CommandEndToEndTests.environment(data, environment),
+            // A test's gateway is stopped at its end with sessions still up: no drain to wait out.
+            [try binary ?? OnboardBinary.path(), "gateway", "serve", "--port", "0"] + (extra.contains("--drain-timeout") ? [] : ["--drain-timeout", "0"])
+                + extra, environment: CommandEndToEndTests.environment(data, environment),
             stdin: data.path + "/gateway.in", stdout: data.path + "/gateway.out", stderr: log)
         var found: Int?
         for _ in 0..<400 where found == nil {
@@ -45,7 +47,11 @@ final class GatewayProcess {
         try "[127.0.0.1]:\(port) \(publicKey)".write(toFile: knownHosts, atomically: true, encoding: .utf8)
     }
 
+    /// Set by a test that waited for the gateway's exit itself: its pid may be another's now.
+    var reaped = false
+
     deinit {
+        guard !reaped else { return }
         kill(pid, SIGTERM)
         ChildProcess.wait(pid)
     }

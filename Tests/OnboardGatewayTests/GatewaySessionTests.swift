@@ -212,3 +212,17 @@ struct GatewaySessionTests {
         #expect(flood.handle(.request(.shell, at: Self.t0)) == [.reply(false)], "no session after the close")
     }
 }
+
+extension GatewaySessionTests {
+    @Test("a drain that times out ends a running session once, recorded, with the notice for its customer; nothing before the start")
+    func stopping() {
+        var before = GatewaySession(limits: GatewayLimits())
+        #expect(before.handle(.stopping(notice: "bye")) == [])
+        var session = Self.running()
+        _ = session.handle(.output)
+        #expect(session.handle(.stopping(notice: "The gateway is shutting down.")) == [.hangUp, .report(.limit(code: "shutdown", Self.invite))])
+        #expect(session.handle(.stopping(notice: "again")) == [], "once")
+        let end = session.handle(.tick(at: Self.at(3), exitStatus: 129))
+        #expect(end.last == .exit(status: 129, notice: "The gateway is shutting down."))
+    }
+}

@@ -60,13 +60,14 @@ struct LateClaimTests {
 
     @Test("a claim that commits after the gateway stopped waiting is given back, with the time it was made")
     func lateClaimGivenBack() async throws {
-        let store = SlowStore(delay: .milliseconds(400), invite: Self.invite)
+        // Long enough that a loaded machine still checks "not yet" before the claim commits.
+        let store = SlowStore(delay: .seconds(2), invite: Self.invite)
         let group = MultiThreadedEventLoopGroup.singleton
         let at = Date()
         let answer = context(store).claim(on: group.next(), userName: InviteToken.generate().text, address: "127.0.0.1:1", at: at, timeout: .milliseconds(50))
         await #expect(throws: StoreTimeout.self) { try await answer.get() }
         #expect(store.released.withLock { $0 }.isEmpty, "not yet: the claim is still under way")
-        for _ in 0..<40 where store.released.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(50)) }
+        for _ in 0..<100 where store.released.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(50)) }
         #expect(store.released.withLock { $0 } == [at])
     }
 

@@ -72,12 +72,18 @@ struct GatewayCommand: AsyncParsableCommand {
                 valueName: "CIDR,..."))
         var proxyProtocolFrom: String?
 
+        @Option(
+            name: .long,
+            help: "Seconds the sessions in flight may take to finish after Ctrl-C or SIGTERM (a second one ends them at once).")
+        var drainTimeout = 15 * 60
+
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
             for (name, value) in [("--login-grace", loginGrace), ("--idle-timeout", idleTimeout), ("--max-session-length", maxSessionLength)]
             where value <= 0 {
                 throw ValidationError("\(name) must be a positive number of seconds.")
             }
+            guard drainTimeout >= 0 else { throw ValidationError("--drain-timeout must be 0 (end sessions at once) or more seconds.") }
             guard maxSessions > 0 else { throw ValidationError("--max-sessions must be at least 1.") }
             guard connectionsPerMinute >= 0 else { throw ValidationError("--connections-per-minute must be 0 (no limit) or more.") }
             if let proxyProtocolFrom {
@@ -96,7 +102,8 @@ struct GatewayCommand: AsyncParsableCommand {
                 try await GatewayCommands.serve(
                     .init(
                         host: host, port: port, limits: limits, baseURL: baseURL, keyFile: apiKeyFile, auditLog: audit.auditLog, store: store.store,
-                        sessionUser: sessionUser, trustedProxies: try proxyProtocolFrom.map(TrustedProxies.init(parsing:)) ?? TrustedProxies()),
+                        sessionUser: sessionUser, trustedProxies: try proxyProtocolFrom.map(TrustedProxies.init(parsing:)) ?? TrustedProxies(),
+                        drainTimeout: .seconds(drainTimeout)),
                     output: .standard)
             }
         }
