@@ -15,11 +15,14 @@ struct GatewayReporter: Sendable {
     let writer: StoreWriter
     /// The clock cap reports are counted on.
     var clock: any Timekeeper = SystemTimekeeper()
+    /// Counts every cap hit (the trail records them once a minute).
+    var metrics = GatewayMetrics()
     /// Which caps each address hit lately, so a flood is on record once a minute, not per hit.
     let caps = CapReports()
 
     /// Records a cap hit by `address` (host and port), at most once a minute per host and cap.
     func recordCap(_ cap: String, address: String, message: String) {
+        metrics.refusedConnection(cap)
         guard caps.shouldReport(cap, host: ConnectionAddress.host(of: address), now: clock.now) else { return }
         record(.gatewayLimitReached, address: address, errorCode: cap, message: message + " (further hits from it this minute are not recorded)")
     }

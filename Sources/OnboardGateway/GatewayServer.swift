@@ -25,21 +25,26 @@ package final class GatewayServer: Sendable {
     let clock: any Timekeeper
     /// The load balancers whose PROXY header names the client (empty: none is trusted).
     let trustedProxies: TrustedProxies
+    /// What `--metrics` serves.
+    package let metrics: GatewayMetrics
 
     /// - Parameter deadLetter: where writes the stores keep refusing are kept, to be made at the
     ///   next start (nil: retried for as long as the gateway runs).
     package init(
         hostKey: HostKey, store: any InviteStore, audit: (any AuditSink)?, limits: GatewayLimits, launcher: any SessionLauncher, logger: Logger,
-        source: String, deadLetter: String? = nil, trustedProxies: TrustedProxies = TrustedProxies(), clock: any Timekeeper = SystemTimekeeper()
+        source: String, deadLetter: String? = nil, trustedProxies: TrustedProxies = TrustedProxies(), clock: any Timekeeper = SystemTimekeeper(),
+        metrics: GatewayMetrics = GatewayMetrics()
     ) {
         self.clock = clock
+        self.metrics = metrics
         self.trustedProxies = trustedProxies
         self.hostKey = hostKey
         self.store = store
         self.reporter = GatewayReporter(
             audit: audit, logger: logger, source: source,
-            writer: StoreWriter(invites: store, audit: audit, logger: logger, deadLetter: deadLetter.map(DeadLetterFile.init(path:)), clock: clock),
-            clock: clock)
+            writer: StoreWriter(
+                invites: store, audit: audit, logger: logger, deadLetter: deadLetter.map(DeadLetterFile.init(path:)), clock: clock, metrics: metrics),
+            clock: clock, metrics: metrics)
         self.limits = limits
         self.launcher = launcher
         self.rateLimiter = ConnectionRateLimiter(perMinute: limits.connectionsPerMinute)
@@ -86,6 +91,7 @@ package final class GatewayServer: Sendable {
         }
         // No new customer from here on: the balancer's health check fails and sends them elsewhere.
         try? await server.close()
+        metrics.startDraining()
         if request == .drain {
             draining(sessions.inFlight)
             let deadline = clock.now + drainTimeout
@@ -139,6 +145,7 @@ package final class GatewayServer: Sendable {
     /// a throw closes the connection.
     private func admit(_ channel: any Channel, address: String, host: String) throws {
         if case .refused(let first) = rateLimiter.admit(host, now: clock.now) {
+            metrics.refusedConnection("rate")
             if first {
                 reporter.record(
                     .gatewayLimitReached, address: address, errorCode: "rate",
@@ -152,6 +159,7 @@ package final class GatewayServer: Sendable {
         switch waiting.admit(group) {
         case .admitted: break
         case .refused(let why, let first):
+            metrics.refusedConnection("waiting")
             if first {
                 reporter.record(.gatewayLimitReached, address: address, errorCode: "waiting", message: "Connections from \(address) refused: \(why).")
             }

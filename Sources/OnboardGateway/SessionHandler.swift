@@ -85,6 +85,9 @@ final class SessionHandler: ChannelDuplexHandler {
     private var timer: RepeatedTask?
     /// The channel, for the actions that follow events from outside its pipeline.
     private var channel: (any Channel)?
+    /// When the claim was asked for and answered, for the latency metrics.
+    private var claimAskedAt: MonotonicInstant?
+    private var claimAnsweredAt: MonotonicInstant?
     /// How long a hung-up program has before it is killed.
     static let killGrace: TimeAmount = .seconds(3)
 
@@ -178,6 +181,7 @@ final class SessionHandler: ChannelDuplexHandler {
         case .releasePlace:
             shared.sessions.release()
         case .claim(let at):
+            claimAskedAt = shared.clock.now
             shared.claim(on: channel.eventLoop, userName: shared.connection.userName ?? "", address: address, at: at).whenComplete { result in
                 let answer: GatewaySession.ClaimAnswer
                 switch result {
@@ -188,6 +192,7 @@ final class SessionHandler: ChannelDuplexHandler {
                 loopBound.value.send(.claimAnswered(answer, clientPresent: channel.isActive))
             }
         case .launch(let invite):
+            claimAnswered("claimed")
             launch(invite, channel)
         case .giveBack(let invite, let claimedAt, let why):
             shared.giveBack(invite, claimedAt: claimedAt, why: why)
@@ -215,7 +220,10 @@ final class SessionHandler: ChannelDuplexHandler {
             channel.eventLoop.scheduleTask(in: .milliseconds(hadChild ? 50 : 0)) {
                 if let notice { Self.say(channel, notice) }
                 Self.exit(channel, status: Int(status))
-                if hadChild { shared.sessions.ended(key) }
+                if hadChild {
+                    shared.sessions.ended(key)
+                    shared.reporter.metrics.sessionEnded()
+                }
             }
         }
     }
@@ -223,24 +231,30 @@ final class SessionHandler: ChannelDuplexHandler {
     /// Tells the operator's log and the trail what the machine reported.
     private func report(_ report: GatewaySession.Report, address: String) {
         let reporter = context.reporter
+        let metrics = reporter.metrics
         switch report {
         case .cap(let message):
             reporter.recordCap("requests", address: address, message: "\(message) (from \(address))")
         case .noTerminal:
+            metrics.refusedConnection("no_terminal")
             reporter.logger.notice("Refused \(address): no terminal was requested.")
         case .busy:
+            metrics.refusedConnection("sessions")
             reporter.record(
                 .gatewayLimitReached, address: address, errorCode: "sessions",
                 message: "Refused \(address): \(context.sessions.maximum) sessions are running, the maximum.")
         case .refused(let refusal, let inviteId):
+            claimAnswered(refusal.rawValue)
             // The invite's id is named only when the token matched one: the user name itself is
             // never written anywhere (it may be a mistyped token, or someone's password).
             reporter.record(
                 .gatewayLoginRefused, address: address, inviteId: inviteId, errorCode: refusal.rawValue,
                 message: "Refused \(address): \(refusal.rawValue) invite\(inviteId.map { " \($0)" } ?? "").")
         case .storeFailed(let why):
+            claimAnswered("store_failed")
             reporter.logger.notice("Refused \(address): the invite store failed: \(why)")
         case .claimed(let invite):
+            metrics.sessionStarted()
             let window = machine.requests.window
             reporter.record(
                 .inviteClaimed, address: address, invite: invite,
@@ -259,6 +273,13 @@ final class SessionHandler: ChannelDuplexHandler {
                 counts: ["exit_status": Int(exitStatus), "seconds": seconds],
                 message: "Session \(invite.id) ended after \(seconds) s with status \(exitStatus)\(code.map { " (\($0))" } ?? "").")
         }
+    }
+
+    /// Counts the claim's outcome and how long the store took to answer it.
+    private func claimAnswered(_ outcome: String) {
+        let now = context.clock.now
+        claimAnsweredAt = now
+        context.reporter.metrics.claimed(outcome, after: claimAskedAt.map { now - $0 } ?? .zero)
     }
 
     /// Starts the wizard for a claimed invite and wires its pty and report to this channel.
@@ -285,7 +306,14 @@ final class SessionHandler: ChannelDuplexHandler {
             .channelOption(ChannelOptions.autoRead, value: true)
             .channelInitializer { pty in
                 pty.eventLoop.makeCompletedFuture {
-                    try pty.pipeline.syncOperations.addHandler(ProgramOutput(client: channel) { loopBound.value.send(.output) })
+                    try pty.pipeline.syncOperations.addHandler(
+                        ProgramOutput(client: channel) {
+                            let handler = loopBound.value
+                            if let answered = handler.claimAnsweredAt {
+                                handler.context.reporter.metrics.firstFrame(after: handler.context.clock.now - answered)
+                            }
+                            handler.send(.output)
+                        })
                 }
             }
             .takingOwnershipOfDescriptor(inputOutput: started.child.master)

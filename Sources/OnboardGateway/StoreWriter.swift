@@ -69,16 +69,23 @@ final class StoreWriter: Sendable {
     let deadLetter: DeadLetterFile?
     /// What backoffs and the drain's limit wait on.
     private let clock: any Timekeeper
+    /// Told of each failed try and the queues' depth.
+    private let metrics: GatewayMetrics?
+    /// Writes queued and not yet made (or kept), on both queues.
+    private let depth: QueueDepth
 
     /// - Parameters:
     ///   - attempts: tries before a write is dead-lettered (with no file: retried for ever).
     ///   - firstDelay: the first backoff; each next one doubles, up to 10 seconds.
     init(
         invites store: any InviteStore, audit: (any AuditSink)?, logger: Logger, deadLetter: DeadLetterFile? = nil, attempts: Int = 30,
-        firstDelay: Duration = .milliseconds(250), clock: any Timekeeper = SystemTimekeeper()
+        firstDelay: Duration = .milliseconds(250), clock: any Timekeeper = SystemTimekeeper(), metrics: GatewayMetrics? = nil
     ) {
         self.deadLetter = deadLetter
         self.clock = clock
+        self.metrics = metrics
+        let depth = QueueDepth()
+        self.depth = depth
         var workers: [Task<Void, Never>] = []
         var continuations: [AsyncStream<Queued>.Continuation] = []
         for lane in ["trail", "invites"] {
@@ -98,6 +105,8 @@ final class StoreWriter: Sendable {
                             attempt += 1
                             do {
                                 let changed = try await write.apply(invites: store, audit: audit)
+                                metrics?.storeWrite(failed: false)
+                                metrics?.storeQueue(depth.add(-1))
                                 if failing {
                                     logger.notice("The \(lane) store is reachable again; writes go on.")
                                     failing = false
@@ -105,12 +114,14 @@ final class StoreWriter: Sendable {
                                 queued.done?(changed)
                                 break
                             } catch {
+                                metrics?.storeWrite(failed: true)
                                 if !failing {
                                     logger.error("Cannot write \(write.what) (\(error)); retrying with backoff, later \(lane) writes waiting behind it.")
                                     failing = true
                                 }
                                 if let deadLetter, attempt >= attempts {
                                     deadLetter.keep(write, logger: logger)
+                                    metrics?.storeQueue(depth.add(-1))
                                     queued.done?(false)
                                     break
                                 }
@@ -129,6 +140,7 @@ final class StoreWriter: Sendable {
     /// Queues a write; `done` runs once it succeeded (with whether it changed anything) or was
     /// kept in the dead-letter file (with false).
     func enqueue(_ write: StoreWrite, done: (@Sendable (Bool) -> Void)? = nil) {
+        metrics?.storeQueue(depth.add(1))
         (write.isAudit ? trail : invites).yield(Queued(write: write, done: done))
     }
 
@@ -218,6 +230,17 @@ package final class DeadLetterFile: Sendable {
                 logger.error("Cannot empty the dead-letter file \(path) (\(error)); its writes are made again now and may be again next time.")
             }
             return writes
+        }
+    }
+}
+
+/// How many writes wait, for the metrics.
+final class QueueDepth: Sendable {
+    private let value = Mutex(0)
+    /// Adds `change`; the new depth.
+    func add(_ change: Int) -> Int {
+        value.withLock {
+            $0 += change; return $0
         }
     }
 }

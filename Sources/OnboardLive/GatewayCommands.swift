@@ -27,11 +27,15 @@ package enum GatewayCommands {
         package var trustedProxies: TrustedProxies
         /// `--drain-timeout`: how long sessions in flight may finish after a stop signal.
         package var drainTimeout: Duration
+        /// `--metrics HOST:PORT`: where `/metrics` and `/ready` are served (nil: nowhere).
+        package var metrics: (host: String, port: Int)?
         package init(
             host: String, port: Int, limits: GatewayLimits, baseURL: String?, keyFile: String?, auditLog: String?, store: String?,
-            sessionUser: String? = nil, trustedProxies: TrustedProxies = TrustedProxies(), drainTimeout: Duration = .seconds(15 * 60)
+            sessionUser: String? = nil, trustedProxies: TrustedProxies = TrustedProxies(), drainTimeout: Duration = .seconds(15 * 60),
+            metrics: (host: String, port: Int)? = nil
         ) {
             self.drainTimeout = drainTimeout
+            self.metrics = metrics
             self.sessionUser = sessionUser
             self.trustedProxies = trustedProxies
             self.store = store
@@ -81,11 +85,18 @@ package enum GatewayCommands {
         logHandler.logLevel = .info
         let logger = Logger(label: "onboard.gateway", factory: { _ in logHandler })
         let hostName = ProcessInfo.processInfo.hostName
+        let metrics = GatewayMetrics()
+        let metricsServer = options.metrics.map { address in
+            MetricsEndpoint.start(metrics, host: address.host, port: address.port, logger: logger) { port in
+                output.err("Metrics on http://\(address.host.contains(":") ? "[\(address.host)]" : address.host):\(port)/metrics; readiness on /ready.")
+            }
+        }
+        defer { metricsServer?.cancel() }
         let server = GatewayServer(
             hostKey: key, store: store, audit: audit, limits: options.limits, launcher: launcher, logger: logger,
             source: "gateway \(hostName):\(options.port)",
             deadLetter: SecureFile.directory(of: AuditLog.defaultPath(environment: environment)) + "/gateway-dead-letter.jsonl",
-            trustedProxies: options.trustedProxies)
+            trustedProxies: options.trustedProxies, metrics: metrics)
         SignalFlags.catchSignals([SIGINT, SIGTERM])
         let stop = Stopping()
         let reachable = isLoopback(host: options.host) ? "loopback only: customers on this machine" : "reachable from other machines"

@@ -77,6 +77,9 @@ struct GatewayCommand: AsyncParsableCommand {
             help: "Seconds the sessions in flight may take to finish after Ctrl-C or SIGTERM (a second one ends them at once).")
         var drainTimeout = 15 * 60
 
+        @Option(name: .long, help: ArgumentHelp("Serve /metrics (Prometheus) and /ready (for a load balancer's health check) here.", valueName: "HOST:PORT"))
+        var metrics: String?
+
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
             for (name, value) in [("--login-grace", loginGrace), ("--idle-timeout", idleTimeout), ("--max-session-length", maxSessionLength)]
@@ -86,6 +89,9 @@ struct GatewayCommand: AsyncParsableCommand {
             guard drainTimeout >= 0 else { throw ValidationError("--drain-timeout must be 0 (end sessions at once) or more seconds.") }
             guard maxSessions > 0 else { throw ValidationError("--max-sessions must be at least 1.") }
             guard connectionsPerMinute >= 0 else { throw ValidationError("--connections-per-minute must be 0 (no limit) or more.") }
+            if let metrics {
+                do { _ = try MetricsEndpoint.address(metrics) } catch { throw ValidationError("\(error)") }
+            }
             if let proxyProtocolFrom {
                 do { _ = try TrustedProxies(parsing: proxyProtocolFrom) } catch { throw ValidationError("--proxy-protocol-from: \(error)") }
             }
@@ -103,7 +109,7 @@ struct GatewayCommand: AsyncParsableCommand {
                     .init(
                         host: host, port: port, limits: limits, baseURL: baseURL, keyFile: apiKeyFile, auditLog: audit.auditLog, store: store.store,
                         sessionUser: sessionUser, trustedProxies: try proxyProtocolFrom.map(TrustedProxies.init(parsing:)) ?? TrustedProxies(),
-                        drainTimeout: .seconds(drainTimeout)),
+                        drainTimeout: .seconds(drainTimeout), metrics: try metrics.map(MetricsEndpoint.address)),
                     output: .standard)
             }
         }
