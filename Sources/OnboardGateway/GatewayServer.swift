@@ -60,7 +60,7 @@ package final class GatewayServer: Sendable {
         /// Stop accepting; let the sessions in flight finish (up to the drain timeout).
         case drain
         /// Hang every session up now.
-        case now
+        case immediately
     }
 
     /// Listens on `host:port` until `stopping` (polled) asks it to stop. A drain stops accepting
@@ -95,7 +95,7 @@ package final class GatewayServer: Sendable {
         if request == .drain {
             draining(sessions.inFlight)
             let deadline = clock.now + drainTimeout
-            while sessions.inFlight > 0, clock.now < deadline, stopping() != .now {
+            while sessions.inFlight > 0, clock.now < deadline, stopping() != .immediately {
                 try? await clock.sleep(for: .milliseconds(200))
             }
             if sessions.inFlight > 0 {

@@ -136,7 +136,7 @@ package enum GatewayCommands {
                 switch stop.signals {
                 case 0: return nil
                 case 1: return .drain
-                default: return .now
+                default: return .immediately
                 }
             })
         output.err("onboard gateway stopped; every record is written.")
