@@ -63,15 +63,19 @@ package struct LineLogHandler: LogHandler {
     let sink: LogSink
     package var metadata: Logger.Metadata = [:]
     package var logLevel: Logger.Level = .info
+    /// Whether lines start with their time: not when stderr is systemd's journal, which stamps
+    /// each line itself.
+    let stampsTime: Bool
 
-    init(label: String, sink: LogSink) {
+    init(label: String, sink: LogSink, stampsTime: Bool = true) {
         self.label = label
         self.sink = sink
+        self.stampsTime = stampsTime
     }
 
-    /// A handler that writes to stderr, for servers run in the foreground.
-    package static func standardError(label: String) -> LineLogHandler {
-        LineLogHandler(label: label, sink: .standardError)
+    /// A handler that writes to stderr, for servers run in the foreground (or under systemd).
+    package static func standardError(label: String, environment: [String: String] = ProcessEnvironment.current()) -> LineLogHandler {
+        LineLogHandler(label: label, sink: .standardError, stampsTime: !SystemdJournal.isStandardError(environment: environment))
     }
 
     package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -80,7 +84,7 @@ package struct LineLogHandler: LogHandler {
     }
 
     package func log(event: LogEvent) {
-        var line = "\(UTCTimestamp.iso8601(SystemTimekeeper().date)) \(event.level) \(label): \(event.message)"
+        var line = (stampsTime ? "\(UTCTimestamp.iso8601(SystemTimekeeper().date)) " : "") + "\(event.level) \(label): \(event.message)"
         let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
         if !merged.isEmpty { line += " " + merged.keys.sorted().map { "\($0)=\(merged[$0].map { "\($0)" } ?? "")" }.joined(separator: " ") }
         sink.write(TerminalText.sanitized(line))

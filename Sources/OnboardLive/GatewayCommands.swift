@@ -81,7 +81,8 @@ package enum GatewayCommands {
         }
         let key = try hostKey(environment: environment)
         let (store, audit, storeLabel) = try await StoreChoice.open(store: options.store, auditLog: options.auditLog, environment: environment)
-        var logHandler = LineLogHandler.standardError(label: "onboard.gateway")
+        let systemd = SystemdNotifier(environment: environment)
+        var logHandler = LineLogHandler.standardError(label: "onboard.gateway", environment: environment)
         logHandler.logLevel = .info
         let logger = Logger(label: "onboard.gateway", factory: { _ in logHandler })
         let hostName = ProcessInfo.processInfo.hostName
@@ -116,6 +117,7 @@ package enum GatewayCommands {
                 output.err(
                     "Invite a customer: onboard invite create --auth-config ac_... --user-id ID   Stop: Ctrl-C or SIGTERM (sessions in flight finish first; again to end them now)."
                 )
+                systemd.notify(["READY=1", "STATUS=Listening on \(options.host):\(port); sessions use \(choice.label)."])
                 let event = AuditEvent(
                     .gatewayStarted, actor: .currentUser, backend: choice.label, source: "gateway \(hostName):\(port)", version: OnboardVersion.current)
                 Task {
@@ -124,6 +126,7 @@ package enum GatewayCommands {
                 }
             },
             draining: { inFlight in
+                systemd.notify(["STOPPING=1", "STATUS=Draining: \(inFlight) session\(inFlight == 1 ? "" : "s") in flight."])
                 output.err(
                     inFlight == 0
                         ? "Stopping: no session in flight."
