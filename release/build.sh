@@ -35,7 +35,8 @@ flags=(-c release --product onboard --scratch-path "$scratch" --static-swift-std
     -Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections -Xcc -fdata-sections
     -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors
     -Xswiftc -L -Xswiftc "$archives"
-    -Xswiftc -use-ld=lld -Xlinker --no-export-dynamic -Xlinker -z -Xlinker pack-relative-relocs)
+    -Xswiftc -use-ld=lld -Xlinker --no-export-dynamic -Xlinker -z -Xlinker pack-relative-relocs
+    -Xswiftc -no-toolchain-stdlib-rpath)
 binary="$scratch/release/onboard"
 layout="$scratch/hot-text.ld"
 map="$scratch/onboard.map"
@@ -48,4 +49,14 @@ python3 release/hot_text.py "$map" "$binary" "$layout"
 echo "release: linking again with that code first" >&2
 rm -f "$binary"
 swift build "${flags[@]}" -Xlinker -T -Xlinker "$layout" "$@" >&2
+# Stripped; the debug information kept beside it by build id (as Debian's dbgsym packages file
+# it), so a crash report's addresses can still be read: gdb finds it with
+# `set debug-file-directory .build/static/release/debug`.
+build_id="$(readelf -n "$binary" | awk '/Build ID/ { print $3 }')"
+if [ -n "$build_id" ]; then
+    debug="$scratch/release/debug/.build-id/${build_id:0:2}/${build_id:2}.debug"
+    mkdir -p "$(dirname "$debug")"
+    objcopy --only-keep-debug "$binary" "$debug"
+    objcopy --add-gnu-debuglink="$debug" --strip-debug --strip-unneeded "$binary" 2>/dev/null || strip --strip-debug --strip-unneeded "$binary"
+fi
 echo "$binary"

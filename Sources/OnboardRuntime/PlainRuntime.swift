@@ -256,7 +256,10 @@ package final class PlainRuntime {
             let how = outcome.review.choice == .update ? "Updated in place" : "Connected"
             io.say("\(how): \(account.id) (\(clean(toolkit)), user \(account.userId ?? outcome.review.form.userId.text)) is ACTIVE.")
             if let replaced = outcome.replacement.value, !replaced.isEmpty { io.say("Deleted \(replaced.joined(separator: ", ")), which it replaces.") }
-            return askKeys()
+            // A yes/no question, answered y/N as line tools are (scripts pipe "n" for no).
+            guard let answer = io.line("Connect another? [y/N]: ") else { return false }
+            send(.outcome(answer.lowercased().hasPrefix("y") ? .connectAnother : .quit))
+            return true
         case .settled(let account):
             io.say("\(account.id) is \(account.status.rawValue)\(account.statusReason.map { ": \(clean($0))" } ?? "").")
         case .timedOut(let account):

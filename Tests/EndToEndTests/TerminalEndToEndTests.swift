@@ -150,7 +150,7 @@ struct TerminalEndToEndTests {
         #expect(review.contains("API Key: ••••••••9876"))
         try tmux.type("y")
         try tmux.keys("Enter")
-        try await tmux.waitFor("n to connect another")
+        try await tmux.waitFor("Connect another? [y/N]")
         try tmux.keys("Enter")
         #expect(try await WizardFlowEndToEndTests.exitCode(data) == "0")
         let history = try tmux.history()

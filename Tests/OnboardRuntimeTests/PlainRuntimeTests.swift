@@ -65,7 +65,7 @@ struct PlainRuntimeTests {
         try await SandboxFixture.withClient { client in
             let person = Person([
                 ("Number to choose", "fresh"), ("Number to choose", "1"), ("User ID", "pat"), ("Subdomain", "acme"), ("API Key", secret),
-                ("check the credentials", ""), ("Connect now?", "y"), ("n to connect another", ""),
+                ("check the credentials", ""), ("Connect now?", "y"), ("Connect another?", "n"),
             ])
             let (code, state) = await Self.run(person, service: client)
             #expect(person.mismatch == nil, "\(person.mismatch ?? "")")
@@ -96,7 +96,7 @@ struct PlainRuntimeTests {
             let again = Person([
                 ("Number to choose", "fresh"), ("Number to choose", "1"), ("User ID", "pat"), ("Subdomain", "acme"), ("API Key", "fdkey-1"),
                 ("check the credentials", ""), ("Connect now?", "N"), ("API Key [Enter keeps •••••••]", ""), ("check the credentials", ""),
-                ("Connect now?", "y"), ("n to connect another", ""),
+                ("Connect now?", "y"), ("Connect another?", "n"),
             ])
             let (second, _) = await Self.run(again, service: client)
             #expect(again.mismatch == nil, "\(again.mismatch ?? "")")
