@@ -87,8 +87,12 @@ package enum GatewayCommands {
         let logger = Logger(label: "onboard.gateway", factory: { _ in logHandler })
         let hostName = ProcessInfo.processInfo.hostName
         let metrics = GatewayMetrics()
+        // The endpoint's server says only what goes wrong: its "listening" line would read like
+        // the gateway's own.
+        var metricsLogger = logger
+        metricsLogger.logLevel = .warning
         let metricsServer = options.metrics.map { address in
-            MetricsEndpoint.start(metrics, host: address.host, port: address.port, logger: logger) { port in
+            MetricsEndpoint.start(metrics, host: address.host, port: address.port, logger: metricsLogger) { port in
                 output.err("Metrics on http://\(address.host.contains(":") ? "[\(address.host)]" : address.host):\(port)/metrics; readiness on /ready.")
             }
         }

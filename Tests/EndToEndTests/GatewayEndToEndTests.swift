@@ -31,7 +31,7 @@ final class GatewayProcess {
         var found: Int?
         for _ in 0..<400 where found == nil {
             let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            if let range = text.range(of: #"listening on 127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
+            if let range = text.range(of: #"onboard gateway listening on 127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
                 found = Int(text[range].split(separator: ":").last ?? "")
             }
             if found == nil { try await Task.sleep(for: .milliseconds(50)) }
