@@ -313,7 +313,6 @@ final class SessionRegistry: Sendable {
     }
     func ended(_ key: ObjectIdentifier) { _ = running.withLock { $0.removeValue(forKey: key) } }
 
-    var count: Int { reserved.withLock { $0 } }
     /// Sessions whose program runs.
     var runningCount: Int { running.withLock { $0.count } }
     /// Sessions with a place: running, or between the shell request and their program's start.
