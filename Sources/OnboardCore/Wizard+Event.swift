@@ -45,6 +45,8 @@ extension Wizard {
         case secretFileRead(field: String, Result<Secret, ServiceFailure>)
         /// The key typed at the key prompt was checked: the project it opens, or why not.
         case keyChecked(Result<ProjectInfo, ServiceFailure>)
+        /// The gateway said something about the session's operators.
+        case assistance(AssistanceEvent)
     }
 
     /// Something the runtime must do; its result comes back as an ``Event``.
@@ -74,5 +76,7 @@ extension Wizard {
         /// Check a typed API key with session info; on success the runtime uses it from then
         /// on. Answers `.keyChecked`.
         case checkKey(Secret)
+        /// Tell the session's operators the customer asks for help (no answer comes back).
+        case requestHelp
     }
 }

@@ -15,6 +15,10 @@ extension Wizard {
         case unsupportedScheme(UnsupportedScheme.Intent)
         /// Ctrl-C (or SIGINT): the first asks, the second quits with 130.
         case interrupt
+        /// Tell the operators the customer is stuck (a gateway session only).
+        case askForHelp
+        /// Hide the operator's note.
+        case dismissNote
     }
 
     /// One row of a page's key map.
@@ -43,6 +47,10 @@ extension Wizard {
     /// The key map of the page showing, built from the state: a key is listed only while it
     /// does something, in the order the key bar shows them.
     package static func keyMap(for state: State) -> [Binding] {
+        pageKeyMap(for: state) + assistanceKeyMap(state)
+    }
+
+    private static func pageKeyMap(for state: State) -> [Binding] {
         switch state.step {
         case .keyPrompt(let prompt): prompt.keyMap
         case .configList(let list): list.keyMap(locked: state.locked)

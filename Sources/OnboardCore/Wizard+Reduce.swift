@@ -34,6 +34,8 @@ extension Wizard {
             return onCredentials(&state) { $0.fileRead(field: field, result, in: context) }
         case .interrupted:
             return interrupt(&state)
+        case .assistance(let event):
+            return assistance(&state, event)
         case .keyPressed(let key):
             if holds(key, in: state) {
                 hold(.key(key), in: &state)

@@ -43,6 +43,7 @@ extension Wizard {
             guard case .unsupportedScheme(let page) = state.step else { return [] }
             return apply(page.perform(intent, in: context), to: &state, staying: .unsupportedScheme(page))
         case .interrupt: return []  // taken above, before the arming is cleared
+        case .askForHelp, .dismissNote: return assistanceIntent(&state, intent)
         }
     }
 

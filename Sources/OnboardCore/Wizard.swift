@@ -48,11 +48,14 @@ extension Wizard {
         package var spinnerFrame: Int
         /// Keys and pastes typed while the page was loading, for the page it lands on.
         package var typeAhead: [Wizard.HeldInput]
+        /// A gateway session's operators (nil elsewhere): who watches, their note, help asked.
+        package var assistance: Assistance?
 
         package init(
             step: Step = .configList(ConfigList()), presetUserId: String? = nil, presetAuthConfigId: String? = nil, locked: Bool = false,
-            existingAllowed: Set<ExistingChoice> = [.addAnother, .update, .replace]
+            existingAllowed: Set<ExistingChoice> = [.addAnother, .update, .replace], assistance: Assistance? = nil
         ) {
+            self.assistance = assistance
             self.step = step
             self.existingAllowed = existingAllowed
             self.locked = locked

@@ -20,10 +20,13 @@ package enum InviteCommands {
         package var callbackURL: String?
         /// `--existing add|update|replace`: what the session may do with the user's accounts.
         package var existing: Invite.ExistingAccounts
+        /// `--greeting`: who asks and why, shown to the customer (the project's name when absent).
+        package var greeting: String?
         package init(
             authConfig: String, userId: String, ttl: TimeInterval, note: String?, publicHost: String?, json: Bool, via: Invite.Via = .ssh,
-            callbackURL: String? = nil, existing: Invite.ExistingAccounts = .add
+            callbackURL: String? = nil, existing: Invite.ExistingAccounts = .add, greeting: String? = nil
         ) {
+            self.greeting = greeting
             self.existing = existing
             self.via = via
             self.callbackURL = callbackURL
@@ -69,6 +72,7 @@ package enum InviteCommands {
             id: Invite.newId(), authConfig: config.id, userId: options.userId, note: options.note, createdBy: AuditEvent.Actor.currentUser.user,
             createdAt: now, expiresAt: now.addingTimeInterval(options.ttl))
         invite.existing = options.existing
+        invite.greeting = try await greeting(options, config: config, service: service)
         try await store.create(invite, tokenDigest: token.digest)
         let actor = AuditEvent.Actor.currentUser(inviteId: invite.id)
         try await audit?.record(
@@ -314,6 +318,18 @@ package enum InviteCommands {
             first = false
             try await timekeeper.sleep(for: interval)
         }
+    }
+
+    /// The greeting the customer sees: the operator's words, one clean line, else the project's
+    /// name and what is asked.
+    static func greeting(_ options: CreateOptions, config: AuthConfigSummary, service: any ComposioService) async throws -> String {
+        if let given = options.greeting {
+            guard let clean = Wizard.Assistance.oneLine(given, limit: Wizard.Assistance.greetingLimit + 1), clean.count <= Wizard.Assistance.greetingLimit
+            else { throw UsageError("--greeting takes one line of at most \(Wizard.Assistance.greetingLimit) printable characters.") }
+            return clean
+        }
+        let project = (try? await service.sessionInfo())?.name
+        return "\(project ?? "The project") asks you to connect your \(config.name) account."
     }
 
     static func line(_ invite: Invite, _ state: Invite.State) -> String {

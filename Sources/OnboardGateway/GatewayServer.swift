@@ -20,6 +20,11 @@ package final class GatewayServer: Sendable {
     let launcher: any SessionLauncher
     let rateLimiter: ConnectionRateLimiter
     let sessions: SessionRegistry
+    /// The running sessions operators may watch, by invite.
+    let watches = WatchRegistry()
+    /// `host:port` as operators reach this gateway, once it listens.
+    private let listening = Mutex<String>("")
+    var gatewayName: String { listening.withLock { $0 } }
     let waiting: WaitingConnections
     /// The clock every limit and wait of the gateway reads.
     let clock: any Timekeeper
@@ -70,8 +75,11 @@ package final class GatewayServer: Sendable {
     /// - Parameters:
     ///   - ready: called once listening, with the bound address (port 0 picks one).
     ///   - draining: called when a drain starts, with the sessions in flight.
+    /// - Parameter controlSocket: where operators on this host attach, given the bound port
+    ///   (nil: nowhere).
     package func run(
-        host: String, port: Int, drainTimeout: Duration = .seconds(15 * 60), ready: @Sendable (SocketAddress) -> Void,
+        host: String, port: Int, drainTimeout: Duration = .seconds(15 * 60), controlSocket: (@Sendable (Int) -> String)? = nil,
+        ready: @Sendable (SocketAddress) -> Void,
         draining: @Sendable (Int) -> Void = { _ in }, stopping: @Sendable () -> StopRequest?
     ) async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -82,6 +90,10 @@ package final class GatewayServer: Sendable {
                 accept(channel)
             }
             .bind(host: host, port: port).get()
+        let boundPort = server.localAddress?.port ?? port
+        listening.withLock { $0 = "\(ProcessInfo.processInfo.hostName):\(boundPort)" }
+        var control: (channel: any Channel, path: String)?
+        if let controlSocket { control = try await bindControlSocket(group: group, path: controlSocket(boundPort)) }
         if let address = server.localAddress { ready(address) }
         reporter.writer.replayDeadLetters(logger: reporter.logger)
         var request: StopRequest?
@@ -91,6 +103,10 @@ package final class GatewayServer: Sendable {
         }
         // No new customer from here on: the balancer's health check fails and sends them elsewhere.
         try? await server.close()
+        if let control {
+            try? await control.channel.close()
+            unlink(control.path)
+        }
         metrics.startDraining()
         if request == .drain {
             draining(sessions.inFlight)
@@ -109,6 +125,46 @@ package final class GatewayServer: Sendable {
         try? await clock.sleep(for: .milliseconds(300))
         await reporter.writer.drain()
         try? await group.shutdownGracefully()
+    }
+
+    /// Listens for operators on this host at `path`: owner-only from the moment it has the
+    /// name (bound under a temporary name, tightened, then renamed).
+    private func bindControlSocket(group: any EventLoopGroup, path: String) async throws -> (channel: any Channel, path: String) {
+        let temporary = path + ".\(getpid()).new"
+        let channel = try await ServerBootstrap(group: group)
+            .childChannelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        OperatorAttachHandler(watches: watches, clock: clock, identify: ControlSocket.peer, elsewhere: whereIs))
+                }
+            }
+            .bind(unixDomainSocketPath: temporary, cleanupExistingSocketFile: true).get()
+        guard chmod(temporary, 0o600) == 0, rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? await channel.close()
+            unlink(temporary)
+            throw ControlSocketSetupError(description: "Cannot set up the control socket \(path): \(reason).")
+        }
+        return (channel, path)
+    }
+
+    /// Where a session not on this gateway is, in words for an operator who asked for it here.
+    @Sendable private func whereIs(_ inviteId: String) async -> String {
+        let here = gatewayName
+        guard let invite = try? await store.invite(id: inviteId) else {
+            return "No session for \(inviteId) here, and the invite store could not be read to say where it is."
+        }
+        let state = invite.state(at: clock.date)
+        guard state == .inSession else {
+            return "\(inviteId) is not in session (it is \(state == .inSession ? "in session" : state.rawValue)): there is nothing to watch."
+        }
+        if let holder = invite.heldBy, holder != here {
+            let parts = holder.split(separator: ":")
+            let port = parts.last.map(String.init) ?? "2222"
+            let host = parts.dropLast().joined(separator: ":")
+            return "\(inviteId) is in session on the gateway at \(holder), not this one (\(here)). Attach there: onboard invite attach \(inviteId) on that host, or ssh -t -p \(port) operator@\(host) attach \(inviteId)."
+        }
+        return "\(inviteId) is in session but not on this gateway (\(here)); it may be ending. Try again, or run onboard invite list."
     }
 
     /// A new TCP connection. From a trusted balancer, its PROXY header first (the client's
@@ -179,7 +235,8 @@ package final class GatewayServer: Sendable {
             connection.closed()
         }
         let context = SessionContext(
-            store: store, reporter: reporter, limits: limits, launcher: launcher, sessions: sessions, connection: connection, clock: clock)
+            store: store, reporter: reporter, limits: limits, launcher: launcher, sessions: sessions, connection: connection, watches: watches,
+            gatewayName: gatewayName, hostKeyFingerprint: hostKey.fingerprint, clock: clock)
         do {
             var configuration = SSHServerConfiguration(hostKeys: [NIOSSHPrivateKey(ed25519Key: hostKey.privateKey)], userAuthDelegate: TokenLogin(connection))
             configuration.maxAuthAttempts = 6
@@ -203,6 +260,10 @@ package final class GatewayServer: Sendable {
     }
 
     static func host(_ address: SocketAddress?) -> String { address?.ipAddress ?? "unknown" }
+}
+
+struct ControlSocketSetupError: Error, CustomStringConvertible {
+    let description: String
 }
 
 enum GatewayRefusal: Error {

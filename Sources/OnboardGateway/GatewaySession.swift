@@ -60,6 +60,8 @@ package struct GatewaySession: Sendable {
         /// The gateway is stopping and will not wait longer (a drain's timeout): the session
         /// ends, its customer told `notice`.
         case stopping(notice: String)
+        /// An operator watching the session ended it; the customer is told `notice`.
+        case endedByOperator(notice: String)
     }
 
     /// What the operator's log and the trail are told.
@@ -153,6 +155,9 @@ package struct GatewaySession: Sendable {
         case .stopping(let notice):
             guard phase == .running, endNotice == nil else { return [] }
             return end(code: "shutdown", notice, recorded: true)
+        case .endedByOperator(let notice):
+            guard phase == .running, endNotice == nil else { return [] }
+            return end(code: "operator", notice, recorded: true)
         case .clientLeft:
             clientGone = true
             // The program is hung up, and killed if it does not leave.

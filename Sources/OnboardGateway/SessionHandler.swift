@@ -15,6 +15,12 @@ struct SessionContext: Sendable {
     let launcher: any SessionLauncher
     let sessions: SessionRegistry
     let connection: ConnectionState
+    /// The running sessions operators may watch.
+    let watches: WatchRegistry
+    /// This gateway as operators reach it (`host:port`), recorded on the invites it holds.
+    let gatewayName: String
+    /// The host key's fingerprint, shown to the customer to compare with what ssh showed.
+    let hostKeyFingerprint: String
     /// The clock the session's limits and timestamps are read from.
     var clock: any Timekeeper = SystemTimekeeper()
 
@@ -83,6 +89,8 @@ final class SessionHandler: ChannelDuplexHandler {
     private var child: SessionChild?
     private var pty: (any Channel)?
     private var timer: RepeatedTask?
+    /// The operators watching, once the program runs.
+    private var watch: SessionWatch?
     /// The channel, for the actions that follow events from outside its pipeline.
     private var channel: (any Channel)?
     /// When the claim was asked for and answered, for the latency metrics.
@@ -212,6 +220,11 @@ final class SessionHandler: ChannelDuplexHandler {
             shared.reporter.writer.enqueue(.end(invite: invite.id, exitStatus: Int(exitStatus), at: shared.clock.date))
         case .exit(let status, let notice):
             timer?.cancel()
+            if let watch {
+                watch.ended("The session has ended\(notice.map { ": \($0)" } ?? ".")")
+                shared.watches.remove(watch)
+                self.watch = nil
+            }
             let key = ObjectIdentifier(self)
             let hadChild = child != nil
             // The program's last output (its screen given back) may still be in the pty: let it
@@ -288,7 +301,8 @@ final class SessionHandler: ChannelDuplexHandler {
         let window = machine.requests.window
         let request = SessionRequest(
             invite: invite, peer: shared.connection.address, term: TerminalName.resolve(machine.requests.terminal?.term ?? ""),
-            columns: window.columns, rows: window.rows, environment: machine.requests.environment)
+            columns: window.columns, rows: window.rows, environment: machine.requests.environment, greeting: invite.greeting,
+            hostKey: shared.hostKeyFingerprint)
         let started: StartedSession
         do {
             started = try shared.launcher.start(request)
@@ -333,11 +347,46 @@ final class SessionHandler: ChannelDuplexHandler {
             }
             .takingOwnershipOfDescriptor(inputOutput: started.report)
             .whenFailure { _ in Glibc.close(started.report) }
+        watchOperators(invite, started.operators, channel)
         send(.launched(failure: nil, at: shared.clock.now))
         timer = channel.eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(100), delay: .milliseconds(100)) { _ in
             let handler = loopBound.value
             handler.send(.tick(at: handler.context.clock.now, exitStatus: handler.child?.exitStatus()))
         }
+    }
+
+    /// Opens the session to operators: its program's line to them is read here, and the
+    /// session is listed for `invite attach` and recorded as held by this gateway.
+    private func watchOperators(_ invite: Invite, _ descriptor: Int32, _ channel: any Channel) {
+        let shared = context
+        let loopBound = NIOLoopBound(self, eventLoop: channel.eventLoop)
+        let loop = channel.eventLoop
+        let program = Mutex<(any Channel)?>(nil)
+        let watch = SessionWatch(
+            invite: invite, peer: shared.connection.address, reporter: shared.reporter, clock: shared.clock,
+            toProgram: { line in
+                guard let pipe = program.withLock({ $0 }) else { return }
+                var buffer = pipe.allocator.buffer(capacity: line.count)
+                buffer.writeBytes(line)
+                pipe.writeAndFlush(buffer, promise: nil)
+            },
+            endSession: { notice in loop.execute { loopBound.value.send(.endedByOperator(notice: notice)) } })
+        self.watch = watch
+        shared.watches.add(watch)
+        shared.reporter.writer.enqueue(.holder(invite: invite.id, gateway: shared.gatewayName))
+        NIOPipeBootstrap(group: loop)
+            .channelInitializer { pipe in
+                pipe.eventLoop.makeCompletedFuture {
+                    try pipe.pipeline.syncOperations.addHandler(WatchLineReader { message, line in watch.fromProgram(message, line: line) })
+                }
+            }
+            .takingOwnershipOfDescriptor(inputOutput: descriptor)
+            .whenComplete { result in
+                switch result {
+                case .success(let pipe): program.withLock { $0 = pipe }
+                case .failure: Glibc.close(descriptor)
+                }
+            }
     }
 
     /// The program reported what it did to an account: written to the trail (as the gateway

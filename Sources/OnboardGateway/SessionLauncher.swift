@@ -12,16 +12,23 @@ package struct SessionRequest: Sendable {
     package let rows: Int
     /// Only LANG, LC_*, COLORTERM and NO_COLOR, as ``TerminalName/acceptedEnvironment(_:_:)`` allows.
     package let environment: [String: String]
+    /// Who asked, shown above the form: the invite's greeting, else the project's name.
+    package let greeting: String?
+    /// The gateway's host key fingerprint, for the customer to compare with what ssh showed.
+    package let hostKey: String
 }
 
 /// A session's program, started: the child on its pty, and the read end of the pipe on which
-/// it reports its account (audit events as JSON lines).
+/// it reports its account (audit events as JSON lines), and this end of its line to the
+/// operators (``WatchMessage`` lines).
 package struct StartedSession: Sendable {
     package let child: SessionChild
     package let report: Int32
-    package init(child: SessionChild, report: Int32) {
+    package let operators: Int32
+    package init(child: SessionChild, report: Int32, operators: Int32) {
         self.child = child
         self.report = report
+        self.operators = operators
     }
 }
 

@@ -4,6 +4,7 @@ import OnboardCore
 import OnboardFeatures
 import OnboardGateway
 import OnboardProcess
+import OnboardRuntime
 import OnboardStore
 
 /// What the gateway tells the wizard it starts for a session, on descriptor 4 as one JSON
@@ -22,16 +23,23 @@ package struct SessionDescription: Codable, Sendable, Equatable {
     package var baseURL: String?
     /// The user to become (the gateway runs as root and was given `--session-user`).
     package var user: SessionUser?
+    /// Who asked, in the operator's words (or the project's name), shown above the form.
+    package var greeting: String?
+    /// The gateway's host key fingerprint, for the customer to compare.
+    package var hostKey: String?
 
     enum CodingKeys: String, CodingKey {
-        case invite, authConfig = "auth_config", userId = "user_id", peer, existing, baseURL = "base_url", user
+        case invite, authConfig = "auth_config", userId = "user_id", peer, existing, baseURL = "base_url", user, greeting
+        case hostKey = "host_key"
     }
 
     package init(
         invite: String, authConfig: String, userId: String, peer: String, existing: Invite.ExistingAccounts, baseURL: String?,
-        user: SessionUser? = nil
+        user: SessionUser? = nil, greeting: String? = nil, hostKey: String? = nil
     ) {
         self.user = user
+        self.greeting = greeting
+        self.hostKey = hostKey
         self.invite = invite
         self.authConfig = authConfig
         self.userId = userId
@@ -40,10 +48,12 @@ package struct SessionDescription: Codable, Sendable, Equatable {
         self.baseURL = baseURL
     }
 
-    /// The descriptors a session is handed: its report channel, this description, the key.
+    /// The descriptors a session is handed: its report channel, this description, the line to
+    /// its operators, the key.
     package static let reportDescriptor: Int32 = 3
     package static let descriptionDescriptor: Int32 = 4
-    package static let keyDescriptor: Int32 = 5
+    package static let operatorDescriptor: Int32 = 5
+    package static let keyDescriptor: Int32 = 6
 
     /// Reads the description the gateway wrote (at most 16 KiB).
     package static func read(from descriptor: Int32 = descriptionDescriptor) throws -> SessionDescription {
@@ -100,6 +110,12 @@ package struct GatewayBinding: Sendable {
 
     /// The gateway, which writes the session's events to its trail and answers once it has.
     var sink: any AuditSink { GatewayAuditSink(descriptor: reportDescriptor) }
+
+    /// The line to the operators who may watch this session.
+    var operators: any OperatorLink { GatewayOperatorLink(descriptor: SessionDescription.operatorDescriptor) }
+
+    /// The customer's view of who asked and where they are: the greeting and the host key.
+    var assistance: Wizard.Assistance { Wizard.Assistance(greeting: description.greeting, hostKey: description.hostKey) }
 
     /// What the session may reach on this machine: the system's read-only data, and with the
     /// embedded sandbox its database's three files (the gateway keeps them in being) and the key

@@ -105,8 +105,11 @@ package enum GatewayCommands {
         SignalFlags.catchSignals([SIGINT, SIGTERM])
         let stop = Stopping()
         let reachable = isLoopback(host: options.host) ? "loopback only: customers on this machine" : "reachable from other machines"
+        let stateDirectory = AppPaths.stateDirectory(environment: environment)
+        try SecureFile.makeDirectory(for: stateDirectory + "/gateway.sock", kind: "control socket")
         try await server.run(
             host: options.host, port: options.port, drainTimeout: options.drainTimeout,
+            controlSocket: { port in ControlSocket.path(stateDirectory: stateDirectory, port: port) },
             ready: { address in
                 let port = address.port ?? options.port
                 output.err("onboard gateway listening on \(options.host):\(port) (\(reachable)); sessions use \(choice.label).")
@@ -118,6 +121,7 @@ package enum GatewayCommands {
                         "PROXY protocol headers are trusted from \(options.trustedProxies.listed.joined(separator: ", ")) only: their connections must send one; from anywhere else one is refused."
                     )
                 }
+                output.err("Watch a session from this host: onboard invite attach inv_... (through an owner-only socket in \(stateDirectory)).")
                 output.err(
                     "Invite a customer: onboard invite create --auth-config ac_... --user-id ID   Stop: Ctrl-C or SIGTERM (sessions in flight finish first; again to end them now)."
                 )
@@ -236,8 +240,17 @@ struct WizardSessionLauncher: SessionLauncher {
         environment["TERM"] = request.term
         let description = SessionDescription(
             invite: request.invite.id, authConfig: request.invite.authConfig, userId: request.invite.userId, peer: request.peer,
-            existing: request.invite.existing, baseURL: backend?.url.absoluteString, user: sessionUser)
+            existing: request.invite.existing, baseURL: backend?.url.absoluteString, user: sessionUser, greeting: request.greeting,
+            hostKey: request.hostKey)
         let report = try DescriptorHandOff.reportChannel()
+        let operators: (ours: Int32, theirs: Int32)
+        do {
+            operators = try DescriptorHandOff.reportChannel()
+        } catch {
+            close(report.ours)
+            close(report.theirs)
+            throw error
+        }
         var handed: [Int32] = []
         defer {
             close(report.theirs)
@@ -245,16 +258,18 @@ struct WizardSessionLauncher: SessionLauncher {
         }
         do {
             handed.append(try DescriptorHandOff.pipe(holding: try description.encoded()))
+            handed.append(operators.theirs)
             if let backend {
                 handed.append(try backend.key.withRevealedValue { try DescriptorHandOff.pipe(holding: Array($0.utf8)) })
             }
-            // Descriptors 3, 4 and 5 (SessionDescription's); nothing about the customer in argv.
+            // Descriptors 3 to 6 (SessionDescription's); nothing about the customer in argv.
             let child = try SessionChild.start(
                 executable: executable, arguments: [executable, "gateway", "session"], environment: environment, columns: request.columns,
                 rows: request.rows, passing: [report.theirs] + handed, owner: sessionUser)
-            return StartedSession(child: child, report: report.ours)
+            return StartedSession(child: child, report: report.ours, operators: operators.ours)
         } catch {
             close(report.ours)
+            close(operators.ours)
             throw error
         }
     }

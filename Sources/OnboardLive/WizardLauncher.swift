@@ -122,7 +122,7 @@ package enum WizardLauncher {
                 let runtime = WizardRuntime(
                     service: backend.service(audit: audit, client: backend.service, actor: actor), terminal: terminal, context: context,
                     initialState: initial, retryNotifier: backend.service.retryNotifier,
-                    withKey: needsKey ? keyedService(backend, audit: audit, actor: actor) : nil)
+                    withKey: needsKey ? keyedService(backend, audit: audit, actor: actor) : nil, operators: options.session?.operators)
                 let code = runtime.run()
                 terminal.restore()
                 return .finished(code: code, state: runtime.state)
@@ -211,7 +211,7 @@ extension WizardLauncher.Options {
     var initialState: Wizard.State {
         Wizard.State(
             presetUserId: userId, presetAuthConfigId: authConfigId, locked: session != nil,
-            existingAllowed: Wizard.ExistingChoice.allowed(upTo: session?.description.existing.choice ?? .replace))
+            existingAllowed: Wizard.ExistingChoice.allowed(upTo: session?.description.existing.choice ?? .replace), assistance: session?.assistance)
     }
 
     /// Who the audit trail says acted.

@@ -35,8 +35,8 @@ struct EffectRunner: Sendable {
     func run(_ effect: Wizard.Effect) -> Task<Void, Never>? {
         let service = self.service
         switch effect {
-        case .quit:
-            return nil
+        case .quit, .requestHelp:
+            return nil  // the loop's own
         case .checkKey(let key):
             guard let withKey else {
                 inbox.post(.keyChecked(.failure(ServiceFailure(kind: .unauthorized, message: "No key can be asked for here."))))

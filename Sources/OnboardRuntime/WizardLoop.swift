@@ -19,6 +19,8 @@ final class WizardLoop {
     private let tasks = EffectTasks()
     private var lastTick: MonotonicInstant
     private var lastClock: MonotonicInstant?
+    /// Told when the customer asks for help (a gateway session's operators).
+    private let helpRequested: (@Sendable () -> Void)?
 
     /// How often the spinner advances while something is in flight.
     static let tickInterval: Duration = .milliseconds(100)
@@ -30,8 +32,9 @@ final class WizardLoop {
     ///   - withKey: the service with a key typed at the key prompt (when the state starts there).
     init(
         service: any ComposioService, initialState: Wizard.State, timekeeper: any Timekeeper, retryNotifier: RetryNotifier?,
-        withKey: (@Sendable (Secret) -> any ComposioService)? = nil
+        withKey: (@Sendable (Secret) -> any ComposioService)? = nil, helpRequested: (@Sendable () -> Void)? = nil
     ) {
+        self.helpRequested = helpRequested
         self.state = initialState
         self.timekeeper = timekeeper
         self.runner = EffectRunner(service: service, withKey: withKey, inbox: inbox, timekeeper: timekeeper)
@@ -49,11 +52,17 @@ final class WizardLoop {
         for effect in Wizard.reduce(&state, event) {
             if case .quit(let code) = effect {
                 exitCode = code
+            } else if effect == .requestHelp {
+                helpRequested?()
             } else {
                 tasks.add(runner.run(effect))
             }
         }
     }
+
+    /// Queues an event from outside the loop (the gateway's word about operators), reduced
+    /// with the effects' results.
+    var post: @Sendable (Wizard.Event) -> Void { { [inbox] event in inbox.post(event) } }
 
     /// Reduces every result that arrived since the last call; whether any did.
     @discardableResult

@@ -11,6 +11,8 @@ package final class WizardRuntime {
     private let terminal: any TerminalDevice
     private let loop: WizardLoop
     private let context: ScreenContext
+    /// The gateway session's operators, when this is one.
+    private let operators: (any OperatorLink)?
 
     package var state: Wizard.State { loop.state }
 
@@ -21,12 +23,16 @@ package final class WizardRuntime {
     package init(
         service: any ComposioService, terminal: any TerminalDevice, context: ScreenContext, initialState: Wizard.State = Wizard.State(),
         retryNotifier: RetryNotifier? = nil, timekeeper: any Timekeeper = SystemTimekeeper(),
-        withKey: (@Sendable (Secret) -> any ComposioService)? = nil
+        withKey: (@Sendable (Secret) -> any ComposioService)? = nil, operators: (any OperatorLink)? = nil
     ) {
         self.terminal = terminal
         self.context = context
+        self.operators = operators
+        var helpRequested: (@Sendable () -> Void)?
+        if let operators { helpRequested = { operators.requestHelp() } }
         self.loop = WizardLoop(
-            service: service, initialState: initialState, timekeeper: timekeeper, retryNotifier: retryNotifier, withKey: withKey)
+            service: service, initialState: initialState, timekeeper: timekeeper, retryNotifier: retryNotifier, withKey: withKey,
+            helpRequested: helpRequested)
     }
 
     /// Runs until the wizard quits or a signal ends it; returns the exit code.
@@ -34,6 +40,8 @@ package final class WizardRuntime {
     package func run() -> Int32 {
         defer { loop.stop() }
         loop.dispatch(.started)
+        operators?.start(deliver: loop.post)
+        var watched = OperatorFrames()
         var lastFrame: Canvas?
         var needsRender = true
         var typing = TypingPause()
@@ -48,6 +56,7 @@ package final class WizardRuntime {
                 }
                 needsRender = false
             }
+            if let operators { watched.publish(loop.state, to: operators, context: context) }
             if let signal = terminal.takeSignal() {
                 switch signal {
                 case .interrupt: loop.dispatch(.interrupted)

@@ -26,6 +26,8 @@ package struct AuditEvent: Codable, Equatable, Sendable {
     package var version: String
     /// A checkpoint's ed25519 signature (base64) over its place and the hash before it.
     package var signature: String?
+    /// An operator's note to a customer, in the operator's words (never the customer's input).
+    package var note: String?
 
     /// The events onboard writes.
     package enum Kind: String, CaseIterable, Sendable {
@@ -53,6 +55,12 @@ package struct AuditEvent: Codable, Equatable, Sendable {
         /// shutdown: a drain that timed out).
         case gatewayLimitReached = "gateway.limit_reached"
         case gatewaySessionEnded = "gateway.session_ended"
+        /// An operator watched a session: the actor is the operator, `counts.seconds` how long.
+        case sessionObserved = "session.observed"
+        /// An operator wrote a note to the customer: `note` holds it.
+        case sessionNote = "session.note"
+        /// The customer asked for help (the key, not any words of theirs).
+        case sessionHelpRequested = "session.help_requested"
     }
 
     /// Who acted.

@@ -29,6 +29,15 @@ package struct Invite: Codable, Equatable, Sendable {
     package var exitStatus: Int?
     /// What the session may do with accounts the user already has on the config.
     package var existing: ExistingAccounts = .add
+    /// Who asks and why, in the operator's words (`--greeting`): shown to the customer above
+    /// the form and on the link page.
+    package var greeting: String?
+    /// The gateway holding the session (`host:port`), for an operator to attach there.
+    package var heldBy: String?
+    /// When the customer last asked for help.
+    package var helpRequestedAt: Date?
+    /// The last note an operator wrote to the customer (the operator's words only).
+    package var operatorNote: String?
 
     /// `invite create --existing`: each level allows the ones before it. `add` (the default)
     /// only connects one more account; `update` may also give the newest its new values in
@@ -127,6 +136,9 @@ package protocol InviteStore: Sendable {
     @discardableResult
     func recordOutcome(id: String, accountId: String?, status: String?, errorCode: String?) async throws -> Bool
     func recordEnd(id: String, exitStatus: Int, at now: Date) async throws
+    /// What happened around a running session, each when given: the gateway holding it, a
+    /// help request, an operator's note.
+    func recordAssistance(id: String, heldBy: String?, helpAt: Date?, note: String?) async throws
     /// Where a gateway listens, so `invite create` can print the command without being told.
     func recordGateway(_ endpoint: GatewayEndpoint) async throws
     /// The endpoint of the gateway started most recently.

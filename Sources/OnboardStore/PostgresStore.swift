@@ -86,7 +86,7 @@ package final class PostgresStore: InviteStore, AuditSink {
             for try await value in try await connection.query("SELECT coalesce(max(version), 0) FROM onboard_schema", logger: logger).decode(Int.self) {
                 version = value
             }
-            for (number, statements) in [(1, Self.version1), (2, Self.version2), (3, Self.version3), (4, Self.version4)] where version < number {
+            for (number, statements) in [(1, Self.version1), (2, Self.version2), (3, Self.version3), (4, Self.version4), (5, Self.version5)] where version < number {
                 for statement in statements { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
                 try await connection.query("INSERT INTO onboard_schema (version) VALUES (\(number))", logger: logger)
             }
@@ -124,16 +124,20 @@ package final class PostgresStore: InviteStore, AuditSink {
         "CREATE TRIGGER onboard_audit_no_truncate BEFORE TRUNCATE ON onboard_audit FOR EACH STATEMENT EXECUTE FUNCTION onboard_audit_append_only()",
     ]
 
+    static let version5 = ["greeting text", "held_by text", "help_at double precision", "operator_note text"].map {
+        "ALTER TABLE onboard_invites ADD COLUMN \($0)"
+    }
+
     // MARK: invites
 
     package func create(_ invite: Invite, tokenDigest: String) async throws {
         try await within {
             try await self.client.query(
                 """
-                INSERT INTO onboard_invites (id, token_digest, auth_config, user_id, note, created_by, created_at, expires_at, via, account_id, existing)
+                INSERT INTO onboard_invites (id, token_digest, auth_config, user_id, note, created_by, created_at, expires_at, via, account_id, existing, greeting)
                 VALUES (\(invite.id), \(tokenDigest), \(invite.authConfig), \(invite.userId), \(invite.note), \(invite.createdBy),
                         \(invite.createdAt.timeIntervalSince1970), \(invite.expiresAt.timeIntervalSince1970), \(invite.via.rawValue),
-                        \(invite.accountId), \(invite.existing.rawValue))
+                        \(invite.accountId), \(invite.existing.rawValue), \(invite.greeting))
                 """, logger: self.logger)
         }
     }
@@ -218,6 +222,17 @@ package final class PostgresStore: InviteStore, AuditSink {
         }
     }
 
+    package func recordAssistance(id: String, heldBy: String?, helpAt: Date?, note: String?) async throws {
+        try await within {
+            try await self.client.query(
+                """
+                UPDATE onboard_invites SET held_by = coalesce(\(heldBy), held_by), help_at = coalesce(\(helpAt?.timeIntervalSince1970), help_at),
+                    operator_note = coalesce(\(note), operator_note)
+                WHERE id = \(id)
+                """, logger: self.logger)
+        }
+    }
+
     package func recordGateway(_ endpoint: GatewayEndpoint) async throws {
         try await within {
             try await self.client.query(
@@ -261,6 +276,10 @@ package final class PostgresStore: InviteStore, AuditSink {
             invite.endedAt = try date("ended_at")
             invite.exitStatus = try cells["exit_status"].decode(Int?.self)
             invite.existing = Invite.ExistingAccounts(rawValue: try cells["existing"].decode(String.self)) ?? .add
+            invite.greeting = try cells["greeting"].decode(String?.self)
+            invite.heldBy = try cells["held_by"].decode(String?.self)
+            invite.helpRequestedAt = try date("help_at")
+            invite.operatorNote = try cells["operator_note"].decode(String?.self)
             found.append(invite)
         }
         return found

@@ -50,6 +50,11 @@ package final class SQLiteInviteStore: InviteStore {
         migrator.registerMigration("v3: what a session may do with existing accounts") { db in
             try db.execute(sql: "ALTER TABLE invites ADD COLUMN existing TEXT NOT NULL DEFAULT 'add'")
         }
+        migrator.registerMigration("v4: operator-assisted sessions") { db in
+            for column in ["greeting TEXT", "held_by TEXT", "help_at REAL", "operator_note TEXT"] {
+                try db.execute(sql: "ALTER TABLE invites ADD COLUMN \(column)")
+            }
+        }
         return migrator
     }
 
@@ -57,13 +62,13 @@ package final class SQLiteInviteStore: InviteStore {
         try await database.write { db in
             try db.execute(
                 sql: """
-                    INSERT INTO invites (id, token_digest, auth_config, user_id, note, created_by, created_at, expires_at, via, account_id, existing)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO invites (id, token_digest, auth_config, user_id, note, created_by, created_at, expires_at, via, account_id, existing, greeting)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     invite.id, tokenDigest, invite.authConfig, invite.userId, invite.note, invite.createdBy,
                     invite.createdAt.timeIntervalSince1970, invite.expiresAt.timeIntervalSince1970, invite.via.rawValue, invite.accountId,
-                    invite.existing.rawValue,
+                    invite.existing.rawValue, invite.greeting,
                 ])
         }
     }
@@ -138,6 +143,17 @@ package final class SQLiteInviteStore: InviteStore {
         }
     }
 
+    package func recordAssistance(id: String, heldBy: String?, helpAt: Date?, note: String?) async throws {
+        try await database.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE invites SET held_by = COALESCE(?, held_by), help_at = COALESCE(?, help_at), operator_note = COALESCE(?, operator_note)
+                    WHERE id = ?
+                    """,
+                arguments: [heldBy, helpAt?.timeIntervalSince1970, note, id])
+        }
+    }
+
     package func recordGateway(_ endpoint: GatewayEndpoint) async throws {
         try await database.write { db in
             try db.execute(
@@ -169,6 +185,10 @@ package final class SQLiteInviteStore: InviteStore {
         invite.endedAt = date("ended_at")
         invite.exitStatus = row["exit_status"]
         invite.existing = Invite.ExistingAccounts(rawValue: row["existing"] ?? "add") ?? .add
+        invite.greeting = row["greeting"]
+        invite.heldBy = row["held_by"]
+        invite.helpRequestedAt = date("help_at")
+        invite.operatorNote = row["operator_note"]
         return invite
     }
 }

@@ -18,7 +18,8 @@ package enum WizardView {
         }
         drawHeader(state, context: context, into: &canvas)
         canvas.fill(context.glyphs.horizontal, y: 1, role: .border)
-        let body = Rect(x: 2, y: 3, width: width - 4, height: height - 7)
+        let assisted = state.assistance.map { AssistanceView.draw($0, into: &canvas, y: 2, glyphs: context.glyphs) } ?? 0
+        let body = Rect(x: 2, y: 3 + assisted, width: width - 4, height: height - 7 - assisted)
         switch state.step {
         case .keyPrompt: break  // drawn whole above
         case .configList(let list) where state.locked:
@@ -72,7 +73,11 @@ package enum WizardView {
     static func drawHeader(_ state: Wizard.State, context: ScreenContext, into canvas: inout Canvas) {
         let number = state.step.number
         let title = Wizard.stepTitles[number - 1]
-        let right = "Step \(number) of \(Wizard.stepTitles.count) \(context.glyphs.dot) \(title)"
+        var right = "Step \(number) of \(Wizard.stepTitles.count) \(context.glyphs.dot) \(title)"
+        // The customer always sees that an operator is watching.
+        if let watching = state.assistance?.observers, !watching.isEmpty {
+            right = "\(AssistanceView.watchedMark(watching, glyphs: context.glyphs)) \(context.glyphs.dot) " + right
+        }
         let rightWidth = DisplayWidth.of(right)
         var x = 1
         x += canvas.put("onboard", x: x, y: 0, role: .title)

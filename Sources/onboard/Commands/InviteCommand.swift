@@ -18,9 +18,10 @@ struct InviteCommand: AsyncParsableCommand {
               onboard invite create --auth-config ac_123 --user-id alice --public-host gw.example.com:2222 --json
               onboard invite list
               onboard invite watch
+              onboard invite attach inv_abc123
               onboard invite revoke inv_abc123
             """,
-        subcommands: [Create.self, List.self, Revoke.self, Watch.self]
+        subcommands: [Create.self, List.self, Revoke.self, Watch.self, Attach.self]
     )
 
     struct Create: AsyncParsableCommand {
@@ -41,6 +42,11 @@ struct InviteCommand: AsyncParsableCommand {
 
         @Option(name: .long, help: "Your words about whom it is for; shown to operators only.")
         var note: String?
+
+        @Option(
+            name: .long,
+            help: "Who asks and why, shown to the customer above the form (one line, at most 300 characters; default: the project's name).")
+        var greeting: String?
 
         @Option(name: .long, help: "HOST[:PORT] customers reach the gateway by (default: where it listens).")
         var publicHost: String?
@@ -88,7 +94,8 @@ struct InviteCommand: AsyncParsableCommand {
                     try await InviteCommands.create(
                         .init(
                             authConfig: authConfig, userId: userId, ttl: DurationText.seconds(ttl) ?? 1800, note: note, publicHost: publicHost,
-                            json: output.json, via: method, callbackURL: callbackURL, existing: Invite.ExistingAccounts(rawValue: existing) ?? .add),
+                            json: output.json, via: method, callbackURL: callbackURL, existing: Invite.ExistingAccounts(rawValue: existing) ?? .add,
+                            greeting: greeting),
                         service: $0, store: opened.invites, audit: opened.audit, output: .standard,
                         hostKeyFingerprint: { try GatewayCommands.hostKey().fingerprint })
                 }
@@ -115,6 +122,34 @@ struct InviteCommand: AsyncParsableCommand {
                 try await withLinkService(opened.invites, service.options) {
                     try await InviteCommands.list(store: opened.invites, service: $0, audit: opened.audit, json: output.json, all: all, output: .standard)
                 }
+            }
+        }
+    }
+
+    struct Attach: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "attach",
+            abstract: "Watch a customer's session live, every secret masked; write them a note or end it.",
+            discussion: """
+                On the gateway's host, through its control socket; from elsewhere, through the gateway (started with
+                --operator-keys): ssh -t -p 2222 operator@HOST attach inv_...
+                Keys: n writes a note the customer sees above the form, x twice ends the session, q detaches.
+
+                Examples:
+                  onboard invite attach inv_abc123
+                """)
+
+        @Argument(help: "The invite's id (inv_...), as onboard invite list shows it.")
+        var id: String
+
+        /// The gateway's socket pair, when it starts this for an operator who came over SSH.
+        @Option(name: .long, help: .hidden)
+        var gatewayDescriptor: Int32?
+
+        func run() async throws {
+            try await reportingErrors {
+                let code = try await AttachLauncher.run(invite: id, descriptor: gatewayDescriptor, output: .standard)
+                if code != 0 { throw ExitCode(code) }
             }
         }
     }
