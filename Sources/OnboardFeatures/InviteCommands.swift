@@ -211,9 +211,18 @@ package enum InviteCommands {
         var endedAt: String?
         var exitStatus: Int?
         var existing: String
+        var greeting: String?
+        /// The gateway holding (or that held) the session: `host:port`.
+        var gateway: String?
+        var helpRequestedAt: String?
+        var operatorNote: String?
 
         init(_ invite: Invite, now: Date) {
             existing = invite.existing.rawValue
+            greeting = invite.greeting
+            gateway = invite.heldBy
+            helpRequestedAt = invite.helpRequestedAt.map(UTCTimestamp.iso8601)
+            operatorNote = invite.operatorNote
             id = invite.id
             state = invite.state(at: now).rawValue
             authConfig = invite.authConfig
@@ -246,13 +255,13 @@ package enum InviteCommands {
         }
         output.out(
             PlainTable.render(
-                ["ID", "USER", "AUTH CONFIG", "STATE", "EXISTING", "EXPIRES", "FROM", "ACCOUNT", "NOTE"],
+                ["ID", "USER", "AUTH CONFIG", "STATE", "EXISTING", "EXPIRES", "FROM", "GATEWAY", "ACCOUNT", "NOTE"],
                 invites.map { invite in
                     let account = invite.accountId.map { id in id + (invite.accountStatus.map { " (\($0))" } ?? "") }
                     return [
                         invite.id, invite.userId, invite.authConfig, describe(invite.state(at: now)), invite.existing.rawValue,
                         UTCTimestamp.iso8601(invite.expiresAt),
-                        invite.claimedFrom ?? "", account ?? "", invite.note ?? "",
+                        invite.claimedFrom ?? "", invite.heldBy ?? "", account ?? "", invite.note ?? "",
                     ]
                 }))
     }
@@ -292,6 +301,7 @@ package enum InviteCommands {
         interval: Duration = .milliseconds(500), timekeeper: any Timekeeper = SystemTimekeeper()
     ) async throws {
         var seen: [String: String] = [:]
+        var seenAssistance: [String: (Date?, String?)] = [:]
         var first = true
         if !json { output.err("Watching invites; Ctrl-C to stop.") }
         while true {
@@ -302,6 +312,21 @@ package enum InviteCommands {
             for invite in invites {
                 let state = invite.state(at: now)
                 let key = "\(state.rawValue) \(invite.accountId ?? "") \(invite.accountStatus ?? "") \(invite.errorCode ?? "")"
+                let assisted = (invite.helpRequestedAt, invite.operatorNote)
+                let before = seenAssistance[invite.id]
+                seenAssistance[invite.id] = assisted
+                // A help request or a note since the last look: one line each (not at the start).
+                if !first, let before, !json {
+                    if let help = invite.helpRequestedAt, help != before.0 {
+                        output.out(TerminalText.sanitized("\(clock(help))  \(invite.id)  \(invite.userId)  \(invite.authConfig)  HELP ASKED by the customer"))
+                    }
+                    if let note = invite.operatorNote, note != before.1 {
+                        output.out(TerminalText.sanitized("\(clock(now))  \(invite.id)  \(invite.userId)  \(invite.authConfig)  operator's note: \(note)"))
+                    }
+                }
+                if json, !first, let before, invite.helpRequestedAt != before.0 || invite.operatorNote != before.1, seen[invite.id] == key {
+                    output.json(Listed(invite, now: now))
+                }
                 guard seen[invite.id] != key else { continue }
                 let isNew = seen[invite.id] == nil
                 seen[invite.id] = key
@@ -337,7 +362,9 @@ package enum InviteCommands {
         case .pending: return "pending\(invite.via == .link ? " (link)" : ""), until \(clock(invite.expiresAt))"
         case .inSession:
             let outcome = invite.accountStatus.map { ", account \(invite.accountId ?? "?") \($0)" } ?? ""
-            return "in session from \(invite.claimedFrom ?? "?")\(outcome)"
+            let gateway = invite.heldBy.map { " on \($0)" } ?? ""
+            let help = invite.helpRequestedAt != nil ? " (asked for help)" : ""
+            return "in session from \(invite.claimedFrom ?? "?")\(gateway)\(outcome)\(help)"
         case .connected: return "connected: \(invite.accountId ?? "?") ACTIVE" + (invite.endedAt != nil ? " (session ended)" : "")
         case .failed: return "failed: \(invite.errorCode ?? invite.accountStatus ?? "no account")"
         case .ended: return "session ended without connecting (status \(invite.exitStatus ?? 0))"

@@ -32,14 +32,17 @@ package final class GatewayServer: Sendable {
     let trustedProxies: TrustedProxies
     /// What `--metrics` serves.
     package let metrics: GatewayMetrics
+    /// `--operator-keys`: who may log in as `operator` to attach (empty: nobody).
+    let operatorKeys: OperatorKeys
 
     /// - Parameter deadLetter: where writes the stores keep refusing are kept, to be made at the
     ///   next start (nil: retried for as long as the gateway runs).
     package init(
         hostKey: HostKey, store: any InviteStore, audit: (any AuditSink)?, limits: GatewayLimits, launcher: any SessionLauncher, logger: Logger,
         source: String, deadLetter: String? = nil, trustedProxies: TrustedProxies = TrustedProxies(), clock: any Timekeeper = SystemTimekeeper(),
-        metrics: GatewayMetrics = GatewayMetrics()
+        metrics: GatewayMetrics = GatewayMetrics(), operatorKeys: OperatorKeys = OperatorKeys()
     ) {
+        self.operatorKeys = operatorKeys
         self.clock = clock
         self.metrics = metrics
         self.trustedProxies = trustedProxies
@@ -162,7 +165,8 @@ package final class GatewayServer: Sendable {
             let parts = holder.split(separator: ":")
             let port = parts.last.map(String.init) ?? "2222"
             let host = parts.dropLast().joined(separator: ":")
-            return "\(inviteId) is in session on the gateway at \(holder), not this one (\(here)). Attach there: onboard invite attach \(inviteId) on that host, or ssh -t -p \(port) operator@\(host) attach \(inviteId)."
+            return
+                "\(inviteId) is in session on the gateway at \(holder), not this one (\(here)). Attach there: onboard invite attach \(inviteId) on that host, or ssh -t -p \(port) operator@\(host) attach \(inviteId)."
         }
         return "\(inviteId) is in session but not on this gateway (\(here)); it may be ending. Try again, or run onboard invite list."
     }
@@ -238,15 +242,25 @@ package final class GatewayServer: Sendable {
             store: store, reporter: reporter, limits: limits, launcher: launcher, sessions: sessions, connection: connection, watches: watches,
             gatewayName: gatewayName, hostKeyFingerprint: hostKey.fingerprint, clock: clock)
         do {
-            var configuration = SSHServerConfiguration(hostKeys: [NIOSSHPrivateKey(ed25519Key: hostKey.privateKey)], userAuthDelegate: TokenLogin(connection))
+            var configuration = SSHServerConfiguration(
+                hostKeys: [NIOSSHPrivateKey(ed25519Key: hostKey.privateKey)], userAuthDelegate: TokenLogin(connection, operatorKeys: operatorKeys))
             configuration.maxAuthAttempts = 6
             let handler = NIOSSHHandler(role: .server(configuration), allocator: channel.allocator) { child, type in
                 // Only the one session channel: no port forwarding, no second session.
                 guard case .session = type, connection.openSession() else {
                     return child.eventLoop.makeFailedFuture(GatewayRefusal.channelRefused)
                 }
-                return child.eventLoop.makeCompletedFuture {
-                    try child.pipeline.syncOperations.addHandler(SessionHandler(context))
+                return child.eventLoop.makeCompletedFuture { [self] in
+                    if let entry = connection.operatorEntry {
+                        guard let attach = launcher as? any AttachLauncher else { throw GatewayRefusal.channelRefused }
+                        try child.pipeline.syncOperations.addHandler(
+                            OperatorSessionHandler(
+                                .init(
+                                    entry: entry, address: address, launcher: attach, watches: watches, clock: clock, elsewhere: whereIs,
+                                    logger: reporter.logger, connection: connection)))
+                    } else {
+                        try child.pipeline.syncOperations.addHandler(SessionHandler(context))
+                    }
                 }
             }
             try channel.pipeline.syncOperations.addHandlers([handler, CloseOnError()])
@@ -275,6 +289,8 @@ enum GatewayRefusal: Error {
 final class ConnectionState: Sendable {
     let address: String
     private let state = Mutex<(userName: String?, sessionOpened: Bool, sessionStarted: Bool, released: Bool)>((nil, false, false, false))
+    /// Set when the connection logged in as an operator, with the key it used.
+    private let operatorLogin = Mutex<OperatorKeys.Entry?>(nil)
     /// Gives back the connection's place among those waiting for a session, once.
     private let release: @Sendable () -> Void
 
@@ -295,6 +311,11 @@ final class ConnectionState: Sendable {
     var userName: String? {
         get { state.withLock { $0.userName } }
         set { state.withLock { $0.userName = newValue } }
+    }
+
+    var operatorEntry: OperatorKeys.Entry? {
+        get { operatorLogin.withLock { $0 } }
+        set { operatorLogin.withLock { $0 = newValue } }
     }
 
     /// True once: the first session channel.
@@ -320,13 +341,29 @@ final class ConnectionState: Sendable {
 /// The token is the user name; whatever the client authenticates with (OpenSSH sends `none`
 /// first) is accepted, and the invite is checked when the session starts, where a refusal can be
 /// explained in words (SSH's own banner is one text per server, sent before the name is known).
+/// With `--operator-keys`, the user `operator` logs in with a listed key and nothing else.
 final class TokenLogin: NIOSSHServerUserAuthenticationDelegate {
     let connection: ConnectionState
-    init(_ connection: ConnectionState) { self.connection = connection }
+    let operatorKeys: OperatorKeys
+    init(_ connection: ConnectionState, operatorKeys: OperatorKeys = OperatorKeys()) {
+        self.connection = connection
+        self.operatorKeys = operatorKeys
+    }
 
-    var supportedAuthenticationMethods: NIOSSHAvailableUserAuthenticationMethods { .password }
+    var supportedAuthenticationMethods: NIOSSHAvailableUserAuthenticationMethods {
+        operatorKeys.isEmpty ? .password : [.password, .publicKey]
+    }
 
     func requestReceived(request: NIOSSHUserAuthenticationRequest, responsePromise: EventLoopPromise<NIOSSHUserAuthenticationOutcome>) {
+        if !operatorKeys.isEmpty, request.username == OperatorKeys.userName {
+            // Public keys only (the library has checked the signature); `none` and passwords fail.
+            guard case .publicKey(let offered) = request.request, let entry = operatorKeys.entry(for: offered.publicKey) else {
+                return responsePromise.succeed(.failure)
+            }
+            connection.userName = request.username
+            connection.operatorEntry = entry
+            return responsePromise.succeed(.success)
+        }
         switch request.request {
         case .none, .password:
             connection.userName = request.username

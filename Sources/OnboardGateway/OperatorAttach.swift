@@ -1,7 +1,7 @@
 import Foundation
-import OnboardCore
 import NIOCore
 import NIOPosix
+import OnboardCore
 import Synchronization
 
 /// One operator attached to a session: the first line names the invite and the window, then

@@ -37,3 +37,19 @@ package struct StartedSession: Sendable {
 package protocol SessionLauncher: Sendable {
     func start(_ request: SessionRequest) throws -> StartedSession
 }
+
+/// What an operator who came over SSH runs: `invite attach` for one invite, on a pty of its own.
+package struct AttachRequest: Sendable {
+    /// The invite id, already checked to be one (`inv_` and letters and digits).
+    package let invite: String
+    package let term: String
+    package let columns: Int
+    package let rows: Int
+    package let environment: [String: String]
+}
+
+/// Starts `invite attach` for an operator: the child on its pty, and this end of the socket
+/// pair it attaches through (its descriptor 3).
+package protocol AttachLauncher: Sendable {
+    func startAttach(_ request: AttachRequest) throws -> (child: SessionChild, gateway: Int32)
+}

@@ -60,10 +60,12 @@ final class GatewayAttachment: AttachedSession {
     func endSession() { send(.end) }
 
     func close() {
-        guard !closed.withLock({ flag in
-            defer { flag = true }
-            return flag
-        }) else { return }
+        guard
+            !closed.withLock({ flag in
+                defer { flag = true }
+                return flag
+            })
+        else { return }
         shutdown(descriptor, Int32(SHUT_RDWR))
     }
 
@@ -110,7 +112,7 @@ struct LineReader: Sendable {
 /// `onboard invite attach`: finds the gateway holding the session (the control sockets on this
 /// host), attaches, and shows the customer's screen masked until the operator detaches or the
 /// session ends.
-package enum AttachLauncher {
+package enum InviteAttach {
     package static func run(invite: String, descriptor: Int32? = nil, output: CommandOutput) async throws -> Int32 {
         guard invite.hasPrefix("inv_"), invite.count <= 64, invite.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
             throw UsageError("An invite id looks like inv_ followed by letters and digits (onboard invite list shows them).")

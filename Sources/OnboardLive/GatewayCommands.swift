@@ -29,11 +29,14 @@ package enum GatewayCommands {
         package var drainTimeout: Duration
         /// `--metrics HOST:PORT`: where `/metrics` and `/ready` are served (nil: nowhere).
         package var metrics: (host: String, port: Int)?
+        /// `--operator-keys FILE`: who may attach over SSH.
+        package var operatorKeys: String?
         package init(
             host: String, port: Int, limits: GatewayLimits, baseURL: String?, keyFile: String?, auditLog: String?, store: String?,
             sessionUser: String? = nil, trustedProxies: TrustedProxies = TrustedProxies(), drainTimeout: Duration = .seconds(15 * 60),
-            metrics: (host: String, port: Int)? = nil
+            metrics: (host: String, port: Int)? = nil, operatorKeys: String? = nil
         ) {
+            self.operatorKeys = operatorKeys
             self.drainTimeout = drainTimeout
             self.metrics = metrics
             self.sessionUser = sessionUser
@@ -54,6 +57,25 @@ package enum GatewayCommands {
             return try HostKey.loadOrCreate(path: HostKey.defaultPath(dataDirectory: AppPaths.dataDirectory(environment: environment)))
         } catch {
             throw UsageError(error.description)
+        }
+    }
+
+    /// Reads `--operator-keys`: a regular file nobody else may write (as sshd's StrictModes asks).
+    static func operatorKeys(_ path: String) throws -> OperatorKeys {
+        let data: Data
+        do {
+            data = try SecureFile.readRegular(path, kind: "operator keys file", maximumBytes: 1 << 20)
+        } catch {
+            throw UsageError("--operator-keys: \(error)")
+        }
+        var info = stat()
+        if stat(path, &info) == 0, info.st_mode & 0o022 != 0 {
+            throw UsageError("--operator-keys: \(path) is writable by others, who could add their own key. Run: chmod go-w \(path)")
+        }
+        do {
+            return try OperatorKeys(parsing: String(decoding: data, as: UTF8.self))
+        } catch {
+            throw UsageError("--operator-keys: \(path): \(error)")
         }
     }
 
@@ -80,6 +102,7 @@ package enum GatewayCommands {
             launcher = try WizardSessionLauncher(backend: nil, environment: environment, sessionUser: sessionUser)
         }
         let key = try hostKey(environment: environment)
+        let operators = try options.operatorKeys.map(Self.operatorKeys) ?? OperatorKeys()
         let (store, audit, storeLabel) = try await StoreChoice.open(store: options.store, auditLog: options.auditLog, environment: environment)
         let systemd = SystemdNotifier(environment: environment)
         var logHandler = LineLogHandler.standardError(label: "onboard.gateway", environment: environment)
@@ -101,7 +124,7 @@ package enum GatewayCommands {
             hostKey: key, store: store, audit: audit, limits: options.limits, launcher: launcher, logger: logger,
             source: "gateway \(hostName):\(options.port)",
             deadLetter: SecureFile.directory(of: AuditLog.defaultPath(environment: environment)) + "/gateway-dead-letter.jsonl",
-            trustedProxies: options.trustedProxies, metrics: metrics)
+            trustedProxies: options.trustedProxies, metrics: metrics, operatorKeys: operators)
         SignalFlags.catchSignals([SIGINT, SIGTERM])
         let stop = Stopping()
         let reachable = isLoopback(host: options.host) ? "loopback only: customers on this machine" : "reachable from other machines"
@@ -122,6 +145,11 @@ package enum GatewayCommands {
                     )
                 }
                 output.err("Watch a session from this host: onboard invite attach inv_... (through an owner-only socket in \(stateDirectory)).")
+                if !operators.isEmpty {
+                    output.err(
+                        "Operators with a key in \(options.operatorKeys ?? "") (\(operators.entries.count)) watch from elsewhere: ssh -t -p \(port) operator@HOST attach inv_..."
+                    )
+                }
                 output.err(
                     "Invite a customer: onboard invite create --auth-config ac_... --user-id ID   Stop: Ctrl-C or SIGTERM (sessions in flight finish first; again to end them now)."
                 )
@@ -199,7 +227,7 @@ private final class Stopping: @unchecked Sendable {
 /// Starts `onboard gateway session` for a claimed invite: the same binary, on the session's pty,
 /// with an environment built here (never the gateway's own secrets), what it is for on one pipe
 /// and the service's key on another.
-struct WizardSessionLauncher: SessionLauncher {
+struct WizardSessionLauncher: SessionLauncher, AttachLauncher {
     let executable: String
     let backend: (url: URL, key: Secret)?
     let environment: [String: String]
@@ -232,6 +260,25 @@ struct WizardSessionLauncher: SessionLauncher {
             return true
         }
         sandbox = backend == nil ? try Sandbox.open(path: AppPaths.sandboxDatabase(environment: environment), initialAPIKey: nil).0 : nil
+    }
+
+    /// `onboard invite attach INVITE` for an operator who came over SSH, attaching through its
+    /// descriptor 3 (the id was checked to be one: letters, digits and `_`).
+    func startAttach(_ request: AttachRequest) throws -> (child: SessionChild, gateway: Int32) {
+        var environment = self.environment
+        for (name, value) in request.environment { environment[name] = value }
+        environment["TERM"] = request.term
+        let link = try DescriptorHandOff.reportChannel()
+        defer { close(link.theirs) }
+        do {
+            let child = try SessionChild.start(
+                executable: executable, arguments: [executable, "invite", "attach", request.invite, "--gateway-descriptor", "3"],
+                environment: environment, columns: request.columns, rows: request.rows, passing: [link.theirs], owner: sessionUser)
+            return (child, link.ours)
+        } catch {
+            close(link.ours)
+            throw error
+        }
     }
 
     func start(_ request: SessionRequest) throws -> StartedSession {

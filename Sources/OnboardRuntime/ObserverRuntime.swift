@@ -102,7 +102,7 @@ package final class ObserverRuntime {
             screen.customer = "\(userId) on \(authConfig), from \(peer)"
         case .frame(let canvas): screen.frame = canvas
         case .helpRequested(let at): screen.helpAt = at
-        case .closed(let why): screen.closed = why
+        case .closed(let why): screen.closed = screen.closed ?? why
         }
     }
 

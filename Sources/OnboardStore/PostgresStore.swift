@@ -86,7 +86,8 @@ package final class PostgresStore: InviteStore, AuditSink {
             for try await value in try await connection.query("SELECT coalesce(max(version), 0) FROM onboard_schema", logger: logger).decode(Int.self) {
                 version = value
             }
-            for (number, statements) in [(1, Self.version1), (2, Self.version2), (3, Self.version3), (4, Self.version4), (5, Self.version5)] where version < number {
+            for (number, statements) in [(1, Self.version1), (2, Self.version2), (3, Self.version3), (4, Self.version4), (5, Self.version5)]
+            where version < number {
                 for statement in statements { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
                 try await connection.query("INSERT INTO onboard_schema (version) VALUES (\(number))", logger: logger)
             }

@@ -20,7 +20,10 @@ enum AssistanceView {
         }
         var status: [String] = []
         if !assistance.observers.isEmpty {
-            status.append(assistance.presence ?? "\(assistance.observers.joined(separator: ", ")) \(assistance.observers.count == 1 ? "is" : "are") watching (secrets stay masked for them)")
+            status.append(
+                assistance.presence
+                    ?? "\(assistance.observers.joined(separator: ", ")) \(assistance.observers.count == 1 ? "is" : "are") watching (secrets stay masked for them)"
+            )
         } else if let presence = assistance.presence {
             status.append(presence)
         }

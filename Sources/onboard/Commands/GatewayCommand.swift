@@ -80,6 +80,13 @@ struct GatewayCommand: AsyncParsableCommand {
         @Option(name: .long, help: ArgumentHelp("Serve /metrics (Prometheus) and /ready (for a load balancer's health check) here.", valueName: "HOST:PORT"))
         var metrics: String?
 
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "Operators' public keys (authorized_keys format; ed25519 or ECDSA) who may watch sessions over SSH: ssh -t -p PORT operator@HOST attach inv_...",
+                valueName: "FILE"))
+        var operatorKeys: String?
+
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
             for (name, value) in [("--login-grace", loginGrace), ("--idle-timeout", idleTimeout), ("--max-session-length", maxSessionLength)]
@@ -109,7 +116,7 @@ struct GatewayCommand: AsyncParsableCommand {
                     .init(
                         host: host, port: port, limits: limits, baseURL: baseURL, keyFile: apiKeyFile, auditLog: audit.auditLog, store: store.store,
                         sessionUser: sessionUser, trustedProxies: try proxyProtocolFrom.map(TrustedProxies.init(parsing:)) ?? TrustedProxies(),
-                        drainTimeout: .seconds(drainTimeout), metrics: try metrics.map(MetricsEndpoint.address)),
+                        drainTimeout: .seconds(drainTimeout), metrics: try metrics.map(MetricsEndpoint.address), operatorKeys: operatorKeys),
                     output: .standard)
             }
         }

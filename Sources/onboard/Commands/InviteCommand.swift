@@ -148,7 +148,7 @@ struct InviteCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let code = try await AttachLauncher.run(invite: id, descriptor: gatewayDescriptor, output: .standard)
+                let code = try await InviteAttach.run(invite: id, descriptor: gatewayDescriptor, output: .standard)
                 if code != 0 { throw ExitCode(code) }
             }
         }
