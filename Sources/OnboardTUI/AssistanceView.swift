@@ -4,7 +4,7 @@ import OnboardCore
 /// gateway's host key to check, the operator's note, who is watching and whether help was asked.
 /// On a short window the note and the watching line keep their rows first.
 enum AssistanceView {
-    /// Draws from row `y`; returns the rows used (a blank one after, when any were).
+    /// Draws from row `y`; returns the rows used (the blank row under them is the page's own).
     static func draw(_ assistance: Wizard.Assistance, into canvas: inout Canvas, y: Int, glyphs: Glyphs) -> Int {
         let width = canvas.width - 4
         // (rank, text, role): lower ranks keep their rows when the window is short.
@@ -30,8 +30,8 @@ enum AssistanceView {
         if assistance.helpRequested { status.append("You asked for help; your operator has been told.") }
         if !status.isEmpty { blocks.append((1, status, .accent)) }
         guard !blocks.isEmpty else { return 0 }
-        // Room for the form: the page needs about 14 rows of the window.
-        var room = max(1, canvas.height - WizardView.minimumHeight + 3)
+        // Room for the form: on the smallest window, two rows (the note and who watches).
+        var room = max(2, canvas.height - WizardView.minimumHeight + 2)
         var kept = Set<Int>()
         for block in blocks.sorted(by: { $0.rank < $1.rank }) where block.lines.count <= room {
             kept.insert(block.rank)
@@ -44,7 +44,7 @@ enum AssistanceView {
                 row += 1
             }
         }
-        return row == y ? 0 : row - y + 1
+        return row - y
     }
 
     /// At most `rows` lines, the last ending in an ellipsis when some were cut.

@@ -12,7 +12,7 @@ package struct CanvasFrame: Codable, Equatable, Sendable {
     package struct RoleRun: Codable, Equatable, Sendable {
         package var role: String
         package var count: Int
-        init(role: String, count: Int) {
+        package init(role: String, count: Int) {
             self.role = role
             self.count = count
         }
@@ -30,6 +30,13 @@ package struct CanvasFrame: Codable, Equatable, Sendable {
 
     /// The largest window a frame may describe.
     package static let maximumSide = 1000
+
+    package init(width: Int, height: Int, rows: [String], roles: [[RoleRun]]) {
+        self.width = width
+        self.height = height
+        self.rows = rows
+        self.roles = roles
+    }
 
     package init(_ canvas: Canvas) {
         width = canvas.width

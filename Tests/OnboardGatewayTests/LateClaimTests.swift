@@ -37,6 +37,7 @@ final class SlowStore: InviteStore {
     func revoke(id: String, at now: Date) async throws -> Bool { false }
     func recordOutcome(id: String, accountId: String?, status: String?, errorCode: String?) async throws -> Bool { false }
     func recordEnd(id: String, exitStatus: Int, at now: Date) async throws {}
+    func recordAssistance(id: String, heldBy: String?, helpAt: Date?, note: String?) async throws {}
     func recordGateway(_ endpoint: GatewayEndpoint) async throws {}
     func latestGateway() async throws -> GatewayEndpoint? { nil }
 }
@@ -52,7 +53,8 @@ struct LateClaimTests {
         return SessionContext(
             store: store,
             reporter: GatewayReporter(audit: nil, logger: logger, source: "test", writer: StoreWriter(invites: store, audit: nil, logger: logger)),
-            limits: GatewayLimits(), launcher: NoLauncher(), sessions: SessionRegistry(maximum: 1), connection: ConnectionState(address: "127.0.0.1:1"))
+            limits: GatewayLimits(), launcher: NoLauncher(), sessions: SessionRegistry(maximum: 1), connection: ConnectionState(address: "127.0.0.1:1"),
+            watches: WatchRegistry(), gatewayName: "test:2222", hostKeyFingerprint: "SHA256:test")
     }
 
     static let invite = Invite(

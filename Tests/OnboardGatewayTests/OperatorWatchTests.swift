@@ -1,0 +1,131 @@
+import Foundation
+import Logging
+import OnboardCore
+import OnboardStore
+import Synchronization
+import Testing
+
+@testable import OnboardGateway
+
+/// The gateway's half of watching: the lines it reads (from a session's program and from
+/// operators, both hostile), who may log in as an operator, and what reaches whom.
+@Suite("Operators watching sessions: lines, keys, and fan-out")
+struct OperatorWatchTests {
+    @Test("every message survives its line; hostile lines are dropped, not half-read")
+    func messages() {
+        let size = WatchMessage.WindowSize(columns: 80, rows: 24)
+        let messages: [WatchMessage] = [
+            .frame(columns: 80, rows: 24, frame: "{\"x\":1}"), .help, .watchers(names: ["a"], sizes: [size], change: "a is watching"),
+            .note(from: "a", text: "hi"), .attach(invite: "inv_1", size: size), .resize(size), .end,
+            .attached(invite: "inv_1", peer: "1.2.3.4:5", userId: "u", authConfig: "ac", observers: ["a"]),
+            .helpRequested(at: Date(timeIntervalSince1970: 1_800_000_000)), .closed("bye"),
+        ]
+        for message in messages {
+            let line = message.line
+            #expect(line.last == 0x0A && line.dropLast().firstIndex(of: 0x0A) == nil, "one line")
+            #expect(WatchMessage(line: line.dropLast()) == message)
+        }
+        for hostile in [
+            "", "{", "[]", "{\"type\":\"frame\",\"columns\":0,\"rows\":24,\"frame\":\"\"}",
+            "{\"type\":\"frame\",\"columns\":100000,\"rows\":24,\"frame\":\"\"}", "{\"type\":\"attach\",\"invite\":\"inv_1\"}",
+            "{\"type\":\"shell\",\"text\":\"id\"}", "{\"type\":\"resize\",\"columns\":-1,\"rows\":5}",
+        ] {
+            #expect(WatchMessage(line: Data(hostile.utf8)) == nil, "\(hostile)")
+        }
+        #expect(WatchMessage(line: Data(repeating: 0x20, count: WatchMessage.maximumLine + 1)) == nil)
+    }
+
+    @Test("operator keys: comments name operators, options are skipped, RSA and junk are refused with the line")
+    func operatorKeys() throws {
+        let ed25519 = "AAAAC3NzaC1lZDI1NTE5AAAAIGf1aA1S5yXbqUd/ogVQhyI9Wf3FQ7cEMaNJb8n4RNqG"
+        let keys = try OperatorKeys(parsing: "# ops\n\nfrom=\"10.0.0.0/8\" ssh-ed25519 \(ed25519) alice@support\nssh-ed25519 \(ed25519)\n")
+        #expect(keys.entries.count == 2 && keys.entries[0].name == "alice@support")
+        #expect(keys.entries[1].name.hasPrefix("SHA256:") && keys.entries[1].name == keys.entries[1].fingerprint)
+        #expect(throws: OperatorKeysError.self) { try OperatorKeys(parsing: "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQ alice") }
+        #expect(throws: OperatorKeysError.self) { try OperatorKeys(parsing: "ssh-ed25519 not-base64!! alice") }
+        #expect(throws: OperatorKeysError.self) { try OperatorKeys(parsing: "# nothing\n") }
+        let hostile = try OperatorKeys(parsing: "ssh-ed25519 \(ed25519) evil\u{1B}[2Jname")
+        #expect(!hostile.entries[0].name.contains("\u{1B}"))
+    }
+
+    /// What one operator was sent.
+    final class Received: Sendable {
+        let lines = Mutex<[WatchMessage]>([])
+        func withLock<Result>(_ body: ([WatchMessage]) -> Result) -> Result { lines.withLock { body($0) } }
+    }
+
+    /// A watch on a fake program: what it was sent, and whether the session was ended.
+    final class Fixture: Sendable {
+        let toProgram = Received()
+        let ended = Received()
+        let watch: SessionWatch
+
+        init() {
+            let invite = Invite(
+                id: "inv_t", authConfig: "ac_t", userId: "alice", note: nil, createdBy: "ops", createdAt: Date(), expiresAt: Date().addingTimeInterval(60))
+            let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+            let store = try! SQLiteInviteStore(path: FileManager.default.temporaryDirectory.path + "/watch-\(UUID().uuidString).sqlite")
+            let reporter = GatewayReporter(audit: nil, logger: logger, source: "test", writer: StoreWriter(invites: store, audit: nil, logger: logger))
+            let sent = toProgram
+            let ended = self.ended
+            watch = SessionWatch(
+                invite: invite, peer: "203.0.113.9:4000", reporter: reporter, clock: SystemTimekeeper(),
+                toProgram: { line in if let message = WatchMessage(line: line.dropLast()) { sent.lines.withLock { $0.append(message) } } },
+                endSession: { notice in ended.lines.withLock { $0.append(.closed(notice)) } })
+        }
+
+        /// An operator whose received lines are collected.
+        func watcher(_ name: String, _ columns: Int) -> (SessionWatch.Watcher, Received) {
+            let received = Received()
+            let watcher = SessionWatch.Watcher(
+                name: name, address: "local", keyFingerprint: nil, size: .init(columns: columns, rows: 24), since: Date(),
+                send: { line in if let message = WatchMessage(line: line.dropLast()) { received.lines.withLock { $0.append(message) } } },
+                close: { why in received.lines.withLock { $0.append(.closed(why)) } })
+            return (watcher, received)
+        }
+    }
+
+    @Test("frames go to the operators watching at their size only; a late joiner gets the last one; notes and ends go to the program")
+    func fanOut() throws {
+        let fixture = Fixture()
+        let (alice, aliceGot) = fixture.watcher("alice", 80)
+        let (bob, bobGot) = fixture.watcher("bob", 100)
+        let aliceId = try #require(fixture.watch.join(alice))
+        guard case .watchers(let names, let sizes, let change) = fixture.toProgram.withLock({ $0.last }) else {
+            Issue.record("the program is told who watches")
+            return
+        }
+        #expect(names == ["alice"] && sizes == [.init(columns: 80, rows: 24)] && change?.contains("alice") == true)
+        let frame80 = WatchMessage.frame(columns: 80, rows: 24, frame: "eighty")
+        fixture.watch.fromProgram(frame80, line: frame80.line)
+        let unasked = WatchMessage.frame(columns: 120, rows: 24, frame: "nobody asked")
+        fixture.watch.fromProgram(unasked, line: unasked.line)
+        let bobId = try #require(fixture.watch.join(bob))
+        let frame100 = WatchMessage.frame(columns: 100, rows: 24, frame: "hundred")
+        fixture.watch.fromProgram(frame100, line: frame100.line)
+        #expect(aliceGot.withLock { $0.filter { if case .frame = $0 { true } else { false } } } == [frame80])
+        #expect(bobGot.withLock { $0.filter { if case .frame = $0 { true } else { false } } } == [frame100])
+
+        // Bob resizes to Alice's size: he gets the last frame drawn for it at once.
+        fixture.watch.resize(bobId, to: .init(columns: 80, rows: 24))
+        #expect(bobGot.withLock { $0.last } == frame80)
+
+        fixture.watch.note(from: aliceId, "Look at \u{1B}[31mSettings\n")
+        #expect(fixture.toProgram.withLock { $0.contains(.note(from: "alice", text: "Look at [31mSettings")) })
+        fixture.watch.fromProgram(.help, line: WatchMessage.help.line)
+        #expect(aliceGot.withLock { $0.contains { if case .helpRequested = $0 { true } else { false } } })
+        fixture.watch.end(by: bobId)
+        #expect(fixture.ended.withLock { $0.count } == 1)
+        fixture.watch.ended("The session has ended.")
+        #expect(aliceGot.withLock { $0.last } == .closed("The session has ended.") && bobGot.withLock { $0.last } == .closed("The session has ended."))
+        let (late, lateGot) = fixture.watcher("carol", 80)
+        #expect(fixture.watch.join(late) == nil && lateGot.withLock { $0.count } == 1, "nobody joins a session that ended")
+    }
+
+    @Test("at most eight operators watch one session")
+    func watcherCap() {
+        let fixture = Fixture()
+        for index in 0..<SessionWatch.maximumWatchers { #expect(fixture.watch.join(fixture.watcher("op\(index)", 80).0) != nil) }
+        #expect(fixture.watch.join(fixture.watcher("one too many", 80).0) == nil)
+    }
+}
