@@ -49,7 +49,7 @@ package final class CursesTerminal: TerminalDevice {
         noecho()
         nonl()
         keypad(onb_stdscr(), true)
-        wtimeout(onb_stdscr(), 50)
+        wtimeout(onb_stdscr(), inputTimeout)
         if useColor && has_colors() {
             start_color()
             use_default_colors()
@@ -99,6 +99,12 @@ package final class CursesTerminal: TerminalDevice {
 
     // MARK: input
 
+    /// How long a read waits for a key, in milliseconds: 50 for the wizard (its loop has nothing
+    /// else to wait on); shorter for a front end that also waits on something else.
+    package var inputTimeout: Int32 = 50 {
+        didSet { wtimeout(onb_stdscr(), inputTimeout) }
+    }
+
     package func readInput() -> TerminalInput? {
         guard let first = readRaw() else { return nil }
         switch first {
@@ -127,7 +133,7 @@ package final class CursesTerminal: TerminalDevice {
     /// Reads what is already waiting after ESC (no delay) and interprets it.
     private func readEscape() -> TerminalInput? {
         wtimeout(onb_stdscr(), 0)
-        defer { wtimeout(onb_stdscr(), 50) }
+        defer { wtimeout(onb_stdscr(), inputTimeout) }
         var following: [UInt32] = []
         while following.count < 8, case .character(let code)? = readRaw() {
             following.append(code)

@@ -1,9 +1,10 @@
 import Foundation
 
-/// The lines exchanged to watch a session, one JSON object each: between a session's program
-/// and the gateway (descriptor 6), and between the gateway and an operator attached to it (the
-/// control socket). A frame is the session's screen drawn for one window size from its masked
-/// state, carried as text the gateway does not look into; everything else is small.
+/// The lines exchanged to watch a session: between a session's program and the gateway
+/// (descriptor 5), and between the gateway and an operator attached to it (the control socket).
+/// A frame is the session's screen drawn for one window size from its masked state: a line
+/// `frame COLUMNS ROWS JSON` whose JSON the gateway never parses (it relays frames on the loop
+/// that also carries the customer's keystrokes); everything else is one small JSON object.
 ///
 /// Every side reads the other as hostile: lines are capped (``maximumLine``), fields bounded,
 /// and anything unreadable is dropped.
@@ -49,11 +50,22 @@ package enum WatchMessage: Equatable, Sendable {
     /// The longest line read: a frame of a 1000-column window at most.
     package static let maximumLine = 4 << 20
 
+    private static let framePrefix = Data("frame ".utf8)
+
+    /// `frame COLUMNS ROWS PAYLOAD`: the two numbers read, the payload kept as it is.
+    private static func frame(_ bytes: Data) -> WatchMessage? {
+        let fields = bytes.split(separator: 0x20, maxSplits: 3, omittingEmptySubsequences: false)
+        guard fields.count == 4, fields[1].count <= 4, fields[2].count <= 4,
+            let columns = Int(String(decoding: fields[1], as: UTF8.self)), let rows = Int(String(decoding: fields[2], as: UTF8.self)),
+            WindowSize(columns: columns, rows: rows).isPlausible
+        else { return nil }
+        return .frame(columns: columns, rows: rows, frame: String(decoding: fields[3], as: UTF8.self))
+    }
+
     private struct Wire: Codable {
         var type: String
         var columns: Int?
         var rows: Int?
-        var frame: String?
         var names: [String]?
         var sizes: [WindowSize]?
         var change: String?
@@ -66,7 +78,7 @@ package enum WatchMessage: Equatable, Sendable {
         var at: Date?
 
         enum CodingKeys: String, CodingKey {
-            case type, columns, rows, frame, names, sizes, change, from, text, invite, peer, at
+            case type, columns, rows, names, sizes, change, from, text, invite, peer, at
             case userId = "user_id", authConfig = "auth_config"
         }
         init(_ type: String) { self.type = type }
@@ -89,10 +101,8 @@ package enum WatchMessage: Equatable, Sendable {
         var wire: Wire
         switch self {
         case .frame(let columns, let rows, let frame):
-            wire = Wire("frame")
-            wire.columns = columns
-            wire.rows = rows
-            wire.frame = frame
+            // Only the program's renderer writes the frame: JSON, which holds no raw newline.
+            return Data("frame \(columns) \(rows) ".utf8) + Data(frame.utf8.lazy.filter { $0 != 0x0A }) + Data("\n".utf8)
         case .help: wire = Wire("help")
         case .watchers(let names, let sizes, let change):
             wire = Wire("watchers")
@@ -132,12 +142,16 @@ package enum WatchMessage: Equatable, Sendable {
 
     /// One line (without its newline) read back; nil for anything that is not a message.
     package init?(line: some DataProtocol) {
-        guard line.count <= Self.maximumLine, let wire = try? Self.decoder.decode(Wire.self, from: Data(line)) else { return nil }
+        guard line.count <= Self.maximumLine else { return nil }
+        let bytes = Data(line)
+        if bytes.starts(with: Self.framePrefix) {
+            guard let frame = Self.frame(bytes) else { return nil }
+            self = frame
+            return
+        }
+        guard let wire = try? Self.decoder.decode(Wire.self, from: bytes) else { return nil }
         let size = wire.columns.flatMap { columns in wire.rows.map { WindowSize(columns: columns, rows: $0) } }
         switch wire.type {
-        case "frame":
-            guard let size, size.isPlausible, let frame = wire.frame else { return nil }
-            self = .frame(columns: size.columns, rows: size.rows, frame: frame)
         case "help": self = .help
         case "watchers":
             self = .watchers(

@@ -141,6 +141,8 @@ package enum InviteAttach {
                 attachment.close()
                 return (2, "\(error)")
             }
+            // Frames arrive between keys: a short wait for keys shows them sooner.
+            terminal.inputTimeout = 20
             let runtime = ObserverRuntime(terminal: terminal, session: attachment, glyphs: terminal.supportsUnicode ? .unicode : .ascii)
             let code = runtime.run()
             terminal.restore()

@@ -64,8 +64,13 @@ package final class ObserverRuntime {
         var size = terminal.size
         session.resize(columns: size.width, rows: max(1, size.height - Self.ownRows))
         var lastDrawn: Canvas?
+        // Drawn again only after something changed: an update, a key, a new size.
+        var dirty = true
         while true {
-            for update in session.takeUpdates() { apply(update) }
+            for update in session.takeUpdates() {
+                apply(update)
+                dirty = true
+            }
             if let closed = screen.closed {
                 session.close()
                 screen.message = closed
@@ -75,17 +80,22 @@ package final class ObserverRuntime {
             if now.width != size.width || now.height != size.height {
                 size = now
                 session.resize(columns: size.width, rows: max(1, size.height - Self.ownRows))
+                dirty = true
             }
-            let canvas = render(width: size.width, height: size.height)
-            if canvas != lastDrawn {
-                terminal.draw(canvas)
-                lastDrawn = canvas
+            if dirty {
+                let canvas = render(width: size.width, height: size.height)
+                if canvas != lastDrawn {
+                    terminal.draw(canvas)
+                    lastDrawn = canvas
+                }
+                dirty = false
             }
             if let signal = terminal.takeSignal(), signal != .suspend {
                 session.close()
                 return signal == .interrupt ? 0 : 1
             }
             guard let input = terminal.readInput() else { continue }
+            dirty = true
             if case .key(let key) = input, !handle(key) {
                 session.close()
                 return 0

@@ -16,6 +16,9 @@ package final class WizardRuntime {
 
     package var state: Wizard.State { loop.state }
 
+    /// How late operators' frames may be while the customer types without a pause.
+    static let operatorLag: Duration = .milliseconds(150)
+
     /// - Parameters:
     ///   - retryNotifier: the client's, so its scheduled retries show as a countdown.
     ///   - timekeeper: the clock the spinner, countdowns, typing pauses and polls run on.
@@ -42,6 +45,9 @@ package final class WizardRuntime {
         loop.dispatch(.started)
         operators?.start(deliver: loop.post)
         var watched = OperatorFrames()
+        var idle = false
+        /// Since when a change may be waiting for the operators (nil: none since the last look).
+        var changedSince: MonotonicInstant?
         var lastFrame: Canvas?
         var needsRender = true
         var typing = TypingPause()
@@ -56,7 +62,17 @@ package final class WizardRuntime {
                 }
                 needsRender = false
             }
-            if let operators { watched.publish(loop.state, to: operators, context: context) }
+            // Operators' frames wait for a pause in the customer's input, so drawing them never
+            // delays the customer's echo; while keys keep coming, at most `operatorLag` late.
+            if let operators {
+                let now = loop.timekeeper.now
+                if changedSince == nil { changedSince = now }
+                if idle || changedSince.map({ now - $0 >= Self.operatorLag }) == true {
+                    watched.publish(loop.state, to: operators, context: context)
+                    changedSince = nil
+                }
+            }
+            idle = false
             if let signal = terminal.takeSignal() {
                 switch signal {
                 case .interrupt: loop.dispatch(.interrupted)
@@ -86,6 +102,7 @@ package final class WizardRuntime {
             case .resize:
                 lastFrame = nil
             case nil:
+                idle = true
                 if typing.isDue(at: loop.timekeeper.now) {
                     loop.dispatch(.typingPaused)
                     needsRender = true
