@@ -172,7 +172,7 @@ let package = Package(
             name: "OnboardGatewayTests",
             dependencies: [
                 "OnboardGateway", "OnboardProcess", "OnboardStore", .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

@@ -69,10 +69,9 @@ extension Wizard {
     /// input takes it) asks for help; Ctrl-X dismisses the operator's note.
     static func assistanceKeyMap(_ state: State) -> [Binding] {
         guard let assistance = state.assistance else { return [] }
-        var keys: [Binding] = []
-        if assistance.note != nil { keys.append(Binding([.control("x")], "dismiss note", .dismissNote)) }
         let helpKeys: [Key] = state.takesTyping ? [.function(1)] : [.function(1), .character("?")]
-        keys.append(Binding(helpKeys, assistance.helpRequested ? "help asked" : "ask for help", .askForHelp, name: "f1"))
+        var keys = [Binding(helpKeys, assistance.helpRequested ? "help asked" : "ask for help", .askForHelp, name: "f1")]
+        if assistance.note != nil { keys.append(Binding([.control("x")], "dismiss note", .dismissNote)) }
         return keys
     }
 

@@ -58,6 +58,20 @@ struct AssistedEndToEndTests {
             command: "\(ssh) -i \(stranger.path) -t -p \(gateway.port) operator@127.0.0.1 attach \(id); echo ATTACH-EXIT=$?; sleep 60")
         screen = try await refused.waitFor("ATTACH-EXIT=")
         #expect(screen.contains("Permission denied") && screen.contains("ATTACH-EXIT=255"))
+        // A listed key may run one command, with a terminal, on an invite id: nothing else.
+        let operatorSSH = "\(ssh) -i \(key.path) -p \(gateway.port)"
+        for (command, expected) in [
+            ("-t operator@127.0.0.1 id", "Operators run one command here"), ("-t operator@127.0.0.1 'attach inv_x;id'", "Operators run one command here"),
+            ("-t operator@127.0.0.1", "Operators run one command here"), ("-T operator@127.0.0.1 attach \(id)", "it needs a terminal"),
+        ] {
+            let attempt = try TmuxSession(command: "\(operatorSSH) \(command); echo ATTACH-EXIT=$?; sleep 60")
+            screen = try await attempt.waitFor("ATTACH-EXIT=")
+            #expect(screen.contains(expected) && screen.contains("ATTACH-EXIT=2"), "\(command): \(screen)")
+        }
+        let noKey = try TmuxSession(
+            command: "\(ssh) -o PubkeyAuthentication=no -p \(gateway.port) operator@127.0.0.1 attach \(id); echo ATTACH-EXIT=$?; sleep 60")
+        screen = try await noKey.waitFor("ATTACH-EXIT=")
+        #expect(screen.contains("Permission denied") && screen.contains("ATTACH-EXIT=255"), "no key, no login: \(screen)")
 
         // The canary, typed into the secret field and revealed: on the customer's screen only.
         let canary = "tvly-ASSISTCANARY\(UUID().uuidString.prefix(8))"

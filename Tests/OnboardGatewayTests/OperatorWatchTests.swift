@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import NIOCore
+import NIOEmbedded
 import OnboardCore
 import OnboardStore
 import Synchronization
@@ -127,5 +129,98 @@ struct OperatorWatchTests {
         let fixture = Fixture()
         for index in 0..<SessionWatch.maximumWatchers { #expect(fixture.watch.join(fixture.watcher("op\(index)", 80).0) != nil) }
         #expect(fixture.watch.join(fixture.watcher("one too many", 80).0) == nil)
+    }
+}
+
+/// The two readers a stranger's bytes reach: an operator's connection (the control socket, or
+/// the socket pair of an SSH operator's attach) and a session program's line to its operators.
+@Suite("Operator connections and session lines, attacked")
+struct OperatorConnectionTests {
+    /// Runs the loop until `done` holds (the store lookup for "where is it" runs as a task).
+    static func settle(_ channel: EmbeddedChannel, until done: () throws -> Bool) async throws {
+        for _ in 0..<200 {
+            channel.embeddedEventLoop.run()
+            if try done() { return }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    static func outbound(_ channel: EmbeddedChannel) throws -> [WatchMessage] {
+        var messages: [WatchMessage] = []
+        while var buffer = try channel.readOutbound(as: ByteBuffer.self) {
+            let text = buffer.readString(length: buffer.readableBytes) ?? ""
+            messages += text.split(separator: "\n").compactMap { WatchMessage(line: Data($0.utf8)) }
+        }
+        return messages
+    }
+
+    static func connection(_ watches: WatchRegistry) throws -> EmbeddedChannel {
+        let who = OperatorAttachHandler.Operator(name: "alice", address: "local (pid 1)", keyFingerprint: nil)
+        let handler = OperatorAttachHandler(
+            watches: watches, clock: SystemTimekeeper(), identify: { $0.eventLoop.makeSucceededFuture(who) },
+            elsewhere: { invite in "\(invite) is not in session on this gateway." })
+        let channel = EmbeddedChannel(handler: handler)
+        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        return channel
+    }
+
+    static func send(_ channel: EmbeddedChannel, _ text: String) throws {
+        try channel.writeInbound(ByteBuffer(string: text))
+    }
+
+    @Test("garbage and messages out of turn do nothing; an unknown invite is told where it is, then closed")
+    func unknownInvite() async throws {
+        let channel = try Self.connection(WatchRegistry())
+        try Self.send(channel, "\u{1B}[2J\n{}\nnot json\n{\"type\":\"note\",\"text\":\"hi\"}\n{\"type\":\"end\"}\n")
+        #expect(try Self.outbound(channel).isEmpty && channel.isActive)
+        try Self.send(channel, String(decoding: WatchMessage.attach(invite: "inv_nothere", size: .init(columns: 80, rows: 24)).line, as: UTF8.self))
+        var seen: [WatchMessage] = []
+        try await Self.settle(channel) {
+            seen += try Self.outbound(channel)
+            return !seen.isEmpty
+        }
+        #expect(seen == [.closed("inv_nothere is not in session on this gateway.")])
+        #expect(!channel.isActive)
+    }
+
+    @Test("attached: the operator is named by the gateway, not by what they send; an overlong line closes the connection")
+    func attachedThenFlooded() async throws {
+        let fixture = OperatorWatchTests.Fixture()
+        let watches = WatchRegistry()
+        watches.add(fixture.watch)
+        let channel = try Self.connection(watches)
+        let attach = WatchMessage.attach(invite: "inv_t", size: .init(columns: 80, rows: 24)).line
+        try Self.send(channel, String(decoding: attach, as: UTF8.self))
+        var seen: [WatchMessage] = []
+        try await Self.settle(channel) {
+            seen += try Self.outbound(channel)
+            return !seen.isEmpty
+        }
+        guard case .attached(let invite, _, _, _, let observers) = seen.first else {
+            Issue.record("expected to be attached, got \(seen)")
+            return
+        }
+        #expect(invite == "inv_t" && observers == ["alice"])
+        try Self.send(channel, String(decoding: WatchMessage.note(from: "the CEO", text: "hello").line, as: UTF8.self))
+        #expect(fixture.toProgram.withLock { $0.contains(.note(from: "alice", text: "hello")) }, "the name is the gateway's word")
+        try Self.send(channel, String(repeating: "A", count: OperatorAttachHandler.maximumLine + 1))
+        channel.embeddedEventLoop.run()
+        #expect(try Self.outbound(channel).contains(.closed("That line was too long; this connection is closed.")))
+        #expect(!channel.isActive)
+        #expect(
+            fixture.toProgram.withLock { $0.last.map { if case .watchers(let names, _, _) = $0 { names.isEmpty } else { false } } } == true,
+            "the program is told nobody watches any more")
+    }
+
+    @Test("a session program's overlong line is dropped whole; the next line still arrives")
+    func programFlood() throws {
+        let received = OperatorWatchTests.Received()
+        let channel = EmbeddedChannel(handler: WatchLineReader { message, _ in received.lines.withLock { $0.append(message) } })
+        var flood = ByteBuffer(repeating: UInt8(ascii: "x"), count: WatchMessage.maximumLine + 10)
+        try channel.writeInbound(flood)
+        flood = ByteBuffer(string: "still the flood\n")
+        try channel.writeInbound(flood)
+        try channel.writeInbound(ByteBuffer(data: WatchMessage.help.line))
+        #expect(received.withLock { $0 } == [.help])
     }
 }
