@@ -153,22 +153,10 @@ package final class GatewayServer: Sendable {
 
     /// Where a session not on this gateway is, in words for an operator who asked for it here.
     @Sendable private func whereIs(_ inviteId: String) async -> String {
-        let here = gatewayName
         guard let invite = try? await store.invite(id: inviteId) else {
             return "No session for \(inviteId) here, and the invite store could not be read to say where it is."
         }
-        let state = invite.state(at: clock.date)
-        guard state == .inSession else {
-            return "\(inviteId) is not in session (it is \(state == .inSession ? "in session" : state.rawValue)): there is nothing to watch."
-        }
-        if let holder = invite.heldBy, holder != here {
-            let parts = holder.split(separator: ":")
-            let port = parts.last.map(String.init) ?? "2222"
-            let host = parts.dropLast().joined(separator: ":")
-            return
-                "\(inviteId) is in session on the gateway at \(holder), not this one (\(here)). Attach there: onboard invite attach \(inviteId) on that host, or ssh -t -p \(port) operator@\(host) attach \(inviteId)."
-        }
-        return "\(inviteId) is in session but not on this gateway (\(here)); it may be ending. Try again, or run onboard invite list."
+        return AttachDirections.words(inviteId: inviteId, invite: invite, here: gatewayName, now: clock.date)
     }
 
     /// A new TCP connection. From a trusted balancer, its PROXY header first (the client's

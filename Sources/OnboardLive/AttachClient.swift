@@ -113,7 +113,8 @@ struct LineReader: Sendable {
 /// host), attaches, and shows the customer's screen masked until the operator detaches or the
 /// session ends.
 package enum InviteAttach {
-    package static func run(invite: String, descriptor: Int32? = nil, output: CommandOutput) async throws -> Int32 {
+    /// - Parameter store: `--store`, to say where a session is when no gateway here holds it.
+    package static func run(invite: String, descriptor: Int32? = nil, store: String? = nil, output: CommandOutput) async throws -> Int32 {
         guard invite.hasPrefix("inv_"), invite.count <= 64, invite.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
             throw UsageError("An invite id looks like inv_ followed by letters and digits (onboard invite list shows them).")
         }
@@ -127,7 +128,7 @@ package enum InviteAttach {
             attachment.send(.attach(invite: invite, size: .init(columns: 80, rows: 24)))
             attachment.startReading(after: [])
         } else {
-            let (attached, first, reader) = try await attachHere(invite, environment: environment)
+            let (attached, first, reader) = try await attachHere(invite, store: store, environment: environment)
             attachment = attached
             attachment.startReading(after: first, reader: reader)
         }
@@ -153,7 +154,9 @@ package enum InviteAttach {
     }
 
     /// Tries each gateway's control socket on this host; the one holding the session answers.
-    static func attachHere(_ invite: String, environment: [String: String]) async throws -> (GatewayAttachment, [AttachUpdate], LineReader) {
+    static func attachHere(_ invite: String, store: String?, environment: [String: String]) async throws -> (
+        GatewayAttachment, [AttachUpdate], LineReader
+    ) {
         let directory = AppPaths.stateDirectory(environment: environment)
         let sockets = ControlSocket.all(stateDirectory: directory)
         var reasons: [String] = []
@@ -181,8 +184,13 @@ package enum InviteAttach {
         if let reason = reasons.first(where: { $0.contains("in session on the gateway at") }) ?? reasons.first {
             throw CommandFailure(reason)
         }
+        // No gateway here: the store says where the session is.
+        let opened = try? await StoreChoice.open(store: store, auditLog: nil, environment: environment)
+        if let opened, let found = try? await opened.invites.invite(id: invite) {
+            throw CommandFailure(AttachDirections.words(inviteId: invite, invite: found, here: nil, now: SystemTimekeeper().date))
+        }
         throw CommandFailure(
-            "No gateway runs for this user on this host (no control socket in \(directory)). Attach on the gateway's host, or from here with ssh -t -p PORT operator@HOST attach \(invite) if the gateway was started with --operator-keys."
+            "No gateway runs for this user on this host (no control socket in \(directory)), and the invite store does not know \(invite). Attach on the gateway's host, or with ssh -t -p PORT operator@HOST attach \(invite) if the gateway takes operator keys."
         )
     }
 }

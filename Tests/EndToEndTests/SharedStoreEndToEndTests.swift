@@ -78,6 +78,16 @@ struct SharedStoreEndToEndTests {
         #expect(screen.contains("already been used"))
         let listing = try #require(try second.invites().first { $0["id"] as? String == id })
         #expect(listing["state"] as? String == "in_session")
+        #expect((listing["gateway"] as? String)?.hasSuffix(":\(first.port)") == true, "the list names the gateway holding it")
+        // An operator on the other gateway's host is told where the session is.
+        var variables = cluster.environment
+        variables["XDG_DATA_HOME"] = second.data.path + "/xdg"
+        variables["XDG_STATE_HOME"] = second.data.path + "/xdg-state"
+        let prefix = variables.map { "\($0.key)='\($0.value)'" }.sorted().joined(separator: " ")
+        let attach = try TmuxSession(command: "env \(prefix) \(try OnboardBinary.path()) invite attach \(id); echo ATTACH-EXIT=$?; sleep 30", width: 200)
+        let directions = try await attach.waitFor("ATTACH-EXIT=")
+        #expect(directions.contains("in session on the gateway at") && directions.contains("ssh -t -p \(first.port) operator@"), "\(directions)")
+        #expect(directions.contains("ATTACH-EXIT=1"))
         let audit = try CommandEndToEndTests.onboard(["audit", "--json"], data: second.data, environment: cluster.environment)
         let events = try #require(try audit.json() as? [[String: Any]])
         let names = events.compactMap { $0["event"] as? String }

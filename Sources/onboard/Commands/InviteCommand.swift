@@ -146,9 +146,11 @@ struct InviteCommand: AsyncParsableCommand {
         @Option(name: .long, help: .hidden)
         var gatewayDescriptor: Int32?
 
+        @OptionGroup var store: StoreFlag
+
         func run() async throws {
             try await reportingErrors {
-                let code = try await InviteAttach.run(invite: id, descriptor: gatewayDescriptor, output: .standard)
+                let code = try await InviteAttach.run(invite: id, descriptor: gatewayDescriptor, store: store.store, output: .standard)
                 if code != 0 { throw ExitCode(code) }
             }
         }
