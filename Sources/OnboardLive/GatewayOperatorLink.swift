@@ -19,7 +19,7 @@ final class GatewayOperatorLink: OperatorLink {
 
     var sizes: [(columns: Int, rows: Int)] { watching.withLock { $0 } }
 
-    func start(deliver: @escaping @Sendable (Wizard.Event) -> Void) {
+    func start(deliver: @escaping @Sendable (Wizard.Event) -> Void, watchersChanged: @escaping @Sendable () -> Void) {
         let descriptor = self.descriptor
         let thread = Thread { [self] in
             var pending: [UInt8] = []
@@ -36,6 +36,7 @@ final class GatewayOperatorLink: OperatorLink {
                     case .watchers(let names, let sizes, let change):
                         watching.withLock { $0 = sizes.prefix(8).map { ($0.columns, $0.rows) } }
                         deliver(.assistance(.observers(names, change: change)))
+                        watchersChanged()
                     case .note(let from, let text):
                         deliver(.assistance(.note(from: from, text: text)))
                     default:

@@ -191,7 +191,10 @@ package enum WizardLauncher {
         let withKey = needsKey ? keyedService(backend, audit: audit, actor: actor) : nil
         let state = initial
         let retries = backend.service.retryNotifier
-        return await OwnThread.run { PlainRuntime(service: chosen, io: io, initialState: state, retryNotifier: retries, withKey: withKey).run() }
+        let operators = options.session?.operators
+        return await OwnThread.run {
+            PlainRuntime(service: chosen, io: io, initialState: state, retryNotifier: retries, withKey: withKey, operators: operators).run()
+        }
     }
 }
 

@@ -14,6 +14,9 @@ import OnboardTUI
 package final class PlainRuntime {
     private let loop: WizardLoop
     private let io: PlainIO
+    /// A gateway session's operators, when this is one: frames of the masked state for them.
+    private let operators: (any OperatorLink)?
+    private var frames: OperatorFrames?
     /// What was last announced, so a step is introduced once, not after every answer.
     private var announced: String?
 
@@ -21,17 +24,40 @@ package final class PlainRuntime {
 
     package init(
         service: any ComposioService, io: PlainIO, initialState: Wizard.State = Wizard.State(), retryNotifier: RetryNotifier? = nil,
-        timekeeper: any Timekeeper = SystemTimekeeper(), withKey: (@Sendable (Secret) -> any ComposioService)? = nil
+        timekeeper: any Timekeeper = SystemTimekeeper(), withKey: (@Sendable (Secret) -> any ComposioService)? = nil,
+        operators: (any OperatorLink)? = nil
     ) {
         self.io = io
+        self.operators = operators
+        var helpRequested: (@Sendable () -> Void)?
+        if let operators { helpRequested = { operators.requestHelp() } }
         self.loop = WizardLoop(
-            service: service, initialState: initialState, timekeeper: timekeeper, retryNotifier: retryNotifier, withKey: withKey)
+            service: service, initialState: initialState, timekeeper: timekeeper, retryNotifier: retryNotifier, withKey: withKey,
+            helpRequested: helpRequested)
     }
 
     /// Runs until the wizard quits or the input ends; returns the exit code.
     package func run() -> Int32 {
         defer { loop.stop() }
         io.say("onboard (plain mode). Answer each question and press Enter; < goes back a step, Ctrl-C quits.")
+        if let assistance = state.assistance {
+            if let greeting = assistance.greeting { io.say(greeting) }
+            if let hostKey = assistance.hostKey { io.say("This gateway's host key is \(hostKey): compare it with your invite.") }
+            io.say("Type ? and press Enter at any question to ask your operator for help.")
+        }
+        if let operators {
+            let frames = OperatorFrames(link: operators, context: ScreenContext(backendLabel: "", glyphs: .unicode), timekeeper: loop.timekeeper)
+            self.frames = frames
+            let post = loop.post
+            let io = self.io
+            operators.start(
+                deliver: { event in
+                    post(event)
+                    // Said at once: the customer may be sitting at a question.
+                    if case .assistance(let change) = event { Self.announce(change, io) }
+                }, watchersChanged: { frames.watchersChanged() })
+        }
+        defer { frames?.stop() }
         loop.dispatch(.started)
         while loop.isRunning {
             waitWhileBusy()
@@ -48,6 +74,33 @@ package final class PlainRuntime {
 
     private func send(_ intents: Wizard.Intent...) {
         for intent in intents where loop.isRunning { loop.dispatch(.intent(intent)) }
+        frames?.update(state)
+    }
+
+    /// An operator's word, as a line (cleaned as the full screen cleans it).
+    static func announce(_ change: Wizard.AssistanceEvent, _ io: PlainIO) {
+        switch change {
+        case .note(let from, let text):
+            guard let text = Wizard.Assistance.oneLine(text, limit: Wizard.Assistance.noteLimit) else { return }
+            io.say("Note from \(Wizard.Assistance.oneLine(from, limit: 40) ?? "your operator"): \(text)")
+        case .observers(_, let change):
+            if let change = change.flatMap({ Wizard.Assistance.oneLine($0, limit: 80) }) { io.say(change + ".") }
+        }
+    }
+
+    /// A line; `?` alone asks the operators for help (in a gateway session) and asks again.
+    private func readLine(_ prompt: String) -> String? { read(prompt, io.line) }
+
+    /// A secret, read as `io.secret` reads it; `?` alone asks for help as above.
+    private func readSecret(_ prompt: String) -> String? { read(prompt, io.secret) }
+
+    private func read(_ prompt: String, _ reader: (String) -> String?) -> String? {
+        while true {
+            let answer = reader(prompt)
+            guard state.assistance != nil, answer?.trimmingCharacters(in: .whitespaces) == "?" else { return answer }
+            send(.askForHelp)
+            io.say("Your operator has been told you need help; they can see this session (never your secrets).")
+        }
     }
 
     /// Lets effects finish, saying what is going on once per wait.
@@ -55,6 +108,7 @@ package final class PlainRuntime {
         var said: String?
         while loop.isRunning {
             loop.drainResults()
+            frames?.update(state)
             guard state.isWaiting || waitingForLink else { return }
             let note = progressNote
             if let note, note != said {
@@ -101,7 +155,7 @@ package final class PlainRuntime {
             io.say(
                 "\(clean(page.config.name)) uses \(page.config.authScheme?.rawValue ?? "a scheme onboard does not know"), which cannot take imported credentials."
             )
-            guard io.line("Press Enter to choose another auth config: ") != nil else { return false }
+            guard readLine("Press Enter to choose another auth config: ") != nil else { return false }
             send(.unsupportedScheme(.back))
             return true
         case .connecting:
@@ -125,7 +179,7 @@ package final class PlainRuntime {
 
     private func askKey(_ prompt: Wizard.KeyPrompt) -> Bool {
         if let problem = prompt.problem { io.say("That key did not work: \(clean(problem)) Try again, or Ctrl-C to quit.") }
-        guard let typed = io.secret("API key for \(clean(prompt.host)) (ak_..., typing hidden): ") else { return false }
+        guard let typed = readSecret("API key for \(clean(prompt.host)) (ak_..., typing hidden): ") else { return false }
         send(.keyPrompt(.setValue(Secret(typed))), .keyPrompt(.check))
         return true
     }
@@ -147,7 +201,7 @@ package final class PlainRuntime {
         }
         if list.hasMore { io.say("  More are on the server: type part of a name to search them.") }
         if let failure = list.pageFailure { io.say("More did not load: \(describe(failure))") }
-        guard let answer = io.line("Number to choose, text to filter, q to quit: ") else { return false }
+        guard let answer = readLine("Number to choose, text to filter, q to quit: ") else { return false }
         let trimmed = answer.trimmingCharacters(in: .whitespaces)
         if trimmed == "q" {
             send(.configList(.quit))
@@ -174,7 +228,7 @@ package final class PlainRuntime {
         let answer: String?
         if form.focus == 0 {
             if let problem = form.userIdProblem { io.say(problem) }
-            answer = io.line("User ID [\(form.userId.text)]: ")
+            answer = readLine("User ID [\(form.userId.text)]: ")
         } else {
             let entry = entries[form.focus - 1]
             let field = entry.field
@@ -186,9 +240,9 @@ package final class PlainRuntime {
             switch entry.input {
             case .secret(let input):
                 let kept = input.value.isEmpty ? "" : " [Enter keeps \(field.masked(input.value))]"
-                answer = io.secret("\(field.displayName)\(kept): ")
+                answer = readSecret("\(field.displayName)\(kept): ")
             case .text(let input):
-                answer = io.line("\(field.displayName)\(input.text.isEmpty ? "" : " [\(input.text)]"): ")
+                answer = readLine("\(field.displayName)\(input.text.isEmpty ? "" : " [\(input.text)]"): ")
             }
         }
         guard let answer else { return false }
@@ -231,14 +285,14 @@ package final class PlainRuntime {
             return askKeys(choices, words: words)
         }
         if review.offersValidation && !review.validateCredentials {
-            guard let answer = io.line("Ask the service to check the credentials first? [y/N]: ") else { return false }
+            guard let answer = readLine("Ask the service to check the credentials first? [y/N]: ") else { return false }
             if answer.lowercased().hasPrefix("y") { send(.review(.toggleValidation)) }
         }
         if let bearer = review.bearerAlternative {
             io.say("Has \(form.userId.text) an access token already? \(clean(bearer.name)) (\(bearer.id)) takes it as a bearer token: go back and choose it.")
         }
         let action = review.isLink ? "Create the connect link now?" : "Connect now?"
-        guard let answer = io.line("\(action) [y/N] (N goes back to the fields): ") else { return false }
+        guard let answer = readLine("\(action) [y/N] (N goes back to the fields): ") else { return false }
         if answer.lowercased().hasPrefix("y") {
             send(.review(.connect))
         } else {
@@ -257,7 +311,7 @@ package final class PlainRuntime {
             io.say("\(how): \(account.id) (\(clean(toolkit)), user \(account.userId ?? outcome.review.form.userId.text)) is ACTIVE.")
             if let replaced = outcome.replacement.value, !replaced.isEmpty { io.say("Deleted \(replaced.joined(separator: ", ")), which it replaces.") }
             // A yes/no question, answered y/N as line tools are (scripts pipe "n" for no).
-            guard let answer = io.line("Connect another? [y/N]: ") else { return false }
+            guard let answer = readLine("Connect another? [y/N]: ") else { return false }
             send(.outcome(answer.lowercased().hasPrefix("y") ? .connectAnother : .quit))
             return true
         case .settled(let account):
@@ -280,13 +334,13 @@ package final class PlainRuntime {
     ///   short to hear.
     private func askKeys(_ bindings: [Wizard.Binding]? = nil, words: [(Wizard.Intent, String)] = []) -> Bool {
         let offered = (bindings ?? Wizard.keyMap(for: state)).filter { $0.isShown && $0.intent != nil && Self.answer(for: $0) != nil }
-        guard !offered.isEmpty else { return io.line("Press Enter to go on: ") != nil }
+        guard !offered.isEmpty else { return readLine("Press Enter to go on: ") != nil }
         let listed = offered.map { binding in
             let what = words.first { $0.0 == binding.intent }?.1 ?? binding.label
             return "\(Self.answer(for: binding) ?? "") to \(what)"
         }
         while true {
-            guard let typed = io.line("Type \(listed.joined(separator: ", ")): ") else { return false }
+            guard let typed = readLine("Type \(listed.joined(separator: ", ")): ") else { return false }
             let key = Self.key(forAnswer: typed)
             if let binding = offered.first(where: { key.map($0.keys.contains) ?? false }), let intent = binding.intent {
                 send(intent)

@@ -16,9 +16,6 @@ package final class WizardRuntime {
 
     package var state: Wizard.State { loop.state }
 
-    /// How late operators' frames may be while the customer types without a pause.
-    static let operatorLag: Duration = .milliseconds(150)
-
     /// - Parameters:
     ///   - retryNotifier: the client's, so its scheduled retries show as a countdown.
     ///   - timekeeper: the clock the spinner, countdowns, typing pauses and polls run on.
@@ -43,11 +40,9 @@ package final class WizardRuntime {
     package func run() -> Int32 {
         defer { loop.stop() }
         loop.dispatch(.started)
-        operators?.start(deliver: loop.post)
-        var watched = OperatorFrames()
-        var idle = false
-        /// Since when a change may be waiting for the operators (nil: none since the last look).
-        var changedSince: MonotonicInstant?
+        let frames = operators.map { OperatorFrames(link: $0, context: context, timekeeper: loop.timekeeper) }
+        defer { frames?.stop() }
+        operators?.start(deliver: loop.post, watchersChanged: { frames?.watchersChanged() })
         var lastFrame: Canvas?
         var needsRender = true
         var typing = TypingPause()
@@ -62,17 +57,7 @@ package final class WizardRuntime {
                 }
                 needsRender = false
             }
-            // Operators' frames wait for a pause in the customer's input, so drawing them never
-            // delays the customer's echo; while keys keep coming, at most `operatorLag` late.
-            if let operators {
-                let now = loop.timekeeper.now
-                if changedSince == nil { changedSince = now }
-                if idle || changedSince.map({ now - $0 >= Self.operatorLag }) == true {
-                    watched.publish(loop.state, to: operators, context: context)
-                    changedSince = nil
-                }
-            }
-            idle = false
+            frames?.update(loop.state)
             if let signal = terminal.takeSignal() {
                 switch signal {
                 case .interrupt: loop.dispatch(.interrupted)
@@ -102,7 +87,6 @@ package final class WizardRuntime {
             case .resize:
                 lastFrame = nil
             case nil:
-                idle = true
                 if typing.isDue(at: loop.timekeeper.now) {
                     loop.dispatch(.typingPaused)
                     needsRender = true
