@@ -114,19 +114,7 @@ final class OperatorSessionHandler: ChannelDuplexHandler {
         shared.logger.info("Operator \(shared.entry.name) (\(shared.entry.fingerprint)) from \(shared.address) attaches to \(words[1]).")
         child = startedAttach.child
         let loopBound = NIOLoopBound(self, eventLoop: channel.eventLoop)
-        NIOPipeBootstrap(group: channel.eventLoop)
-            .channelInitializer { pty in
-                pty.eventLoop.makeCompletedFuture { try pty.pipeline.syncOperations.addHandler(ProgramOutput(client: channel) {}) }
-            }
-            .takingOwnershipOfDescriptor(inputOutput: startedAttach.child.master)
-            .whenComplete { result in
-                switch result {
-                case .success(let pty): loopBound.value.pty = pty
-                case .failure:
-                    Glibc.close(startedAttach.child.master)
-                    startedAttach.child.signal(SIGKILL)
-                }
-            }
+        ProgramOutput.relay(startedAttach.child, to: channel, firstOutput: {}, ready: { loopBound.value.pty = $0 })
         let who = OperatorAttachHandler.Operator(name: shared.entry.name, address: shared.address, keyFingerprint: shared.entry.fingerprint)
         let shared = self.shared
         NIOPipeBootstrap(group: channel.eventLoop)

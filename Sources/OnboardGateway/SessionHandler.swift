@@ -316,29 +316,15 @@ final class SessionHandler: ChannelDuplexHandler {
         shared.sessions.started(ObjectIdentifier(self), started.child) { notice in
             loop.execute { loopBound.value.send(.stopping(notice: notice)) }
         }
-        NIOPipeBootstrap(group: channel.eventLoop)
-            .channelOption(ChannelOptions.autoRead, value: true)
-            .channelInitializer { pty in
-                pty.eventLoop.makeCompletedFuture {
-                    try pty.pipeline.syncOperations.addHandler(
-                        ProgramOutput(client: channel) {
-                            let handler = loopBound.value
-                            if let answered = handler.claimAnsweredAt {
-                                handler.context.reporter.metrics.firstFrame(after: handler.context.clock.now - answered)
-                            }
-                            handler.send(.output)
-                        })
+        ProgramOutput.relay(
+            started.child, to: channel,
+            firstOutput: {
+                let handler = loopBound.value
+                if let answered = handler.claimAnsweredAt {
+                    handler.context.reporter.metrics.firstFrame(after: handler.context.clock.now - answered)
                 }
-            }
-            .takingOwnershipOfDescriptor(inputOutput: started.child.master)
-            .whenComplete { result in
-                switch result {
-                case .success(let pty): loopBound.value.pty = pty
-                case .failure:
-                    Glibc.close(started.child.master)
-                    started.child.signal(SIGKILL)
-                }
-            }
+                handler.send(.output)
+            }, ready: { loopBound.value.pty = $0 })
         NIOPipeBootstrap(group: channel.eventLoop)
             .channelInitializer { report in
                 report.eventLoop.makeCompletedFuture {
@@ -435,6 +421,28 @@ final class SessionHandler: ChannelDuplexHandler {
 /// The program's output, to the client as channel data. When the client's window is full,
 /// reading stops (see `SessionHandler.channelWritabilityChanged`).
 final class ProgramOutput: ChannelInboundHandler {
+    /// Relays `child`'s pty to `client` on the client's loop; `ready` gets the pty's channel
+    /// (for the client's bytes the other way). A pty that cannot be relayed is closed and its
+    /// program killed.
+    static func relay(
+        _ child: SessionChild, to client: any Channel, firstOutput: @escaping @Sendable () -> Void, ready: @escaping @Sendable (any Channel) -> Void
+    ) {
+        NIOPipeBootstrap(group: client.eventLoop)
+            .channelOption(ChannelOptions.autoRead, value: true)
+            .channelInitializer { pty in
+                pty.eventLoop.makeCompletedFuture { try pty.pipeline.syncOperations.addHandler(ProgramOutput(client: client, firstOutput: firstOutput)) }
+            }
+            .takingOwnershipOfDescriptor(inputOutput: child.master)
+            .whenComplete { result in
+                switch result {
+                case .success(let pty): ready(pty)
+                case .failure:
+                    Glibc.close(child.master)
+                    child.signal(SIGKILL)
+                }
+            }
+    }
+
     typealias InboundIn = ByteBuffer
     let client: any Channel
     /// Called on the event loop with the program's first output.
