@@ -171,8 +171,9 @@ let package = Package(
         .testTarget(
             name: "OnboardGatewayTests",
             dependencies: [
-                "OnboardGateway", "OnboardProcess", "OnboardStore", .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
+                "OnboardGateway", "OnboardCore", "OnboardProcess", "OnboardStore", .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

@@ -32,15 +32,15 @@ package final class GatewayServer: Sendable {
     let trustedProxies: TrustedProxies
     /// What `--metrics` serves.
     package let metrics: GatewayMetrics
-    /// `--operator-keys`: who may log in as `operator` to attach (empty: nobody).
-    let operatorKeys: OperatorKeys
+    /// `--operator-keys`: who may log in as `operator` to attach (no file: nobody).
+    let operatorKeys: OperatorKeySource
 
     /// - Parameter deadLetter: where writes the stores keep refusing are kept, to be made at the
     ///   next start (nil: retried for as long as the gateway runs).
     package init(
         hostKey: HostKey, store: any InviteStore, audit: (any AuditSink)?, limits: GatewayLimits, launcher: any SessionLauncher, logger: Logger,
         source: String, deadLetter: String? = nil, trustedProxies: TrustedProxies = TrustedProxies(), clock: any Timekeeper = SystemTimekeeper(),
-        metrics: GatewayMetrics = GatewayMetrics(), operatorKeys: OperatorKeys = OperatorKeys()
+        metrics: GatewayMetrics = GatewayMetrics(), operatorKeys: OperatorKeySource = .none
     ) {
         self.operatorKeys = operatorKeys
         self.clock = clock
@@ -332,20 +332,20 @@ final class ConnectionState: Sendable {
 /// With `--operator-keys`, the user `operator` logs in with a listed key and nothing else.
 final class TokenLogin: NIOSSHServerUserAuthenticationDelegate {
     let connection: ConnectionState
-    let operatorKeys: OperatorKeys
-    init(_ connection: ConnectionState, operatorKeys: OperatorKeys = OperatorKeys()) {
+    let operatorKeys: OperatorKeySource
+    init(_ connection: ConnectionState, operatorKeys: OperatorKeySource = .none) {
         self.connection = connection
         self.operatorKeys = operatorKeys
     }
 
     var supportedAuthenticationMethods: NIOSSHAvailableUserAuthenticationMethods {
-        operatorKeys.isEmpty ? .password : [.password, .publicKey]
+        operatorKeys.isConfigured ? [.password, .publicKey] : .password
     }
 
     func requestReceived(request: NIOSSHUserAuthenticationRequest, responsePromise: EventLoopPromise<NIOSSHUserAuthenticationOutcome>) {
-        if !operatorKeys.isEmpty, request.username == OperatorKeys.userName {
+        if operatorKeys.isConfigured, request.username == OperatorKeys.userName {
             // Public keys only (the library has checked the signature); `none` and passwords fail.
-            guard case .publicKey(let offered) = request.request, let entry = operatorKeys.entry(for: offered.publicKey) else {
+            guard case .publicKey(let offered) = request.request, let entry = operatorKeys.keys.entry(for: offered.publicKey) else {
                 return responsePromise.succeed(.failure)
             }
             connection.userName = request.username

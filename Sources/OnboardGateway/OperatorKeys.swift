@@ -1,7 +1,9 @@
 import Crypto
 import Foundation
+import Logging
 import NIOSSH
 import OnboardCore
+import Synchronization
 
 /// `gateway serve --operator-keys FILE`: who may attach over SSH, in authorized_keys format
 /// (`[options] type base64 [comment]`), public-key authentication only. The comment names the
@@ -61,4 +63,57 @@ package struct OperatorKeys: Sendable {
 package struct OperatorKeysError: Error, CustomStringConvertible {
     package let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// `--operator-keys` as the file says now: read again at a login when it changed (as sshd reads
+/// authorized_keys at each login), so adding or removing an operator needs no restart. A file
+/// that no longer reads (a half-written edit, a mode opened to others) keeps the last keys that
+/// did, and the log says why, once per change.
+package final class OperatorKeySource: Sendable {
+    /// The file, or nil when no operator may log in.
+    package let path: String?
+    private let read: @Sendable (String) throws -> OperatorKeys
+    private let current: Mutex<(stamp: [Int], keys: OperatorKeys)>
+    private let logger: Logger
+
+    /// - Parameter read: reads and checks the file (its mode, its keys); the first read's
+    ///   failure is the caller's (the gateway does not start).
+    package init(path: String?, logger: Logger, read: @escaping @Sendable (String) throws -> OperatorKeys) throws {
+        self.path = path
+        self.read = read
+        self.logger = logger
+        current = Mutex((path.map(Self.stamp) ?? [], try path.map(read) ?? OperatorKeys()))
+    }
+
+    /// No file: nobody logs in as `operator`.
+    package static let none = try! OperatorKeySource(path: nil, logger: Logger(label: "none", factory: { _ in SwiftLogNoOpLogHandler() })) { _ in
+        OperatorKeys()
+    }
+
+    package var isConfigured: Bool { path != nil }
+
+    /// The keys now: the file again if it changed since it was last read.
+    package var keys: OperatorKeys {
+        guard let path else { return OperatorKeys() }
+        let stamp = Self.stamp(path)
+        let known = current.withLock { $0 }
+        guard stamp != known.stamp else { return known.keys }
+        do {
+            let keys = try read(path)
+            current.withLock { $0 = (stamp, keys) }
+            logger.notice("Operator keys read again from \(path): \(keys.entries.count) key\(keys.entries.count == 1 ? "" : "s").")
+            return keys
+        } catch {
+            current.withLock { $0.stamp = stamp }
+            logger.error("Operator keys in \(path) could not be read again (\(error)); the \(known.keys.entries.count) read before still apply.")
+            return known.keys
+        }
+    }
+
+    /// What changes when the file is edited or replaced: inode, size, modification time.
+    static func stamp(_ path: String) -> [Int] {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return [] }
+        return [Int(info.st_ino), Int(info.st_size), Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec)]
+    }
 }

@@ -102,12 +102,12 @@ package enum GatewayCommands {
             launcher = try WizardSessionLauncher(backend: nil, environment: environment, sessionUser: sessionUser)
         }
         let key = try hostKey(environment: environment)
-        let operators = try options.operatorKeys.map(Self.operatorKeys) ?? OperatorKeys()
         let (store, audit, storeLabel) = try await StoreChoice.open(store: options.store, auditLog: options.auditLog, environment: environment)
         let systemd = SystemdNotifier(environment: environment)
         var logHandler = LineLogHandler.standardError(label: "onboard.gateway", environment: environment)
         logHandler.logLevel = .info
         let logger = Logger(label: "onboard.gateway", factory: { _ in logHandler })
+        let operators = try OperatorKeySource(path: options.operatorKeys, logger: logger, read: Self.operatorKeys)
         let hostName = ProcessInfo.processInfo.hostName
         let metrics = GatewayMetrics()
         // The endpoint's server says only what goes wrong: its "listening" line would read like
@@ -145,9 +145,9 @@ package enum GatewayCommands {
                     )
                 }
                 output.err("Watch a session from this host: onboard invite attach inv_... (through an owner-only socket in \(stateDirectory)).")
-                if !operators.isEmpty {
+                if let path = operators.path {
                     output.err(
-                        "Operators with a key in \(options.operatorKeys ?? "") (\(operators.entries.count)) watch from elsewhere: ssh -t -p \(port) operator@HOST attach inv_..."
+                        "Operators with a key in \(path) (\(operators.keys.entries.count) now; read again when it changes) watch from elsewhere: ssh -t -p \(port) operator@HOST attach inv_..."
                     )
                 }
                 output.err(

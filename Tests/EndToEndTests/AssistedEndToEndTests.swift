@@ -68,6 +68,11 @@ struct AssistedEndToEndTests {
             screen = try await attempt.waitFor("ATTACH-EXIT=")
             #expect(screen.contains(expected) && screen.contains("ATTACH-EXIT=2"), "\(command): \(screen)")
         }
+        // A key added to the file works at the next login, without a restart.
+        try (key.publicLine + stranger.publicLine).write(toFile: data.path + "/operators", atomically: true, encoding: .utf8)
+        let added = try TmuxSession(command: "\(ssh) -i \(stranger.path) -T -p \(gateway.port) operator@127.0.0.1 attach \(id); echo ATTACH-EXIT=$?; sleep 60")
+        screen = try await added.waitFor("ATTACH-EXIT=")
+        #expect(screen.contains("it needs a terminal") && screen.contains("ATTACH-EXIT=2"), "the added key logs in: \(screen)")
         let noKey = try TmuxSession(
             command: "\(ssh) -o PubkeyAuthentication=no -p \(gateway.port) operator@127.0.0.1 attach \(id); echo ATTACH-EXIT=$?; sleep 60")
         screen = try await noKey.waitFor("ATTACH-EXIT=")

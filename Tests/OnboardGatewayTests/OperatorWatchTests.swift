@@ -50,6 +50,24 @@ struct OperatorWatchTests {
         #expect(!hostile.entries[0].name.contains("\u{1B}"))
     }
 
+    @Test("the operator keys file is read again when it changes; a broken edit keeps the keys read before")
+    func keysReloaded() throws {
+        let ed25519 = "AAAAC3NzaC1lZDI1NTE5AAAAIGf1aA1S5yXbqUd/ogVQhyI9Wf3FQ7cEMaNJb8n4RNqG"
+        let path = FileManager.default.temporaryDirectory.path + "/operators-\(UUID().uuidString)"
+        defer { unlink(path) }
+        try "ssh-ed25519 \(ed25519) alice\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        let source = try OperatorKeySource(path: path, logger: logger) { try OperatorKeys(parsing: try String(contentsOfFile: $0, encoding: .utf8)) }
+        #expect(source.keys.entries.map(\.name) == ["alice"])
+        try "ssh-ed25519 \(ed25519) alice\nssh-ed25519 \(ed25519) bob\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(source.keys.entries.map(\.name) == ["alice", "bob"], "a new operator needs no restart")
+        try "ssh-rsa AAAAB3NzaC1yc2E half-written".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(source.keys.entries.map(\.name) == ["alice", "bob"], "a broken file keeps the keys read before")
+        try "ssh-ed25519 \(ed25519) bob\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(source.keys.entries.map(\.name) == ["bob"], "a removed operator is out at their next login")
+        #expect(!OperatorKeySource.none.isConfigured && OperatorKeySource.none.keys.isEmpty)
+    }
+
     /// What one operator was sent.
     final class Received: Sendable {
         let lines = Mutex<[WatchMessage]>([])
