@@ -48,6 +48,7 @@ package enum InviteCommands {
         var authConfig: String
         var userId: String
         var existing: String
+        var greeting: String?
     }
 
     /// Checks the auth config with the service, stores the invite (its token's digest only) and
@@ -84,7 +85,7 @@ package enum InviteCommands {
             return output.json(
                 Created(
                     id: invite.id, sshCommand: command, expiresAt: expires, hostKeyFingerprint: fingerprint, authConfig: config.id,
-                    userId: options.userId, existing: invite.existing.rawValue))
+                    userId: options.userId, existing: invite.existing.rawValue, greeting: invite.greeting))
         }
         output.out(
             """
@@ -96,7 +97,8 @@ package enum InviteCommands {
 
             On their first connect ssh shows the gateway's host key; it must read
                 \(fingerprint)
-            Follow it with: onboard invite watch
+            Above the form they will read: \(invite.greeting ?? "")
+            Follow it with: onboard invite watch (or watch the session: onboard invite attach \(invite.id))
             """)
     }
 
@@ -109,6 +111,7 @@ package enum InviteCommands {
         var expiresAt: String
         var authConfig: String
         var userId: String
+        var greeting: String?
     }
 
     /// An invite by hosted link: the service makes the link (its page asks for the credentials,
@@ -125,6 +128,7 @@ package enum InviteCommands {
             createdAt: now, expiresAt: min(now.addingTimeInterval(options.ttl), link.expiresAt ?? now.addingTimeInterval(options.ttl)))
         invite.via = .link
         invite.accountId = link.connectedAccountId
+        invite.greeting = try await greeting(options, config: config, service: service)
         // The column wants a digest; this one belongs to no token anyone holds.
         try await store.create(invite, tokenDigest: InviteToken.generate().digest)
         let actor = AuditEvent.Actor.currentUser(inviteId: invite.id)
@@ -137,13 +141,15 @@ package enum InviteCommands {
             return output.json(
                 CreatedLink(
                     id: invite.id, linkUrl: link.redirectURL, connectedAccountId: link.connectedAccountId, expiresAt: expires, authConfig: config.id,
-                    userId: options.userId))
+                    userId: options.userId, greeting: invite.greeting))
         }
         output.out(
             """
             Invite \(invite.id) for user \(options.userId) on \(config.name) (\(config.id), \(config.toolkitSlug)), by link.
-            It works once, until \(clock(invite.expiresAt, date: true)). Send the customer this link; its page asks for the credentials:
+            It works once, until \(clock(invite.expiresAt, date: true)). Send the customer this link; its page asks for the credentials.
+            The page is the service's and cannot show your greeting: send it with the link, so they know who asks.
 
+                \(invite.greeting ?? "")
                 \(link.redirectURL)
 
             Follow it with: onboard invite watch
@@ -360,6 +366,7 @@ package enum InviteCommands {
     static func line(_ invite: Invite, _ state: Invite.State) -> String {
         switch state {
         case .pending: return "pending\(invite.via == .link ? " (link)" : ""), until \(clock(invite.expiresAt))"
+        case .interrupted: return "interrupted (its gateway went away), can reconnect until \(clock(invite.expiresAt))"
         case .inSession:
             let outcome = invite.accountStatus.map { ", account \(invite.accountId ?? "?") \($0)" } ?? ""
             let gateway = invite.heldBy.map { " on \($0)" } ?? ""
@@ -382,6 +389,10 @@ package enum InviteCommands {
     }
 
     static func describe(_ state: Invite.State) -> String {
-        state == .inSession ? "in session" : state.rawValue
+        switch state {
+        case .inSession: "in session"
+        case .interrupted: "interrupted, can reconnect"
+        default: state.rawValue
+        }
     }
 }

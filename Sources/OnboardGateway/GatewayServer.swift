@@ -22,9 +22,11 @@ package final class GatewayServer: Sendable {
     let sessions: SessionRegistry
     /// The running sessions operators may watch, by invite.
     let watches = WatchRegistry()
-    /// `host:port` as operators reach this gateway, once it listens.
-    private let listening = Mutex<String>("")
-    var gatewayName: String { listening.withLock { $0 } }
+    /// This run, once it listens: `host:port` as operators reach it, and its lease in the store.
+    private let listening = Mutex<SessionHolder?>(nil)
+    var gatewayName: String { listening.withLock { $0?.name ?? "" } }
+    /// How long a run's lease lasts without a heartbeat; then its sessions are reconciled.
+    let leaseTime: Duration
     let waiting: WaitingConnections
     /// The clock every limit and wait of the gateway reads.
     let clock: any Timekeeper
@@ -40,8 +42,9 @@ package final class GatewayServer: Sendable {
     package init(
         hostKey: HostKey, store: any InviteStore, audit: (any AuditSink)?, limits: GatewayLimits, launcher: any SessionLauncher, logger: Logger,
         source: String, deadLetter: String? = nil, trustedProxies: TrustedProxies = TrustedProxies(), clock: any Timekeeper = SystemTimekeeper(),
-        metrics: GatewayMetrics = GatewayMetrics(), operatorKeys: OperatorKeySource = .none
+        metrics: GatewayMetrics = GatewayMetrics(), operatorKeys: OperatorKeySource = .none, leaseTime: Duration = .seconds(30)
     ) {
+        self.leaseTime = leaseTime
         self.operatorKeys = operatorKeys
         self.clock = clock
         self.metrics = metrics
@@ -94,7 +97,9 @@ package final class GatewayServer: Sendable {
             }
             .bind(host: host, port: port).get()
         let boundPort = server.localAddress?.port ?? port
-        listening.withLock { $0 = "\(ProcessInfo.processInfo.hostName):\(boundPort)" }
+        let holder = SessionHolder(name: "\(ProcessInfo.processInfo.hostName):\(boundPort)", lease: "lease_" + Invite.newId().dropFirst(4))
+        listening.withLock { $0 = holder }
+        let heartbeat = Task { await keepLease(holder) }
         var control: (channel: any Channel, path: String)?
         if let controlSocket { control = try await bindControlSocket(group: group, path: controlSocket(boundPort)) }
         if let address = server.localAddress { ready(address) }
@@ -127,7 +132,32 @@ package final class GatewayServer: Sendable {
         // The last notices and exit statuses reach their clients before the event loop goes.
         try? await clock.sleep(for: .milliseconds(300))
         await reporter.writer.drain()
+        // Every session's end is on record: the lease goes, nothing is left to reconcile.
+        heartbeat.cancel()
+        try? await store.endLease(holder)
         try? await group.shutdownGracefully()
+    }
+
+    /// Renews this run's lease a few times per lease time, and each time ends on record the
+    /// sessions of runs whose lease ran out (a gateway killed, a machine gone): an invite with
+    /// no account works again ("interrupted"), one with an account ends.
+    private func keepLease(_ holder: SessionHolder) async {
+        while !Task.isCancelled {
+            do {
+                try await store.renewLease(holder, at: clock.date)
+                for invite in try await store.reconcile(deadAfter: leaseTime.inSeconds, at: clock.date, mine: holder) {
+                    let usable = invite.accountId == nil
+                    reporter.record(
+                        .gatewaySessionInterrupted, address: invite.claimedFrom, invite: invite, accountId: invite.accountId,
+                        message:
+                            "Session \(invite.id) on \(invite.heldBy ?? "a gateway") was cut off (its gateway's lease ran out): \(usable ? "the invite works again" : "its account \(invite.accountId ?? "") stands; the session is recorded as ended")."
+                    )
+                }
+            } catch {
+                reporter.logger.warning("The lease could not be renewed or sessions reconciled: \(error)")
+            }
+            try? await clock.sleep(for: leaseTime / 3)
+        }
     }
 
     /// Listens for operators on this host at `path`: owner-only from the moment it has the
@@ -228,7 +258,7 @@ package final class GatewayServer: Sendable {
         }
         let context = SessionContext(
             store: store, reporter: reporter, limits: limits, launcher: launcher, sessions: sessions, connection: connection, watches: watches,
-            gatewayName: gatewayName, hostKeyFingerprint: hostKey.fingerprint, clock: clock)
+            holder: listening.withLock { $0 }, hostKeyFingerprint: hostKey.fingerprint, clock: clock)
         do {
             var configuration = SSHServerConfiguration(
                 hostKeys: [NIOSSHPrivateKey(ed25519Key: hostKey.privateKey)], userAuthDelegate: TokenLogin(connection, operatorKeys: operatorKeys))

@@ -17,8 +17,9 @@ struct SessionContext: Sendable {
     let connection: ConnectionState
     /// The running sessions operators may watch.
     let watches: WatchRegistry
-    /// This gateway as operators reach it (`host:port`), recorded on the invites it holds.
-    let gatewayName: String
+    /// This gateway run (`host:port` and its lease), recorded on the invites it claims.
+    let holder: SessionHolder?
+    var gatewayName: String { holder?.name ?? "" }
     /// The host key's fingerprint, shown to the customer to compare with what ssh showed.
     let hostKeyFingerprint: String
     /// The clock the session's limits and timestamps are read from.
@@ -45,7 +46,7 @@ extension SessionContext {
         promise.completeWithTask {
             let work: @Sendable () async throws -> InviteClaim = {
                 guard let token = InviteToken(candidate: userName) else { return .refused(.unknown, inviteId: nil) }
-                return try await store.claim(tokenDigest: token.digest, from: address, at: now)
+                return try await store.claim(tokenDigest: token.digest, from: address, at: now, holder: holder)
             }
             return try await Deadline.run(
                 timeout, timeout: { StoreTimeout() },
@@ -342,7 +343,7 @@ final class SessionHandler: ChannelDuplexHandler {
     }
 
     /// Opens the session to operators: its program's line to them is read here, and the
-    /// session is listed for `invite attach` and recorded as held by this gateway.
+    /// session is listed for `invite attach`.
     private func watchOperators(_ invite: Invite, _ descriptor: Int32, _ channel: any Channel) {
         let shared = context
         let loopBound = NIOLoopBound(self, eventLoop: channel.eventLoop)
@@ -359,7 +360,6 @@ final class SessionHandler: ChannelDuplexHandler {
             endSession: { notice in loop.execute { loopBound.value.send(.endedByOperator(notice: notice)) } })
         self.watch = watch
         shared.watches.add(watch)
-        shared.reporter.writer.enqueue(.holder(invite: invite.id, gateway: shared.gatewayName))
         NIOPipeBootstrap(group: loop)
             .channelInitializer { pipe in
                 pipe.eventLoop.makeCompletedFuture {

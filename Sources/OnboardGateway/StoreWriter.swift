@@ -16,8 +16,6 @@ package enum StoreWrite: Codable, Sendable, Equatable {
     case end(invite: String, exitStatus: Int, at: Date)
     /// A claim given back (the session never reached the customer).
     case release(invite: String, claimedAt: Date)
-    /// The gateway holding a session (`host:port`), for `invite list` and `invite attach`.
-    case holder(invite: String, gateway: String)
     /// The customer asked for help, for `invite watch`.
     case helpRequested(invite: String, at: Date)
     /// An operator's note to the customer, for `invite watch`.
@@ -30,7 +28,6 @@ package enum StoreWrite: Codable, Sendable, Equatable {
         case .outcome(let invite, _, _, _): "the outcome of \(invite)"
         case .end(let invite, _, _): "the end of \(invite)"
         case .release(let invite, _): "the release of \(invite)"
-        case .holder(let invite, _): "the gateway holding \(invite)"
         case .helpRequested(let invite, _): "the help request of \(invite)"
         case .operatorNote(let invite, _): "a note on \(invite)"
         }
@@ -56,9 +53,6 @@ package enum StoreWrite: Codable, Sendable, Equatable {
             return true
         case .release(let invite, let claimedAt):
             return try await invites.release(id: invite, claimedAt: claimedAt)
-        case .holder(let invite, let gateway):
-            try await invites.recordAssistance(id: invite, heldBy: gateway, helpAt: nil, note: nil)
-            return true
         case .helpRequested(let invite, let at):
             try await invites.recordAssistance(id: invite, heldBy: nil, helpAt: at, note: nil)
             return true

@@ -4,6 +4,7 @@ import OnboardCurses
 import OnboardFeatures
 import OnboardFiles
 import OnboardGateway
+import OnboardProcess
 import OnboardRuntime
 import OnboardStore
 import OnboardTUI
@@ -113,7 +114,10 @@ struct LineReader: Sendable {
 /// host), attaches, and shows the customer's screen masked until the operator detaches or the
 /// session ends.
 package enum InviteAttach {
-    /// - Parameter store: `--store`, to say where a session is when no gateway here holds it.
+    /// - Parameters:
+    ///   - descriptor: the gateway's socket pair, when it started this for an operator over SSH
+    ///     (the process confined itself first: ``confineForGateway(user:)``).
+    ///   - store: `--store`, to say where a session is when no gateway here holds it.
     package static func run(invite: String, descriptor: Int32? = nil, store: String? = nil, output: CommandOutput) async throws -> Int32 {
         guard invite.hasPrefix("inv_"), invite.count <= 64, invite.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
             throw UsageError("An invite id looks like inv_ followed by letters and digits (onboard invite list shows them).")
@@ -151,6 +155,17 @@ package enum InviteAttach {
         }
         if let message = result.message { output.err(message) }
         return result.code
+    }
+
+    /// Started by the gateway for an operator who came over SSH: become the session user (when
+    /// the gateway has one) and keep nothing of the machine but terminfo and locale data, as a
+    /// customer's session does; it needs no file, only the socket pair it was handed.
+    package static func confineForGateway(user: SessionUser?) throws {
+        if let user, !user.become() { throw CommandFailure("The attach could not become its own user; it does not run as root.") }
+        let readable = SessionConfinement.systemReadable(terminfo: TerminalName.directories, environment: ProcessEnvironment.current())
+        if case .failed(let why) = SessionConfinement(readable: readable, writable: []).apply() {
+            throw CommandFailure("The attach could not confine itself (\(why)); it does not run unconfined.")
+        }
     }
 
     /// Tries each gateway's control socket on this host; the one holding the session answers.

@@ -31,11 +31,14 @@ package enum GatewayCommands {
         package var metrics: (host: String, port: Int)?
         /// `--operator-keys FILE`: who may attach over SSH.
         package var operatorKeys: String?
+        /// `--lease-time`: how long a gateway may go without a heartbeat before it counts as gone.
+        package var leaseTime: Duration
         package init(
             host: String, port: Int, limits: GatewayLimits, baseURL: String?, keyFile: String?, auditLog: String?, store: String?,
             sessionUser: String? = nil, trustedProxies: TrustedProxies = TrustedProxies(), drainTimeout: Duration = .seconds(15 * 60),
-            metrics: (host: String, port: Int)? = nil, operatorKeys: String? = nil
+            metrics: (host: String, port: Int)? = nil, operatorKeys: String? = nil, leaseTime: Duration = .seconds(30)
         ) {
+            self.leaseTime = leaseTime
             self.operatorKeys = operatorKeys
             self.drainTimeout = drainTimeout
             self.metrics = metrics
@@ -124,7 +127,7 @@ package enum GatewayCommands {
             hostKey: key, store: store, audit: audit, limits: options.limits, launcher: launcher, logger: logger,
             source: "gateway \(hostName):\(options.port)",
             deadLetter: SecureFile.directory(of: AuditLog.defaultPath(environment: environment)) + "/gateway-dead-letter.jsonl",
-            trustedProxies: options.trustedProxies, metrics: metrics, operatorKeys: operators)
+            trustedProxies: options.trustedProxies, metrics: metrics, operatorKeys: operators, leaseTime: options.leaseTime)
         SignalFlags.catchSignals([SIGINT, SIGTERM])
         let stop = Stopping()
         let reachable = isLoopback(host: options.host) ? "loopback only: customers on this machine" : "reachable from other machines"
@@ -272,7 +275,9 @@ struct WizardSessionLauncher: SessionLauncher, AttachLauncher {
         defer { close(link.theirs) }
         do {
             let child = try SessionChild.start(
-                executable: executable, arguments: [executable, "invite", "attach", request.invite, "--gateway-descriptor", "3"],
+                executable: executable,
+                arguments: [executable, "invite", "attach", request.invite, "--gateway-descriptor", "3"]
+                    + (sessionUser.map { ["--become", "\($0.uid):\($0.gid)"] } ?? []),
                 environment: environment, columns: request.columns, rows: request.rows, passing: [link.theirs], owner: sessionUser)
             return (child, link.ours)
         } catch {

@@ -55,6 +55,9 @@ package struct AuditEvent: Codable, Equatable, Sendable {
         /// shutdown: a drain that timed out).
         case gatewayLimitReached = "gateway.limit_reached"
         case gatewaySessionEnded = "gateway.session_ended"
+        /// A session's gateway went away (its lease ran out); another gateway recorded the end:
+        /// the invite works again when no account was made.
+        case gatewaySessionInterrupted = "gateway.session_interrupted"
         /// An operator watched a session: the actor is the operator, `counts.seconds` how long.
         case sessionObserved = "session.observed"
         /// An operator wrote a note to the customer: `note` holds it.

@@ -34,6 +34,11 @@ package struct Invite: Codable, Equatable, Sendable {
     package var greeting: String?
     /// The gateway holding the session (`host:port`), for an operator to attach there.
     package var heldBy: String?
+    /// The lease of the gateway run holding the session: when it runs out, the session is over.
+    package var heldLease: String?
+    /// When a session on it was cut off by its gateway's end (a crash): without an account, the
+    /// invite works again for the rest of its lifetime.
+    package var interruptedAt: Date?
     /// When the customer last asked for help.
     package var helpRequestedAt: Date?
     /// The last note an operator wrote to the customer (the operator's words only).
@@ -53,6 +58,8 @@ package struct Invite: Codable, Equatable, Sendable {
     /// Where an invite stands, as `invite list` and `invite watch` show it.
     package enum State: String, Codable, Sendable {
         case pending, inSession = "in_session", connected, failed, ended, expired, revoked
+        /// Its session was cut off by its gateway's end before an account was made: it works again.
+        case interrupted
     }
 
     package func state(at now: Date) -> State {
@@ -65,7 +72,8 @@ package struct Invite: Codable, Equatable, Sendable {
             if endedAt == nil { return revokedAt != nil ? .revoked : .inSession }
             return errorCode != nil || accountStatus != nil ? .failed : .ended
         }
-        return now >= expiresAt ? .expired : .pending
+        if now >= expiresAt { return .expired }
+        return interruptedAt != nil ? .interrupted : .pending
     }
 
     /// A new invite id: `inv_` and 12 base32 characters (an id, not a secret: it is shown to
@@ -123,7 +131,9 @@ package protocol InviteStore: Sendable {
     func all() async throws -> [Invite]
     /// Claims the invite with this token digest for one login, atomically: of two logins racing
     /// with one token, exactly one gets the invite.
-    func claim(tokenDigest: String, from address: String, at now: Date) async throws -> InviteClaim
+    /// `holder` names the gateway run that holds the session (recorded with the claim, so a
+    /// gateway that dies leaves sessions another can reconcile).
+    func claim(tokenDigest: String, from address: String, at now: Date, holder: SessionHolder?) async throws -> InviteClaim
     /// Gives back a claim whose session never reached the customer (the program could not
     /// start, or the claim answered after the gateway stopped waiting): only the claim made at
     /// `claimedAt`, and only while it has no account and no end. True when it was given back.
@@ -139,10 +149,36 @@ package protocol InviteStore: Sendable {
     /// What happened around a running session, each when given: the gateway holding it, a
     /// help request, an operator's note.
     func recordAssistance(id: String, heldBy: String?, helpAt: Date?, note: String?) async throws
+    /// Keeps `lease` alive until `now` plus the lease time (a gateway's heartbeat).
+    func renewLease(_ lease: SessionHolder, at now: Date) async throws
+    /// A gateway stopped cleanly: its lease goes (its sessions were ended on record).
+    func endLease(_ lease: SessionHolder) async throws
+    /// Ends, on record, the sessions of gateway runs that are gone (their lease was not renewed
+    /// for `deadAfter`; a restarted gateway is a new run). A session with no account gives its
+    /// invite back (interrupted, usable again); one with an account ends. Returns the invites
+    /// this call changed (each is changed by one caller only).
+    func reconcile(deadAfter: TimeInterval, at now: Date, mine: SessionHolder) async throws -> [Invite]
     /// Where a gateway listens, so `invite create` can print the command without being told.
     func recordGateway(_ endpoint: GatewayEndpoint) async throws
     /// The endpoint of the gateway started most recently.
     func latestGateway() async throws -> GatewayEndpoint?
+}
+
+/// A gateway run holding sessions: its name (`host:port`) and this run's lease id.
+package struct SessionHolder: Sendable, Equatable {
+    package var name: String
+    package var lease: String
+    package init(name: String, lease: String) {
+        self.name = name
+        self.lease = lease
+    }
+}
+
+extension InviteStore {
+    /// A claim outside any gateway run (tests, tools).
+    package func claim(tokenDigest: String, from address: String, at now: Date) async throws -> InviteClaim {
+        try await claim(tokenDigest: tokenDigest, from: address, at: now, holder: nil)
+    }
 }
 
 /// Where customers reach a gateway: the host and port of the `ssh` command.

@@ -86,7 +86,9 @@ package final class PostgresStore: InviteStore, AuditSink {
             for try await value in try await connection.query("SELECT coalesce(max(version), 0) FROM onboard_schema", logger: logger).decode(Int.self) {
                 version = value
             }
-            for (number, statements) in [(1, Self.version1), (2, Self.version2), (3, Self.version3), (4, Self.version4), (5, Self.version5)]
+            for (number, statements) in [
+                (1, Self.version1), (2, Self.version2), (3, Self.version3), (4, Self.version4), (5, Self.version5), (6, Self.version6),
+            ]
             where version < number {
                 for statement in statements { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
                 try await connection.query("INSERT INTO onboard_schema (version) VALUES (\(number))", logger: logger)
@@ -129,6 +131,11 @@ package final class PostgresStore: InviteStore, AuditSink {
         "ALTER TABLE onboard_invites ADD COLUMN \($0)"
     }
 
+    static let version6 = [
+        "ALTER TABLE onboard_invites ADD COLUMN held_lease text", "ALTER TABLE onboard_invites ADD COLUMN interrupted_at double precision",
+        "CREATE TABLE onboard_leases (id text PRIMARY KEY, name text NOT NULL, heartbeat_at double precision NOT NULL)",
+    ]
+
     // MARK: invites
 
     package func create(_ invite: Invite, tokenDigest: String) async throws {
@@ -153,16 +160,16 @@ package final class PostgresStore: InviteStore, AuditSink {
         }
     }
 
-    package func claim(tokenDigest: String, from address: String, at now: Date) async throws -> InviteClaim {
-        try await within { try await self.claimNow(tokenDigest: tokenDigest, from: address, at: now) }
+    package func claim(tokenDigest: String, from address: String, at now: Date, holder: SessionHolder?) async throws -> InviteClaim {
+        try await within { try await self.claimNow(tokenDigest: tokenDigest, from: address, at: now, holder: holder) }
     }
 
-    private func claimNow(tokenDigest: String, from address: String, at now: Date) async throws -> InviteClaim {
+    private func claimNow(tokenDigest: String, from address: String, at now: Date, holder: SessionHolder?) async throws -> InviteClaim {
         let time = now.timeIntervalSince1970
         let claimed = try await invites(
             try await client.query(
                 """
-                UPDATE onboard_invites SET claimed_at = \(time), claimed_from = \(address)
+                UPDATE onboard_invites SET claimed_at = \(time), claimed_from = \(address), held_by = \(holder?.name), held_lease = \(holder?.lease)
                 WHERE token_digest = \(tokenDigest) AND claimed_at IS NULL AND revoked_at IS NULL AND expires_at > \(time)
                 RETURNING *
                 """, logger: logger))
@@ -234,6 +241,61 @@ package final class PostgresStore: InviteStore, AuditSink {
         }
     }
 
+    package func renewLease(_ lease: SessionHolder, at now: Date) async throws {
+        try await within {
+            try await self.client.query(
+                """
+                INSERT INTO onboard_leases (id, name, heartbeat_at) VALUES (\(lease.lease), \(lease.name), \(now.timeIntervalSince1970))
+                ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at
+                """, logger: self.logger)
+        }
+    }
+
+    package func endLease(_ lease: SessionHolder) async throws {
+        try await within { try await self.client.query("DELETE FROM onboard_leases WHERE id = \(lease.lease)", logger: self.logger) }
+    }
+
+    package func reconcile(deadAfter: TimeInterval, at now: Date, mine: SessionHolder) async throws -> [Invite] {
+        try await within { try await self.reconcileNow(deadAfter: deadAfter, at: now, mine: mine) }
+    }
+
+    /// Each orphan is changed by one conditional update: of several gateways reconciling at
+    /// once, one wins it (and writes the trail).
+    private func reconcileNow(deadAfter: TimeInterval, at now: Date, mine: SessionHolder) async throws -> [Invite] {
+        let time = now.timeIntervalSince1970
+        let cutoff = time - deadAfter
+        let orphans = try await invites(
+            try await client.query(
+                """
+                SELECT * FROM onboard_invites
+                WHERE claimed_at IS NOT NULL AND ended_at IS NULL AND held_lease IS NOT NULL AND held_lease <> \(mine.lease)
+                  AND held_lease NOT IN (SELECT id FROM onboard_leases WHERE heartbeat_at > \(cutoff))
+                """, logger: logger))
+        var changed: [Invite] = []
+        for invite in orphans {
+            let rows: PostgresRowSequence
+            if invite.accountId == nil {
+                rows = try await client.query(
+                    """
+                    UPDATE onboard_invites SET claimed_at = NULL, claimed_from = NULL, held_by = NULL, held_lease = NULL, interrupted_at = \(time)
+                    WHERE id = \(invite.id) AND held_lease = \(invite.heldLease) AND ended_at IS NULL AND account_id IS NULL
+                    RETURNING id
+                    """, logger: logger)
+            } else {
+                rows = try await client.query(
+                    """
+                    UPDATE onboard_invites SET ended_at = \(time), interrupted_at = \(time)
+                    WHERE id = \(invite.id) AND held_lease = \(invite.heldLease) AND ended_at IS NULL
+                    RETURNING id
+                    """, logger: logger)
+            }
+            for try await _ in rows { changed.append(invite) }
+        }
+        try await client.query(
+            "DELETE FROM onboard_leases WHERE id <> \(mine.lease) AND heartbeat_at <= \(cutoff)", logger: logger)
+        return changed
+    }
+
     package func recordGateway(_ endpoint: GatewayEndpoint) async throws {
         try await within {
             try await self.client.query(
@@ -281,6 +343,8 @@ package final class PostgresStore: InviteStore, AuditSink {
             invite.heldBy = try cells["held_by"].decode(String?.self)
             invite.helpRequestedAt = try date("help_at")
             invite.operatorNote = try cells["operator_note"].decode(String?.self)
+            invite.heldLease = try cells["held_lease"].decode(String?.self)
+            invite.interruptedAt = try date("interrupted_at")
             found.append(invite)
         }
         return found

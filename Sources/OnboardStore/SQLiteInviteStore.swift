@@ -55,6 +55,11 @@ package final class SQLiteInviteStore: InviteStore {
                 try db.execute(sql: "ALTER TABLE invites ADD COLUMN \(column)")
             }
         }
+        migrator.registerMigration("v5: gateway leases") { db in
+            try db.execute(sql: "ALTER TABLE invites ADD COLUMN held_lease TEXT")
+            try db.execute(sql: "ALTER TABLE invites ADD COLUMN interrupted_at REAL")
+            try db.execute(sql: "CREATE TABLE leases (id TEXT PRIMARY KEY, name TEXT NOT NULL, heartbeat_at REAL NOT NULL)")
+        }
         return migrator
     }
 
@@ -81,16 +86,16 @@ package final class SQLiteInviteStore: InviteStore {
         try await database.read { db in try Row.fetchAll(db, sql: "SELECT * FROM invites ORDER BY created_at DESC, id").map(Self.invite) }
     }
 
-    package func claim(tokenDigest: String, from address: String, at now: Date) async throws -> InviteClaim {
+    package func claim(tokenDigest: String, from address: String, at now: Date, holder: SessionHolder?) async throws -> InviteClaim {
         try await database.write { db in
             // One conditional update: SQLite runs writers one at a time, so of two logins with
             // one token, the second finds claimed_at already set and changes nothing.
             try db.execute(
                 sql: """
-                    UPDATE invites SET claimed_at = ?, claimed_from = ?
+                    UPDATE invites SET claimed_at = ?, claimed_from = ?, held_by = ?, held_lease = ?
                     WHERE token_digest = ? AND claimed_at IS NULL AND revoked_at IS NULL AND expires_at > ?
                     """,
-                arguments: [now.timeIntervalSince1970, address, tokenDigest, now.timeIntervalSince1970])
+                arguments: [now.timeIntervalSince1970, address, holder?.name, holder?.lease, tokenDigest, now.timeIntervalSince1970])
             let claimed = db.changesCount == 1
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM invites WHERE token_digest = ?", arguments: [tokenDigest]) else {
                 return .refused(.unknown, inviteId: nil)
@@ -154,6 +159,50 @@ package final class SQLiteInviteStore: InviteStore {
         }
     }
 
+    package func renewLease(_ lease: SessionHolder, at now: Date) async throws {
+        try await database.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO leases (id, name, heartbeat_at) VALUES (?, ?, ?)",
+                arguments: [lease.lease, lease.name, now.timeIntervalSince1970])
+        }
+    }
+
+    package func endLease(_ lease: SessionHolder) async throws {
+        try await database.write { db in try db.execute(sql: "DELETE FROM leases WHERE id = ?", arguments: [lease.lease]) }
+    }
+
+    package func reconcile(deadAfter: TimeInterval, at now: Date, mine: SessionHolder) async throws -> [Invite] {
+        try await database.write { db in
+            let orphans = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM invites
+                    WHERE claimed_at IS NOT NULL AND ended_at IS NULL AND held_lease IS NOT NULL AND held_lease != ?
+                      AND held_lease NOT IN (SELECT id FROM leases WHERE heartbeat_at > ?)
+                    """,
+                arguments: [mine.lease, now.timeIntervalSince1970 - deadAfter]
+            ).map(Self.invite)
+            var changed: [Invite] = []
+            for invite in orphans {
+                if invite.accountId == nil {
+                    try db.execute(
+                        sql: """
+                            UPDATE invites SET claimed_at = NULL, claimed_from = NULL, held_by = NULL, held_lease = NULL, interrupted_at = ?
+                            WHERE id = ? AND held_lease = ? AND ended_at IS NULL AND account_id IS NULL
+                            """,
+                        arguments: [now.timeIntervalSince1970, invite.id, invite.heldLease])
+                } else {
+                    try db.execute(
+                        sql: "UPDATE invites SET ended_at = ?, interrupted_at = ? WHERE id = ? AND held_lease = ? AND ended_at IS NULL",
+                        arguments: [now.timeIntervalSince1970, now.timeIntervalSince1970, invite.id, invite.heldLease])
+                }
+                if db.changesCount == 1 { changed.append(invite) }
+            }
+            try db.execute(sql: "DELETE FROM leases WHERE id != ? AND heartbeat_at <= ?", arguments: [mine.lease, now.timeIntervalSince1970 - deadAfter])
+            return changed
+        }
+    }
+
     package func recordGateway(_ endpoint: GatewayEndpoint) async throws {
         try await database.write { db in
             try db.execute(
@@ -189,6 +238,8 @@ package final class SQLiteInviteStore: InviteStore {
         invite.heldBy = row["held_by"]
         invite.helpRequestedAt = date("help_at")
         invite.operatorNote = row["operator_note"]
+        invite.heldLease = row["held_lease"]
+        invite.interruptedAt = date("interrupted_at")
         return invite
     }
 }

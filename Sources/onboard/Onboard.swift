@@ -20,6 +20,8 @@ struct Onboard: AsyncParsableCommand {
                 try await GatewayCommand.Session.run(binding: GatewayCommand.Session.confine())
                 return
             }
+            // So does the attach the gateway starts for an operator who came over SSH.
+            try InviteCommand.Attach.confineIfStartedByGateway(CommandLine.arguments)
             // The bare command, the one operators type most, has nothing to parse: it is the
             // wizard with every option at its default. ArgumentParser would still reflect over
             // every command's properties, each cast scanning the static binary's conformances:

@@ -210,4 +210,49 @@ struct SharedStoreEndToEndTests {
         #expect(exited, "the gateway did not exit within 25 s of SIGTERM with its store down")
         if !exited { kill(gateway.pid, SIGKILL) }
     }
+
+    @Test(
+        "a gateway killed (-9) while a customer is at the form: within the lease time the invite reads interrupted, the same command ends ACTIVE on the other")
+    func crashLosesNoInvite() async throws {
+        let cluster = try PostgresCluster()
+        let served = try Self.served(cluster.directory)
+        defer { served.kill(signal: SIGTERM) }
+        var environment = cluster.environment
+        environment["COMPOSIO_API_KEY"] = served.key
+        environment["COMPOSIO_BASE_URL"] = "http://127.0.0.1:\(served.port)"
+        let doomed = try await GatewayProcess(["--lease-time", "2"], environment: environment)
+        let survivor = try await GatewayProcess(["--lease-time", "2"], environment: environment)
+        let (token, id, _) = try doomed.invite()
+        let pane = try doomed.session(token)
+        try await pane.waitFor("API Key")
+        try pane.type("tvly-half-typed")
+        kill(doomed.pid, SIGKILL)
+        ChildProcess.wait(doomed.pid)
+        doomed.reaped = true
+        var state = ""
+        for _ in 0..<100 where state != "interrupted" {
+            state = (try survivor.invites().first { $0["id"] as? String == id }?["state"] as? String) ?? ""
+            if state != "interrupted" { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(state == "interrupted", "the survivor reconciles the dead gateway's session within its lease time")
+        let listing = try CommandEndToEndTests.onboard(["invite", "list"], data: survivor.data, environment: cluster.environment).stdout
+        #expect(listing.contains("interrupted, can reconnect"))
+
+        // The same command, through the gateway that is left, reaches the form and connects.
+        let again = try survivor.session(token)
+        try await again.waitFor("API Key")
+        try again.type("tvly-second-try")
+        try await again.enter(leaving: "Enter credentials")
+        try await again.waitFor("enter connect")
+        try again.keys("Enter")
+        try await again.waitFor("ACTIVE")
+        try again.keys("Enter")
+        try await again.waitFor("SSH-EXIT=0")
+        let events = try #require(
+            try CommandEndToEndTests.onboard(["audit", "--json"], data: survivor.data, environment: cluster.environment).json() as? [[String: Any]])
+        #expect(events.contains { $0["event"] as? String == "gateway.session_interrupted" && ($0["actor"] as? [String: Any])?["invite_id"] as? String == id })
+        #expect(try CommandEndToEndTests.onboard(["audit", "verify"], data: survivor.data, environment: cluster.environment).status == 0)
+        let invite = try #require(try survivor.invites().first { $0["id"] as? String == id })
+        #expect(invite["state"] as? String == "connected")
+    }
 }

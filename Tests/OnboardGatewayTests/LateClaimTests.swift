@@ -18,7 +18,10 @@ final class SlowStore: InviteStore {
         self.invite = invite
     }
 
-    func claim(tokenDigest: String, from address: String, at now: Date) async throws -> InviteClaim {
+    func renewLease(_ lease: SessionHolder, at now: Date) async throws {}
+    func endLease(_ lease: SessionHolder) async throws {}
+    func reconcile(deadAfter: TimeInterval, at now: Date, mine: SessionHolder) async throws -> [Invite] { [] }
+    func claim(tokenDigest: String, from address: String, at now: Date, holder: SessionHolder?) async throws -> InviteClaim {
         // Like a database that does not heed cancellation: the claim commits after `delay` anyway.
         let (seconds, attoseconds) = delay.components
         let nanoseconds = Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
@@ -54,7 +57,7 @@ struct LateClaimTests {
             store: store,
             reporter: GatewayReporter(audit: nil, logger: logger, source: "test", writer: StoreWriter(invites: store, audit: nil, logger: logger)),
             limits: GatewayLimits(), launcher: NoLauncher(), sessions: SessionRegistry(maximum: 1), connection: ConnectionState(address: "127.0.0.1:1"),
-            watches: WatchRegistry(), gatewayName: "test:2222", hostKeyFingerprint: "SHA256:test")
+            watches: WatchRegistry(), holder: SessionHolder(name: "test:2222", lease: "lease_test"), hostKeyFingerprint: "SHA256:test")
     }
 
     static let invite = Invite(

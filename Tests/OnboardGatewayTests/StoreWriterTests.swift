@@ -23,7 +23,12 @@ final class FlakyStore: InviteStore {
         if failing.withLock({ $0 }) { throw Down() }
         return true
     }
-    func claim(tokenDigest: String, from address: String, at now: Date) async throws -> InviteClaim { .refused(.unknown, inviteId: nil) }
+    func claim(tokenDigest: String, from address: String, at now: Date, holder: SessionHolder?) async throws -> InviteClaim {
+        .refused(.unknown, inviteId: nil)
+    }
+    func renewLease(_ lease: SessionHolder, at now: Date) async throws {}
+    func endLease(_ lease: SessionHolder) async throws {}
+    func reconcile(deadAfter: TimeInterval, at now: Date, mine: SessionHolder) async throws -> [Invite] { [] }
     func release(id: String, claimedAt: Date) async throws -> Bool { false }
     func create(_ invite: Invite, tokenDigest: String) async throws {}
     func invite(id: String) async throws -> Invite? { nil }

@@ -123,6 +123,47 @@ struct InviteStoreTests {
         #expect(try await store.invite(id: invite.id)?.state(at: Date()) == .connected)
     }
 
+    @Test(
+        "a gateway run whose lease runs out: its session without an account gives the invite back (interrupted), one with an account ends; one reconciler wins each",
+        arguments: StoreKind.allCases)
+    func leases(kind: StoreKind) async throws {
+        let (first, second) = try await kind.open()
+        let now = Date()
+        let dead = SessionHolder(name: "gw-a:2222", lease: "lease_a_\(UUID().uuidString.prefix(6))")
+        let alive = SessionHolder(name: "gw-b:2222", lease: "lease_b_\(UUID().uuidString.prefix(6))")
+        let (atForm, connected, elsewhere) = (invite(now: now), invite(now: now), invite(now: now))
+        let tokens = (InviteToken.generate(), InviteToken.generate(), InviteToken.generate())
+        try await first.create(atForm, tokenDigest: tokens.0.digest)
+        try await first.create(connected, tokenDigest: tokens.1.digest)
+        try await first.create(elsewhere, tokenDigest: tokens.2.digest)
+        try await first.renewLease(dead, at: now.addingTimeInterval(-60))
+        try await second.renewLease(alive, at: now)
+        _ = try await first.claim(tokenDigest: tokens.0.digest, from: "10.0.0.1:1", at: now.addingTimeInterval(-50), holder: dead)
+        _ = try await first.claim(tokenDigest: tokens.1.digest, from: "10.0.0.2:1", at: now.addingTimeInterval(-50), holder: dead)
+        _ = try await first.recordOutcome(id: connected.id, accountId: "ca_1", status: "ACTIVE", errorCode: nil)
+        _ = try await second.claim(tokenDigest: tokens.2.digest, from: "10.0.0.3:1", at: now, holder: alive)
+        #expect(try await first.invite(id: atForm.id)?.heldBy == "gw-a:2222")
+
+        // Two gateways reconcile at once: each orphan is changed by one of them.
+        async let one = first.reconcile(deadAfter: 30, at: now, mine: alive)
+        async let other = second.reconcile(deadAfter: 30, at: now, mine: SessionHolder(name: "gw-c:2222", lease: "lease_c"))
+        let changed = try await one + other
+        #expect(changed.map(\.id).sorted() == [atForm.id, connected.id].sorted())
+        let given = try #require(try await second.invite(id: atForm.id))
+        #expect(given.state(at: now) == .interrupted && given.claimedAt == nil && given.interruptedAt != nil)
+        #expect(try await second.invite(id: connected.id)?.state(at: now) == .connected)
+        #expect(try await second.invite(id: connected.id)?.endedAt != nil)
+        #expect(try await second.invite(id: elsewhere.id)?.state(at: now) == .inSession, "a live run's session is left alone")
+        #expect(try await first.reconcile(deadAfter: 30, at: now, mine: alive).isEmpty, "nothing twice")
+        // The interrupted invite works again, once.
+        guard case .claimed = try await second.claim(tokenDigest: tokens.0.digest, from: "10.0.0.1:2", at: now, holder: alive) else {
+            Issue.record("the interrupted invite should be claimable again")
+            return
+        }
+        #expect(try await first.claim(tokenDigest: tokens.0.digest, from: "10.0.0.9:2", at: now, holder: alive) == .refused(.used, inviteId: atForm.id))
+        #expect(try await first.invite(id: atForm.id)?.state(at: now) == .inSession)
+    }
+
     @Test("16 logins racing for one token through two handles: exactly one claim", arguments: StoreKind.allCases)
     func racingClaims(_ kind: StoreKind) async throws {
         let (store, other) = try await kind.open()

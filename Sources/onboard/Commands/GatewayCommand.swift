@@ -87,12 +87,18 @@ struct GatewayCommand: AsyncParsableCommand {
                 valueName: "FILE"))
         var operatorKeys: String?
 
+        @Option(
+            name: .long,
+            help: "Seconds without a heartbeat after which a gateway counts as gone and its sessions are reconciled by another (or by itself, restarted).")
+        var leaseTime = 30
+
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
             for (name, value) in [("--login-grace", loginGrace), ("--idle-timeout", idleTimeout), ("--max-session-length", maxSessionLength)]
             where value <= 0 {
                 throw ValidationError("\(name) must be a positive number of seconds.")
             }
+            guard (2...3600).contains(leaseTime) else { throw ValidationError("--lease-time takes 2 to 3600 seconds.") }
             guard drainTimeout >= 0 else { throw ValidationError("--drain-timeout must be 0 (end sessions at once) or more seconds.") }
             guard maxSessions > 0 else { throw ValidationError("--max-sessions must be at least 1.") }
             guard connectionsPerMinute >= 0 else { throw ValidationError("--connections-per-minute must be 0 (no limit) or more.") }
@@ -116,7 +122,8 @@ struct GatewayCommand: AsyncParsableCommand {
                     .init(
                         host: host, port: port, limits: limits, baseURL: baseURL, keyFile: apiKeyFile, auditLog: audit.auditLog, store: store.store,
                         sessionUser: sessionUser, trustedProxies: try proxyProtocolFrom.map(TrustedProxies.init(parsing:)) ?? TrustedProxies(),
-                        drainTimeout: .seconds(drainTimeout), metrics: try metrics.map(MetricsEndpoint.address), operatorKeys: operatorKeys),
+                        drainTimeout: .seconds(drainTimeout), metrics: try metrics.map(MetricsEndpoint.address), operatorKeys: operatorKeys,
+                        leaseTime: .seconds(leaseTime)),
                     output: .standard)
             }
         }

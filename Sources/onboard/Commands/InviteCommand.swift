@@ -5,7 +5,9 @@ import OnboardCore
 import OnboardFeatures
 import OnboardGateway
 import OnboardLive
+import OnboardProcess
 import OnboardStore
+import Synchronization
 
 /// `onboard invite create|list|revoke|watch`.
 struct InviteCommand: AsyncParsableCommand {
@@ -146,10 +148,35 @@ struct InviteCommand: AsyncParsableCommand {
         @Option(name: .long, help: .hidden)
         var gatewayDescriptor: Int32?
 
+        /// With `--gateway-descriptor`: the user to become, `UID:GID` (the gateway's `--session-user`).
+        @Option(name: .long, help: .hidden)
+        var become: String?
+
         @OptionGroup var store: StoreFlag
+
+        /// Set once this process confined itself as the gateway's attach.
+        static let confined = Mutex(false)
+
+        /// `onboard invite attach ID --gateway-descriptor 3 [--become UID:GID]`, as the gateway
+        /// starts it: becomes the user and confines itself before any other thread exists (a
+        /// Landlock ruleset binds only the thread that applies it and those started after).
+        static func confineIfStartedByGateway(_ arguments: [String]) throws {
+            guard arguments.count >= 6, arguments[1] == "invite", arguments[2] == "attach", arguments[4] == "--gateway-descriptor" else { return }
+            var user: SessionUser?
+            if arguments.count == 8, arguments[6] == "--become" {
+                let parts = arguments[7].split(separator: ":").compactMap { UInt32($0) }
+                guard parts.count == 2 else { throw ValidationError("--become takes UID:GID.") }
+                user = SessionUser(uid: parts[0], gid: parts[1])
+            }
+            try InviteAttach.confineForGateway(user: user)
+            confined.withLock { $0 = true }
+        }
 
         func run() async throws {
             try await reportingErrors {
+                if gatewayDescriptor != nil, !Self.confined.withLock({ $0 }) {
+                    throw CommandFailure("--gateway-descriptor is for the attach the gateway starts, confined before it parses anything.")
+                }
                 let code = try await InviteAttach.run(invite: id, descriptor: gatewayDescriptor, store: store.store, output: .standard)
                 if code != 0 { throw ExitCode(code) }
             }
@@ -167,6 +194,24 @@ struct InviteCommand: AsyncParsableCommand {
         @OptionGroup var audit: AuditLogOption
 
         @OptionGroup var store: StoreFlag
+
+        /// Set once this process confined itself as the gateway's attach.
+        static let confined = Mutex(false)
+
+        /// `onboard invite attach ID --gateway-descriptor 3 [--become UID:GID]`, as the gateway
+        /// starts it: becomes the user and confines itself before any other thread exists (a
+        /// Landlock ruleset binds only the thread that applies it and those started after).
+        static func confineIfStartedByGateway(_ arguments: [String]) throws {
+            guard arguments.count >= 6, arguments[1] == "invite", arguments[2] == "attach", arguments[4] == "--gateway-descriptor" else { return }
+            var user: SessionUser?
+            if arguments.count == 8, arguments[6] == "--become" {
+                let parts = arguments[7].split(separator: ":").compactMap { UInt32($0) }
+                guard parts.count == 2 else { throw ValidationError("--become takes UID:GID.") }
+                user = SessionUser(uid: parts[0], gid: parts[1])
+            }
+            try InviteAttach.confineForGateway(user: user)
+            confined.withLock { $0 = true }
+        }
 
         func run() async throws {
             try await reportingErrors {
