@@ -185,6 +185,23 @@ def main():
         shot(driver, options.screenshots, "error")
         check(api(base, "GET", f"/connected_accounts/{made['connected_account_id']}")["status"] == "INITIATED", "nothing was connected")
 
+        # Ask for help, without scripts: the page says the operator was told, keeps the plain
+        # values and never the secret; the account says when (for invite watch), still INITIATED.
+        made = link(base, "jira", "browser-help")
+        driver.get(made["redirect_url"])
+        site, email, token = inputs(driver)
+        secret = f"SECRET-{uuid.uuid4().hex}"
+        site.send_keys("acme")
+        token.send_keys(secret)
+        press(driver, "help")
+        notice = driver.find_elements(By.CSS_SELECTOR, "[role=status]")
+        check(len(notice) == 1 and "operator has been told" in notice[0].text, "the help button says the operator was told")
+        check(inputs(driver)[0].get_attribute("value") == "acme" and secret not in driver.page_source, "plain values kept, the secret not written back")
+        account = api(base, "GET", f"/connected_accounts/{made['connected_account_id']}")
+        check(account["status"] == "INITIATED" and account.get("onboard_link_help_requested_at"), "the account records the help request")
+        press(driver, "approve")
+        check(api(base, "GET", f"/connected_accounts/{made['connected_account_id']}")["status"] == "INITIATED", "the missing field still stops it")
+
         # Tab order: the inputs in order, then Connect, then Cancel; a visible focus ring.
         driver.get(link(base, "jira", "browser-tabs")["redirect_url"])
         driver.execute_script("document.activeElement && document.activeElement.blur()")
@@ -242,8 +259,19 @@ def main():
                    XDG_STATE_HOME=os.path.join(work, "op-state"))
         env.pop("ONBOARD_STORE", None)
         created = json.loads(subprocess.run([binary, "invite", "create", "--via", "link", "--auth-config", config_id(base, "linear"),
-                                             "--user-id", "browser-invite", "--json"], env=env, capture_output=True, text=True, check=True).stdout)
-        driver.get(created["link_url"])
+                                             "--user-id", "browser-invite", "--greeting", "Acme Support asks you to connect Linear", "--json"],
+                                            env=env, capture_output=True, text=True, check=True).stdout)
+        check(created.get("greeting") == "Acme Support asks you to connect Linear", "the link invite keeps its greeting, to send with the link")
+        watch = subprocess.Popen([binary, "invite", "watch"], env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        try:
+            driver.get(created["link_url"])
+            time.sleep(1.5)  # invite watch has seen the invite pending
+            press(driver, "help")
+            time.sleep(2)
+        finally:
+            watch.terminate()
+        watched = watch.communicate(timeout=10)[0]
+        check(f"{created['id']}" in watched and "HELP ASKED" in watched, f"invite watch shows the help asked on the link's page:\n{watched}")
         inputs(driver)[0].send_keys("lin_api_from_the_invite")
         press(driver, "approve")
         listed = json.loads(subprocess.run([binary, "invite", "list", "--json"], env=env, capture_output=True, text=True, check=True).stdout)
@@ -254,6 +282,8 @@ def main():
         events = [(record["event"], (record.get("actor") or {}).get("invite_id")) for record in json.loads(trail)]
         check(("invite.created", created["id"]) in events and ("connection.created", created["id"]) in events,
               "the trail has the invite and its connection, as for an SSH invite")
+        check(("session.help_requested", created["id"]) in events, "and the help asked on the link's page")
+        check(mine.get("help_requested_at"), "invite list has when help was asked")
         check("lin_api_from_the_invite" not in trail, "and no value")
     finally:
         driver.quit()

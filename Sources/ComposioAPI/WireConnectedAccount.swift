@@ -95,6 +95,9 @@ package struct WireConnectedAccount: Codable, Sendable {
     package var createdAt: String?
     package var updatedAt: String?
     package var deprecated: Deprecated?
+    /// onboard's sandbox only: when the person on the link's page asked for help (Composio's
+    /// hosted page has no such button, and sends no such field).
+    package var linkHelpRequestedAt: String?
 
     enum CodingKeys: String, CodingKey {
         case id, alias, status, toolkit, state, deprecated, data, params
@@ -105,13 +108,15 @@ package struct WireConnectedAccount: Codable, Sendable {
         case authConfig = "auth_config"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
+        case linkHelpRequestedAt = "onboard_link_help_requested_at"
     }
 
     package init(
         id: String, alias: String?, userId: String, status: ConnectionStatus, statusReason: String?,
         isDisabled: Bool, toolkitSlug: String, authConfig: AuthConfigRef, state: WireConnectionStateSummary,
-        createdAt: String, updatedAt: String, uuid: String
+        createdAt: String, updatedAt: String, uuid: String, linkHelpRequestedAt: String? = nil
     ) {
+        self.linkHelpRequestedAt = linkHelpRequestedAt
         self.id = id
         self.alias = alias
         self.wordId = nil
@@ -142,6 +147,7 @@ package struct WireConnectedAccount: Codable, Sendable {
         createdAt = try container.decodeIfPresent(String.self, forKey: .createdAt)
         updatedAt = try container.decodeIfPresent(String.self, forKey: .updatedAt)
         deprecated = try container.decodeIfPresent(Deprecated.self, forKey: .deprecated)
+        linkHelpRequestedAt = try? container.decodeIfPresent(String.self, forKey: .linkHelpRequestedAt)
         // `data` and `params` are deprecated and may echo credentials: never decoded.
     }
 
@@ -161,6 +167,7 @@ package struct WireConnectedAccount: Codable, Sendable {
         try container.encodeIfPresent(createdAt, forKey: .createdAt)
         try container.encodeIfPresent(updatedAt, forKey: .updatedAt)
         try container.encodeIfPresent(deprecated, forKey: .deprecated)
+        try container.encodeIfPresent(linkHelpRequestedAt, forKey: .linkHelpRequestedAt)
         try container.encode([String: JSONValue](), forKey: .data)
         try container.encode([String: JSONValue](), forKey: .params)
     }
@@ -176,7 +183,8 @@ package struct WireConnectedAccount: Codable, Sendable {
             userId: userId,
             redirectURL: state?.val?.redirectUrl,
             alias: alias,
-            isDisabled: isDisabled ?? false
+            isDisabled: isDisabled ?? false,
+            helpRequestedAt: linkHelpRequestedAt.flatMap(UTCTimestamp.parse)
         )
     }
 }

@@ -18,7 +18,7 @@ enum LinkPage {
     }
 
     static func form(
-        for record: ConnectedAccountRecord, inputs: [Input], csrf: String, now: Date, summary: String? = nil
+        for record: ConnectedAccountRecord, inputs: [Input], csrf: String, now: Date, summary: String? = nil, notice: String? = nil
     ) -> Response {
         let toolkit = toolkitName(record)
         let minutes = max(1, Int(((record.expiresAt ?? now).timeIntervalSince(now) / 60).rounded(.up)))
@@ -28,6 +28,7 @@ enum LinkPage {
 
             """
         if let summary { body += "<p class=\"summary\" role=\"alert\">\(escape(summary))</p>\n" }
+        if let notice { body += "<p class=\"notice\" role=\"status\">\(escape(notice))</p>\n" }
         body += "<form method=\"post\" novalidate>\n<input type=\"hidden\" name=\"csrf\" value=\"\(escape(csrf))\">\n"
         for (index, input) in inputs.enumerated() {
             let field = input.field
@@ -52,6 +53,7 @@ enum LinkPage {
             <button type="submit" name="decision" value="approve" class="primary">Connect</button>
             <button type="submit" name="decision" value="deny" class="secondary">Cancel</button>
             </div>
+            <p class="small">Stuck? <button type="submit" name="decision" value="help" class="link">Ask for help</button>: whoever sent you this link is told (nothing you typed goes with it).</p>
             </form>
             <p class="small">What you enter goes to the service that sent you this link. This page keeps nothing.</p>
 
@@ -113,6 +115,8 @@ enum LinkPage {
         .error{margin:.35rem 0 0;color:#b3261e;font-weight:600}
         .error::before{content:"\\26A0\\FE0E  "}
         .summary{background:#fdecea;border:1px solid #b3261e;border-radius:.5rem;padding:.75rem;color:#7a1712}
+        .notice{background:#e8f0fe;border:1px solid #1f4fd1;border-radius:.5rem;padding:.75rem;color:#17347f}
+        button.link{background:none;border:none;padding:0;min-height:0;color:#1f4fd1;text-decoration:underline;font-weight:600}
         .actions{display:flex;flex-wrap:wrap;gap:.75rem;margin-top:1.5rem}
         button{font:inherit;font-weight:600;padding:.7rem 1.4rem;border-radius:.5rem;cursor:pointer;min-height:2.75rem}
         .primary{background:#1f4fd1;color:#fff;border:2px solid #1f4fd1}

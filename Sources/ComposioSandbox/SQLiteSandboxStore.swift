@@ -91,6 +91,9 @@ final class SQLiteSandboxStore: SandboxStore {
                 table.add(column: "settings", .text).notNull().defaults(to: "{}")
             }
         }
+        migrator.registerMigration("v4: help asked on a link's page") { db in
+            try db.execute(sql: "ALTER TABLE connected_account ADD COLUMN help_requested_at DOUBLE")
+        }
         return migrator
     }
 

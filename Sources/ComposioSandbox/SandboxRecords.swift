@@ -95,6 +95,8 @@ struct ConnectedAccountRecord: SandboxRecord {
     var linkToken: String?
     var expiresAt: Date?
     var callbackURL: String?
+    /// When the person on the link's page pressed "Ask for help" (the sandbox's page only).
+    var helpRequestedAt: Date?
     var isDeleted: Bool = false
     var createdAt: Date
     var updatedAt: Date
@@ -104,6 +106,7 @@ struct ConnectedAccountRecord: SandboxRecord {
         case linkToken = "link_token"
         case expiresAt = "expires_at"
         case callbackURL = "callback_url"
+        case helpRequestedAt = "help_requested_at"
         case isDeleted = "is_deleted"
         case projectId = "project_id"
         case authConfigId = "auth_config_id"

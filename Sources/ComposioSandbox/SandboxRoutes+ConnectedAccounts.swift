@@ -234,7 +234,8 @@ extension SandboxRoutes {
                         toolkit: SeedCatalog.toolkit(slug: record.toolkitSlug)))),
             createdAt: Self.timestamp(record.createdAt),
             updatedAt: Self.timestamp(record.updatedAt),
-            uuid: record.uuid
+            uuid: record.uuid,
+            linkHelpRequestedAt: record.helpRequestedAt.map(Self.timestamp)
         )
     }
 }

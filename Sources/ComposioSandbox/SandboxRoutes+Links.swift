@@ -103,6 +103,18 @@ extension SandboxRoutes {
                 status: .forbidden)
         }
         var inputs = try await inputs(record)
+        if form["decision"] == "help" {
+            // Said to whoever sent the link (`invite watch` reads it from the account); the page
+            // stays, with what was typed into plain fields, never secret ones.
+            record.helpRequestedAt = now()
+            try await store.save(record)
+            for index in inputs.indices where !inputs[index].field.isSecret {
+                inputs[index].value = (form[inputs[index].field.name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            return LinkPage.form(
+                for: record, inputs: inputs, csrf: csrfToken(record), now: now(),
+                notice: "Your operator has been told you asked for help; they will get in touch. You can go on when ready.")
+        }
         if form["decision"] == "approve" {
             for index in inputs.indices {
                 let field = inputs[index].field

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A connected account as the wizard shows it: never its credentials.
 package struct ConnectedAccount: Equatable, Sendable, Identifiable {
     package var id: String
@@ -12,11 +14,15 @@ package struct ConnectedAccount: Equatable, Sendable, Identifiable {
     package var alias: String?
     /// Disabled accounts stay but cannot be used; their status is INACTIVE.
     package var isDisabled: Bool
+    /// When the person on the link's page asked for help (onboard's sandbox page only).
+    package var helpRequestedAt: Date?
 
     package init(
         id: String, status: ConnectionStatus, statusReason: String? = nil, toolkitSlug: String,
-        authConfigId: String, userId: String? = nil, redirectURL: String? = nil, alias: String? = nil, isDisabled: Bool = false
+        authConfigId: String, userId: String? = nil, redirectURL: String? = nil, alias: String? = nil, isDisabled: Bool = false,
+        helpRequestedAt: Date? = nil
     ) {
+        self.helpRequestedAt = helpRequestedAt
         self.alias = alias
         self.isDisabled = isDisabled
         self.id = id

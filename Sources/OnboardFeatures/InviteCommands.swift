@@ -163,6 +163,16 @@ package enum InviteCommands {
         var changed = false
         for invite in invites where invite.via == .link && invite.accountStatus.map({ ["INITIATED", "INITIALIZING"].contains($0) }) ?? true {
             guard let id = invite.accountId, let account = try? await service.connectedAccount(id: id) else { continue }
+            // The person asked for help on the link's page (onboard's sandbox page has the button).
+            if let help = account.helpRequestedAt, invite.helpRequestedAt.map({ $0 < help }) ?? true,
+                (try? await store.recordAssistance(id: invite.id, heldBy: nil, helpAt: help, note: nil)) != nil
+            {
+                changed = true
+                try? await audit?.record(
+                    AuditEvent(
+                        .sessionHelpRequested, actor: .currentUser(inviteId: invite.id), authConfig: invite.authConfig, userId: invite.userId,
+                        accountId: id, version: OnboardVersion.current))
+            }
             let status = account.status.rawValue
             guard status != invite.accountStatus, account.status != .initiated || invite.accountStatus != nil else { continue }
             guard (try? await store.recordOutcome(id: invite.id, accountId: id, status: status, errorCode: nil)) == true else { continue }

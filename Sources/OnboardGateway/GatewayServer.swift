@@ -275,7 +275,7 @@ package final class GatewayServer: Sendable {
                             OperatorSessionHandler(
                                 .init(
                                     entry: entry, address: address, launcher: attach, watches: watches, clock: clock, elsewhere: whereIs,
-                                    logger: reporter.logger, connection: connection)))
+                                    logger: reporter.logger, connection: connection, sessions: sessions)))
                     } else {
                         try child.pipeline.syncOperations.addHandler(SessionHandler(context))
                     }

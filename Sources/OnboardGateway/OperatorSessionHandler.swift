@@ -24,6 +24,8 @@ final class OperatorSessionHandler: ChannelDuplexHandler {
         let elsewhere: @Sendable (String) async -> String
         let logger: Logger
         let connection: ConnectionState
+        /// Operators' attaches count among the gateway's sessions: a place each, hung up at a stop.
+        let sessions: SessionRegistry
     }
 
     private let shared: Context
@@ -33,6 +35,8 @@ final class OperatorSessionHandler: ChannelDuplexHandler {
     private var pty: (any Channel)?
     private var timer: RepeatedTask?
     private var started = false
+    /// Holds a place among the gateway's sessions until its attach ends.
+    private var holdsPlace = false
 
     init(_ context: Context) { shared = context }
 
@@ -78,6 +82,8 @@ final class OperatorSessionHandler: ChannelDuplexHandler {
         child?.signal(SIGHUP)
         pty?.close(promise: nil)
         timer?.cancel()
+        // The attach is hung up; its place goes with the connection (a reaped pid is not watched).
+        releasePlace()
         context.fireChannelInactive()
     }
 
@@ -101,6 +107,10 @@ final class OperatorSessionHandler: ChannelDuplexHandler {
         guard let terminal else {
             return finish(channel, status: 2, notice: "attach shows the customer's screen: it needs a terminal. Run ssh with -t.")
         }
+        guard shared.sessions.reserve() else {
+            return finish(channel, status: 1, notice: GatewaySession.busy)
+        }
+        holdsPlace = true
         let request = AttachRequest(
             invite: words[1], term: TerminalName.resolve(terminal.term), columns: terminal.columns, rows: terminal.rows, environment: environment)
         let startedAttach: (child: SessionChild, gateway: Int32)
@@ -110,6 +120,8 @@ final class OperatorSessionHandler: ChannelDuplexHandler {
             shared.logger.error("Operator \(shared.entry.name) from \(shared.address): attach could not start: \(error)")
             return finish(channel, status: 1, notice: "attach could not start on the gateway; its log says why.")
         }
+        let key = ObjectIdentifier(self)
+        shared.sessions.started(key, startedAttach.child) { _ in startedAttach.child.signal(SIGHUP) }
         shared.connection.sessionStarted = true
         shared.logger.info("Operator \(shared.entry.name) (\(shared.entry.fingerprint)) from \(shared.address) attaches to \(words[1]).")
         child = startedAttach.child
@@ -138,8 +150,17 @@ final class OperatorSessionHandler: ChannelDuplexHandler {
     }
 
     private func finish(_ channel: any Channel, status: Int32, notice: String?) {
+        releasePlace()
         if let notice { SessionHandler.say(channel, notice) }
         SessionHandler.exit(channel, status: Int(status))
+    }
+
+    /// Gives the place back, once.
+    private func releasePlace() {
+        guard holdsPlace else { return }
+        holdsPlace = false
+        shared.sessions.ended(ObjectIdentifier(self))
+        shared.sessions.release()
     }
 
     static func isInviteId(_ text: String) -> Bool {

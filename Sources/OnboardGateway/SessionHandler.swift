@@ -369,7 +369,9 @@ final class SessionHandler: ChannelDuplexHandler {
             .takingOwnershipOfDescriptor(inputOutput: descriptor)
             .whenComplete { result in
                 switch result {
-                case .success(let pipe): program.withLock { $0 = pipe }
+                case .success(let pipe):
+                    program.withLock { $0 = pipe }
+                    watch.programReady()
                 case .failure: Glibc.close(descriptor)
                 }
             }

@@ -154,6 +154,12 @@ final class SessionWatch: Sendable {
         }
     }
 
+    /// The program's line is open: it is told who already watches (an operator may have come
+    /// in the moment before).
+    func programReady() {
+        if state.withLock({ !$0.watchers.isEmpty }) { tellProgram(change: nil) }
+    }
+
     /// Tells the program who watches and at which sizes.
     private func tellProgram(change: String?) {
         let (names, sizes) = state.withLock { state in (Self.names(state), Array(Set(state.watchers.values.map(\.size)))) }

@@ -43,11 +43,16 @@ package enum WatchMessage: Equatable, Sendable {
             self.columns = columns
             self.rows = rows
         }
-        /// Within what a terminal can be (1...1000 each way).
-        package var isPlausible: Bool { (1...1000).contains(columns) && (1...1000).contains(rows) }
+        /// Within what a session's terminal may be (1...512 columns, 1...256 rows, as its pty).
+        package var isPlausible: Bool { (1...512).contains(columns) && (1...256).contains(rows) }
+        /// An operator's window, cut to what a frame may be (a wider terminal sees it at 512).
+        var clamped: WindowSize? {
+            guard columns > 0, rows > 0 else { return nil }
+            return WindowSize(columns: min(columns, 512), rows: min(rows, 256))
+        }
     }
 
-    /// The longest line read: a frame of a 1000-column window at most.
+    /// The longest line read: a frame of a 512x256 window is well under it.
     package static let maximumLine = 4 << 20
 
     private static let framePrefix = Data("frame ".utf8)
@@ -160,10 +165,10 @@ package enum WatchMessage: Equatable, Sendable {
             guard let text = wire.text else { return nil }
             self = .note(from: wire.from ?? "", text: text)
         case "attach":
-            guard let invite = wire.invite, let size, size.isPlausible else { return nil }
+            guard let invite = wire.invite, let size = size?.clamped else { return nil }
             self = .attach(invite: invite, size: size)
         case "resize":
-            guard let size, size.isPlausible else { return nil }
+            guard let size = size?.clamped else { return nil }
             self = .resize(size)
         case "end": self = .end
         case "attached":

@@ -182,6 +182,26 @@ struct SandboxLinkTests {
             #expect(used.status == .gone && used.text.contains("already used"))
         }
     }
+
+    @Test("Ask for help: only with the page's token; recorded on the account for whoever sent the link; nothing typed kept or echoed")
+    func askForHelp() async throws {
+        try await withSandbox { client in
+            let link = try await Self.link(client, toolkit: "freshdesk")
+            let id = try #require(link["connected_account_id"] as? String)
+            let forged = try await client.execute(uri: Self.path(link), method: .post, headers: Self.form, body: ByteBuffer(string: "decision=help"))
+            #expect(forged.status == .forbidden)
+            #expect(try await client.get("/api/v3.1/connected_accounts/\(id)").object["onboard_link_help_requested_at"] == nil)
+            let secret = "HELPCANARY-0123456789"
+            let page = try await Self.submit(client, link, "decision=help&subdomain=acme&generic_api_key=\(secret)")
+            #expect(page.status == .ok && page.text.contains("Your operator has been told") && page.text.contains("role=\"status\""))
+            #expect(page.text.contains("value=\"acme\"") && !page.text.contains(secret), "the plain value stays, the secret is not written back")
+            let account = try await client.get("/api/v3.1/connected_accounts/\(id)").object
+            #expect(account["status"] as? String == "INITIATED" && account["onboard_link_help_requested_at"] is String)
+            // The link still completes after help.
+            #expect(try await Self.submit(client, link, "decision=approve&subdomain=acme&generic_api_key=\(secret)").status == .ok)
+            #expect(try await client.get("/api/v3.1/connected_accounts/\(id)").object["status"] as? String == "ACTIVE")
+        }
+    }
 }
 
 /// A form post over a plain socket, for posts made at once from several tasks.

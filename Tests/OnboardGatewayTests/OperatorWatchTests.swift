@@ -30,11 +30,14 @@ struct OperatorWatchTests {
         for hostile in [
             "", "{", "[]", "{\"type\":\"frame\",\"columns\":0,\"rows\":24,\"frame\":\"\"}",
             "{\"type\":\"frame\",\"columns\":100000,\"rows\":24,\"frame\":\"\"}", "{\"type\":\"attach\",\"invite\":\"inv_1\"}",
-            "{\"type\":\"shell\",\"text\":\"id\"}", "{\"type\":\"resize\",\"columns\":-1,\"rows\":5}",
+            "{\"type\":\"shell\",\"text\":\"id\"}", "{\"type\":\"resize\",\"columns\":-1,\"rows\":5}", "frame 600 24 {}", "frame 80 24",
+            "frame x 24 {}",
         ] {
             #expect(WatchMessage(line: Data(hostile.utf8)) == nil, "\(hostile)")
         }
         #expect(WatchMessage(line: Data(repeating: 0x20, count: WatchMessage.maximumLine + 1)) == nil)
+        let wide = "{\"type\":\"attach\",\"invite\":\"inv_1\",\"columns\":3000,\"rows\":900}"
+        #expect(WatchMessage(line: Data(wide.utf8)) == .attach(invite: "inv_1", size: .init(columns: 512, rows: 256)), "a huge window watches at the most")
     }
 
     @Test("operator keys: comments name operators, options are skipped, RSA and junk are refused with the line")
