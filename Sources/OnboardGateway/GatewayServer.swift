@@ -27,6 +27,8 @@ package final class GatewayServer: Sendable {
     var gatewayName: String { listening.withLock { $0?.name ?? "" } }
     /// How long a run's lease lasts without a heartbeat; then its sessions are reconciled.
     let leaseTime: Duration
+    /// Set by `onboard gateway drain` (through the control socket): drain as SIGTERM would.
+    private let drainAsked = Mutex(false)
     let waiting: WaitingConnections
     /// The clock every limit and wait of the gateway reads.
     let clock: any Timekeeper
@@ -107,7 +109,7 @@ package final class GatewayServer: Sendable {
         var request: StopRequest?
         while request == nil {
             try? await clock.sleep(for: .milliseconds(200))
-            request = stopping()
+            request = stopping() ?? (drainAsked.withLock { $0 } ? .drain : nil)
         }
         // No new customer from here on: the balancer's health check fails and sends them elsewhere.
         try? await server.close()
@@ -168,7 +170,7 @@ package final class GatewayServer: Sendable {
             .childChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(
-                        OperatorAttachHandler(watches: watches, clock: clock, identify: ControlSocket.peer, elsewhere: whereIs))
+                        OperatorAttachHandler(watches: watches, clock: clock, identify: ControlSocket.peer, elsewhere: whereIs, drain: askDrain))
                 }
             }
             .bind(unixDomainSocketPath: temporary, cleanupExistingSocketFile: true).get()
@@ -179,6 +181,20 @@ package final class GatewayServer: Sendable {
             throw ControlSocketSetupError(description: "Cannot set up the control socket \(path): \(reason).")
         }
         return (channel, path)
+    }
+
+    /// `onboard gateway drain`: drains as the first SIGTERM does; the words say what follows.
+    @Sendable private func askDrain() -> String {
+        let already = drainAsked.withLock { asked in
+            defer { asked = true }
+            return asked
+        }
+        let inFlight = sessions.inFlight
+        let name = gatewayName
+        if already { return "The gateway at \(name) is already draining: \(inFlight) session\(inFlight == 1 ? "" : "s") in flight." }
+        return inFlight == 0
+            ? "The gateway at \(name) is stopping: no session in flight."
+            : "The gateway at \(name) is draining: no new connections; \(inFlight) session\(inFlight == 1 ? "" : "s") in flight may finish, then it exits."
     }
 
     /// Where a session not on this gateway is, in words for an operator who asked for it here.

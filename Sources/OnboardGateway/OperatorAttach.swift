@@ -25,6 +25,9 @@ final class OperatorAttachHandler: ChannelInboundHandler {
     private let identify: @Sendable (any Channel) -> EventLoopFuture<Operator>
     /// Where the sessions not on this gateway are, in words for the operator.
     private let elsewhere: @Sendable (String) async -> String
+    /// Starts a drain and says so in words; nil where draining is not allowed (an SSH operator
+    /// moderates sessions, not the gateway: only its host's owner drains it).
+    private let drain: (@Sendable () -> String)?
     private var pending: [UInt8] = []
     private var attached: (watch: SessionWatch, id: Int)?
     private var attaching = false
@@ -34,8 +37,9 @@ final class OperatorAttachHandler: ChannelInboundHandler {
 
     init(
         watches: WatchRegistry, clock: any Timekeeper, identify: @escaping @Sendable (any Channel) -> EventLoopFuture<Operator>,
-        elsewhere: @escaping @Sendable (String) async -> String
+        elsewhere: @escaping @Sendable (String) async -> String, drain: (@Sendable () -> String)? = nil
     ) {
+        self.drain = drain
         self.watches = watches
         self.clock = clock
         self.identify = identify
@@ -88,6 +92,9 @@ final class OperatorAttachHandler: ChannelInboundHandler {
             if let attached { attached.watch.note(from: attached.id, text) }
         case .end:
             if let attached { attached.watch.end(by: attached.id) }
+        case .drain:
+            guard attached == nil, !attaching else { return }
+            Self.refuse(context.channel, drain?() ?? "Draining is for the gateway's own host (onboard gateway drain there).")
         default:
             break
         }

@@ -27,6 +27,8 @@ package enum WatchMessage: Equatable, Sendable {
     case resize(WindowSize)
     /// End the session (the operator is its moderator).
     case end
+    /// Drain the gateway (`onboard gateway drain`, through the control socket only).
+    case drain
 
     // The gateway to an operator.
     /// Attached: the session's invite, its customer's address and what it connects.
@@ -128,6 +130,7 @@ package enum WatchMessage: Equatable, Sendable {
             wire.columns = size.columns
             wire.rows = size.rows
         case .end: wire = Wire("end")
+        case .drain: wire = Wire("drain")
         case .attached(let invite, let peer, let userId, let authConfig, let observers):
             wire = Wire("attached")
             wire.invite = invite
@@ -171,6 +174,7 @@ package enum WatchMessage: Equatable, Sendable {
             guard let size = size?.clamped else { return nil }
             self = .resize(size)
         case "end": self = .end
+        case "drain": self = .drain
         case "attached":
             self = .attached(
                 invite: wire.invite ?? "", peer: wire.peer ?? "", userId: wire.userId ?? "", authConfig: wire.authConfig ?? "",

@@ -210,6 +210,33 @@ package enum InviteAttach {
     }
 }
 
+/// `onboard gateway drain`: asks the gateway on this host (the one on `port`, or the only one)
+/// to drain through its control socket, as a first SIGTERM would, and says what it answered.
+package enum GatewayDrain {
+    package static func run(port: Int?, output: CommandOutput) throws {
+        let directory = AppPaths.stateDirectory()
+        let sockets = port.map { [ControlSocket.path(stateDirectory: directory, port: $0)] } ?? ControlSocket.all(stateDirectory: directory)
+        let reachable = sockets.filter { FileManager.default.fileExists(atPath: $0) }
+        guard !reachable.isEmpty else {
+            throw CommandFailure("No gateway runs for this user on this host\(port.map { " on port \($0)" } ?? "") (no control socket in \(directory)).")
+        }
+        guard reachable.count == 1, let path = reachable.first else {
+            let ports = reachable.compactMap { $0.split(separator: "-").last?.split(separator: ".").first }.joined(separator: ", ")
+            throw UsageError("Several gateways run here (ports \(ports)): say which with --port.")
+        }
+        guard let descriptor = UnixSocket.connect(path) else {
+            throw CommandFailure("The gateway's control socket \(path) does not answer: the gateway may have stopped.")
+        }
+        defer { close(descriptor) }
+        DescriptorWriter.write(WatchMessage.drain.line, to: descriptor)
+        var reader = LineReader(descriptor: descriptor, limit: 64 << 10)
+        guard UnixSocket.waitReadable(descriptor, seconds: 10), let line = reader.next(), case .closed(let words) = WatchMessage(line: line) else {
+            throw CommandFailure("The gateway did not answer the drain request within 10 seconds.")
+        }
+        output.err(TerminalText.sanitized(words))
+    }
+}
+
 /// A Unix socket to a gateway's control socket.
 enum UnixSocket {
     static func connect(_ path: String) -> Int32? {

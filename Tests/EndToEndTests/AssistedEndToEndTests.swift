@@ -78,6 +78,11 @@ struct AssistedEndToEndTests {
         screen = try await noKey.waitFor("ATTACH-EXIT=")
         #expect(screen.contains("Permission denied") && screen.contains("ATTACH-EXIT=255"), "no key, no login: \(screen)")
 
+        // A validation error reaches the operators as the customer sees it.
+        try customer.keys("Enter")
+        try await customer.waitFor("API Key is required.")
+        for pane in [local, remote] { try await pane.waitFor("API Key is required.") }
+
         // The canary, typed into the secret field and revealed: on the customer's screen only.
         let canary = "tvly-ASSISTCANARY\(UUID().uuidString.prefix(8))"
         try customer.type(canary)
@@ -111,6 +116,12 @@ struct AssistedEndToEndTests {
         try customer.keys("C-r")
         try await customer.enter(leaving: "Enter credentials")
         for pane in [local, remote] { try await pane.waitFor("Review before connecting") }
+        // Where no field takes typing, ? asks for help too.
+        try customer.keys("?")
+        for _ in 0..<40 where (try gateway.auditEvents().filter { $0["event"] as? String == "session.help_requested" }.count) < 2 {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(try gateway.auditEvents().filter { $0["event"] as? String == "session.help_requested" }.count == 2)
         try customer.keys("Enter")
         try await customer.waitFor("ACTIVE")
         for pane in [local, remote] { try await pane.waitFor("ACTIVE") }

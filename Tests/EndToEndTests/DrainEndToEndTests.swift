@@ -92,4 +92,29 @@ struct DrainEndToEndTests {
         #expect(events.contains { $0["event"] as? String == "gateway.limit_reached" && $0["error_code"] as? String == "shutdown" })
         #expect(try CommandEndToEndTests.onboard(["audit", "verify"], data: gateway.data, environment: gateway.environment).status == 0)
     }
+
+    @Test("onboard gateway drain: through the control socket, as a SIGTERM; the gateway exits 0; with none running, says so")
+    func drainCommand() async throws {
+        let gateway = try await GatewayProcess()
+        let (token, _, _) = try gateway.invite()
+        let pane = try gateway.session(token)
+        try await pane.waitFor("API Key")
+        let asked = try CommandEndToEndTests.onboard(["gateway", "drain"], data: gateway.data)
+        #expect(asked.status == 0 && asked.stderr.contains("is draining: no new connections; 1 session in flight"), "\(asked.stderr)")
+        let again = try CommandEndToEndTests.onboard(["gateway", "drain"], data: gateway.data)
+        #expect(again.stderr.contains("already draining"))
+        // The session in flight finishes; then the gateway exits 0.
+        try pane.keys("Escape")
+        try await pane.waitFor("SSH-EXIT=")
+        var status: Int32 = 0
+        var exited = false
+        for _ in 0..<100 where !exited {
+            exited = waitpid(gateway.pid, &status, WNOHANG) == gateway.pid
+            if !exited { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        gateway.reaped = exited
+        #expect(exited && status == 0, "the gateway did not exit 0 after gateway drain")
+        let none = try CommandEndToEndTests.onboard(["gateway", "drain"], data: gateway.data)
+        #expect(none.status == 1 && none.stderr.contains("No gateway runs for this user on this host"))
+    }
 }

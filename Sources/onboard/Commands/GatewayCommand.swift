@@ -7,7 +7,7 @@ import OnboardGateway
 import OnboardLive
 import OnboardStore
 
-/// `onboard gateway serve|fingerprint`: the SSH gateway for operator-assisted setup.
+/// `onboard gateway serve|drain|fingerprint`: the SSH gateway for operator-assisted setup.
 struct GatewayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gateway",
@@ -21,8 +21,9 @@ struct GatewayCommand: AsyncParsableCommand {
               onboard gateway serve --host 0.0.0.0 --port 2222
               COMPOSIO_API_KEY=... onboard gateway serve --host 0.0.0.0
               onboard gateway fingerprint
+              onboard gateway drain                          # before a deploy: sessions finish, then it exits
             """,
-        subcommands: [Serve.self, Fingerprint.self, Session.self]
+        subcommands: [Serve.self, Drain.self, Fingerprint.self, Session.self]
     )
 
     struct Serve: AsyncParsableCommand {
@@ -126,6 +127,22 @@ struct GatewayCommand: AsyncParsableCommand {
                         leaseTime: .seconds(leaseTime)),
                     output: .standard)
             }
+        }
+    }
+
+    struct Drain: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "drain",
+            abstract: "Drain the gateway running on this host: no new connections, sessions in flight finish, then it exits.",
+            discussion:
+                "As a first SIGTERM does (a second SIGTERM to the gateway ends the sessions at once). Through the gateway's owner-only control socket, so run it as the gateway's user.\n\nExamples:\n  onboard gateway drain\n  onboard gateway drain --port 2223"
+        )
+
+        @Option(name: .long, help: "The gateway's port, when several run on this host.")
+        var port: Int?
+
+        func run() async throws {
+            try await reportingErrors { try GatewayDrain.run(port: port, output: .standard) }
         }
     }
 
