@@ -148,4 +148,100 @@ struct ProxyProtocolEndToEndTests {
         #expect(gateway.logText.contains("a trusted balancer: no PROXY header"))
         #expect(!gateway.logText.contains("203.0.113.7"), "the forged address reached the log as a client")
     }
+
+    /// HAProxy in front of `gateways`: PROXY v2 to each, `/ready` as the health check every
+    /// 300 ms, every new client to the first server that is up (`balance first`).
+    static func haproxy(_ data: TemporaryDirectory, front: Int, gateways: [(ssh: Int, metrics: Int)]) throws -> pid_t {
+        let servers = gateways.enumerated().map { index, gateway in
+            "    server gw\(index + 1) 127.0.0.1:\(gateway.ssh) send-proxy-v2 check port \(gateway.metrics) inter 300ms fall 1 rise 1"
+        }
+        let config = data.path + "/haproxy-pair.cfg"
+        try
+            ([
+                "global", "    maxconn 200", "defaults", "    mode tcp", "    timeout connect 5s", "    timeout client 60s", "    timeout server 60s",
+                "    timeout check 2s", "frontend ssh", "    bind 127.0.0.1:\(front)", "    default_backend gateways", "backend gateways", "    balance first",
+                "    option httpchk GET /ready",
+            ] + servers + [""]).joined(separator: "\n").write(toFile: config, atomically: true, encoding: .utf8)
+        try "".write(toFile: data.path + "/haproxy-pair.in", atomically: true, encoding: .utf8)
+        return try ChildProcess.spawn(
+            ["/usr/sbin/haproxy", "-f", config, "-db"], environment: ProcessInfo.processInfo.environment, stdin: data.path + "/haproxy-pair.in",
+            stdout: data.path + "/haproxy-pair.out", stderr: data.path + "/haproxy-pair.err")
+    }
+
+    @Test(
+        "two gateways on PostgreSQL behind HAProxy: SIGTERM to one with five sessions at the form; its health check fails, new clients land on the other, the five end ACTIVE, exit 0, the chain verifies"
+    )
+    func drainBehindHAProxy() async throws {
+        let cluster = try PostgresCluster()
+        let served = try SharedStoreEndToEndTests.served(cluster.directory)
+        defer { served.kill(signal: SIGTERM) }
+        var environment = cluster.environment
+        environment["COMPOSIO_API_KEY"] = served.key
+        environment["COMPOSIO_BASE_URL"] = "http://127.0.0.1:\(served.port)"
+        let flags = ["--proxy-protocol-from", "127.0.0.1/32", "--metrics", "127.0.0.1:0", "--drain-timeout", "60"]
+        let (first, second) = (try await GatewayProcess(flags, environment: environment), try await GatewayProcess(flags, environment: environment))
+        func metricsPort(_ gateway: GatewayProcess) throws -> Int {
+            try #require(Int(gateway.logText.firstMatch(of: /Metrics on http:\/\/127\.0\.0\.1:(\d+)\/metrics/)?.output.1 ?? ""))
+        }
+        let front = try LoopbackClient.freePort()
+        let haproxy = try Self.haproxy(
+            cluster.directory, front: front, gateways: [(first.port, try metricsPort(first)), (second.port, try metricsPort(second))])
+        defer {
+            kill(haproxy, SIGTERM)
+            ChildProcess.wait(haproxy)
+        }
+        let known = cluster.directory.path + "/known_hosts_pair"
+        let keys = try [first, second].map { try String(contentsOfFile: $0.knownHosts, encoding: .utf8).split(separator: " ", maxSplits: 1).last ?? "" }
+        try keys.map { "[127.0.0.1]:\(front) \($0)" }.joined(separator: "\n").write(toFile: known, atomically: true, encoding: .utf8)
+        func client(_ token: String, from source: String) throws -> TmuxSession {
+            try TmuxSession(
+                command:
+                    "ssh -F /dev/null -o UserKnownHostsFile=\(known) -o StrictHostKeyChecking=yes -o BatchMode=yes -b \(source) -p \(front) \(token)@127.0.0.1; echo SSH-EXIT=$?; sleep 60"
+            )
+        }
+        func holder(_ id: String) throws -> String { (try first.invites().first { $0["id"] as? String == id }?["gateway"] as? String) ?? "" }
+
+        let invites = try (0..<7).map { try first.invite(userId: "behind-\($0)") }
+        var panes: [TmuxSession] = []
+        for (index, invite) in invites.prefix(5).enumerated() {
+            let pane = try client(invite.token, from: "127.0.0.\(31 + index)")
+            try await pane.waitFor("API Key")
+            panes.append(pane)
+        }
+        #expect(try invites.prefix(5).allSatisfy { try holder($0.id).hasSuffix(":\(first.port)") }, "the five sessions on the first gateway")
+
+        kill(first.pid, SIGTERM)
+        for _ in 0..<50 where !first.logText.contains("Draining") { try await Task.sleep(for: .milliseconds(100)) }
+        try await Task.sleep(for: .milliseconds(1200))  // HAProxy's check (every 300 ms) sees /ready at 503
+        var late: [TmuxSession] = []
+        for (index, invite) in invites.suffix(2).enumerated() {
+            let pane = try client(invite.token, from: "127.0.0.\(41 + index)")
+            try await pane.waitFor("API Key")
+            late.append(pane)
+            #expect(try holder(invite.id).hasSuffix(":\(second.port)"), "a new client landed on the gateway still up")
+        }
+
+        for (index, pane) in panes.enumerated() {
+            try pane.type("tvly-behind-haproxy-\(index)")
+            try await pane.enter(leaving: "Enter credentials")
+            try pane.keys("Enter")
+            try await pane.waitFor("ACTIVE")
+            try pane.keys("Enter")
+            try await pane.waitFor("SSH-EXIT=0")
+        }
+        var status: Int32 = 0
+        var exited = false
+        for _ in 0..<100 where !exited {
+            exited = waitpid(first.pid, &status, WNOHANG) == first.pid
+            if !exited { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        first.reaped = exited
+        #expect(exited && status == 0, "the drained gateway did not exit 0")
+        let listed = try second.invites()
+        for (index, invite) in invites.prefix(5).enumerated() {
+            let row = try #require(listed.first { $0["id"] as? String == invite.id })
+            #expect(row["state"] as? String == "connected" && (row["claimed_from"] as? String)?.hasPrefix("127.0.0.\(31 + index):") == true)
+        }
+        #expect(try CommandEndToEndTests.onboard(["audit", "verify"], data: second.data, environment: cluster.environment).status == 0)
+    }
 }
