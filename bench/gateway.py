@@ -2,12 +2,14 @@
 """The SSH gateway beside the usual way, OpenSSH's sshd with `ForceCommand onboard`, measured
 side by side in one run with the same client (OpenSSH's ssh on a pty):
 
-    bench/gateway.py ONBOARD_BINARY [--sessions 100] [--runs 10] [--keys 50]
+    bench/gateway.py ONBOARD_BINARY [--sessions 100] [--runs 10] [--keys 50] [--storm 100]
 
 - connect to first frame: from starting `ssh` to the credentials page on the screen;
 - keystroke echo: from a key written to the client's pty to the redrawn field coming back;
 - memory with N sessions parked at the secret field: PSS of the server's processes (the gateway,
-  or sshd's listener and its two processes per session) and of the sessions' onboard processes.
+  or sshd's listener and its two processes per session) and of the sessions' onboard processes;
+- a login storm: N clients started at once (their invites made beforehand), each timed from its
+  own start to its first frame; p50, p95 and p99, and how many never got one.
 
 Needs openssh-server and openssh-client (Debian) and root (sshd's privilege separation). Both
 servers run on loopback with their own files in a temporary directory; onboard runs on the
@@ -117,6 +119,7 @@ def main():
     parser.add_argument("--sessions", type=int, default=100)
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--keys", type=int, default=50)
+    parser.add_argument("--storm", type=int, default=100)
     options = parser.parse_args()
     binary = os.path.realpath(options.binary)
     work = tempfile.mkdtemp(prefix="onboard-bench-gateway-")
@@ -169,10 +172,34 @@ ForceCommand env XDG_DATA_HOME={work}/data XDG_STATE_HOME={work}/state LANG=C.UT
     def sshd_client():
         return Client(common + ["-i", f"{work}/client", "-o", "IdentitiesOnly=yes", "-p", "22022", "root@127.0.0.1"])
 
-    def gateway_client():
+    def gateway_token():
         invite = json.loads(run(binary, "invite", "create", "--auth-config", config, "--user-id", "alice", "--json", env=env))
-        token = invite["ssh_command"].split()[-1].split("@")[0]
-        return Client(common + ["-p", str(port), f"{token}@127.0.0.1"])
+        return invite["ssh_command"].split()[-1].split("@")[0]
+
+    def gateway_client(token=None):
+        return Client(common + ["-p", str(port), f"{token or gateway_token()}@127.0.0.1"])
+
+    def storm(start, count, timeout=180):
+        """Starts `count` clients back to back; seconds from each one's start to its first frame."""
+        clients = [start() for _ in range(count)]
+        waiting = {client.master: client for client in clients}
+        times = {}
+        end = time.time() + timeout
+        while waiting and time.time() < end:
+            ready, _, _ = select.select(list(waiting), [], [], 1)
+            for descriptor in ready:
+                client = waiting[descriptor]
+                try:
+                    client.seen += os.read(descriptor, 65536)
+                except OSError:
+                    del waiting[descriptor]
+                    continue
+                if MARKER in client.seen:
+                    times[descriptor] = time.perf_counter() - client.started
+                    del waiting[descriptor]
+        for client in clients:
+            client.close()
+        return list(times.values()), len(waiting)
 
     results = {}
     try:
@@ -193,8 +220,9 @@ ForceCommand env XDG_DATA_HOME={work}/data XDG_STATE_HOME={work}/state LANG=C.UT
             time.sleep(2)
             table = processes()
             server_pids = [pid for pid, exe, _ in table if exe == "/usr/sbin/sshd"] if name.startswith("sshd") else [gateway.pid]
+            # sshd's sessions run the wizard with its flags; the gateway's are `onboard gateway session`.
             session_pids = [pid for pid, exe, cmd in table if exe == binary and pid != gateway.pid and "gateway serve" not in cmd
-                            and "--user-id alice" in cmd]
+                            and ("--user-id alice" in cmd or cmd.strip().endswith("gateway session"))]
             results[name] = {
                 "first_frame_ms": statistics.median(first) * 1000,
                 "echo_ms_median": statistics.median(echoes) * 1000,
@@ -207,6 +235,12 @@ ForceCommand env XDG_DATA_HOME={work}/data XDG_STATE_HOME={work}/state LANG=C.UT
             for client in parked:
                 client.close()
             time.sleep(3)
+            if options.storm:
+                tokens = [gateway_token() for _ in range(options.storm)] if not name.startswith("sshd") else []
+                starts = iter(tokens)
+                stormed, lost = storm((lambda: gateway_client(next(starts))) if tokens else sshd_client, options.storm)
+                results[name]["storm"] = (stormed, lost)
+                time.sleep(3)
     finally:
         sshd.terminate()
         gateway.terminate()
@@ -222,6 +256,16 @@ ForceCommand env XDG_DATA_HOME={work}/data XDG_STATE_HOME={work}/state LANG=C.UT
         print(f"| {name:22} | {r['first_frame_ms']:.0f} ms | {r['echo_ms_median']:.2f} ms | {r['echo_ms_p95']:.2f} ms | "
               f"{r['server_processes']} | {r['server_pss_mb']:.1f} MB | {r['session_processes']} | {r['sessions_pss_mb']:.1f} MB | "
               f"{r['server_pss_mb'] + r['sessions_pss_mb']:.1f} MB |")
+    if options.storm:
+        print(f"\nLogin storm: {options.storm} clients started at once, each timed to its first frame\n")
+        print("| | p50 | p95 | p99 | no frame |\n|---|---|---|---|---|")
+        for name, r in results.items():
+            stormed, lost = r["storm"]
+            if stormed:
+                print(f"| {name} | {percentile(stormed, 0.5) * 1000:.0f} ms | {percentile(stormed, 0.95) * 1000:.0f} ms | "
+                      f"{percentile(stormed, 0.99) * 1000:.0f} ms | {lost} |")
+            else:
+                print(f"| {name} | - | - | - | {lost} |")
 
 
 if __name__ == "__main__":
