@@ -47,9 +47,15 @@ final class OperatorFrames: @unchecked Sendable {
     }
 
     /// The runtime's state after an event (cheap: kept, drawn later on the frames' thread).
+    /// While nobody watches it is only kept: no comparison, no wake-up, no drawing.
     func update(_ state: Wizard.State) {
+        let watched = !link.sizes.isEmpty
         condition.lock()
         defer { condition.unlock() }
+        guard watched else {
+            latest = state
+            return
+        }
         guard latest != state else { return }
         latest = state
         noteChange()
@@ -102,6 +108,10 @@ final class OperatorFrames: @unchecked Sendable {
     /// Sends each size's frame when it differs from the one sent before.
     private func draw(_ state: Wizard.State) {
         let sizes = link.sizes
+        guard !sizes.isEmpty else {
+            sent = [:]
+            return
+        }
         let observed = state.observed
         var now: [String: Canvas] = [:]
         for size in sizes {
