@@ -161,7 +161,7 @@ struct GatewayCommand: AsyncParsableCommand {
     }
 
     /// What the gateway runs on each session's pty; not for people. It takes no arguments: what
-    /// it is for arrives on descriptor 4, the service key on 5, and it confines itself first.
+    /// it is for arrives on descriptor 4, the service key on 6, and it confines itself first.
     struct Session: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "session",
