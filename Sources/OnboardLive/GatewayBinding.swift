@@ -18,7 +18,7 @@ package struct SessionDescription: Codable, Sendable, Equatable {
     package var peer: String
     /// What the session may do with the user's existing accounts.
     package var existing: Invite.ExistingAccounts
-    /// The service, when the gateway uses one (its key follows on descriptor 5); absent for the
+    /// The service, when the gateway uses one (its key follows on descriptor 6); absent for the
     /// embedded sandbox, which the session opens itself.
     package var baseURL: String?
     /// The user to become (the gateway runs as root and was given `--session-user`).
