@@ -195,24 +195,6 @@ struct InviteCommand: AsyncParsableCommand {
 
         @OptionGroup var store: StoreFlag
 
-        /// Set once this process confined itself as the gateway's attach.
-        static let confined = Mutex(false)
-
-        /// `onboard invite attach ID --gateway-descriptor 3 [--become UID:GID]`, as the gateway
-        /// starts it: becomes the user and confines itself before any other thread exists (a
-        /// Landlock ruleset binds only the thread that applies it and those started after).
-        static func confineIfStartedByGateway(_ arguments: [String]) throws {
-            guard arguments.count >= 6, arguments[1] == "invite", arguments[2] == "attach", arguments[4] == "--gateway-descriptor" else { return }
-            var user: SessionUser?
-            if arguments.count == 8, arguments[6] == "--become" {
-                let parts = arguments[7].split(separator: ":").compactMap { UInt32($0) }
-                guard parts.count == 2 else { throw ValidationError("--become takes UID:GID.") }
-                user = SessionUser(uid: parts[0], gid: parts[1])
-            }
-            try InviteAttach.confineForGateway(user: user)
-            confined.withLock { $0 = true }
-        }
-
         func run() async throws {
             try await reportingErrors {
                 let opened = try await StoreChoice.open(store: store.store, auditLog: audit.auditLog)
