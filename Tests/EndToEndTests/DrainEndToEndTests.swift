@@ -76,14 +76,7 @@ struct DrainEndToEndTests {
 
         let told = try await idle.waitFor("SSH-EXIT=", timeout: 30)
         #expect(told.contains("The gateway is shutting down"))
-        var status: Int32 = 0
-        var exited = false
-        for _ in 0..<100 where !exited {
-            exited = waitpid(gateway.pid, &status, WNOHANG) == gateway.pid
-            if !exited { try await Task.sleep(for: .milliseconds(100)) }
-        }
-        gateway.reaped = exited
-        #expect(exited && status == 0, "the gateway did not exit 0 after its drain")
+        #expect(try await gateway.waitForExit() == 0, "the gateway did not exit 0 after its drain")
         #expect(gateway.logText.contains("every record is written"))
 
         let invite = try #require(try gateway.invites().first { $0["id"] as? String == firstId })
@@ -106,14 +99,7 @@ struct DrainEndToEndTests {
         // The session in flight finishes; then the gateway exits 0.
         try pane.keys("Escape")
         try await pane.waitFor("SSH-EXIT=")
-        var status: Int32 = 0
-        var exited = false
-        for _ in 0..<100 where !exited {
-            exited = waitpid(gateway.pid, &status, WNOHANG) == gateway.pid
-            if !exited { try await Task.sleep(for: .milliseconds(100)) }
-        }
-        gateway.reaped = exited
-        #expect(exited && status == 0, "the gateway did not exit 0 after gateway drain")
+        #expect(try await gateway.waitForExit() == 0, "the gateway did not exit 0 after gateway drain")
         let none = try CommandEndToEndTests.onboard(["gateway", "drain"], data: gateway.data)
         #expect(none.status == 1 && none.stderr.contains("No gateway runs for this user on this host"))
     }

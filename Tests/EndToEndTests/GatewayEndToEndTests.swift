@@ -47,8 +47,21 @@ final class GatewayProcess {
         try "[127.0.0.1]:\(port) \(publicKey)".write(toFile: knownHosts, atomically: true, encoding: .utf8)
     }
 
-    /// Set by a test that waited for the gateway's exit itself: its pid may be another's now.
+    /// Set once the gateway's exit was collected: its pid may be another's now.
     var reaped = false
+
+    /// Waits up to `seconds` for the gateway to exit; its exit status, or nil if it did not.
+    func waitForExit(seconds: Int = 10) async throws -> Int32? {
+        var status: Int32 = 0
+        for _ in 0..<(seconds * 10) {
+            if waitpid(pid, &status, WNOHANG) == pid {
+                reaped = true
+                return status
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return nil
+    }
 
     deinit {
         guard !reaped else { return }

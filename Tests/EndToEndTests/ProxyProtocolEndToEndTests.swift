@@ -175,9 +175,7 @@ struct ProxyProtocolEndToEndTests {
         let cluster = try PostgresCluster()
         let served = try SharedStoreEndToEndTests.served(cluster.directory)
         defer { served.kill(signal: SIGTERM) }
-        var environment = cluster.environment
-        environment["COMPOSIO_API_KEY"] = served.key
-        environment["COMPOSIO_BASE_URL"] = "http://127.0.0.1:\(served.port)"
+        let environment = SharedStoreEndToEndTests.environment(cluster, served: served)
         let flags = ["--proxy-protocol-from", "127.0.0.1/32", "--metrics", "127.0.0.1:0", "--drain-timeout", "60"]
         let (first, second) = (try await GatewayProcess(flags, environment: environment), try await GatewayProcess(flags, environment: environment))
         func metricsPort(_ gateway: GatewayProcess) throws -> Int {
@@ -229,14 +227,7 @@ struct ProxyProtocolEndToEndTests {
             try pane.keys("Enter")
             try await pane.waitFor("SSH-EXIT=0")
         }
-        var status: Int32 = 0
-        var exited = false
-        for _ in 0..<100 where !exited {
-            exited = waitpid(first.pid, &status, WNOHANG) == first.pid
-            if !exited { try await Task.sleep(for: .milliseconds(100)) }
-        }
-        first.reaped = exited
-        #expect(exited && status == 0, "the drained gateway did not exit 0")
+        #expect(try await first.waitForExit() == 0, "the drained gateway did not exit 0")
         let listed = try second.invites()
         for (index, invite) in invites.prefix(5).enumerated() {
             let row = try #require(listed.first { $0["id"] as? String == invite.id })

@@ -52,10 +52,16 @@ final class PostgresCluster {
 struct SharedStoreEndToEndTests {
     /// Two gateways (each with its own host key and data) on one store and one service.
     static func twoGateways(_ cluster: PostgresCluster, served: ServedSandbox) async throws -> (GatewayProcess, GatewayProcess) {
+        let environment = environment(cluster, served: served)
+        return (try await GatewayProcess(environment: environment), try await GatewayProcess(environment: environment))
+    }
+
+    /// The store's variables and the served sandbox as the service, for gateways and commands.
+    static func environment(_ cluster: PostgresCluster, served: ServedSandbox) -> [String: String] {
         var environment = cluster.environment
         environment["COMPOSIO_API_KEY"] = served.key
         environment["COMPOSIO_BASE_URL"] = "http://127.0.0.1:\(served.port)"
-        return (try await GatewayProcess(environment: environment), try await GatewayProcess(environment: environment))
+        return environment
     }
 
     static func served(_ data: TemporaryDirectory) throws -> ServedSandbox {
@@ -98,9 +104,7 @@ struct SharedStoreEndToEndTests {
         #expect(try CommandEndToEndTests.onboard(["audit", "verify"], data: first.data, environment: cluster.environment).status == 0)
 
         // An operator's own command, with ONBOARD_STORE set, joins the same chain.
-        var desk = cluster.environment
-        desk["COMPOSIO_API_KEY"] = served.key
-        desk["COMPOSIO_BASE_URL"] = "http://127.0.0.1:\(served.port)"
+        let desk = Self.environment(cluster, served: served)
         let config = try CommandEndToEndTests.configId("tavily", data: first.data, environment: desk)
         let connect = try CommandEndToEndTests.onboard(
             ["connect", "--auth-config", config, "--user-id", "from-the-desk", "--secrets-stdin"], input: "generic_api_key=tvly-desk\n",
@@ -201,12 +205,7 @@ struct SharedStoreEndToEndTests {
         // Stopped while the database is down, the gateway still exits, in bounded time.
         try cluster.stop()
         kill(gateway.pid, SIGTERM)
-        var exited = false
-        var status: Int32 = 0
-        for _ in 0..<250 where !exited {
-            exited = waitpid(gateway.pid, &status, WNOHANG) == gateway.pid
-            if !exited { try await Task.sleep(for: .milliseconds(100)) }
-        }
+        let exited = try await gateway.waitForExit(seconds: 25) != nil
         #expect(exited, "the gateway did not exit within 25 s of SIGTERM with its store down")
         if !exited { kill(gateway.pid, SIGKILL) }
     }
@@ -217,9 +216,7 @@ struct SharedStoreEndToEndTests {
         let cluster = try PostgresCluster()
         let served = try Self.served(cluster.directory)
         defer { served.kill(signal: SIGTERM) }
-        var environment = cluster.environment
-        environment["COMPOSIO_API_KEY"] = served.key
-        environment["COMPOSIO_BASE_URL"] = "http://127.0.0.1:\(served.port)"
+        let environment = Self.environment(cluster, served: served)
         let doomed = try await GatewayProcess(["--lease-time", "2"], environment: environment)
         let survivor = try await GatewayProcess(["--lease-time", "2"], environment: environment)
         let (token, id, _) = try doomed.invite()
