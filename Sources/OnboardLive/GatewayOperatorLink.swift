@@ -22,29 +22,19 @@ final class GatewayOperatorLink: OperatorLink {
     func start(deliver: @escaping @Sendable (Wizard.Event) -> Void, watchersChanged: @escaping @Sendable () -> Void) {
         let descriptor = self.descriptor
         let thread = Thread { [self] in
-            var pending: [UInt8] = []
-            var chunk = [UInt8](repeating: 0, count: 16 << 10)
-            while true {
-                let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-                if count < 0 && errno == EINTR { continue }
-                guard count > 0 else { break }
-                pending += chunk[..<count]
-                while let newline = pending.firstIndex(of: 0x0A) {
-                    let line = pending[..<newline]
-                    defer { pending.removeSubrange(...newline) }
-                    switch WatchMessage(line: line) {
-                    case .watchers(let names, let sizes, let change):
-                        watching.withLock { $0 = sizes.prefix(8).map { ($0.columns, $0.rows) } }
-                        deliver(.assistance(.observers(names, change: change)))
-                        watchersChanged()
-                    case .note(let from, let text):
-                        deliver(.assistance(.note(from: from, text: text)))
-                    default:
-                        break
-                    }
+            // Nothing the gateway sends is longer than 64 KiB: a line that is, is skipped whole.
+            var reader = LineReader(descriptor: descriptor, limit: 64 << 10)
+            while let line = reader.next() {
+                switch WatchMessage(line: line) {
+                case .watchers(let names, let sizes, let change):
+                    watching.withLock { $0 = sizes.prefix(8).map { ($0.columns, $0.rows) } }
+                    deliver(.assistance(.observers(names, change: change)))
+                    watchersChanged()
+                case .note(let from, let text):
+                    deliver(.assistance(.note(from: from, text: text)))
+                default:
+                    break
                 }
-                // Nothing the gateway sends is this long: a line that is, is dropped.
-                if pending.count > 64 << 10 { pending.removeAll() }
             }
             // The gateway went away: nobody watches.
             watching.withLock { $0 = [] }
