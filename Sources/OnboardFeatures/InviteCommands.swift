@@ -165,7 +165,7 @@ package enum InviteCommands {
             guard let id = invite.accountId, let account = try? await service.connectedAccount(id: id) else { continue }
             // The person asked for help on the link's page (onboard's sandbox page has the button).
             if let help = account.helpRequestedAt, invite.helpRequestedAt.map({ $0 < help }) ?? true,
-                (try? await store.recordAssistance(id: invite.id, heldBy: nil, helpAt: help, note: nil)) != nil
+                (try? await store.recordAssistance(id: invite.id, helpAt: help, note: nil)) != nil
             {
                 changed = true
                 try? await audit?.record(

@@ -54,10 +54,10 @@ package enum StoreWrite: Codable, Sendable, Equatable {
         case .release(let invite, let claimedAt):
             return try await invites.release(id: invite, claimedAt: claimedAt)
         case .helpRequested(let invite, let at):
-            try await invites.recordAssistance(id: invite, heldBy: nil, helpAt: at, note: nil)
+            try await invites.recordAssistance(id: invite, helpAt: at, note: nil)
             return true
         case .operatorNote(let invite, let text):
-            try await invites.recordAssistance(id: invite, heldBy: nil, helpAt: nil, note: text)
+            try await invites.recordAssistance(id: invite, helpAt: nil, note: text)
             return true
         }
     }

@@ -146,9 +146,8 @@ package protocol InviteStore: Sendable {
     @discardableResult
     func recordOutcome(id: String, accountId: String?, status: String?, errorCode: String?) async throws -> Bool
     func recordEnd(id: String, exitStatus: Int, at now: Date) async throws
-    /// What happened around a running session, each when given: the gateway holding it, a
-    /// help request, an operator's note.
-    func recordAssistance(id: String, heldBy: String?, helpAt: Date?, note: String?) async throws
+    /// What happened around a session, each when given: a help request, an operator's note.
+    func recordAssistance(id: String, helpAt: Date?, note: String?) async throws
     /// Keeps `lease` alive until `now` plus the lease time (a gateway's heartbeat).
     func renewLease(_ lease: SessionHolder, at now: Date) async throws
     /// A gateway stopped cleanly: its lease goes (its sessions were ended on record).

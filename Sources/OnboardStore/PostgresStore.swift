@@ -230,12 +230,11 @@ package final class PostgresStore: InviteStore, AuditSink {
         }
     }
 
-    package func recordAssistance(id: String, heldBy: String?, helpAt: Date?, note: String?) async throws {
+    package func recordAssistance(id: String, helpAt: Date?, note: String?) async throws {
         try await within {
             try await self.client.query(
                 """
-                UPDATE onboard_invites SET held_by = coalesce(\(heldBy), held_by), help_at = coalesce(\(helpAt?.timeIntervalSince1970), help_at),
-                    operator_note = coalesce(\(note), operator_note)
+                UPDATE onboard_invites SET help_at = coalesce(\(helpAt?.timeIntervalSince1970), help_at), operator_note = coalesce(\(note), operator_note)
                 WHERE id = \(id)
                 """, logger: self.logger)
         }

@@ -148,14 +148,13 @@ package final class SQLiteInviteStore: InviteStore {
         }
     }
 
-    package func recordAssistance(id: String, heldBy: String?, helpAt: Date?, note: String?) async throws {
+    package func recordAssistance(id: String, helpAt: Date?, note: String?) async throws {
         try await database.write { db in
             try db.execute(
                 sql: """
-                    UPDATE invites SET held_by = COALESCE(?, held_by), help_at = COALESCE(?, help_at), operator_note = COALESCE(?, operator_note)
-                    WHERE id = ?
+                    UPDATE invites SET help_at = COALESCE(?, help_at), operator_note = COALESCE(?, operator_note) WHERE id = ?
                     """,
-                arguments: [heldBy, helpAt?.timeIntervalSince1970, note, id])
+                arguments: [helpAt?.timeIntervalSince1970, note, id])
         }
     }
 

@@ -40,7 +40,7 @@ final class SlowStore: InviteStore {
     func revoke(id: String, at now: Date) async throws -> Bool { false }
     func recordOutcome(id: String, accountId: String?, status: String?, errorCode: String?) async throws -> Bool { false }
     func recordEnd(id: String, exitStatus: Int, at now: Date) async throws {}
-    func recordAssistance(id: String, heldBy: String?, helpAt: Date?, note: String?) async throws {}
+    func recordAssistance(id: String, helpAt: Date?, note: String?) async throws {}
     func recordGateway(_ endpoint: GatewayEndpoint) async throws {}
     func latestGateway() async throws -> GatewayEndpoint? { nil }
 }

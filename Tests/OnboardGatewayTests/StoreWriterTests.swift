@@ -16,7 +16,7 @@ final class FlakyStore: InviteStore {
         if failing.withLock({ $0 }) { throw Down() }
         ends.withLock { $0.append(id) }
     }
-    func recordAssistance(id: String, heldBy: String?, helpAt: Date?, note: String?) async throws {
+    func recordAssistance(id: String, helpAt: Date?, note: String?) async throws {
         if failing.withLock({ $0 }) { throw Down() }
     }
     func recordOutcome(id: String, accountId: String?, status: String?, errorCode: String?) async throws -> Bool {
