@@ -19,7 +19,6 @@ struct SessionContext: Sendable {
     let watches: WatchRegistry
     /// This gateway run (`host:port` and its lease), recorded on the invites it claims.
     let holder: SessionHolder?
-    var gatewayName: String { holder?.name ?? "" }
     /// The host key's fingerprint, shown to the customer to compare with what ssh showed.
     let hostKeyFingerprint: String
     /// The clock the session's limits and timestamps are read from.
