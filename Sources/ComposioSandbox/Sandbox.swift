@@ -127,7 +127,7 @@ package final class Sandbox: Sendable {
     /// the API stays in process, out of reach of other users of the machine).
     func router(logger: Logger, linkPagesOnly: Bool = false) -> Router<SandboxRequestContext> {
         let router = Router(context: SandboxRequestContext.self)
-        router.add(middleware: EnvelopeMiddleware(logger: logger))
+        router.add(middleware: EnvelopeMiddleware(logger: logger, observer: options.requestObserver))
         router.add(middleware: FaultMiddleware(plan: options.faults))
         let routes = SandboxRoutes(
             store: store, sealer: sealer, limiter: limiter, authFailures: authFailures, now: now, initiationLifetime: options.linkLifetime,
@@ -199,8 +199,14 @@ package struct SandboxOptions: Sendable {
     /// `--public-url https://...`: the base of the link pages' URLs, for a sandbox served
     /// beyond loopback behind a proxy that terminates TLS.
     package var publicURL: String?
+    /// Told of every request answered (`sandbox serve --metrics`).
+    package var requestObserver: (any SandboxRequestObserver)?
 
-    package init(rateLimit: Int = 2000, faults: FaultPlan = .none, linkLifetime: TimeInterval = 600, publicURL: String? = nil) {
+    package init(
+        rateLimit: Int = 2000, faults: FaultPlan = .none, linkLifetime: TimeInterval = 600, publicURL: String? = nil,
+        requestObserver: (any SandboxRequestObserver)? = nil
+    ) {
+        self.requestObserver = requestObserver
         self.publicURL = publicURL
         self.rateLimit = rateLimit
         self.faults = faults

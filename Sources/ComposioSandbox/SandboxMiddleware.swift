@@ -87,6 +87,8 @@ struct EnvelopeMiddleware<Context: RequestContext>: RouterMiddleware {
     let logger: Logger
     /// What requests are timed with.
     var clock: any Timekeeper = SystemTimekeeper()
+    /// Told of each request answered (`sandbox serve --metrics`).
+    var observer: (any SandboxRequestObserver)?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = clock.now
@@ -108,6 +110,10 @@ struct EnvelopeMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         let elapsed = clock.now - start
         logger.info("\(request.method) \(Self.loggedPath(request.uri.path)) \(response.status.code) \(elapsed.milliseconds) ms")
+        observer?.answered(
+            AnsweredRequest(
+                route: context.endpointPath ?? "NotFound", method: AnsweredRequest.method(request.method.rawValue), status: Int(response.status.code),
+                duration: elapsed))
         return response
     }
 

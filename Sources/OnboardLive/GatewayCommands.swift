@@ -119,7 +119,7 @@ package enum GatewayCommands {
         metricsLogger.logLevel = .warning
         let metricsServer = options.metrics.map { address in
             MetricsEndpoint.start(metrics, host: address.host, port: address.port, logger: metricsLogger) { port in
-                output.err("Metrics on http://\(address.host.contains(":") ? "[\(address.host)]" : address.host):\(port)/metrics; readiness on /ready.")
+                output.err("Metrics on http://\(MetricsEndpoint.hostInURL(address.host)):\(port)/metrics; readiness on /ready.")
             }
         }
         defer { metricsServer?.cancel() }

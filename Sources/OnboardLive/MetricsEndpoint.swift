@@ -4,9 +4,19 @@ import Logging
 import OnboardFeatures
 import OnboardGateway
 
-/// `gateway serve --metrics HOST:PORT`: `/metrics` in Prometheus' text format and `/ready` for
-/// a load balancer's health check (200, or 503 while the gateway drains or its store refuses
-/// writes). Nothing else is served, and nothing here names a customer.
+/// What a metrics endpoint serves: the series, and whether a balancer should send work here.
+package protocol MetricsPage: Sendable {
+    /// Every series, in Prometheus' text exposition format.
+    func text() -> String
+    var isReady: Bool { get }
+}
+
+extension GatewayMetrics: MetricsPage {}
+
+/// `gateway serve --metrics HOST:PORT` and `sandbox serve --metrics HOST:PORT`: `/metrics` in
+/// Prometheus' text format and `/ready` for a load balancer's health check (200, or 503 while
+/// the gateway drains or its store refuses writes). Nothing else is served, and nothing here
+/// names a customer.
 package enum MetricsEndpoint {
     /// Parses `HOST:PORT` (`[::1]:9464` for IPv6).
     package static func address(_ text: String) throws -> (host: String, port: Int) {
@@ -27,9 +37,13 @@ package enum MetricsEndpoint {
         return (host, port)
     }
 
+    /// A host as written in a URL: an IPv6 address in brackets.
+    package static func hostInURL(_ host: String) -> String { host.contains(":") ? "[\(host)]" : host }
+
     /// Serves until the returned task is cancelled; `onRunning` gets the bound port.
     package static func start(
-        _ metrics: GatewayMetrics, host: String, port: Int, logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void
+        _ metrics: any MetricsPage, host: String, port: Int, serverName: String = "onboard-gateway", logger: Logger,
+        onRunning: @escaping @Sendable (Int) async -> Void
     ) -> Task<Void, any Error> {
         let router = Router()
         router.get("/metrics") { _, _ -> Response in
@@ -44,7 +58,7 @@ package enum MetricsEndpoint {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: ready ? "ready\n" : "not ready: draining, or the store is not answering\n")))
         }
         let app = Application(
-            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "onboard-gateway"),
+            router: router, configuration: .init(address: .hostname(host, port: port), serverName: serverName),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) }, logger: logger)
         return Task { try await app.run() }
     }

@@ -42,6 +42,26 @@ struct SandboxHardeningTests {
         #expect(EnvelopeMiddleware<SandboxRequestContext>.loggedPath("/api/v3.1/auth_configs") == "/api/v3.1/auth_configs")
     }
 
+    @Test("each answer is told to the observer by route pattern: no account id, no link token, an invented path as NotFound")
+    func answersAreObservedByPattern() async throws {
+        let seen = AnsweredRequests()
+        try await withSandbox(options: SandboxOptions(rateLimit: 0, requestObserver: seen)) { client in
+            let link = try await SandboxLinkTests.link(client, toolkit: "github")
+            _ = try await client.get(SandboxLinkTests.path(link), headers: [:])
+            _ = try await client.get("/api/v3/connected_accounts/ca_secretish123")
+            _ = try await client.get("/api/v3.1/auth_configs", headers: [HTTPField.Name("x-api-key")!: "ak_wrong"])
+            _ = try await client.get("/no/such/path/ca_other")
+        }
+        let answered = seen.all.map { "\($0.method) \($0.route) \($0.status)" }
+        // The link's creation reads the auth configs first (one GET) and posts the link.
+        #expect(
+            answered.suffix(4) == [
+                "GET /link/{token} 200", "GET /api/v3/connected_accounts/{id} 404", "GET /api/v3.1/auth_configs 401", "GET NotFound 404",
+            ])
+        #expect(!answered.joined().contains("ca_secretish123") && !answered.joined().contains("lt_"))
+        #expect(AnsweredRequest.method("FOOBAR") == "other" && AnsweredRequest.method("PATCH") == "PATCH")
+    }
+
     @Test("ten failed authentications from one address in a minute: the next request is turned away before its key is checked")
     func failedAuthenticationsAreLimited() async throws {
         try await withSandbox(live: true) { client in
@@ -173,4 +193,11 @@ struct Sandbox2026Tests {
             #expect(try await client.get("/api/v3.1/connected_accounts/\(id)").object["alias"] == nil, "an empty alias clears it")
         }
     }
+}
+
+/// The answers a sandbox told its observer, in order.
+final class AnsweredRequests: SandboxRequestObserver {
+    private let answers = Mutex<[AnsweredRequest]>([])
+    func answered(_ request: AnsweredRequest) { answers.withLock { $0.append(request) } }
+    var all: [AnsweredRequest] { answers.withLock { $0 } }
 }

@@ -177,10 +177,11 @@ struct CommandEndToEndTests {
         #expect(!rerun.stdout.contains(marker) && !rerun.stderr.contains(marker))
     }
 
-    @Test("an import against a sandbox limited to 600 requests a minute completes with under 1% answered 429")
+    @Test("an import against a sandbox limited to 600 requests a minute completes with under 1% answered 429; the sandbox's /metrics counts the same")
     func importUnderRateLimit() throws {
         let data = try TemporaryDirectory()
-        let served = try ServedSandbox(binary: try OnboardBinary.path(), database: data.path + "/served.sqlite", key: "ak_limited", rateLimit: 600)
+        let served = try ServedSandbox(
+            binary: try OnboardBinary.path(), database: data.path + "/served.sqlite", key: "ak_limited", rateLimit: 600, metrics: true)
         defer { served.kill(signal: SIGTERM) }
         let remote = ["COMPOSIO_API_KEY": "ak_limited", "COMPOSIO_BASE_URL": "http://127.0.0.1:\(served.port)"]
         let freshdesk = try Self.configId("freshdesk", data: data, environment: remote)
@@ -199,5 +200,18 @@ struct CommandEndToEndTests {
         let limited = try #require(requests["rate_limited"])
         #expect(sent >= 650)
         #expect(Double(limited) < Double(sent) * 0.01, "\(limited) of \(sent) requests answered 429")
+
+        // What the sandbox counted, read as Prometheus reads it, agrees with what the client saw.
+        let endpoint = try #require(served.metricsEndpoint)
+        #expect(try PrometheusScrape.get(endpoint + "/ready").status == 200)
+        let samples = try PrometheusScrape.samples(try PrometheusScrape.get(endpoint + "/metrics").body, in: data)
+        let route = "/api/v3.1/connected_accounts"
+        #expect(PrometheusScrape.value(samples, "onboard_sandbox_requests_total", ["route": route, "method": "POST", "status": "201"]) == 650)
+        #expect(PrometheusScrape.value(samples, "onboard_sandbox_rate_limited_total") == Double(limited))
+        #expect(PrometheusScrape.value(samples, "onboard_sandbox_server_errors_total") == 0)
+        let timed = try #require(PrometheusScrape.value(samples, "onboard_sandbox_request_seconds_count", ["route": route]))
+        #expect(timed >= 650)
+        // Labels come from the routes, never from a request's path: no user id, no account id.
+        #expect(!samples.contains { ($0["labels"] as? [String: String] ?? [:]).values.contains { $0.contains("limited") || $0.contains("ca_") } })
     }
 }

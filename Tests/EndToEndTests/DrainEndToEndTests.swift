@@ -10,29 +10,6 @@ import Testing
 /// and readiness, as a balancer and Prometheus read them, along the way.
 @Suite("The SSH gateway drained on SIGTERM", .serialized)
 struct DrainEndToEndTests {
-    /// GET `url`: the body and the status.
-    static func get(_ url: String) throws -> (body: String, status: Int) {
-        let output = try TmuxSession.run("curl", ["-s", "--max-time", "5", "-w", "\n%{http_code}", url])
-        let lines = output.split(separator: "\n", omittingEmptySubsequences: false)
-        return (lines.dropLast().joined(separator: "\n"), Int(lines.last ?? "") ?? 0)
-    }
-
-    /// The samples of a `/metrics` page, read by Prometheus' own Python parser.
-    static func samples(_ text: String, in data: TemporaryDirectory) throws -> [[String: Any]] {
-        let input = data.path + "/metrics.txt"
-        try text.write(toFile: input, atomically: true, encoding: .utf8)
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Clients/parse_metrics.py")
-        let pid = try ChildProcess.spawn(
-            ["/usr/bin/env", "python3", script.path], environment: ProcessInfo.processInfo.environment, stdin: input, stdout: input + ".json",
-            stderr: input + ".err")
-        #expect(ChildProcess.wait(pid) == 0, "the Prometheus parser refused the page: \((try? String(contentsOfFile: input + ".err", encoding: .utf8)) ?? "")")
-        return try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: input + ".json"))) as? [[String: Any]])
-    }
-
-    static func value(_ samples: [[String: Any]], _ name: String, _ labels: [String: String] = [:]) -> Double? {
-        samples.first { $0["name"] as? String == name && ($0["labels"] as? [String: String] ?? [:]) == labels }?["value"] as? Double
-    }
-
     @Test("SIGTERM with two sessions at the form: new connections refused, one completes to ACTIVE, the other is told at the timeout; exit 0")
     func drain() async throws {
         let gateway = try await GatewayProcess(["--drain-timeout", "10", "--metrics", "127.0.0.1:0"])
@@ -46,15 +23,15 @@ struct DrainEndToEndTests {
         let stranger = try TmuxSession(command: gateway.ssh("notatoken") + "; echo SSH-EXIT=$?; sleep 30")
         try await stranger.waitFor("SSH-EXIT=")
 
-        #expect(try Self.get(endpoint + "/ready").status == 200)
-        let before = try Self.samples(try Self.get(endpoint + "/metrics").body, in: gateway.data)
-        #expect(Self.value(before, "onboard_gateway_sessions") == 2)
-        #expect(Self.value(before, "onboard_gateway_sessions_started_total") == 2)
-        #expect(Self.value(before, "onboard_gateway_claims_total", ["outcome": "claimed"]) == 2)
-        #expect(Self.value(before, "onboard_gateway_claims_total", ["outcome": "unknown"]) == 1)
-        #expect(Self.value(before, "onboard_gateway_claim_seconds_count") == 3)
-        #expect(Self.value(before, "onboard_gateway_first_frame_seconds_count") == 2)
-        #expect(Self.value(before, "onboard_gateway_draining") == 0)
+        #expect(try PrometheusScrape.get(endpoint + "/ready").status == 200)
+        let before = try PrometheusScrape.samples(try PrometheusScrape.get(endpoint + "/metrics").body, in: gateway.data)
+        #expect(PrometheusScrape.value(before, "onboard_gateway_sessions") == 2)
+        #expect(PrometheusScrape.value(before, "onboard_gateway_sessions_started_total") == 2)
+        #expect(PrometheusScrape.value(before, "onboard_gateway_claims_total", ["outcome": "claimed"]) == 2)
+        #expect(PrometheusScrape.value(before, "onboard_gateway_claims_total", ["outcome": "unknown"]) == 1)
+        #expect(PrometheusScrape.value(before, "onboard_gateway_claim_seconds_count") == 3)
+        #expect(PrometheusScrape.value(before, "onboard_gateway_first_frame_seconds_count") == 2)
+        #expect(PrometheusScrape.value(before, "onboard_gateway_draining") == 0)
 
         kill(gateway.pid, SIGTERM)
         for _ in 0..<50 where !gateway.logText.contains("Draining") { try await Task.sleep(for: .milliseconds(100)) }
@@ -62,9 +39,11 @@ struct DrainEndToEndTests {
         let refused = try LoopbackClient.exchange(from: "127.0.0.1", port: gateway.port, timeout: 1)
         #expect(refused.bytes.isEmpty && refused.closed, "a new connection was taken while draining")
         // The balancer's health check now sends new customers elsewhere.
-        let ready = try Self.get(endpoint + "/ready")
+        let ready = try PrometheusScrape.get(endpoint + "/ready")
         #expect(ready.status == 503 && ready.body.contains("draining"))
-        #expect(Self.value(try Self.samples(try Self.get(endpoint + "/metrics").body, in: gateway.data), "onboard_gateway_draining") == 1)
+        #expect(
+            PrometheusScrape.value(
+                try PrometheusScrape.samples(try PrometheusScrape.get(endpoint + "/metrics").body, in: gateway.data), "onboard_gateway_draining") == 1)
 
         try finishing.type("tvly-drained-but-done")
         try await finishing.enter(leaving: "Enter credentials")

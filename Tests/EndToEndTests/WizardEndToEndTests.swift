@@ -150,12 +150,16 @@ final class ServedSandbox {
     let key: String
     private var reaped = false
 
-    init(binary: String, database: String, key: String, rateLimit: Int = 0, faults: String? = nil) throws {
+    /// `http://127.0.0.1:PORT` of `/metrics` and `/ready`, when started with `metrics: true`.
+    private(set) var metricsEndpoint: String?
+
+    init(binary: String, database: String, key: String, rateLimit: Int = 0, faults: String? = nil, metrics: Bool = false) throws {
         self.key = key
         var environment = ProcessInfo.processInfo.environment
         environment["ONBOARD_SANDBOX_API_KEY"] = key
         let (child, errors) = try ChildProcess.spawn(
-            [binary, "sandbox", "serve", "--port", "0", "--rate-limit", String(rateLimit), "--db", database] + (faults.map { ["--faults", $0] } ?? []),
+            [binary, "sandbox", "serve", "--port", "0", "--rate-limit", String(rateLimit), "--db", database] + (faults.map { ["--faults", $0] } ?? [])
+                + (metrics ? ["--metrics", "127.0.0.1:0"] : []),
             environment: environment, readFrom: .standardError
         )
         defer { close(errors) }
@@ -168,9 +172,7 @@ final class ServedSandbox {
             let count = read(errors, &chunk, chunk.count)
             if count <= 0 { break }
             buffer += String(decoding: chunk[0..<count], as: UTF8.self)
-            if let range = buffer.range(of: #"http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
-                found = Int(buffer[range].split(separator: ":").last ?? "")
-            }
+            if let match = buffer.firstMatch(of: /Sandbox listening on http:\/\/127\.0\.0\.1:(\d+)/) { found = Int(match.output.1) }
         }
         guard let found else {
             Glibc.kill(child, SIGKILL)
@@ -178,6 +180,9 @@ final class ServedSandbox {
             throw E2EError.missing("the sandbox did not start: \(buffer)")
         }
         port = found
+        // The endpoint says where it listens before the sandbox does.
+        metricsEndpoint = buffer.firstMatch(of: /Metrics on (http:\/\/127\.0\.0\.1:\d+)\/metrics/).map { String($0.output.1) }
+        if metrics && metricsEndpoint == nil { throw E2EError.missing("the sandbox's metrics endpoint did not start: \(buffer)") }
     }
 
     deinit { kill(signal: SIGKILL) }

@@ -56,6 +56,7 @@ struct SandboxCommand: AsyncParsableCommand {
                   ONBOARD_SANDBOX_API_KEY=ak_local_test onboard sandbox serve --port 9900 --db ./sandbox.sqlite
                   curl -H 'x-api-key: ak_local_test' http://127.0.0.1:9900/api/v3.1/auth_configs
                   onboard sandbox serve --rate-limit 0 --faults "500=0.2,429=0.1,drop=0.05,latency=20ms"
+                  onboard sandbox serve --metrics 127.0.0.1:9465   # /metrics for Prometheus, by route and status
                 """
         )
 
@@ -77,9 +78,13 @@ struct SandboxCommand: AsyncParsableCommand {
         @Option(name: .long, help: "https://HOST[:PORT] browsers reach the link pages at, behind a proxy that terminates TLS.")
         var publicURL: String?
 
+        @Option(name: .long, help: "Serve /metrics (Prometheus' text format: requests by route, method and status, latencies) and /ready on HOST:PORT.")
+        var metrics: String?
+
         @OptionGroup var database: DatabaseOption
 
         func validate() throws {
+            if let metrics { do { _ = try MetricsEndpoint.address(metrics) } catch { throw ValidationError("\(error)") } }
             guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535.") }
             guard rateLimit >= 0 else { throw ValidationError("--rate-limit must be 0 or more.") }
             guard linkLifetime > 0 else { throw ValidationError("--link-lifetime must be a positive number of seconds.") }
@@ -91,11 +96,23 @@ struct SandboxCommand: AsyncParsableCommand {
 
         func run() async throws {
             let plan = try faults.map(FaultPlan.init(parsing:)) ?? .none
+            let counted = try metrics.map { (address: try MetricsEndpoint.address($0), page: SandboxMetrics()) }
             let sandbox = try database.open(
-                options: SandboxOptions(rateLimit: rateLimit, faults: plan, linkLifetime: TimeInterval(linkLifetime), publicURL: publicURL))
+                options: SandboxOptions(
+                    rateLimit: rateLimit, faults: plan, linkLifetime: TimeInterval(linkLifetime), publicURL: publicURL, requestObserver: counted?.page))
             // One line per request on stderr, through the terminal sanitiser: paths come from clients.
             var logger = Logger(label: "onboard.sandbox") { LineLogHandler.standardError(label: $0) }
             logger.logLevel = .info
+            // The endpoint's server says only what goes wrong: its "listening" line would read
+            // like the sandbox's own.
+            var quieter = logger
+            quieter.logLevel = .warning
+            let endpoint = counted.map { counted in
+                MetricsEndpoint.start(counted.page, host: counted.address.host, port: counted.address.port, serverName: "onboard-sandbox", logger: quieter) {
+                    printError("Metrics on http://\(MetricsEndpoint.hostInURL(counted.address.host)):\($0)/metrics; readiness on /ready.")
+                }
+            }
+            defer { endpoint?.cancel() }
             let host = host
             let path = database.path
             try await sandbox.serve(host: host, port: port, logger: logger) { bound in
