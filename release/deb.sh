@@ -57,7 +57,9 @@ install -d "$package/usr/share/bash-completion/completions" "$package/usr/share/
 "$binary" --generate-completion-script fish > "$package/usr/share/fish/vendor_completions.d/onboard.fish"
 
 # The gateway's unit; it is not enabled on install: it wants options of its own (a drop-in).
+# Its limits file is a conffile: an operator's edits survive upgrades.
 install -D -m 0644 release/systemd/onboard-gateway.service "$package/lib/systemd/system/onboard-gateway.service"
+install -D -m 0644 release/gateway-limits.toml "$package/etc/onboard/gateway-limits.toml"
 
 # Documentation: copyright, the changelog, the README.
 docs="$package/usr/share/doc/onboard"
@@ -99,6 +101,7 @@ Description: connect users' API keys to Composio auth configs from the terminal
  customer holding a single-use invite connects their own key, confined, with a
  hash-chained audit trail.
 CONTROL
+echo /etc/onboard/gateway-limits.toml > "$package/DEBIAN/conffiles"
 cat > "$package/DEBIAN/postinst" <<'POSTINST'
 #!/bin/sh
 set -e

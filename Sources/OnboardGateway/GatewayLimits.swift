@@ -27,10 +27,16 @@ package struct GatewayLimits: Sendable, Equatable {
 /// Connections a minute per address, decided at accept: a client over the limit is closed
 /// before key exchange, so guessing tokens costs a connection each and a minute per 30.
 package final class ConnectionRateLimiter: Sendable {
-    private let perMinute: Int
+    private let limit: Mutex<Int>
     private let recent = Mutex<[String: [MonotonicInstant]]>([:])
 
-    package init(perMinute: Int) { self.perMinute = perMinute }
+    package init(perMinute: Int) { limit = Mutex(perMinute) }
+
+    /// Connections a minute per address (0: no limit); a reload changes it for the next accept.
+    package var perMinute: Int {
+        get { limit.withLock { $0 } }
+        set { limit.withLock { $0 = newValue } }
+    }
 
     package enum Verdict: Equatable, Sendable {
         case allowed
@@ -40,6 +46,7 @@ package final class ConnectionRateLimiter: Sendable {
     }
 
     package func admit(_ address: String, now: MonotonicInstant) -> Verdict {
+        let perMinute = self.perMinute
         guard perMinute > 0 else { return .allowed }
         return recent.withLock { table in
             let windowStart = now - .seconds(60)

@@ -16,7 +16,10 @@ package final class GatewayServer: Sendable {
     let hostKey: HostKey
     let store: any InviteStore
     let reporter: GatewayReporter
-    let limits: GatewayLimits
+    /// What the gateway allows now: `changeLimits` (SIGHUP) replaces it; each connection takes
+    /// the limits of the moment it is accepted and keeps them.
+    private let currentLimits: Mutex<GatewayLimits>
+    package var limits: GatewayLimits { currentLimits.withLock { $0 } }
     let launcher: any SessionLauncher
     let rateLimiter: ConnectionRateLimiter
     let sessions: SessionRegistry
@@ -58,11 +61,25 @@ package final class GatewayServer: Sendable {
             writer: StoreWriter(
                 invites: store, audit: audit, logger: logger, deadLetter: deadLetter.map(DeadLetterFile.init(path:)), clock: clock, metrics: metrics),
             clock: clock, metrics: metrics)
-        self.limits = limits
+        self.currentLimits = Mutex(limits)
         self.launcher = launcher
         self.rateLimiter = ConnectionRateLimiter(perMinute: limits.connectionsPerMinute)
         self.sessions = SessionRegistry(maximum: limits.maximumSessions)
         self.waiting = WaitingConnections(total: limits.maximumWaitingConnections, perAddress: limits.maximumWaitingPerAddress)
+    }
+
+    /// Applies `new` from now on: the rate and session caps at once, the times to connections
+    /// accepted from now (sessions in flight keep the limits they started with, as sshd's
+    /// do after a reload). Returns what changed, as `max-sessions 128 → 50`.
+    @discardableResult
+    package func changeLimits(_ new: GatewayLimits) -> [String] {
+        let old = currentLimits.withLock { limits in
+            defer { limits = new }
+            return limits
+        }
+        rateLimiter.perMinute = new.connectionsPerMinute
+        sessions.maximum = new.maximumSessions
+        return new.changes(from: old)
     }
 
     /// The store the gateway reads invites from, for a caller that records where it listens.
@@ -238,6 +255,8 @@ package final class GatewayServer: Sendable {
     /// (before any SSH), then the SSH handler with a login grace timer. Runs on the event loop;
     /// a throw closes the connection.
     private func admit(_ channel: any Channel, address: String, host: String) throws {
+        // This connection's limits, kept for its life whatever a reload sets later.
+        let limits = self.limits
         if case .refused(let first) = rateLimiter.admit(host, now: clock.now) {
             metrics.refusedConnection("rate")
             if first {
@@ -418,7 +437,12 @@ final class CloseOnError: ChannelInboundHandler, Sendable {
 
 /// Sessions running now, against the maximum; and the way to hang them all up on shutdown.
 final class SessionRegistry: Sendable {
-    let maximum: Int
+    /// Sessions at once; lowered by a reload, sessions beyond it keep running and no new one starts.
+    var maximum: Int {
+        get { cap.withLock { $0 } }
+        set { cap.withLock { $0 = newValue } }
+    }
+    private let cap: Mutex<Int>
     struct Entry: Sendable {
         var child: SessionChild
         var stop: @Sendable (String) -> Void
@@ -426,12 +450,12 @@ final class SessionRegistry: Sendable {
     private let running = Mutex<[ObjectIdentifier: Entry]>([:])
     private let reserved = Mutex<Int>(0)
 
-    init(maximum: Int) { self.maximum = maximum }
+    init(maximum: Int) { cap = Mutex(maximum) }
 
     /// A place for one more session, or false at the maximum.
     func reserve() -> Bool {
         reserved.withLock {
-            guard $0 < maximum else { return false }
+            guard $0 < self.maximum else { return false }
             $0 += 1
             return true
         }

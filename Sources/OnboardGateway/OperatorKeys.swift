@@ -110,6 +110,22 @@ package final class OperatorKeySource: Sendable {
         }
     }
 
+    /// Reads the file now, changed or not (SIGHUP): the number of keys, or nil when it cannot be
+    /// read (those read before still apply) or there is no file.
+    package func reload() -> Int? {
+        guard let path else { return nil }
+        let stamp = Self.stamp(path)
+        do {
+            let keys = try read(path)
+            current.withLock { $0 = (stamp, keys) }
+            return keys.entries.count
+        } catch {
+            current.withLock { $0.stamp = stamp }
+            logger.error("Operator keys in \(path) could not be read again (\(error)).")
+            return nil
+        }
+    }
+
     /// What changes when the file is edited or replaced: inode, size, modification time.
     static func stamp(_ path: String) -> [Int] {
         var info = stat()

@@ -15,7 +15,10 @@ package enum GatewayCommands {
     package struct ServeOptions: Sendable {
         package var host: String
         package var port: Int
-        package var limits: GatewayLimits
+        /// The limits given as flags; they win over `--limits`.
+        package var limitFlags: [GatewayLimits.Setting: Int]
+        /// `--limits FILE`: read at start and on SIGHUP.
+        package var limitsFile: String?
         package var baseURL: String?
         package var keyFile: String?
         package var auditLog: String?
@@ -34,7 +37,8 @@ package enum GatewayCommands {
         /// `--lease-time`: how long a gateway may go without a heartbeat before it counts as gone.
         package var leaseTime: Duration
         package init(
-            host: String, port: Int, limits: GatewayLimits, baseURL: String?, keyFile: String?, auditLog: String?, store: String?,
+            host: String, port: Int, limitFlags: [GatewayLimits.Setting: Int] = [:], limitsFile: String? = nil, baseURL: String?, keyFile: String?,
+            auditLog: String?, store: String?,
             sessionUser: String? = nil, trustedProxies: TrustedProxies = TrustedProxies(), drainTimeout: Duration = .seconds(15 * 60),
             metrics: (host: String, port: Int)? = nil, operatorKeys: String? = nil, leaseTime: Duration = .seconds(30)
         ) {
@@ -47,7 +51,8 @@ package enum GatewayCommands {
             self.store = store
             self.host = host
             self.port = port
-            self.limits = limits
+            self.limitFlags = limitFlags
+            self.limitsFile = limitsFile
             self.baseURL = baseURL
             self.keyFile = keyFile
             self.auditLog = auditLog
@@ -63,22 +68,67 @@ package enum GatewayCommands {
         }
     }
 
-    /// Reads `--operator-keys`: a regular file nobody else may write (as sshd's StrictModes asks).
-    static func operatorKeys(_ path: String) throws -> OperatorKeys {
+    /// Reads a file that sets what the gateway allows (`--operator-keys`, `--limits`): a regular
+    /// file nobody else may write (as sshd's StrictModes asks), since whoever could write it
+    /// would set what the gateway lets in.
+    static func administratorFile(_ path: String, option: String, kind: String, maximumBytes: Int, risk: String) throws -> String {
         let data: Data
         do {
-            data = try SecureFile.readRegular(path, kind: "operator keys file", maximumBytes: 1 << 20)
+            data = try SecureFile.readRegular(path, kind: kind, maximumBytes: maximumBytes)
         } catch {
-            throw UsageError("--operator-keys: \(error)")
+            throw UsageError("\(option): \(error)")
         }
         var info = stat()
         if stat(path, &info) == 0, info.st_mode & 0o022 != 0 {
-            throw UsageError("--operator-keys: \(path) is writable by others, who could add their own key. Run: chmod go-w \(path)")
+            throw UsageError("\(option): \(path) is writable by others, who could \(risk). Run: chmod go-w \(path)")
         }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Reads `--operator-keys`.
+    static func operatorKeys(_ path: String) throws -> OperatorKeys {
+        let text = try administratorFile(
+            path, option: "--operator-keys", kind: "operator keys file", maximumBytes: 1 << 20, risk: "add their own key")
         do {
-            return try OperatorKeys(parsing: String(decoding: data, as: UTF8.self))
+            return try OperatorKeys(parsing: text)
         } catch {
             throw UsageError("--operator-keys: \(path): \(error)")
+        }
+    }
+
+    /// The limits: the defaults, then `--limits`' file, then the flags.
+    static func limits(_ options: ServeOptions) throws -> GatewayLimits {
+        var file: [GatewayLimits.Setting: Int] = [:]
+        if let path = options.limitsFile {
+            let text = try administratorFile(
+                path, option: "--limits", kind: "limits file", maximumBytes: GatewayLimitsFile.maximumBytes, risk: "lift the gateway's limits")
+            file = try GatewayLimitsFile.parse(text, source: path)
+        }
+        return try GatewayLimitsFile.limits(file: file, flags: options.limitFlags)
+    }
+
+    /// SIGHUP: the limits file and the operator keys read again. A file that no longer reads
+    /// changes nothing (the gateway keeps what it had, and says so); sessions in flight keep
+    /// their limits either way.
+    static func reload(_ options: ServeOptions, server: GatewayServer, operators: OperatorKeySource, logger: Logger) {
+        if options.limitsFile != nil {
+            do {
+                let changed = server.changeLimits(try limits(options))
+                logger.notice(
+                    changed.isEmpty
+                        ? "SIGHUP: limits read again; none changed."
+                        : "SIGHUP: limits read again: \(changed.joined(separator: ", ")). New connections get them; sessions in flight keep theirs.")
+            } catch {
+                logger.error("SIGHUP: the limits were not changed: \(error)")
+            }
+        }
+        if let count = operators.reload() {
+            logger.notice("SIGHUP: operator keys read again: \(count) key\(count == 1 ? "" : "s").")
+        } else if operators.isConfigured {
+            logger.error("SIGHUP: the operator keys could not be read again; the ones read before still apply.")
+        }
+        if options.limitsFile == nil && !operators.isConfigured {
+            logger.notice("SIGHUP: nothing to read again (no --limits, no --operator-keys).")
         }
     }
 
@@ -105,6 +155,7 @@ package enum GatewayCommands {
             launcher = try WizardSessionLauncher(backend: nil, environment: environment, sessionUser: sessionUser)
         }
         let key = try hostKey(environment: environment)
+        let limits = try Self.limits(options)
         let (store, audit, storeLabel) = try await StoreChoice.open(store: options.store, auditLog: options.auditLog, environment: environment)
         let systemd = SystemdNotifier(environment: environment)
         var logHandler = LineLogHandler.standardError(label: "onboard.gateway", environment: environment)
@@ -124,11 +175,11 @@ package enum GatewayCommands {
         }
         defer { metricsServer?.cancel() }
         let server = GatewayServer(
-            hostKey: key, store: store, audit: audit, limits: options.limits, launcher: launcher, logger: logger,
+            hostKey: key, store: store, audit: audit, limits: limits, launcher: launcher, logger: logger,
             source: "gateway \(hostName):\(options.port)",
             deadLetter: SecureFile.directory(of: AuditLog.defaultPath(environment: environment)) + "/gateway-dead-letter.jsonl",
             trustedProxies: options.trustedProxies, metrics: metrics, operatorKeys: operators, leaseTime: options.leaseTime)
-        SignalFlags.catchSignals([SIGINT, SIGTERM])
+        SignalFlags.catchSignals([SIGINT, SIGTERM, SIGHUP])
         let stop = Stopping()
         let reachable = isLoopback(host: options.host) ? "loopback only: customers on this machine" : "reachable from other machines"
         let stateDirectory = AppPaths.stateDirectory(environment: environment)
@@ -142,6 +193,10 @@ package enum GatewayCommands {
                 output.err("Host key \(key.fingerprint). Customers compare it with what ssh shows on their first connect.")
                 output.err("Invites and the audit trail: \(storeLabel).")
                 output.err(Self.confinementLine(sessionUser: options.sessionUser))
+                if let path = options.limitsFile {
+                    let listed = GatewayLimits.Setting.allCases.map { "\($0.rawValue) \(limits[$0])" }.joined(separator: ", ")
+                    output.err("Limits: \(listed) (from \(path) and the flags; SIGHUP to pid \(getpid()) reads the file again).")
+                }
                 if !options.trustedProxies.isEmpty {
                     output.err(
                         "PROXY protocol headers are trusted from \(options.trustedProxies.listed.joined(separator: ", ")) only: their connections must send one; from anywhere else one is refused."
@@ -174,6 +229,11 @@ package enum GatewayCommands {
             },
             stopping: {
                 let signals = SignalFlags.take()
+                if signals & (1 << SIGHUP) != 0 {
+                    systemd.notify(["RELOADING=1", "MONOTONIC_USEC=\(SystemdNotifier.monotonicMicroseconds())"])
+                    Self.reload(options, server: server, operators: operators, logger: logger)
+                    systemd.notify(["READY=1", "STATUS=Limits and operator keys read again."])
+                }
                 if signals & (1 << SIGINT | 1 << SIGTERM) != 0 { stop.signals += 1 }
                 switch stop.signals {
                 case 0: return nil

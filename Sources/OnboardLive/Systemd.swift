@@ -15,6 +15,14 @@ package struct SystemdNotifier: Sendable {
 
     package var isActive: Bool { path != nil }
 
+    /// CLOCK_MONOTONIC in microseconds, which systemd asks to come with `RELOADING=1` (to tell
+    /// this reload from an earlier one). A field of the protocol, not a time anything waits on.
+    package static func monotonicMicroseconds() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return UInt64(time.tv_sec) * 1_000_000 + UInt64(time.tv_nsec) / 1000
+    }
+
     /// Sends `fields` (`READY=1`, `STATUS=...`), one per line; a failure is ignored, as
     /// sd_notify's callers do: the service works the same without a manager listening.
     package func notify(_ fields: [String]) {

@@ -82,4 +82,50 @@ struct DrainEndToEndTests {
         let none = try CommandEndToEndTests.onboard(["gateway", "drain"], data: gateway.data)
         #expect(none.status == 1 && none.stderr.contains("No gateway runs for this user on this host"))
     }
+
+    @Test("SIGHUP reads --limits again: a session in flight goes on to ACTIVE, the next connections meet the lowered rate, a broken file changes nothing")
+    func reloadOnHangUp() async throws {
+        let data = try TemporaryDirectory()
+        let file = data.path + "/limits.toml"
+        func limits(_ text: String) throws {
+            try text.write(toFile: file, atomically: true, encoding: .utf8)
+            chmod(file, 0o600)
+        }
+        try limits("# as shipped\nconnections-per-minute = 30\n")
+        let gateway = try await GatewayProcess(["--limits", file], data: data)
+        #expect(gateway.logText.contains("Limits: login-grace 60, idle-timeout 900, max-session-length 3600, max-sessions 128, connections-per-minute 30"))
+        let (token, _, _) = try gateway.invite()
+        let pane = try gateway.session(token)
+        try await pane.waitFor("API Key")
+
+        try limits("max-sessions = 5\nconnections-per-minute = 3\n")
+        kill(gateway.pid, SIGHUP)
+        for _ in 0..<50 where !gateway.logText.contains("SIGHUP: limits") { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(gateway.logText.contains("SIGHUP: limits read again: max-sessions 128 \u{2192} 5, connections-per-minute 30 \u{2192} 3."))
+        // Three connections a minute from one address now: the fourth is closed before SSH.
+        for attempt in 1...3 {
+            let taken = try LoopbackClient.exchange(from: "127.0.0.9", port: gateway.port, timeout: 2)
+            #expect(String(decoding: taken.bytes, as: UTF8.self).hasPrefix("SSH-2.0-"), "connection \(attempt) under the new rate")
+        }
+        let refused = try LoopbackClient.exchange(from: "127.0.0.9", port: gateway.port, timeout: 2)
+        #expect(refused.bytes.isEmpty && refused.closed, "the fourth connection in a minute was taken")
+
+        // A file that no longer reads leaves the limits as they were, and is not quoted.
+        try limits("connections-per-minute = sk_live_not_a_number\n")
+        kill(gateway.pid, SIGHUP)
+        for _ in 0..<50 where !gateway.logText.contains("were not changed") { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(gateway.logText.contains("SIGHUP: the limits were not changed: \(file) line 1: connections-per-minute takes a whole number"))
+        #expect(!gateway.logText.contains("sk_live_not_a_number"))
+
+        // The customer who was typing all along finishes, as if nothing happened.
+        try pane.type("tvly-reloaded-under-them")
+        try await pane.enter(leaving: "Enter credentials")
+        try pane.keys("Enter")
+        try await pane.waitFor("ACTIVE")
+
+        // A limits file others may write is refused at start: whoever can write it sets the limits.
+        chmod(file, 0o666)
+        let loose = try CommandEndToEndTests.onboard(["gateway", "serve", "--port", "0", "--limits", file], data: data)
+        #expect(loose.status != 0 && loose.stderr.contains("is writable by others, who could lift the gateway's limits"), "\(loose.stderr)")
+    }
 }

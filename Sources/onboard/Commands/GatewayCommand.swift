@@ -30,7 +30,9 @@ struct GatewayCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "serve",
             abstract: "Listen for SSH logins by invite token (loopback by default).",
-            discussion: "Examples:\n  onboard gateway serve\n  onboard gateway serve --host 0.0.0.0 --max-sessions 50 --idle-timeout 600")
+            discussion:
+                "SIGHUP reads --limits and --operator-keys again without dropping anyone: sessions in flight keep their limits, new connections get the new ones.\n\nExamples:\n  onboard gateway serve\n  onboard gateway serve --host 0.0.0.0 --max-sessions 50 --idle-timeout 600\n  onboard gateway serve --limits /etc/onboard/gateway-limits.toml   # then: kill -HUP PID"
+        )
 
         @Option(name: .long, help: "Address to listen on; anything but loopback is reachable from other machines.")
         var host = "127.0.0.1"
@@ -38,20 +40,27 @@ struct GatewayCommand: AsyncParsableCommand {
         @Option(name: .long, help: "Port to listen on (0 picks a free one and prints it).")
         var port = 2222
 
-        @Option(name: .long, help: "Seconds from connecting to a running session before the connection is closed.")
-        var loginGrace = 60
+        @Option(name: .long, help: "Seconds from connecting to a running session before the connection is closed (default 60).")
+        var loginGrace: Int?
 
-        @Option(name: .long, help: "Seconds without input before a session ends.")
-        var idleTimeout = 900
+        @Option(name: .long, help: "Seconds without input before a session ends (default 900).")
+        var idleTimeout: Int?
 
-        @Option(name: .long, help: "Seconds a session may last at most.")
-        var maxSessionLength = 3600
+        @Option(name: .long, help: "Seconds a session may last at most (default 3600).")
+        var maxSessionLength: Int?
 
-        @Option(name: .long, help: "Sessions at once; one more is told to try again later.")
-        var maxSessions = 128
+        @Option(name: .long, help: "Sessions at once; one more is told to try again later (default 128).")
+        var maxSessions: Int?
 
-        @Option(name: .long, help: "New connections a minute from one address (0: no limit).")
-        var connectionsPerMinute = 30
+        @Option(name: .long, help: "New connections a minute from one address (0: no limit; default 30).")
+        var connectionsPerMinute: Int?
+
+        @Option(
+            name: .long,
+            help: ArgumentHelp(
+                "The limits above in a file (name = number, e.g. max-sessions = 50), read again on SIGHUP; a flag given here wins over the file.",
+                valueName: "FILE"))
+        var limits: String?
 
         @Option(name: .long, help: "Service base URL (overrides COMPOSIO_BASE_URL; used only with an API key).")
         var baseURL: String?
@@ -95,14 +104,12 @@ struct GatewayCommand: AsyncParsableCommand {
 
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
-            for (name, value) in [("--login-grace", loginGrace), ("--idle-timeout", idleTimeout), ("--max-session-length", maxSessionLength)]
-            where value <= 0 {
-                throw ValidationError("\(name) must be a positive number of seconds.")
+            var check = GatewayLimits()
+            for (setting, value) in limitFlags {
+                do { try check.set(setting, to: value) } catch { throw ValidationError("--\(error)") }
             }
             guard (2...3600).contains(leaseTime) else { throw ValidationError("--lease-time takes 2 to 3600 seconds.") }
             guard drainTimeout >= 0 else { throw ValidationError("--drain-timeout must be 0 (end sessions at once) or more seconds.") }
-            guard maxSessions > 0 else { throw ValidationError("--max-sessions must be at least 1.") }
-            guard connectionsPerMinute >= 0 else { throw ValidationError("--connections-per-minute must be 0 (no limit) or more.") }
             if let metrics {
                 do { _ = try MetricsEndpoint.address(metrics) } catch { throw ValidationError("\(error)") }
             }
@@ -111,17 +118,21 @@ struct GatewayCommand: AsyncParsableCommand {
             }
         }
 
+        /// The limits given as flags, by setting.
+        var limitFlags: [GatewayLimits.Setting: Int] {
+            let given: [(GatewayLimits.Setting, Int?)] = [
+                (.loginGrace, loginGrace), (.idleTimeout, idleTimeout), (.maxSessionLength, maxSessionLength), (.maxSessions, maxSessions),
+                (.connectionsPerMinute, connectionsPerMinute),
+            ]
+            return Dictionary(uniqueKeysWithValues: given.compactMap { setting, value in value.map { (setting, $0) } })
+        }
+
         func run() async throws {
-            var limits = GatewayLimits()
-            limits.loginGrace = .seconds(loginGrace)
-            limits.idleTimeout = .seconds(idleTimeout)
-            limits.maximumSessionLength = .seconds(maxSessionLength)
-            limits.maximumSessions = maxSessions
-            limits.connectionsPerMinute = connectionsPerMinute
             try await reportingErrors {
                 try await GatewayCommands.serve(
                     .init(
-                        host: host, port: port, limits: limits, baseURL: baseURL, keyFile: apiKeyFile, auditLog: audit.auditLog, store: store.store,
+                        host: host, port: port, limitFlags: limitFlags, limitsFile: limits, baseURL: baseURL, keyFile: apiKeyFile, auditLog: audit.auditLog,
+                        store: store.store,
                         sessionUser: sessionUser, trustedProxies: try proxyProtocolFrom.map(TrustedProxies.init(parsing:)) ?? TrustedProxies(),
                         drainTimeout: .seconds(drainTimeout), metrics: try metrics.map(MetricsEndpoint.address), operatorKeys: operatorKeys,
                         leaseTime: .seconds(leaseTime)),
