@@ -169,7 +169,7 @@ struct ProxyProtocolEndToEndTests {
     }
 
     @Test(
-        "two gateways on PostgreSQL behind HAProxy: SIGTERM to one with five sessions at the form; its health check fails, new clients land on the other, the five end ACTIVE, exit 0, the chain verifies"
+        "20 OpenSSH clients through HAProxy to two gateways on PostgreSQL, each seen at its own address; SIGTERM to one with five sessions at the form: its health check fails, new clients land on the other, the five end ACTIVE, exit 0, the chain verifies"
     )
     func drainBehindHAProxy() async throws {
         let cluster = try PostgresCluster()
@@ -199,21 +199,30 @@ struct ProxyProtocolEndToEndTests {
         }
         func holder(_ id: String) throws -> String { (try first.invites().first { $0["id"] as? String == id }?["gateway"] as? String) ?? "" }
 
-        let invites = try (0..<7).map { try first.invite(userId: "behind-\($0)") }
+        // Twenty customers, each from an address of its own (127.0.0.31 to .50): five stay at the
+        // form across the drain, thirteen look and leave before it, two come during it.
+        let invites = try (0..<20).map { try first.invite(userId: "behind-\($0)") }
+        func source(_ index: Int) -> String { "127.0.0.\(31 + index)" }
         var panes: [TmuxSession] = []
         for (index, invite) in invites.prefix(5).enumerated() {
-            let pane = try client(invite.token, from: "127.0.0.\(31 + index)")
+            let pane = try client(invite.token, from: source(index))
             try await pane.waitFor("API Key")
             panes.append(pane)
         }
         #expect(try invites.prefix(5).allSatisfy { try holder($0.id).hasSuffix(":\(first.port)") }, "the five sessions on the first gateway")
+        let visitors = try (5..<18).map { try client(invites[$0].token, from: source($0)) }
+        for visitor in visitors {
+            try await visitor.waitFor("API Key")
+            try visitor.keys("Escape")
+        }
+        for visitor in visitors { try await visitor.waitFor("SSH-EXIT=") }
 
         kill(first.pid, SIGTERM)
         for _ in 0..<50 where !first.logText.contains("Draining") { try await Task.sleep(for: .milliseconds(100)) }
         try await Task.sleep(for: .milliseconds(1200))  // HAProxy's check (every 300 ms) sees /ready at 503
         var late: [TmuxSession] = []
-        for (index, invite) in invites.suffix(2).enumerated() {
-            let pane = try client(invite.token, from: "127.0.0.\(41 + index)")
+        for (index, invite) in invites.enumerated().suffix(2) {
+            let pane = try client(invite.token, from: source(index))
             try await pane.waitFor("API Key")
             late.append(pane)
             #expect(try holder(invite.id).hasSuffix(":\(second.port)"), "a new client landed on the gateway still up")
@@ -229,10 +238,18 @@ struct ProxyProtocolEndToEndTests {
         }
         #expect(try await first.waitForExit() == 0, "the drained gateway did not exit 0")
         let listed = try second.invites()
-        for (index, invite) in invites.prefix(5).enumerated() {
+        for (index, invite) in invites.enumerated() {
             let row = try #require(listed.first { $0["id"] as? String == invite.id })
-            #expect(row["state"] as? String == "connected" && (row["claimed_from"] as? String)?.hasPrefix("127.0.0.\(31 + index):") == true)
+            #expect((row["claimed_from"] as? String)?.hasPrefix(source(index) + ":") == true, "invite \(index) claimed from \(row["claimed_from"] ?? "?")")
+            if index < 5 { #expect(row["state"] as? String == "connected") }
         }
+        // The trail names each customer's address, never HAProxy's.
+        let trail = try #require(
+            try CommandEndToEndTests.onboard(["audit", "--json"], data: second.data, environment: cluster.environment).json() as? [[String: Any]])
+        let claimedFrom = trail.filter { $0["event"] as? String == "invite.claimed" }.compactMap {
+            (($0["actor"] as? [String: Any])?["address"] as? String)?.split(separator: ":").first.map(String.init)
+        }
+        #expect(Set(claimedFrom) == Set((0..<20).map(source)), "\(claimedFrom.sorted())")
         #expect(try CommandEndToEndTests.onboard(["audit", "verify"], data: second.data, environment: cluster.environment).status == 0)
     }
 }
