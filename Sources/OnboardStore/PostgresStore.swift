@@ -61,11 +61,70 @@ package final class PostgresStore: InviteStore, AuditSink {
     @discardableResult
     private func within<Value: Sendable>(_ body: @escaping @Sendable () async throws -> Value) async throws -> Value {
         let label = settings.label
-        return try await Deadline.run(
-            Self.deadline,
-            timeout: {
-                StoreError("The store \(label) did not answer within \(Self.deadline.components.seconds) seconds; is PostgreSQL running?")
-            }, body)
+        do {
+            return try await Deadline.run(Self.deadline, timeout: { Unanswered() }, body)
+        } catch is Unanswered {
+            // The pool retries a connection that fails for good as patiently as one that is
+            // slow, so the wait alone cannot say which; one connection of its own can.
+            let why = await diagnosis()
+            throw StoreError(
+                why ?? "The store \(label) did not answer within \(Self.deadline.components.seconds) seconds; is PostgreSQL running?")
+        }
+    }
+
+    /// The deadline passed; `within` finds out why.
+    private struct Unanswered: Error {}
+
+    /// Why no connection to the store can be made, found by making one (at most 3 seconds): TLS
+    /// the server does not offer, a certificate not verified, a refused login, nothing listening.
+    /// Nil when that connection works (the store is slow, not away) or says nothing definite.
+    func diagnosis() async -> String? {
+        let label = settings.label
+        var configuration: PostgresConnection.Configuration
+        switch settings.endpoint {
+        case .tcp(let host, let port):
+            // The same TLS as the pool's (`tls(_:)`), as a connection of its own takes it.
+            var tls = PostgresConnection.Configuration.TLS.disable
+            if settings.tls != .disable {
+                var context = TLSConfiguration.makeClientConfiguration()
+                if settings.tls != .verifyFull { context.certificateVerification = .none }
+                guard let ssl = try? NIOSSLContext(configuration: context) else { return nil }
+                tls = settings.tls == .prefer ? .prefer(ssl) : .require(ssl)
+            }
+            configuration = .init(
+                host: host, port: port, username: settings.user, password: settings.password, database: settings.database, tls: tls)
+        case .socket(let path):
+            configuration = .init(unixSocketPath: path, username: settings.user, password: settings.password, database: settings.database)
+        }
+        configuration.options.connectTimeout = .seconds(3)
+        let (probe, logger) = (configuration, self.logger)
+        do {
+            let connection = try await Deadline.run(.seconds(3), timeout: { Unanswered() }) {
+                try await PostgresConnection.connect(configuration: probe, id: 1, logger: logger)
+            }
+            try? await connection.close()
+            return nil
+        } catch let error as PSQLError {
+            switch error.code {
+            case .sslUnsupported:
+                return
+                    "The server at \(label) offers no TLS, and sslmode=verify-full (the default for a host that is not this machine) needs it: nothing was sent, no password. Turn TLS on in PostgreSQL (ssl = on, with a certificate this machine trusts)."
+            case .failedToAddSSLHandler:
+                return "TLS to \(label) could not be set up; nothing was sent."
+            case .server:
+                return "The store \(label) refused the connection: \(Self.describe(error))"
+            default:
+                if error.underlying is NIOSSLError || error.underlying is BoringSSLError {
+                    let what = error.underlying.map { "\($0)" } ?? "TLS"
+                    return
+                        "TLS to \(label) failed (\(what)); with sslmode=verify-full the server's certificate must name the host and chain to a CA this machine trusts. Nothing else was sent."
+                }
+                if error.code == .connectionError { return "Nothing answers at \(label): is PostgreSQL running, and listening there?" }
+                return nil
+            }
+        } catch {
+            return nil
+        }
     }
 
     /// Runs one statement of the caller's (tests create databases with it).

@@ -267,18 +267,28 @@ struct PostgresAuditTests {
         #expect(try PostgresSettings.parse("postgres://svc@127.0.0.1/onboard?sslmode=disable", environment: ["PGPASSWORD": "pw"]).password == "pw")
     }
 
-    @Test("against a server that offers no TLS, verify-full sends no password; without it the same fake server receives one")
+    @Test(
+        "against a server that offers no TLS, verify-full (or sslmode unset, for a host not known as this machine) sends no password; with sslmode=disable the same fake server receives one"
+    )
     func noPasswordWithoutTLS() async throws {
-        for (mode, expectPassword) in [("verify-full", false), ("disable", true)] {
+        // `127.1` reaches loopback but is not recognised as this machine, so with sslmode unset it
+        // gets another machine's default, verify-full: the case of a real remote store.
+        for (host, mode, expectPassword) in [("127.0.0.1", "?sslmode=verify-full", false), ("127.1", "", false), ("127.0.0.1", "?sslmode=disable", true)] {
             let server = try FakePostgres()
             let settings = try PostgresSettings.parse(
-                "postgres://svc@127.0.0.1:\(server.port)/onboard?sslmode=\(mode)", environment: ["PGPASSWORD": "pw-canary"])
+                "postgres://svc@\(host):\(server.port)/onboard\(mode)", environment: ["PGPASSWORD": "pw-canary"])
             let store = try PostgresStore(settings)
-            await #expect(throws: (any Error).self) { try await store.migrate() }
+            var refusal = ""
+            do { try await store.migrate() } catch { refusal = "\(error)" }
             store.close()
+            #expect(!refusal.isEmpty, "\(host)\(mode): the fake server was taken for a store")
+            if !expectPassword {
+                // Said as it is, not as a store that did not answer.
+                #expect(refusal.contains("offers no TLS") && refusal.contains("no password"), "\(refusal)")
+            }
             let seen = server.finish()
-            #expect(seen.reached, "the fake server was reached (\(mode))")
-            #expect(seen.password == expectPassword, "sslmode=\(mode): password sent \(seen.password)")
+            #expect(seen.reached, "the fake server was reached (\(host)\(mode))")
+            #expect(seen.password == expectPassword, "\(host)\(mode): password sent \(seen.password)")
         }
     }
 }
@@ -312,40 +322,51 @@ final class FakePostgres: @unchecked Sendable {
             defer { done.signal() }
             var timeout = timeval(tv_sec: 5, tv_usec: 0)
             setsockopt(listener, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            let client = accept(listener, nil, nil)
-            guard client >= 0 else { return }
-            defer { close(client) }
-            seen.state.withLock { $0.reached = true }
-            setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            func read(_ count: Int) -> [UInt8]? {
-                var bytes = [UInt8](repeating: 0, count: count)
-                var got = 0
-                while got < count {
-                    let n = recv(client, &bytes[got], count - got, 0)
-                    if n <= 0 { return nil }
-                    got += n
-                }
-                return bytes
+            // Every connection until `finish` (the pool retries, and the store tries one of its
+            // own to say why it cannot connect).
+            while true {
+                let client = accept(listener, nil, nil)
+                guard client >= 0 else { return }
+                Self.serve(client, seen: seen)
+                close(client)
             }
-            // The startup: an SSLRequest (8 bytes) answered "N", or the startup message itself.
-            guard var header = read(8) else { return }
-            if header[4...7] == [0x04, 0xD2, 0x16, 0x2F] {
-                _ = send(client, "N", 1, 0)
-                guard let next = read(8) else { return }
-                header = next
-            }
-            let length = Int(header[0]) << 24 | Int(header[1]) << 16 | Int(header[2]) << 8 | Int(header[3])
-            guard length >= 8, read(length - 8) != nil else { return }
-            // AuthenticationCleartextPassword: 'R', length 8, code 3.
-            let ask: [UInt8] = [0x52, 0, 0, 0, 8, 0, 0, 0, 3]
-            _ = ask.withUnsafeBytes { send(client, $0.baseAddress, $0.count, 0) }
-            if let kind = read(1), kind[0] == UInt8(ascii: "p") { seen.state.withLock { $0.password = true } }
         }
         thread.start()
     }
 
-    /// Waits for the connection to be over and says what the server saw.
+    /// One connection: TLS refused, a cleartext password asked for, whether one came recorded.
+    private static func serve(_ client: Int32, seen: Seen) {
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        seen.state.withLock { $0.reached = true }
+        setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        func read(_ count: Int) -> [UInt8]? {
+            var bytes = [UInt8](repeating: 0, count: count)
+            var got = 0
+            while got < count {
+                let n = recv(client, &bytes[got], count - got, 0)
+                if n <= 0 { return nil }
+                got += n
+            }
+            return bytes
+        }
+        // The startup: an SSLRequest (8 bytes) answered "N", or the startup message itself.
+        guard var header = read(8) else { return }
+        if header[4...7] == [0x04, 0xD2, 0x16, 0x2F] {
+            _ = send(client, "N", 1, 0)
+            guard let next = read(8) else { return }
+            header = next
+        }
+        let length = Int(header[0]) << 24 | Int(header[1]) << 16 | Int(header[2]) << 8 | Int(header[3])
+        guard length >= 8, read(length - 8) != nil else { return }
+        // AuthenticationCleartextPassword: 'R', length 8, code 3.
+        let ask: [UInt8] = [0x52, 0, 0, 0, 8, 0, 0, 0, 3]
+        _ = ask.withUnsafeBytes { send(client, $0.baseAddress, $0.count, 0) }
+        if let kind = read(1), kind[0] == UInt8(ascii: "p") { seen.state.withLock { $0.password = true } }
+    }
+
+    /// Stops serving and says what the server saw.
     func finish() -> (reached: Bool, password: Bool) {
+        shutdown(listener, Int32(SHUT_RDWR))
         _ = done.wait(timeout: .now() + 10)
         close(listener)
         return seen.state.withLock { $0 }
