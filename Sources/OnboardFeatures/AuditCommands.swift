@@ -127,9 +127,13 @@ package enum AuditCommands {
         }
     }
 
-    package static func verify(database store: PostgresStore, expectHead: String?, headOnly: Bool, output: CommandOutput) async throws {
+    /// Checks the shared store's chain and its checkpoints, each signed by the writer it names;
+    /// with `signers`, only those keys may have signed.
+    package static func verify(
+        database store: PostgresStore, expectHead: String?, signers: Set<String> = [], headOnly: Bool, output: CommandOutput
+    ) async throws {
         let data = try await store.auditText()
-        var report = AuditVerification.verify(data, expectHead: expectHead)
+        var report = AuditVerification.verify(data, expectHead: expectHead, signers: signers)
         let heads = KeptHeads()
         if let kept = heads.kept(for: store.settings.label) { AuditVerification.compare(&report, with: kept, data: data) }
         if let problem = report.problem {
@@ -137,8 +141,14 @@ package enum AuditCommands {
         }
         heads.keep(AuditVerification.KeptHead(lines: report.lines, head: report.head), for: store.settings.label)
         if headOnly { return output.out(report.head) }
+        let signedBy = report.signers.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }
         output.out(
             "The audit trail in \(store.settings.label) verifies: \(report.lines) events, each chained to the one before. Head: \(report.head)"
+                + (signedBy.isEmpty
+                    ? ""
+                    : "\n\(report.signers.values.reduce(0, +)) checkpoints, signed by \(signedBy.joined(separator: ", "))"
+                        + (signers.isEmpty
+                            ? " (keep the keys of the writers you trust elsewhere and pass them as --signing-key KEY,KEY)" : ", each a key given"))
                 + (report.repairs.isEmpty ? "" : "\n" + report.repairSummary))
     }
 

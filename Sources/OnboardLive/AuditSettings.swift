@@ -25,7 +25,7 @@ package enum AuditSettings {
     {
         guard !isOff(environment: environment) else { return nil }
         if override == nil, environment["ONBOARD_AUDIT_LOG"].map(\.isEmpty) ?? true, let settings = try StoreChoice.postgres(nil, environment: environment) {
-            return try await StoreChoice.openPostgres(settings)
+            return try await StoreChoice.openPostgres(settings, environment: environment)
         }
         return try open(path: override, environment: environment)
     }

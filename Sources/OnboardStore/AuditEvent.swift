@@ -26,6 +26,9 @@ package struct AuditEvent: Codable, Equatable, Sendable {
     package var version: String
     /// A checkpoint's ed25519 signature (base64) over its place and the hash before it.
     package var signature: String?
+    /// A checkpoint's signer (its public key, base64), in a trail with several writers (the
+    /// shared store), where each signs with a key of its own.
+    package var signer: String?
     /// An operator's note to a customer, in the operator's words (never the customer's input).
     package var note: String?
 

@@ -61,21 +61,7 @@ package final class AuditLog: Sendable {
             events.insert(
                 AuditEvent(.auditRepaired, actor: event.actor, counts: ["bytes": cut], source: event.source, version: event.version), at: 0)
         }
-        var links: [(record: AuditRecord, line: Data)] = []
-        var last = try Self.lastLine(path)
-        for event in events {
-            // Every 100th line is a checkpoint signed with the trail's key.
-            if let signer, let line = last, let record = try? Self.decoder.decode(AuditRecord.self, from: line),
-                (record.seq + 1) % AuditSigner.interval == 0
-            {
-                let checkpoint = try Self.chain(signer.checkpoint(seq: record.seq + 1, prev: Self.hash(line), like: event), after: last, now: now, trail: path)
-                links += checkpoint
-                last = checkpoint.last?.line
-            }
-            let more = try Self.chain(event, after: last, now: now, trail: path)
-            links += more
-            last = more.last?.line
-        }
+        let links = try Self.links(events, after: try Self.lastLine(path), signer: signer, now: now, trail: path)
         var lines = Data()
         for link in links {
             lines.append(link.line)
@@ -84,6 +70,31 @@ package final class AuditLog: Sendable {
         let ok = DescriptorWriter.write(lines, to: descriptor)
         guard ok, fsync(descriptor) == 0 else { throw AuditError("Cannot write the audit trail \(path): \(String(cString: strerror(errno))).") }
         return links[links.count - 1].record
+    }
+
+    /// The lines that append `events` after `last`, with a checkpoint signed by `signer` where
+    /// a line's number is a multiple of 100: the chain and its checkpoints, for a file and a
+    /// database alike. `naming` puts the signer's public key in each checkpoint (a trail with
+    /// several writers).
+    package static func links(
+        _ events: [AuditEvent], after last: Data?, signer: AuditSigner?, naming: Bool = false, now: Date, trail: String
+    ) throws(AuditError) -> [(record: AuditRecord, line: Data)] {
+        var links: [(record: AuditRecord, line: Data)] = []
+        var last = last
+        for event in events {
+            if let signer, let line = last, let record = try? Self.decoder.decode(AuditRecord.self, from: line),
+                (record.seq + 1) % AuditSigner.interval == 0
+            {
+                let checkpoint = signer.checkpoint(seq: record.seq + 1, prev: Self.hash(line), like: event, naming: naming)
+                let signed = try Self.chain(checkpoint, after: last, now: now, trail: trail)
+                links += signed
+                last = signed.last?.line
+            }
+            let more = try Self.chain(event, after: last, now: now, trail: trail)
+            links += more
+            last = more.last?.line
+        }
+        return links
     }
 
     /// The lines that append `event` to a trail whose last line is `last` (nil when empty: an

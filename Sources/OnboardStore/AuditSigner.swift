@@ -19,9 +19,14 @@ package struct AuditSigner: Sendable {
 
     /// The key beside the trail at `trail`, made on first use.
     package static func loadOrCreate(trail: String) throws(AuditError) -> AuditSigner {
-        let path = trail + ".key"
+        try loadOrCreate(keyFile: trail + ".key")
+    }
+
+    /// The key in `path` (0600), made on first use: a writer's own key for a shared trail.
+    package static func loadOrCreate(keyFile path: String) throws(AuditError) -> AuditSigner {
         do {
             if access(path, F_OK) != 0 {
+                try SecureFile.makeDirectory(for: path, kind: "audit signing key")
                 _ = try SecureFile.createOnce(path, contents: Curve25519.Signing.PrivateKey().rawRepresentation, kind: "audit signing key")
             }
             let data = try SecureFile.readOwnerOnly(path, kind: "audit signing key", maximumBytes: 64)
@@ -44,10 +49,12 @@ package struct AuditSigner: Sendable {
 
     static func message(seq: Int, prev: String) -> Data { Data("onboard audit checkpoint \(seq) \(prev.lowercased())".utf8) }
 
-    /// A checkpoint for line `seq`, whose predecessor hashes to `prev`.
-    func checkpoint(seq: Int, prev: String, like event: AuditEvent) -> AuditEvent {
+    /// A checkpoint for line `seq`, whose predecessor hashes to `prev`; `naming` puts the public
+    /// key in it (a trail with several writers, each with its own key).
+    func checkpoint(seq: Int, prev: String, like event: AuditEvent, naming: Bool = false) -> AuditEvent {
         var checkpoint = AuditEvent(.auditCheckpoint, actor: event.actor, source: event.source, version: event.version)
         checkpoint.signature = (try? key?.signature(for: Self.message(seq: seq, prev: prev)))?.base64EncodedString()
+        if naming { checkpoint.signer = publicKey }
         return checkpoint
     }
 

@@ -15,6 +15,8 @@ package enum AuditVerification {
         package var repairs: [(line: Int, bytes: Int)] = []
         /// Checkpoints whose signature was checked against the trail's public key.
         package var checkpoints = 0
+        /// In a trail whose checkpoints name their signers: how many each key signed.
+        package var signers: [String: Int] = [:]
 
         package static func == (lhs: Report, rhs: Report) -> Bool {
             lhs.lines == rhs.lines && lhs.head == rhs.head && lhs.problem?.line == rhs.problem?.line && lhs.problem?.message == rhs.problem?.message
@@ -82,8 +84,10 @@ package enum AuditVerification {
     /// be `audit.started`). With `expectHead`, a head kept earlier must still be in the chain.
     /// With `signingKey` (base64), every checkpoint must carry its signature, and from the first
     /// one on every 100th line must be a checkpoint: lines rewritten before one (with the chain
-    /// rebuilt after them) show.
-    package static func verify(_ data: Data, expectHead: String? = nil, signingKey: String? = nil) -> Report {
+    /// rebuilt after them) show. With `signers` instead (a shared trail, whose checkpoints name
+    /// their writer's key), each checkpoint must be signed by the key it names, and that key
+    /// must be one of `signers` unless the set is empty.
+    package static func verify(_ data: Data, expectHead: String? = nil, signingKey: String? = nil, signers: Set<String>? = nil) -> Report {
         var lines = data.split(separator: 0x0A, omittingEmptySubsequences: false).map { Data($0) }
         if lines.last?.isEmpty == true { lines.removeLast() }
         var report = Report(lines: lines.count, head: AuditLog.genesis, problem: nil)
@@ -118,15 +122,26 @@ package enum AuditVerification {
             // Heads are hex: compared whatever the case they were copied in.
             if !seenHead, previousHash == expectHead?.lowercased() { seenHead = true }
             if record.event.event == AuditEvent.Kind.auditRepaired.rawValue { report.repairs.append((number, record.event.counts?["bytes"] ?? 0)) }
-            if let signingKey {
+            if signingKey != nil || signers != nil {
                 let isCheckpoint = record.event.event == AuditEvent.Kind.auditCheckpoint.rawValue
-                if isCheckpoint, !AuditSigner.isValid(record.event.signature, seq: number, prev: record.prev, publicKey: signingKey) {
+                let key = signers == nil ? signingKey : record.event.signer
+                if isCheckpoint, !AuditSigner.isValid(record.event.signature, seq: number, prev: record.prev, publicKey: key ?? "") {
                     report.problem = (
                         number,
-                        "line \(number) is a checkpoint not signed by the trail's key over the lines before it: they were rewritten (or the key is not this trail's)"
+                        signers == nil
+                            ? "line \(number) is a checkpoint not signed by the trail's key over the lines before it: they were rewritten (or the key is not this trail's)"
+                            : "line \(number) is a checkpoint not signed by the key it names over the lines before it: they were rewritten"
                     )
                     return report
                 }
+                if isCheckpoint, let signers, !signers.isEmpty, let key, !signers.contains(key) {
+                    report.problem = (
+                        number,
+                        "line \(number) is a checkpoint signed by \(key.prefix(12))..., not one of the keys given with --signing-key: whoever made it could have rewritten the lines before it"
+                    )
+                    return report
+                }
+                if isCheckpoint, let key, signers != nil { report.signers[key, default: 0] += 1 }
                 if !isCheckpoint, report.checkpoints > 0, number % AuditSigner.interval == 0 {
                     report.problem = (number, "line \(number) should be a signed checkpoint: the trail was rewritten from there without its key")
                     return report

@@ -13,6 +13,9 @@ package final class PostgresStore: InviteStore, AuditSink {
     private let client: PostgresClient
     private let runner: Task<Void, Never>
     private let logger: Logger
+    /// This writer's own key, which signs the checkpoints it appends (each names its signer:
+    /// several gateways and operators write one trail). Nil: none are written by this one.
+    let signer: AuditSigner?
 
     /// The advisory lock that serialises audit appends (any fixed number; "onboard" in ASCII).
     static let auditLock: Int64 = 0x6f6e_626f_6172_64
@@ -20,8 +23,12 @@ package final class PostgresStore: InviteStore, AuditSink {
     /// The schema this version of onboard creates and expects.
     package static let schemaVersion = 4
 
-    package init(_ settings: PostgresSettings, logger: Logger = Logger(label: "onboard.store", factory: { _ in SwiftLogNoOpLogHandler() })) throws {
+    package init(
+        _ settings: PostgresSettings, signer: AuditSigner? = nil,
+        logger: Logger = Logger(label: "onboard.store", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) throws {
         self.settings = settings
+        self.signer = signer
         self.logger = logger
         var configuration: PostgresClient.Configuration
         switch settings.endpoint {
@@ -431,7 +438,8 @@ package final class PostgresStore: InviteStore, AuditSink {
             {
                 last = Data(line.utf8)
             }
-            for link in try AuditLog.chain(event, after: last, now: SystemTimekeeper().date, trail: label) {
+            let links = try AuditLog.links([event], after: last, signer: signer, naming: true, now: SystemTimekeeper().date, trail: label)
+            for link in links {
                 try await connection.query(
                     "INSERT INTO onboard_audit (seq, line) VALUES (\(link.record.seq), \(String(decoding: link.line, as: UTF8.self)))", logger: logger)
             }

@@ -211,6 +211,61 @@ struct PostgresAuditTests {
         #expect(Set(accounts).count == 100 && accounts.count == 100)
     }
 
+    @Test(
+        "two writers with keys of their own: every 100th line is a checkpoint signed by the writer that made it and naming it; a rewrite before one, or a signer not given, fails"
+    )
+    func signedCheckpoints() async throws {
+        let settings = try await TestPostgres.database()
+        let keys = NSTemporaryDirectory() + "onboard-signers-\(UUID().uuidString.prefix(6))"
+        let signers = [try AuditSigner.loadOrCreate(keyFile: keys + "/a.key"), try AuditSigner.loadOrCreate(keyFile: keys + "/b.key")]
+        let stores = try signers.map { try PostgresStore(settings, signer: $0) }
+        defer { for store in stores { store.close() } }
+        try await stores[0].migrate()
+        // Turn about: line 100 falls to the first writer's append, line 200 to the second's.
+        for index in 0..<240 { try await stores[index % 2].record(event(index, writer: index % 2)) }
+        let text = try await stores[0].auditText()
+        let (first, second) = (signers[0].publicKey, signers[1].publicKey)
+        let report = AuditVerification.verify(text, signers: [])
+        #expect(report.problem == nil && report.lines == 243, "240 events, the start line and two checkpoints")
+        #expect(report.signers == [first: 1, second: 1])
+        #expect(AuditVerification.verify(text, signers: [first, second]).problem == nil)
+        let stranger = AuditVerification.verify(text, signers: [first])
+        #expect(stranger.problem?.line == 200 && stranger.problem?.message.contains("not one of the keys given") == true)
+
+        // The table's owner rewrites line 50 and rebuilds the chain after it: the chain is whole,
+        // the checkpoint at line 100 is not.
+        var records = AuditVerification.records(in: text)
+        records[49].event.userId = "someone-else"
+        var rebuilt = Data()
+        var previous = AuditLog.genesis
+        for var record in records {
+            record.prev = previous
+            let line = AuditLog.encode(record)
+            previous = AuditLog.hash(line)
+            rebuilt.append(line)
+            rebuilt.append(0x0A)
+        }
+        #expect(AuditVerification.verify(rebuilt).problem == nil, "the chain alone is whole again")
+        let caught = AuditVerification.verify(rebuilt, signers: [])
+        #expect(caught.problem?.line == 100 && caught.problem?.message.contains("not signed by the key it names") == true)
+        // Re-signed with a key of the forger's own, it names that key, which was not given.
+        let forger = try AuditSigner.loadOrCreate(keyFile: keys + "/forger.key")
+        var resigned = Data()
+        previous = AuditLog.genesis
+        for var record in records {
+            record.prev = previous
+            if record.event.event == AuditEvent.Kind.auditCheckpoint.rawValue {
+                record.event = forger.checkpoint(seq: record.seq, prev: previous, like: record.event, naming: true)
+            }
+            let line = AuditLog.encode(record)
+            previous = AuditLog.hash(line)
+            resigned.append(line)
+            resigned.append(0x0A)
+        }
+        #expect(AuditVerification.verify(resigned, signers: []).problem == nil, "any valid signature passes when no key is given")
+        #expect(AuditVerification.verify(resigned, signers: [first, second]).problem?.line == 100)
+    }
+
     @Test("the trail's table refuses updates, deletes and truncation; an edit made by turning that off breaks verification at that line")
     func tamperingShows() async throws {
         let settings = try await TestPostgres.database()

@@ -96,7 +96,11 @@ struct AuditCommand: AsyncParsableCommand {
         @Option(name: .long, help: "A head printed earlier by --head: the trail must still contain it (catches a cut end).")
         var expectHead: String?
 
-        @Option(name: .long, help: "The trail's public signing key (printed by verify) kept elsewhere; default: the key beside the trail.")
+        @Option(
+            name: .long,
+            help:
+                "The trail's public signing key (printed by verify) kept elsewhere; default: the key beside the trail. With the shared store: the writers' keys, comma-separated, and any other signer fails."
+        )
         var signingKey: String?
 
         @OptionGroup var location: Location
@@ -105,7 +109,9 @@ struct AuditCommand: AsyncParsableCommand {
             try await reportingErrors {
                 if let database = try await location.database() {
                     defer { database.close() }
-                    return try await AuditCommands.verify(database: database, expectHead: expectHead, headOnly: head, output: .standard)
+                    let signers = Set((signingKey ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+                    return try await AuditCommands.verify(
+                        database: database, expectHead: expectHead, signers: signers, headOnly: head, output: .standard)
                 }
                 try AuditCommands.verify(path: location.path, expectHead: expectHead, signingKey: signingKey, headOnly: head, output: .standard)
             }
