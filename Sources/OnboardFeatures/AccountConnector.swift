@@ -2,11 +2,12 @@ import ComposioAPI
 import Foundation
 import OnboardCore
 
-/// Connects one account the way the wizard does, for `connect` and `import`: create, poll until
-/// the status settles, and only once it is ACTIVE delete the accounts it replaces.
+/// Connects one account for `connect` and `import`, by the rules the wizard's Connecting page
+/// follows (`Wizard.Settling`): create, poll until the status settles, and only once it is
+/// ACTIVE delete the accounts it replaces. This type holds no rule of its own: it sleeps, polls
+/// and deletes where the rules say, on the clock it is given.
 struct AccountConnector: Sendable {
     let service: any ComposioService
-    var pollInterval: Duration = Wizard.pollInterval
     /// How long to wait for a settled status before reporting the account as it stands.
     var timeout: Duration = .seconds(60)
     /// The clock the polls wait on.
@@ -28,33 +29,42 @@ struct AccountConnector: Sendable {
         return try await settleAndReplace(created, replacing: old)
     }
 
-    /// Waits for `account` to settle; once it is ACTIVE, deletes the accounts it replaces.
+    /// Follows `account` to its outcome; once it is ACTIVE, deletes the accounts it replaces.
+    /// A failure the rules end on is thrown as the service's own error.
     func settleAndReplace(_ account: ConnectedAccount, replacing old: [String]) async throws -> Outcome {
-        let (account, timedOut) = try await settle(account)
-        var replaced: [String] = []
-        if account.status == .active {
-            for id in old where id != account.id {
-                try await service.deleteConnectedAccount(id: id)
-                replaced.append(id)
+        var pollsLeft = Wizard.Settling.polls(within: timeout)
+        var next = Wizard.Settling.created(.success(account))
+        var lastError: (any Error)?
+        while true {
+            switch next {
+            case .waiting(let current, let delay):
+                try await clock.sleep(for: delay)
+                let result: Result<ConnectedAccount, ServiceFailure>
+                do {
+                    result = .success(try await service.connectedAccount(id: current.id))
+                } catch {
+                    lastError = error
+                    result = .failure(Self.failure(error))
+                }
+                next = Wizard.Settling.polled(result, known: current, pollsLeft: &pollsLeft)
+            case .done(.settled(let account)):
+                var replaced: [String] = []
+                for id in Wizard.Settling.replaced(by: account, replacing: old) {
+                    try await service.deleteConnectedAccount(id: id)
+                    replaced.append(id)
+                }
+                return Outcome(account: account, replaced: replaced, timedOut: false)
+            case .done(.timedOut(let account)):
+                return Outcome(account: account, replaced: [], timedOut: true)
+            case .done(.failed(let failure)):
+                throw lastError ?? CommandFailure(failure.message)
             }
         }
-        return Outcome(account: account, replaced: replaced, timedOut: timedOut)
     }
 
-    /// Polls until the account settles or the timeout passes.
-    func settle(_ account: ConnectedAccount) async throws -> (ConnectedAccount, timedOut: Bool) {
-        var current = account
-        let deadline = clock.now.advanced(by: timeout)
-        while !current.status.isSettled {
-            guard clock.now < deadline else { return (current, true) }
-            try await clock.sleep(for: pollInterval)
-            let userId = current.userId
-            let toolkit = current.toolkitSlug
-            current = try await service.connectedAccount(id: current.id)
-            current.userId = current.userId ?? userId
-            if current.toolkitSlug.isEmpty { current.toolkitSlug = toolkit }
-        }
-        return (current, false)
+    /// The failure the rules weigh for an error a poll threw.
+    static func failure(_ error: any Error) -> ServiceFailure {
+        (error as? APIError)?.failure ?? ServiceFailure(kind: .network, message: "Unexpected failure: \(type(of: error)).", suggestion: "Try again.")
     }
 
     /// Every account the user has on the auth config that still counts as connected (or on its
