@@ -150,7 +150,7 @@ let package = Package(
             name: "onboard",
             dependencies: [
                 "OnboardFeatures", "OnboardLive", "OnboardRuntime", "OnboardCore", "OnboardProcess", "ComposioSandbox", "ComposioAPI", "OnboardGateway",
-                "OnboardStore",
+                "OnboardStore", "OnboardTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -206,6 +206,12 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "OnboardCursesTests", dependencies: ["OnboardCurses", "OnboardTUI", "OnboardCore", "OnboardProcess"], swiftSettings: strict),
+        // The commands' rendering (text and JSON), which lives in the executable.
+        .testTarget(
+            name: "OnboardCommandTests",
+            dependencies: ["onboard", "OnboardFeatures", "OnboardLive", "OnboardCore", "OnboardStore", "ComposioAPI", "OnboardTestSupport"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "OnboardFeaturesTests",
             dependencies: [

@@ -46,9 +46,10 @@ LAYERS = {
     # Which backend, store and paths; the auditing decorator; the gateway's and wizard's wiring.
     "OnboardLive": {"OnboardCore", "OnboardTUI", "OnboardCurses", "OnboardRuntime", "OnboardFeatures", "ComposioAPI", "ComposioSandbox",
                     "OnboardFiles", "OnboardStore", "OnboardGateway", "OnboardProcess"},
-    # The executable: parses, calls a feature through the live layer, renders.
+    # The executable: parses, calls a feature through the live layer, renders its result as
+    # text (through the terminal-safe text of OnboardTUI) or JSON.
     "onboard": {"OnboardCore", "OnboardFeatures", "OnboardLive", "OnboardRuntime", "OnboardProcess", "ComposioAPI", "ComposioSandbox",
-                "OnboardGateway", "OnboardStore"},
+                "OnboardGateway", "OnboardStore", "OnboardTUI"},
     "OnboardTestSupport": {"OnboardCore", "ComposioAPI", "ComposioSandbox", "OnboardTUI"},
     "audit-stress": {"OnboardStore"},
     "confine-probe": {"OnboardProcess"},

@@ -2,7 +2,6 @@ import Foundation
 import OnboardCore
 import OnboardFiles
 import OnboardStore
-import OnboardTUI
 
 /// `onboard audit` and `onboard audit verify`: reading the trail and checking its chain.
 package enum AuditCommands {
@@ -40,21 +39,15 @@ package enum AuditCommands {
         return UTCTimestamp.parse(text + "T00:00Z")
     }
 
-    /// Prints the matching events, oldest first; with `follow`, keeps printing new ones as they
-    /// are appended until interrupted.
+    /// The matching events of the trail at `path`, oldest first, handed to `show` in batches:
+    /// what is there, then (with `follow`) what is appended, until cancelled. False when there
+    /// is no trail (and `follow` does not wait for one).
     package static func list(
-        path: String, filter: Filter, json: Bool, follow: Bool, output: CommandOutput, timekeeper: any Timekeeper = SystemTimekeeper()
-    ) async throws {
-        guard FileManager.default.fileExists(atPath: path) || follow else {
-            return output.err("There is no audit trail at \(path) yet; onboard writes one with its first action.")
-        }
-        let records = try AuditVerification.records(path: path).filter(filter.matches)
-        if json && !follow {
-            return output.json(records)
-        }
-        if !json { output.out(header) }
-        for record in records { output.out(json ? line(record) : row(record)) }
-        guard follow else { return }
+        path: String, filter: Filter, follow: Bool, timekeeper: any Timekeeper = SystemTimekeeper(), show: ([AuditRecord]) -> Void
+    ) async throws -> Bool {
+        guard FileManager.default.fileExists(atPath: path) || follow else { return false }
+        show(try AuditVerification.records(path: path).filter(filter.matches))
+        guard follow else { return true }
         var offset = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         var partial = Data()
         while !Task.isCancelled {
@@ -69,57 +62,25 @@ package enum AuditCommands {
             guard let lastNewline = partial.lastIndex(of: 0x0A) else { continue }
             let complete = partial[..<lastNewline]
             partial = Data(partial[(lastNewline + 1)...])
-            for record in AuditVerification.records(in: Data(complete)) where filter.matches(record) {
-                output.out(json ? line(record) : row(record))
-            }
+            let fresher = AuditVerification.records(in: Data(complete)).filter(filter.matches)
+            if !fresher.isEmpty { show(fresher) }
         }
-    }
-
-    /// Columns of fixed width, so rows printed while following line up with the ones before.
-    static let widths = [5, 24, 21, 16, 16, 16, 16]
-
-    static func columns(_ cells: [String]) -> String {
-        var line = ""
-        for (index, cell) in cells.enumerated() {
-            let clean = TerminalText.sanitized(cell)
-            guard index < widths.count else {
-                line += clean
-                continue
-            }
-            let cut = DisplayWidth.truncate(clean, to: widths[index], ellipsis: "…")
-            line += cut + String(repeating: " ", count: max(0, widths[index] - DisplayWidth.of(cut))) + "  "
-        }
-        return line.trimmingTrailingSpaces()
-    }
-
-    static let header = columns(["SEQ", "TIME", "EVENT", "USER", "AUTH CONFIG", "ACCOUNT", "STATUS", "BY"])
-
-    static func row(_ record: AuditRecord) -> String {
-        let event = record.event
-        var actor = event.actor.user
-        if let invite = event.actor.inviteId { actor += " via \(invite)" }
-        if let address = event.actor.address { actor += " from \(address)" }
-        let status = event.status ?? event.errorCode ?? event.fields.map { $0.joined(separator: ",") } ?? ""
-        return columns([String(record.seq), record.time, event.event, event.userId ?? "", event.authConfig ?? "", event.accountId ?? "", status, actor])
-    }
-
-    static func line(_ record: AuditRecord) -> String {
-        CommandJSON.text(record).replacingOccurrences(of: "\n", with: "").replacingOccurrences(of: "  ", with: "")
+        return true
     }
 
     /// The trail in a shared PostgreSQL store: the same records and the same chain as the file.
     package static func list(
-        database store: PostgresStore, filter: Filter, json: Bool, follow: Bool, output: CommandOutput, timekeeper: any Timekeeper = SystemTimekeeper()
+        database store: PostgresStore, filter: Filter, follow: Bool, timekeeper: any Timekeeper = SystemTimekeeper(), show: ([AuditRecord]) -> Void
     ) async throws {
         var records = AuditVerification.records(in: try await store.auditText())
-        if json && !follow { return output.json(records.filter(filter.matches)) }
-        if !json { output.out(header) }
         var seen = 0
+        var first = true
         while true {
-            for record in records where record.seq > seen {
-                seen = record.seq
-                if filter.matches(record) { output.out(json ? line(record) : row(record)) }
-            }
+            let fresh = records.filter { $0.seq > seen }
+            seen = records.last?.seq ?? seen
+            let shown = fresh.filter(filter.matches)
+            if first || !shown.isEmpty { show(shown) }
+            first = false
             guard follow, !Task.isCancelled else { return }
             try await timekeeper.sleep(for: .seconds(1))
             // A database that restarts is waited out, as the gateways do.
@@ -127,11 +88,18 @@ package enum AuditCommands {
         }
     }
 
+    /// What a verify found in a trail whose chain is whole.
+    package struct Verified: Sendable {
+        /// The file's path, or the store's label.
+        package var trail: String
+        package var report: AuditVerification.Report
+        /// A file trail's public signing key (given, or the one beside it).
+        package var publicKey: String?
+    }
+
     /// Checks the shared store's chain and its checkpoints, each signed by the writer it names;
-    /// with `signers`, only those keys may have signed.
-    package static func verify(
-        database store: PostgresStore, expectHead: String?, signers: Set<String> = [], headOnly: Bool, output: CommandOutput
-    ) async throws {
+    /// with `signers`, only those keys may have signed. Throws (exit 1) when it is broken.
+    package static func verify(database store: PostgresStore, expectHead: String?, signers: Set<String> = []) async throws -> Verified {
         let data = try await store.auditText()
         var report = AuditVerification.verify(data, expectHead: expectHead, signers: signers)
         let heads = KeptHeads()
@@ -140,20 +108,11 @@ package enum AuditCommands {
             throw CommandFailure("The audit trail in \(store.settings.label) does not verify: \(problem.message).")
         }
         heads.keep(AuditVerification.KeptHead(lines: report.lines, head: report.head), for: store.settings.label)
-        if headOnly { return output.out(report.head) }
-        let signedBy = report.signers.sorted { $0.key < $1.key }.map { "\($0.key) (\($0.value))" }
-        output.out(
-            "The audit trail in \(store.settings.label) verifies: \(report.lines) events, each chained to the one before. Head: \(report.head)"
-                + (signedBy.isEmpty
-                    ? ""
-                    : "\n\(report.signers.values.reduce(0, +)) checkpoints, signed by \(signedBy.joined(separator: ", "))"
-                        + (signers.isEmpty
-                            ? " (keep the keys of the writers you trust elsewhere and pass them as --signing-key KEY,KEY)" : ", each a key given"))
-                + (report.repairs.isEmpty ? "" : "\n" + report.repairSummary))
+        return Verified(trail: store.settings.label, report: report, publicKey: nil)
     }
 
-    /// Checks the chain; prints what it found. Throws (exit 1) when it is broken.
-    package static func verify(path: String, expectHead: String?, signingKey: String? = nil, headOnly: Bool, output: CommandOutput) throws {
+    /// Checks the chain of the file at `path`. Throws (exit 1) when it is broken.
+    package static func verify(path: String, expectHead: String?, signingKey: String? = nil) throws -> Verified {
         let heads = KeptHeads()
         let kept = heads.kept(for: path)
         var report: AuditVerification.Report
@@ -178,13 +137,7 @@ package enum AuditCommands {
             throw CommandFailure("The audit trail \(path) does not verify: \(problem.message).")
         }
         heads.keep(AuditVerification.KeptHead(lines: report.lines, head: report.head), for: path)
-        if headOnly { return output.out(report.head) }
-        output.out(
-            "The audit trail \(path) verifies: \(report.lines) events, each chained to the one before. Head: \(report.head)"
-                + (publicKey.map {
-                    "\n\(report.checkpoints) checkpoint\(report.checkpoints == 1 ? "" : "s") signed by \($0) (keep this key elsewhere and pass it as --signing-key)"
-                } ?? "")
-                + (report.repairs.isEmpty ? "" : "\n" + report.repairSummary))
+        return Verified(trail: path, report: report, publicKey: publicKey)
     }
 }
 

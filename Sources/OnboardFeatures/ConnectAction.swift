@@ -24,13 +24,12 @@ package enum ConnectAction {
         package var existing: ExistingPolicy
         package var wait: Bool
         package var timeout: Duration
-        package var json: Bool
         /// `--alias`: a name for the new account.
         package var alias: String?
 
         package init(
             authConfigId: String, userId: String, fields: [String: String] = [:], secrets: SecretSource? = nil, validate: Bool = false,
-            existing: ExistingPolicy = .refuse, wait: Bool = true, timeout: Duration = .seconds(60), json: Bool = false, alias: String? = nil
+            existing: ExistingPolicy = .refuse, wait: Bool = true, timeout: Duration = .seconds(60), alias: String? = nil
         ) {
             self.alias = alias
             self.authConfigId = authConfigId
@@ -41,7 +40,6 @@ package enum ConnectAction {
             self.existing = existing
             self.wait = wait
             self.timeout = timeout
-            self.json = json
         }
     }
 
@@ -59,8 +57,27 @@ package enum ConnectAction {
         return fields
     }
 
-    package static func run(_ service: any ComposioService, _ options: Options, output: CommandOutput, clock: any Timekeeper = SystemTimekeeper()) async throws
-    {
+    /// What happens while `run` waits, for the command to tell the person.
+    package enum Progress: Sendable {
+        /// A hosted link to open (redirect-based schemes).
+        case link(String)
+        /// Waiting for the person to approve, up to the timeout.
+        case waitingForApproval(Duration)
+    }
+
+    /// The account as it settled (or stood when the wait ended), and what it replaced.
+    package struct Connected: Sendable {
+        package var account: ConnectedAccount
+        /// Old accounts deleted because this one became ACTIVE.
+        package var replaced: [String]
+        /// The wait ended before the account settled.
+        package var timedOut: Bool
+    }
+
+    package static func run(
+        _ service: any ComposioService, _ options: Options, clock: any Timekeeper = SystemTimekeeper(),
+        progress: @escaping @Sendable (Progress) -> Void = { _ in }
+    ) async throws -> Connected {
         if let problem = Validation.problem(userId: options.userId) { throw UsageError("--user-id: \(problem)") }
         let (config, scheme, fields) = try await ServiceCommands.userFields(service, authConfigId: options.authConfigId)
         let existing = try await AccountConnector.liveAccounts(service, authConfigId: config.id, userId: options.userId)
@@ -75,7 +92,8 @@ package enum ConnectAction {
         let connector = AccountConnector(service: service, timeout: options.timeout, clock: clock)
         let outcome: AccountConnector.Outcome
         if scheme.isRedirectBased {
-            outcome = try await connectThroughLink(service, connector, config: config, scheme: scheme, options: options, replacing: replacing, output: output)
+            outcome = try await connectThroughLink(
+                service, connector, config: config, scheme: scheme, options: options, replacing: replacing, progress: progress)
         } else {
             let values = try values(for: fields, options: options)
             var request = ConnectionRequest(authConfigId: config.id, userId: options.userId, authScheme: scheme, values: values)
@@ -83,7 +101,7 @@ package enum ConnectAction {
             request.alias = options.alias
             outcome = try await connector.connect(request, toolkit: config.toolkitSlug, replacing: replacing, wait: options.wait)
         }
-        if let failure = report(outcome, options: options, output: output) { throw CommandFailure(failure) }
+        return Connected(account: outcome.account, replaced: outcome.replaced, timedOut: outcome.timedOut)
     }
 
     /// The values to send: `--field` for plain ones, the secrets source for the rest, defaults
@@ -118,52 +136,39 @@ package enum ConnectAction {
         return values
     }
 
-    /// Redirect-based schemes: a hosted link, printed for the person to open, then polled.
+    /// Redirect-based schemes: a hosted link for the person to open, then polled.
     static func connectThroughLink(
         _ service: any ComposioService, _ connector: AccountConnector, config: AuthConfigSummary, scheme: AuthScheme, options: Options,
-        replacing: [String], output: CommandOutput
+        replacing: [String], progress: @Sendable (Progress) -> Void
     ) async throws -> AccountConnector.Outcome {
         if !options.fields.isEmpty || options.secrets != nil {
             throw UsageError(
                 "\(config.id) uses \(scheme.rawValue): its tokens cannot be imported. Drop --field and the secrets; the user approves through a link.")
         }
         let link = try await service.createLink(authConfigId: config.id, userId: options.userId, callbackURL: nil, alias: options.alias)
-        output.err("Open this link in a browser (or send it to \(options.userId)):\n  \(link.redirectURL)")
-        if let code = LibQREncode.encode(link.redirectURL) {
-            output.qrCode(code)
-        }
+        progress(.link(link.redirectURL))
         let account = ConnectedAccount(
             id: link.connectedAccountId, status: .initiated, toolkitSlug: config.toolkitSlug, authConfigId: config.id, userId: options.userId,
             redirectURL: link.redirectURL)
         guard options.wait else { return AccountConnector.Outcome(account: account, replaced: [], timedOut: false) }
-        output.err("Waiting for approval (up to \(Int(options.timeout.components.seconds)) s; --timeout changes it)...")
+        progress(.waitingForApproval(options.timeout))
         var outcome = try await connector.settleAndReplace(account, replacing: replacing)
         outcome.account.redirectURL = link.redirectURL
         return outcome
     }
 
-    /// Prints the result; returns why the command failed when the account is not ACTIVE (or,
-    /// with `--no-wait`, already failed).
-    static func report(_ outcome: AccountConnector.Outcome, options: Options, output: CommandOutput) -> String? {
-        let account = outcome.account
-        if options.json {
-            output.json(CommandRecords.Connected(account: CommandRecords.Account(account), replaced: outcome.replaced, timedOut: outcome.timedOut))
-        }
-        let settledWell = account.status == .active || (!options.wait && !account.status.isTerminalFailure)
-        if settledWell {
-            if !options.json {
-                output.out("\(account.id) \(account.status.rawValue): \(account.toolkitSlug) for user \(options.userId)")
-                for id in outcome.replaced { output.err("Deleted \(id), which it replaces.") }
-            }
-            return nil
-        }
+    /// Why the command failed, when the account is not ACTIVE (or, with `--no-wait`, already
+    /// failed); nil when it did not.
+    package static func failure(_ connected: Connected, options: Options) -> String? {
+        let account = connected.account
+        if account.status == .active || (!options.wait && !account.status.isTerminalFailure) { return nil }
         var message = "\(account.id) is \(account.status.rawValue)"
         if let reason = account.statusReason, !reason.isEmpty { message += ": \(reason)" }
-        if outcome.timedOut {
+        if connected.timedOut {
             message += " after \(Int(options.timeout.components.seconds)) s. It may still settle: onboard accounts get \(account.id)"
         } else if account.status.isTerminalFailure {
             message += ". Check the values and run again"
-            if !outcome.replaced.isEmpty || options.existing == .replace { message += "; nothing was replaced" }
+            if !connected.replaced.isEmpty || options.existing == .replace { message += "; nothing was replaced" }
         }
         return message + "."
     }

@@ -25,12 +25,10 @@ package enum ImportAction {
         package var validate: Bool
         package var concurrency: Int
         package var timeout: Duration
-        package var json: Bool
 
         package init(
             filePath: String, authConfigId: String, journalPath: String? = nil, reportPath: String? = nil, dryRun: Bool = false,
-            replace: Bool = false, validate: Bool = false, concurrency: Int = 8, timeout: Duration = .seconds(60), json: Bool = false,
-            updateExisting: Bool = false
+            replace: Bool = false, validate: Bool = false, concurrency: Int = 8, timeout: Duration = .seconds(60), updateExisting: Bool = false
         ) {
             self.updateExisting = updateExisting
             self.filePath = filePath
@@ -42,22 +40,38 @@ package enum ImportAction {
             self.validate = validate
             self.concurrency = concurrency
             self.timeout = timeout
-            self.json = json
         }
 
         /// Beside the file unless `--journal` says otherwise.
-        var journal: String { journalPath ?? filePath + ".journal" }
+        package var journal: String { journalPath ?? filePath + ".journal" }
     }
 
     /// The largest file taken (about a million rows of API keys).
     static let maximumFileBytes = 256 << 20
 
-    /// Runs the import; returns the report. Throws for usage problems and for a file with
-    /// problems; the caller exits 1 when the report has failures and 130 when interrupted.
+    /// A file with problems: nothing was sent. Each problem names a row or column, never a value.
+    package struct Problems: Error, CustomStringConvertible {
+        package var problems: [ImportProblem]
+        package var file: String
+        package var description: String {
+            "\(problems.count) \(problems.count == 1 ? "problem" : "problems") in \(file); nothing was imported. Fix \(problems.count == 1 ? "it" : "them") and run again."
+        }
+    }
+
+    /// What a run did: the report (also written to `--report`), why it stopped early if it did,
+    /// and, for a dry run, how many rows would be updated in place.
+    package struct Imported: Sendable {
+        package var report: ImportReport
+        package var stopReason: String?
+        package var plannedUpdates: Int
+    }
+
+    /// Runs the import. Throws for usage problems and ``Problems`` for a file with problems; the
+    /// caller says how it went (and exits 1 when the report has failures, 130 when interrupted).
     package static func run(
-        _ service: any ComposioService, _ options: Options, pacer: RateLimitPacer? = nil, output: CommandOutput,
+        _ service: any ComposioService, _ options: Options, pacer: RateLimitPacer? = nil, progress sink: ImportProgress.Sink = .none,
         interrupted: @escaping @Sendable () -> Bool = { false }, clock: any Timekeeper = SystemTimekeeper()
-    ) async throws -> ImportReport {
+    ) async throws -> Imported {
         let file = try readFile(options.filePath)
         let (config, scheme, fields) = try await ServiceCommands.userFields(service, authConfigId: options.authConfigId)
         if scheme.isRedirectBased {
@@ -66,31 +80,20 @@ package enum ImportAction {
             )
         }
         let problems = ImportCheck.problems(file, fields: fields, sharedFieldNames: config.sharedFieldNames)
-        guard problems.isEmpty else {
-            if options.json { output.json(ImportReport.Invalid(problems: problems.map { .init(row: $0.row, message: $0.message) })) }
-            for problem in problems { output.err("  \(problem)") }
-            throw CommandFailure(
-                "\(problems.count) \(problems.count == 1 ? "problem" : "problems") in \(options.filePath); nothing was imported. Fix \(problems.count == 1 ? "it" : "them") and run again."
-            )
-        }
+        guard problems.isEmpty else { throw Problems(problems: problems, file: options.filePath) }
         let accounts = try await allAccounts(service, authConfigId: config.id)
         if options.dryRun {
             // A dry run neither reads nor writes the journal.
             let plan = try Planner(rows: file.rows, accounts: accounts, journal: nil, replace: options.replace, updateExisting: options.updateExisting).plan()
             let report = plan.report(file: options.filePath, authConfigId: config.id, dryRun: true, interrupted: false, counts: nil)
-            let updates = plan.toCreate.filter { $0.updating != nil }.count
-            output.err(
-                "\(file.rows.count) rows are valid: \(plan.toCreate.count - updates) to create, \(updates) to update in place, \(report.summary.skipped) skipped (already connected; --replace replaces them), \(report.summary.alreadyImported) already imported. Nothing was sent (dry run)."
-            )
-            if options.json { output.json(report) }
-            return report
+            return Imported(report: report, stopReason: nil, plannedUpdates: plan.toCreate.filter { $0.updating != nil }.count)
         }
         let journal = try ImportJournal(path: options.journal, authConfigId: config.id, file: file)
         let auditing = service as? any ActionRecorder
         try await auditing?.record(.importStarted, authConfig: config.id, toolkit: config.toolkitSlug, counts: ["rows": file.rows.count])
         var plan = try Planner(rows: file.rows, accounts: accounts, journal: journal, replace: options.replace, updateExisting: options.updateExisting)
             .plan()
-        let progress = ImportProgress(total: file.rows.count, settledBefore: file.rows.count - plan.toCreate.count, output: output, clock: clock)
+        let progress = ImportProgress(total: file.rows.count, settledBefore: file.rows.count - plan.toCreate.count, sink: sink, clock: clock)
         let runner = RowRunner(
             service: service, config: config, scheme: scheme, fields: fields, journal: journal, validate: options.validate, timeout: options.timeout,
             clock: clock)
@@ -114,8 +117,8 @@ package enum ImportAction {
                 "skipped": summary.skipped,
                 "failed": summary.failed, "pending": summary.pending,
             ])
-        try finish(report, options: options, stopReason: stopped.reason, output: output)
-        return report
+        if let path = options.reportPath { try report.save(to: path) }
+        return Imported(report: report, stopReason: stopped.reason, plannedUpdates: 0)
     }
 
     static func readFile(_ path: String) throws -> ImportFile {
@@ -132,31 +135,6 @@ package enum ImportAction {
     /// Every account on the config, any status, by user.
     static func allAccounts(_ service: any ComposioService, authConfigId: String) async throws -> [String: [ConnectedAccount]] {
         Dictionary(grouping: try await service.allConnectedAccounts(ConnectedAccountQuery(authConfigIds: [authConfigId]))) { $0.userId ?? "" }
-    }
-
-    /// Writes the report file, prints the summary and the failures, and throws when the run did
-    /// not fully succeed.
-    static func finish(_ report: ImportReport, options: Options, stopReason: String?, output: CommandOutput) throws {
-        if let path = options.reportPath { try report.save(to: path) }
-        if options.json { output.json(report) }
-        for row in report.rows where row.outcome == .failed {
-            output.err("  row \(row.row) (\(row.userId)): \(row.error ?? "failed")")
-        }
-        let summary = report.summary
-        var line =
-            "Imported \(options.filePath) into \(report.authConfigId): \(summary.created) created, \(summary.updated) updated in place, \(summary.alreadyImported) already imported, \(summary.skipped) skipped (already connected), \(summary.failed) failed, of \(summary.total) rows."
-        if let requests = report.requests { line += " \(requests.sent) requests, \(requests.rateLimited) answered 429." }
-        output.err(line)
-        if let stopReason { output.err(stopReason) }
-        if report.interrupted {
-            output.err("Stopped before the end. Run the same command again to resume from the journal \(options.journal).")
-            throw InterruptedError()
-        }
-        if summary.failed > 0 || summary.pending > 0 {
-            throw CommandFailure(
-                "\(summary.failed + summary.pending) rows were not imported. Fix what the messages say and run the same command again; rows already imported are skipped."
-            )
-        }
     }
 }
 

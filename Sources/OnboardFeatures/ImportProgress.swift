@@ -3,10 +3,27 @@ import OnboardCore
 import OnboardTUI
 import Synchronization
 
-/// Shows how an import is going: a bar redrawn in place on a terminal, or a plain line every few
-/// seconds for logs and pipes. Counts only; never a value.
-final class ImportProgress: Sendable {
-    struct Counts: Equatable {
+/// How an import is going, as lines for its `Sink`: a bar redrawn often on a terminal, or a
+/// plain line every few seconds (and at each tenth) for logs and pipes. Counts only; never a value.
+package final class ImportProgress: Sendable {
+    /// Where the lines go: the command's stderr (or a test's capture).
+    package struct Sink: Sendable {
+        /// A terminal that redraws a line in place: a bar, drawn often.
+        package var live: Bool
+        package var draw: @Sendable (String) -> Void
+        /// The run is over: end the bar's line so what follows starts on its own.
+        package var end: @Sendable () -> Void
+        package init(live: Bool, draw: @escaping @Sendable (String) -> Void, end: @escaping @Sendable () -> Void = {}) {
+            self.live = live
+            self.draw = draw
+            self.end = end
+        }
+
+        /// Nowhere.
+        package static let none = Sink(live: false, draw: { _ in })
+    }
+
+    package struct Counts: Equatable {
         var done = 0
         var failed = 0
     }
@@ -14,17 +31,17 @@ final class ImportProgress: Sendable {
     private let total: Int
     /// Rows settled before this run started (journal, already connected): not part of the rate.
     private let settledBefore: Int
-    private let output: CommandOutput
+    private let sink: Sink
     private let clock: any Timekeeper
     private let started: MonotonicInstant
     private let state = Mutex<(counts: Counts, lastDrawn: MonotonicInstant?, lastPercent: Int)>((Counts(), nil, 0))
     /// Plain lines at most this often (and at each tenth of the way).
     static let plainInterval: Duration = .seconds(5)
 
-    init(total: Int, settledBefore: Int, output: CommandOutput, clock: any Timekeeper = SystemTimekeeper()) {
+    init(total: Int, settledBefore: Int, sink: Sink, clock: any Timekeeper = SystemTimekeeper()) {
         self.total = total
         self.settledBefore = settledBefore
-        self.output = output
+        self.sink = sink
         self.clock = clock
         self.started = clock.now
         state.withLock { $0.counts.done = settledBefore }
@@ -44,7 +61,7 @@ final class ImportProgress: Sendable {
     /// - Parameter pause: how long the service asked everyone to wait, if it did.
     func tick(pause: Duration? = nil) {
         let line: String? = state.withLock { state in
-            guard var line = lineIfDue(&state, force: pause != nil && output.errIsTerminal) else { return nil }
+            guard var line = lineIfDue(&state, force: pause != nil && sink.live) else { return nil }
             if let pause { line += "  (rate limited: resuming in \(max(1, Int(pause.components.seconds))) s)" }
             return line
         }
@@ -53,23 +70,23 @@ final class ImportProgress: Sendable {
 
     /// Ends the bar's line so what follows starts on its own.
     func finish() {
-        if output.errIsTerminal { output.err("") }
+        sink.end()
     }
 
     private func lineIfDue(_ state: inout (counts: Counts, lastDrawn: MonotonicInstant?, lastPercent: Int), force: Bool) -> String? {
         let now = clock.now
         let percent = total == 0 ? 100 : state.counts.done * 100 / total
-        let interval: Duration = output.errIsTerminal ? .milliseconds(100) : Self.plainInterval
+        let interval: Duration = sink.live ? .milliseconds(100) : Self.plainInterval
         let due = state.lastDrawn.map { now - $0 >= interval } ?? true
         let crossedTenth = percent / 10 > state.lastPercent / 10
-        guard force || due || (!output.errIsTerminal && crossedTenth) else { return nil }
+        guard force || due || (!sink.live && crossedTenth) else { return nil }
         state.lastDrawn = now
         state.lastPercent = percent
-        return Self.line(counts: state.counts, total: total, settledBefore: settledBefore, elapsed: now - started, bar: output.errIsTerminal)
+        return Self.line(counts: state.counts, total: total, settledBefore: settledBefore, elapsed: now - started, bar: sink.live)
     }
 
     private func draw(_ line: String) {
-        output.progress(line)
+        sink.draw(line)
     }
 
     /// `[#######.......]  700/2000  35%  98/s  ETA 0:13  2 failed`, or the same words plainly.

@@ -63,13 +63,19 @@ package struct ImportReport: Encodable, Sendable {
     }
 
     /// A file that failed its checks: every problem, by row.
-    struct Invalid: Encodable {
-        struct Problem: Encodable {
+    /// What `import --json` prints for a file with problems.
+    package struct Invalid: Encodable {
+        package struct Problem: Encodable {
             var row: Int?
             var message: String
+            package init(row: Int?, message: String) {
+                self.row = row
+                self.message = message
+            }
         }
         var problems: [Problem]
         var valid = false
+        package init(problems: [Problem]) { self.problems = problems }
     }
 
     package var file: String

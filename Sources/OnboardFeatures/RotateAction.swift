@@ -5,10 +5,30 @@ import OnboardCore
 /// `onboard rotate`: replaces an auth config's shared credentials (the values every connected
 /// account of the config inherits), then reads the config back to confirm which fields it has.
 package enum RotateAction {
-    /// How the values are asked for when none are piped in: the names in order, each answer
-    /// or why it stopped. The command passes the terminal's echo-off prompt; nil when there is no
-    /// terminal to ask in.
-    package typealias Ask = @Sendable (_ name: String) -> PromptAnswer
+    /// How the values are asked for when none are piped in: told which config first, then the
+    /// names in order, each answer or why it stopped. The command passes the terminal's echo-off
+    /// prompt; nil when there is no terminal to ask in.
+    package struct Ask: Sendable {
+        package var introduce: @Sendable (AuthConfigSummary) -> Void
+        package var field: @Sendable (_ name: String) -> PromptAnswer
+        package init(introduce: @escaping @Sendable (AuthConfigSummary) -> Void = { _ in }, field: @escaping @Sendable (String) -> PromptAnswer) {
+            self.introduce = introduce
+            self.field = field
+        }
+    }
+
+    /// What a rotation did: the fields sent, and those the config shows when read back.
+    package struct Rotated: Encodable, Sendable {
+        package var authConfigId: String
+        package var updatedFields: [String]
+        package var sharedFields: [String]
+        /// For the sentence (not in the JSON).
+        package var name: String
+        /// Every field sent is among those read back.
+        package var confirmed: Bool { Set(updatedFields).isSubset(of: sharedFields) }
+
+        enum CodingKeys: String, CodingKey { case authConfigId, updatedFields, sharedFields }
+    }
 
     /// One answer to ``Ask``.
     package enum PromptAnswer: Sendable {
@@ -18,9 +38,9 @@ package enum RotateAction {
         case tooLong
     }
 
-    package static func run(
-        _ service: any ComposioService, authConfigId: String, secrets: SecretSource?, ask: Ask?, json: Bool, output: CommandOutput
-    ) async throws {
+    /// Sends the new values and reads the config back; the caller says whether the read-back
+    /// confirms them (``Rotated/confirmed``).
+    package static func run(_ service: any ComposioService, authConfigId: String, secrets: SecretSource?, ask: Ask?) async throws -> Rotated {
         let config = try await service.authConfig(id: authConfigId)
         var names = config.sharedFieldNames.sorted()
         let values: [String: Secret]
@@ -52,10 +72,10 @@ package enum RotateAction {
             guard let ask else {
                 throw UsageError("No terminal to ask in: pass the new values with --secrets-stdin (JSON or NAME=VALUE lines).")
             }
-            output.err("New shared credentials for \(config.name) (\(config.id)); typing is hidden, Ctrl-C cancels.")
+            ask.introduce(config)
             var typed: [String: Secret] = [:]
             for name in names {
-                switch ask(name) {
+                switch ask.field(name) {
                 case .entered(let value): typed[name] = value
                 case .interrupted: throw InterruptedError()
                 case .endOfInput: throw UsageError("The input ended before \(name) was entered.")
@@ -71,12 +91,6 @@ package enum RotateAction {
         }
         let updated = try await service.updateSharedCredentials(
             authConfigId: config.id, configType: config.isComposioManaged ? "default" : "custom", values: values)
-        let readBack = updated.sharedFieldNames.sorted()
-        if json { output.json(CommandRecords.Rotated(authConfigId: config.id, updatedFields: names, sharedFields: readBack)) }
-        guard Set(names).isSubset(of: updated.sharedFieldNames) else {
-            throw CommandFailure(
-                "The update was accepted but reading \(config.id) back shows shared fields \(readBack.joined(separator: ", ")); check it in the dashboard.")
-        }
-        if !json { output.out("Rotated \(names.joined(separator: ", ")) on \(config.id) (\(config.name)); read back: \(readBack.joined(separator: ", ")).") }
+        return Rotated(authConfigId: config.id, updatedFields: names, sharedFields: updated.sharedFieldNames.sorted(), name: config.name)
     }
 }

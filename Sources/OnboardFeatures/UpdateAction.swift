@@ -14,29 +14,33 @@ package enum UpdateAction {
         package var secrets: SecretSource?
         /// `--alias NAME`; "" clears it.
         package var alias: String?
-        package var json: Bool
 
         package init(
-            accountId: String, fields: [String: String] = [:], remove: [String] = [], secrets: SecretSource? = nil, alias: String? = nil, json: Bool = false
+            accountId: String, fields: [String: String] = [:], remove: [String] = [], secrets: SecretSource? = nil, alias: String? = nil
         ) {
             self.accountId = accountId
             self.fields = fields
             self.remove = remove
             self.secrets = secrets
             self.alias = alias
-            self.json = json
         }
     }
 
-    struct Updated: Encodable {
-        var id: String
-        var status: String
-        var updatedFields: [String]
-        var removedFields: [String]
-        var alias: String?
+    /// What an update did.
+    package struct Updated: Encodable, Sendable {
+        package var id: String
+        package var status: String
+        package var updatedFields: [String]
+        package var removedFields: [String]
+        package var alias: String?
+        /// Who the account is for, for the sentence (not in the JSON).
+        package var toolkit: String
+        package var userId: String?
+
+        enum CodingKeys: String, CodingKey { case id, status, updatedFields, removedFields, alias }
     }
 
-    package static func run(_ service: any ComposioService, _ options: Options, output: CommandOutput) async throws {
+    package static func run(_ service: any ComposioService, _ options: Options) async throws -> Updated {
         guard !options.fields.isEmpty || !options.remove.isEmpty || options.secrets != nil || options.alias != nil else {
             throw UsageError("Nothing to update: pass new values (--secrets-stdin, --secrets-file, --field NAME=VALUE), --remove NAME or --alias NAME.")
         }
@@ -53,17 +57,9 @@ package enum UpdateAction {
             values = try changes(try await service.connectionFields(toolkit: config.toolkitSlug, scheme: scheme), options: options)
         }
         let status = try await service.updateConnectedAccount(id: account.id, scheme: scheme, values: values, alias: options.alias)
-        let updated = values.filter { $0.value != nil }.keys.sorted()
-        let removed = values.filter { $0.value == nil }.keys.sorted()
-        if options.json {
-            return output.json(Updated(id: account.id, status: status.rawValue, updatedFields: updated, removedFields: removed, alias: options.alias))
-        }
-        var parts: [String] = []
-        if !updated.isEmpty { parts.append("set \(updated.joined(separator: ", "))") }
-        if !removed.isEmpty { parts.append("removed \(removed.joined(separator: ", "))") }
-        if let alias = options.alias { parts.append(alias.isEmpty ? "cleared the alias" : "alias \(alias)") }
-        output.out(
-            "Updated \(account.id) (\(account.toolkitSlug) for user \(account.userId ?? "?")): \(parts.joined(separator: "; ")); now \(status.rawValue).")
+        return Updated(
+            id: account.id, status: status.rawValue, updatedFields: values.filter { $0.value != nil }.keys.sorted(),
+            removedFields: values.filter { $0.value == nil }.keys.sorted(), alias: options.alias, toolkit: account.toolkitSlug, userId: account.userId)
     }
 
     /// The values to send: known fields only (unknown names reported by place, never quoted),

@@ -64,18 +64,18 @@ struct ImportTests {
                 ConnectionRequest(
                     authConfigId: config.id, userId: "carol", authScheme: .apiKey, values: ["subdomain": Secret("acme"), "generic_api_key": Secret("OLD")]))
 
-            let captured = CapturedOutput()
-            let report = try await ImportAction.run(client, ImportAction.Options(filePath: file, authConfigId: config.id), output: captured.output)
+            let report = try await ImportAction.run(client, ImportAction.Options(filePath: file, authConfigId: config.id)).report
             #expect(report.rows.map(\.outcome) == [.alreadyImported, .created, .skipped])
             #expect(report.rows[0].accountId == made.id)
             #expect(report.rows[2].accountId == carols.id)
             #expect(try await Self.accounts(client, config, user: "alice").count == 1)
             #expect(try await Self.accounts(client, config, user: "bob").count == 1)
-            #expect(captured.err.contains("1 created, 0 updated in place, 1 already imported, 1 skipped (already connected), 0 failed, of 3 rows."))
+            let summary = report.summary
+            let counts: [Int] = [summary.created, summary.updated, summary.alreadyImported, summary.skipped, summary.failed, summary.total]
+            #expect(counts == [1, 0, 1, 1, 0, 3])
 
             // With --replace, carol's old account goes once the new one is ACTIVE; the others stay done.
-            let replacing = try await ImportAction.run(
-                client, ImportAction.Options(filePath: file, authConfigId: config.id, replace: true), output: CapturedOutput().output)
+            let replacing = try await ImportAction.run(client, ImportAction.Options(filePath: file, authConfigId: config.id, replace: true)).report
             #expect(replacing.rows.map(\.outcome) == [.alreadyImported, .alreadyImported, .created])
             #expect(replacing.rows[2].replaced == [carols.id])
             let carolNow = try await Self.accounts(client, config, user: "carol")
@@ -88,19 +88,18 @@ struct ImportTests {
         try await withSandboxClient { client in
             let config = try await Self.freshdesk(client)
             let bad = try write("bad.csv", "user_id,subdomain,generic_api_key,extra\nalice,acme,SECRET-1,x\nalice,,SECRET-2,\n")
-            let captured = CapturedOutput()
-            await #expect(throws: CommandFailure.self) {
-                _ = try await ImportAction.run(client, ImportAction.Options(filePath: bad, authConfigId: config.id), output: captured.output)
+            let refused = await #expect(throws: ImportAction.Problems.self) {
+                _ = try await ImportAction.run(client, ImportAction.Options(filePath: bad, authConfigId: config.id))
             }
-            #expect(captured.err.contains("column 4 of the header is not a field of this auth config"))
-            #expect(captured.err.contains("row 3: the same user_id as row 2"))
-            #expect(captured.err.contains("row 3: missing subdomain"))
-            #expect(!captured.err.contains("SECRET"))
+            let said = (refused?.problems ?? []).map { "\($0)" }.joined(separator: "\n")
+            #expect(said.contains("column 4 of the header is not a field of this auth config"))
+            #expect(said.contains("row 3: the same user_id as row 2"))
+            #expect(said.contains("row 3: missing subdomain"))
+            #expect(!said.contains("SECRET"))
             #expect(try await client.listConnectedAccounts(ConnectedAccountQuery(authConfigIds: [config.id])).items.isEmpty)
 
             let good = try write("good.jsonl", #"{"user_id": "dan", "subdomain": "acme", "generic_api_key": "SECRET-3"}"# + "\n")
-            let dry = try await ImportAction.run(
-                client, ImportAction.Options(filePath: good, authConfigId: config.id, dryRun: true), output: CapturedOutput().output)
+            let dry = try await ImportAction.run(client, ImportAction.Options(filePath: good, authConfigId: config.id, dryRun: true)).report
             #expect(dry.rows.map(\.outcome) == [.toCreate])
             #expect(!FileManager.default.fileExists(atPath: good + ".journal"))
             #expect(try await client.listConnectedAccounts(ConnectedAccountQuery(authConfigIds: [config.id])).items.isEmpty)
@@ -133,60 +132,38 @@ struct ImportTests {
             _ = try await client.updateSharedCredentials(authConfigId: config.id, configType: "custom", values: ["subdomain": Secret("old")])
             let secrets = try write("shared.env", "subdomain=ROTATED-VALUE\n")
             chmod(secrets, 0o600)
-            let captured = CapturedOutput()
-            try await RotateAction.run(client, authConfigId: config.id, secrets: .file(secrets), ask: nil, json: true, output: captured.output)
-            let reply = try #require(try JSONSerialization.jsonObject(with: Data(captured.out.utf8)) as? [String: Any])
-            #expect(reply["updated_fields"] as? [String] == ["subdomain"])
-            #expect(reply["shared_fields"] as? [String] == ["subdomain"])
-            #expect(!captured.out.contains("ROTATED") && !captured.err.contains("ROTATED"))
+            let rotated = try await RotateAction.run(client, authConfigId: config.id, secrets: .file(secrets), ask: nil)
+            #expect(rotated.updatedFields == ["subdomain"] && rotated.sharedFields == ["subdomain"] && rotated.confirmed)
 
             let unknown = try write("unknown.env", "api_token=x\n")
             chmod(unknown, 0o600)
             await #expect(throws: UsageError.self) {
-                try await RotateAction.run(client, authConfigId: config.id, secrets: .file(unknown), ask: nil, json: false, output: CapturedOutput().output)
+                try await RotateAction.run(client, authConfigId: config.id, secrets: .file(unknown), ask: nil)
             }
             // A config without shared credentials: none to ask for, but one of its fields can be shared.
             let tavily = try #require(try await client.listAuthConfigs(AuthConfigQuery(toolkitSlug: "tavily")).items.first)
             await #expect(throws: CommandFailure.self) {
-                try await RotateAction.run(client, authConfigId: tavily.id, secrets: nil, ask: nil, json: false, output: CapturedOutput().output)
+                try await RotateAction.run(client, authConfigId: tavily.id, secrets: nil, ask: nil)
             }
             await #expect(throws: UsageError.self) {
-                try await RotateAction.run(client, authConfigId: tavily.id, secrets: .file(secrets), ask: nil, json: false, output: CapturedOutput().output)
+                try await RotateAction.run(client, authConfigId: tavily.id, secrets: .file(secrets), ask: nil)
             }
             let key = try write("tavily.env", "generic_api_key=tvly-SHARED\n")
             chmod(key, 0o600)
-            try await RotateAction.run(client, authConfigId: tavily.id, secrets: .file(key), ask: nil, json: false, output: CapturedOutput().output)
+            _ = try await RotateAction.run(client, authConfigId: tavily.id, secrets: .file(key), ask: nil)
             #expect(try await client.authConfig(id: tavily.id).sharedFieldNames == ["generic_api_key"])
             // Asked for on a terminal: each shared field in turn; Ctrl-C there stops with nothing sent.
             let asked = Mutex<[String]>([])
-            try await RotateAction.run(
+            _ = try await RotateAction.run(
                 client, authConfigId: config.id, secrets: nil,
-                ask: { name in
+                ask: RotateAction.Ask { name in
                     asked.withLock { $0.append(name) }
                     return .entered(Secret("typed-subdomain"))
-                }, json: false, output: CapturedOutput().output)
+                })
             #expect(asked.withLock { $0 } == ["subdomain"])
             await #expect(throws: InterruptedError.self) {
-                try await RotateAction.run(
-                    client, authConfigId: config.id, secrets: nil, ask: { _ in .interrupted }, json: false, output: CapturedOutput().output)
+                try await RotateAction.run(client, authConfigId: config.id, secrets: nil, ask: RotateAction.Ask { _ in .interrupted })
             }
-        }
-    }
-
-    @Test("auth-configs, fields and accounts print JSON with stable snake_case keys")
-    func listingJSON() async throws {
-        try await withSandboxClient { client in
-            let captured = CapturedOutput()
-            try await ServiceCommands.authConfigs(client, search: "Freshdesk", showDisabled: false, json: true, output: captured.output)
-            let configs = try #require(try JSONSerialization.jsonObject(with: Data(captured.out.utf8)) as? [[String: Any]])
-            #expect(configs.count == 1)
-            #expect(Set(configs[0].keys) == ["id", "name", "toolkit", "auth_scheme", "status", "is_composio_managed", "connection_count", "shared_fields"])
-            let fields = CapturedOutput()
-            try await ServiceCommands.fields(client, authConfigId: try #require(configs[0]["id"] as? String), json: true, output: fields.output)
-            let described = try #require(try JSONSerialization.jsonObject(with: Data(fields.out.utf8)) as? [String: Any])
-            #expect(described["auth_scheme"] as? String == "API_KEY")
-            let first = try #require((described["fields"] as? [[String: Any]])?.first)
-            #expect(Set(first.keys).isSuperset(of: ["name", "display_name", "description", "required", "secret", "multiline"]))
         }
     }
 }

@@ -36,9 +36,8 @@ struct SealedPathsTests {
         #expect(decoded?["name"] == hostile, "the JSON decodes to the exact text")
     }
 
-    @Test("invite watch: a line break in a stored value (a user id, a server's status) cannot forge a second event line")
+    @Test("invite watch: an invite with a line break in a stored value (a user id, a server's status) is one change")
     func watchLinesCannotBeForged() async throws {
-        let captured = Captured()
         let path = NSTemporaryDirectory() + "onboard-watch-\(UUID().uuidString)/gateway.sqlite"
         let store = try SQLiteInviteStore(path: path)
         let now = Date()
@@ -48,13 +47,16 @@ struct SealedPathsTests {
         invite.existing = .add
         try await store.create(invite, tokenDigest: "digest")
         _ = try await store.recordOutcome(id: "inv_real", accountId: "ca_1", status: "FAILED\r\n06:00:01 UTC  inv_other  eve", errorCode: nil)
-        let watching = Task { try await InviteCommands.watch(store: store, json: false, output: captured.output, interval: .milliseconds(20)) }
+        let changes = Mutex<[String]>([])
+        let watching = Task {
+            try await InviteCommands.watch(store: store, interval: .milliseconds(20)) { change in
+                if case .state(let invite, let state, _) = change { changes.withLock { $0.append("\(invite.id) \(state.rawValue)") } }
+            }
+        }
         try await Task.sleep(for: .milliseconds(300))
         watching.cancel()
-        let out = captured.text.withLock { $0.out }
-        let lines = out.split(separator: "\n")
-        #expect(lines.count == 1, "\(out)")
-        #expect(lines.allSatisfy { $0.contains("inv_real") })
+        let seen = changes.withLock { $0 }
+        #expect(seen.count == 1 && seen.allSatisfy { $0.hasPrefix("inv_real ") }, "\(seen)")
     }
 
     @Test("http:// is refused for any host but this machine, with the fix in the message")

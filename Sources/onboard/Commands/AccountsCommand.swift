@@ -48,10 +48,18 @@ struct AccountsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                try await withBackend(service.options) {
-                    try await ServiceCommands.accounts(
-                        $0, userId: userId, authConfigId: authConfig, status: status?.uppercased(), json: output.json, output: .standard)
+                let accounts = try await withBackend(service.options) {
+                    try await ServiceCommands.accounts($0, userId: userId, authConfigId: authConfig, status: status?.uppercased())
                 }
+                let out = CommandOutput.standard
+                if output.json { return out.json(accounts.map(CommandRecords.Account.init)) }
+                guard !accounts.isEmpty else { return out.err("No connected accounts match.") }
+                out.out(
+                    PlainTable.render(
+                        ["ID", "STATUS", "TOOLKIT", "AUTH CONFIG", "USER", "ALIAS", "REASON"],
+                        accounts.map {
+                            [$0.id, ServiceCommands.status($0), $0.toolkitSlug, $0.authConfigId, $0.userId ?? "", $0.alias ?? "", $0.statusReason ?? ""]
+                        }))
             }
         }
     }
@@ -70,7 +78,17 @@ struct AccountsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                try await withBackend(service.options) { try await ServiceCommands.account($0, id: id, json: output.json, output: .standard) }
+                let account = try await withBackend(service.options) { try await ServiceCommands.account($0, id: id) }
+                let out = CommandOutput.standard
+                if output.json { return out.json(CommandRecords.Account(account)) }
+                var rows = [
+                    ["id", account.id], ["status", ServiceCommands.status(account)], ["toolkit", account.toolkitSlug],
+                    ["auth config", account.authConfigId], ["user", account.userId ?? ""],
+                ]
+                if let alias = account.alias { rows.append(["alias", alias]) }
+                if let reason = account.statusReason { rows.append(["reason", reason]) }
+                if account.status == .initiated, let url = account.redirectURL { rows.append(["link", url]) }
+                out.out(PlainTable.render(["FIELD", "VALUE"], rows))
             }
         }
     }
@@ -110,9 +128,15 @@ struct AccountsCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let options = UpdateAction.Options(
-                    accountId: id, fields: try ConnectAction.parseFields(fields), remove: remove,
-                    secrets: secrets.source, alias: alias, json: output.json)
-                try await withBackend(service.options) { try await UpdateAction.run($0, options, output: .standard) }
+                    accountId: id, fields: try ConnectAction.parseFields(fields), remove: remove, secrets: secrets.source, alias: alias)
+                let updated = try await withBackend(service.options) { try await UpdateAction.run($0, options) }
+                if output.json { return CommandOutput.standard.json(updated) }
+                var parts: [String] = []
+                if !updated.updatedFields.isEmpty { parts.append("set \(updated.updatedFields.joined(separator: ", "))") }
+                if !updated.removedFields.isEmpty { parts.append("removed \(updated.removedFields.joined(separator: ", "))") }
+                if let alias = updated.alias { parts.append(alias.isEmpty ? "cleared the alias" : "alias \(alias)") }
+                CommandOutput.standard.out(
+                    "Updated \(updated.id) (\(updated.toolkit) for user \(updated.userId ?? "?")): \(parts.joined(separator: "; ")); now \(updated.status).")
             }
         }
     }
@@ -155,7 +179,9 @@ struct AccountsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                try await withBackend(service.options) { try await ServiceCommands.deleteAccount($0, id: id, json: output.json, output: .standard) }
+                try await withBackend(service.options) { try await ServiceCommands.deleteAccount($0, id: id) }
+                if output.json { return CommandOutput.standard.json(CommandRecords.Deleted(id: id, deleted: true)) }
+                CommandOutput.standard.err("Deleted \(id).")
             }
         }
     }
@@ -172,9 +198,9 @@ protocol AccountStatusCommand: AsyncParsableCommand {
 extension AccountStatusCommand {
     func run() async throws {
         try await reportingErrors {
-            try await withBackend(service.options) {
-                try await ServiceCommands.setEnabled($0, id: id, enabled: Self.enabled, json: output.json, output: .standard)
-            }
+            let account = try await withBackend(service.options) { try await ServiceCommands.setEnabled($0, id: id, enabled: Self.enabled) }
+            if output.json { return CommandOutput.standard.json(CommandRecords.Account(account)) }
+            CommandOutput.standard.err("\(Self.enabled ? "Enabled" : "Disabled") \(id): now \(ServiceCommands.status(account)).")
         }
     }
 }

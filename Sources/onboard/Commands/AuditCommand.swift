@@ -75,11 +75,15 @@ struct AuditCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let filter = AuditCommands.Filter(since: since.flatMap { AuditCommands.parseSince($0) }, userId: userId, authConfig: authConfig, event: event)
+                let listing = AuditText.Listing(json: output.json, follow: follow, out: .standard)
                 if let database = try await location.database() {
                     defer { database.close() }
-                    return try await AuditCommands.list(database: database, filter: filter, json: output.json, follow: follow, output: .standard)
+                    return try await AuditCommands.list(database: database, filter: filter, follow: follow, show: listing.show)
                 }
-                try await AuditCommands.list(path: location.path, filter: filter, json: output.json, follow: follow, output: .standard)
+                let path = location.path
+                guard try await AuditCommands.list(path: path, filter: filter, follow: follow, show: listing.show) else {
+                    return CommandOutput.standard.err("There is no audit trail at \(path) yet; onboard writes one with its first action.")
+                }
             }
         }
     }
@@ -110,10 +114,11 @@ struct AuditCommand: AsyncParsableCommand {
                 if let database = try await location.database() {
                     defer { database.close() }
                     let signers = Set((signingKey ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
-                    return try await AuditCommands.verify(
-                        database: database, expectHead: expectHead, signers: signers, headOnly: head, output: .standard)
+                    let verified = try await AuditCommands.verify(database: database, expectHead: expectHead, signers: signers)
+                    return AuditText.render(verified, headOnly: head, shared: true, signers: signers, to: .standard)
                 }
-                try AuditCommands.verify(path: location.path, expectHead: expectHead, signingKey: signingKey, headOnly: head, output: .standard)
+                let verified = try AuditCommands.verify(path: location.path, expectHead: expectHead, signingKey: signingKey)
+                AuditText.render(verified, headOnly: head, shared: false, signers: [], to: .standard)
             }
         }
     }

@@ -65,9 +65,33 @@ struct ConnectCommand: AsyncParsableCommand {
             let options = ConnectAction.Options(
                 authConfigId: authConfig, userId: userId, fields: try ConnectAction.parseFields(fields),
                 secrets: secrets.source, validate: validateCredentials,
-                existing: replace ? .replace : (allowMultiple ? .allowMultiple : .refuse), wait: !noWait, timeout: .seconds(service.timeout), json: output.json,
+                existing: replace ? .replace : (allowMultiple ? .allowMultiple : .refuse), wait: !noWait, timeout: .seconds(service.timeout),
                 alias: alias)
-            try await withBackend(service.options) { try await ConnectAction.run($0, options, output: .standard) }
+            let out = CommandOutput.standard
+            let connected = try await withBackend(service.options) {
+                try await ConnectAction.run($0, options, progress: { Self.tell($0, userId: options.userId, on: out) })
+            }
+            let account = connected.account
+            if output.json {
+                out.json(CommandRecords.Connected(account: CommandRecords.Account(account), replaced: connected.replaced, timedOut: connected.timedOut))
+            }
+            if let failure = ConnectAction.failure(connected, options: options) { throw CommandFailure(failure) }
+            if !output.json {
+                out.out("\(account.id) \(account.status.rawValue): \(account.toolkitSlug) for user \(options.userId)")
+                for id in connected.replaced { out.err("Deleted \(id), which it replaces.") }
+            }
+        }
+    }
+
+    /// What happens while it waits, on stderr: a link to open (with its QR code on a terminal
+    /// that can show one), then the wait.
+    static func tell(_ progress: ConnectAction.Progress, userId: String, on out: CommandOutput) {
+        switch progress {
+        case .link(let url):
+            out.err("Open this link in a browser (or send it to \(userId)):\n  \(url)")
+            if let code = LibQREncode.encode(url) { out.qrCode(code) }
+        case .waitingForApproval(let timeout):
+            out.err("Waiting for approval (up to \(Int(timeout.components.seconds)) s; --timeout changes it)...")
         }
     }
 }

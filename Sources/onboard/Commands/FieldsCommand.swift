@@ -25,9 +25,29 @@ struct FieldsCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            try await withBackend(service.options) {
-                try await ServiceCommands.fields($0, authConfigId: authConfigId, json: output.json, output: .standard)
-            }
+            let found = try await withBackend(service.options) { try await ServiceCommands.fields($0, authConfigId: authConfigId) }
+            render(found, to: .standard)
+        }
+    }
+
+    func render(_ found: ServiceCommands.UserFields, to out: CommandOutput) {
+        let (config, scheme, fields) = (found.config, found.scheme, found.fields)
+        if output.json {
+            return out.json(
+                CommandRecords.Fields(
+                    authConfigId: config.id, toolkit: config.toolkitSlug, authScheme: scheme.rawValue, fields: fields.map(CommandRecords.Field.init),
+                    sharedFields: config.sharedFieldNames.sorted()))
+        }
+        out.out("\(config.name) (\(config.id)): \(config.toolkitSlug), \(scheme.rawValue)")
+        if scheme.isRedirectBased {
+            return out.out("Users connect through a hosted link (onboard connect prints one); \(scheme.rawValue) tokens cannot be imported.")
+        }
+        out.out(
+            PlainTable.render(
+                ["FIELD", "REQUIRED", "SECRET", "DEFAULT", "DESCRIPTION"],
+                fields.map { [$0.name, $0.isRequired ? "yes" : "no", $0.isSecret ? "yes" : "no", $0.isSecret ? "" : $0.defaultValue ?? "", $0.description] }))
+        if !config.sharedFieldNames.isEmpty {
+            out.out("Provided by the auth config's shared credentials: \(config.sharedFieldNames.sorted().joined(separator: ", "))")
         }
     }
 }

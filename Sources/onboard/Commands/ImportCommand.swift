@@ -69,14 +69,58 @@ struct ImportCommand: AsyncParsableCommand {
         try await reportingErrors {
             let options = ImportAction.Options(
                 filePath: file, authConfigId: authConfig, journalPath: journal, reportPath: report, dryRun: dryRun, replace: replace,
-                validate: validateCredentials, concurrency: concurrency, json: output.json, updateExisting: updateExisting)
+                validate: validateCredentials, concurrency: concurrency, updateExisting: updateExisting)
             let interrupts = InterruptFlag.install(
                 first: "Stopping after the rows in flight (Ctrl-C again to stop at once; the journal keeps the run resumable).")
             defer { interrupts.uninstall() }
             let pacer = RateLimitPacer()
-            try await withBackend(service.options, pacer: pacer) { service in
-                _ = try await ImportAction.run(service, options, pacer: pacer, output: .standard, interrupted: { interrupts.isSet })
+            let out = CommandOutput.standard
+            let progress = ImportProgress.Sink(
+                live: out.errIsTerminal, draw: { out.progress($0) }, end: { if out.errIsTerminal { out.err("") } })
+            let imported: ImportAction.Imported
+            do {
+                imported = try await withBackend(service.options, pacer: pacer) { service in
+                    try await ImportAction.run(service, options, pacer: pacer, progress: progress, interrupted: { interrupts.isSet })
+                }
+            } catch let invalid as ImportAction.Problems {
+                if output.json { out.json(ImportReport.Invalid(problems: invalid.problems.map { .init(row: $0.row, message: $0.message) })) }
+                for problem in invalid.problems { out.err("  \(problem)") }
+                throw CommandFailure(invalid.description)
             }
+            try render(imported, options: options, to: out)
+        }
+    }
+
+    /// The summary and each failed row on stderr, the report on stdout with `--json`; throws
+    /// (exit 1, or 130 when interrupted) when the run did not fully succeed.
+    func render(_ imported: ImportAction.Imported, options: ImportAction.Options, to out: CommandOutput) throws {
+        let report = imported.report
+        let summary = report.summary
+        if report.dryRun {
+            let creates = report.rows.filter { $0.outcome == .toCreate }.count - imported.plannedUpdates
+            out.err(
+                "\(report.rows.count) rows are valid: \(creates) to create, \(imported.plannedUpdates) to update in place, \(summary.skipped) skipped (already connected; --replace replaces them), \(summary.alreadyImported) already imported. Nothing was sent (dry run)."
+            )
+            if output.json { out.json(report) }
+            return
+        }
+        if output.json { out.json(report) }
+        for row in report.rows where row.outcome == .failed {
+            out.err("  row \(row.row) (\(row.userId)): \(row.error ?? "failed")")
+        }
+        var line =
+            "Imported \(options.filePath) into \(report.authConfigId): \(summary.created) created, \(summary.updated) updated in place, \(summary.alreadyImported) already imported, \(summary.skipped) skipped (already connected), \(summary.failed) failed, of \(summary.total) rows."
+        if let requests = report.requests { line += " \(requests.sent) requests, \(requests.rateLimited) answered 429." }
+        out.err(line)
+        if let stopReason = imported.stopReason { out.err(stopReason) }
+        if report.interrupted {
+            out.err("Stopped before the end. Run the same command again to resume from the journal \(options.journal).")
+            throw InterruptedError()
+        }
+        if summary.failed > 0 || summary.pending > 0 {
+            throw CommandFailure(
+                "\(summary.failed + summary.pending) rows were not imported. Fix what the messages say and run the same command again; rows already imported are skipped."
+            )
         }
     }
 }

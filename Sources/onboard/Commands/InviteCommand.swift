@@ -92,15 +92,15 @@ struct InviteCommand: AsyncParsableCommand {
                     )
                 }
                 let opened = try await StoreChoice.open(store: store.store, auditLog: service.auditLog)
-                try await withBackend(service.options) {
+                let lifetime = DurationText.seconds(ttl) ?? 1800
+                let created = try await withBackend(service.options) {
                     try await InviteCommands.create(
                         .init(
-                            authConfig: authConfig, userId: userId, ttl: DurationText.seconds(ttl) ?? 1800, note: note, publicHost: publicHost,
-                            json: output.json, via: method, callbackURL: callbackURL, existing: Invite.ExistingAccounts(rawValue: existing) ?? .add,
-                            greeting: greeting),
-                        service: $0, store: opened.invites, audit: opened.audit, output: .standard,
-                        hostKeyFingerprint: { try GatewayCommands.hostKey().fingerprint })
+                            authConfig: authConfig, userId: userId, ttl: lifetime, note: note, publicHost: publicHost, via: method,
+                            callbackURL: callbackURL, existing: Invite.ExistingAccounts(rawValue: existing) ?? .add, greeting: greeting),
+                        service: $0, store: opened.invites, audit: opened.audit, hostKeyFingerprint: { try GatewayCommands.hostKey().fingerprint })
                 }
+                InviteText.render(created, ttl: lifetime, json: output.json, to: .standard)
             }
         }
     }
@@ -121,9 +121,11 @@ struct InviteCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let opened = try await StoreChoice.open(store: store.store, auditLog: service.auditLog)
-                try await withLinkService(opened.invites, service.options) {
-                    try await InviteCommands.list(store: opened.invites, service: $0, audit: opened.audit, json: output.json, all: all, output: .standard)
+                let clock = SystemTimekeeper()
+                let invites = try await withLinkService(opened.invites, service.options) {
+                    try await InviteCommands.list(store: opened.invites, service: $0, audit: opened.audit, all: all, timekeeper: clock)
                 }
+                InviteText.render(invites, all: all, json: output.json, now: clock.date, to: .standard)
             }
         }
     }
@@ -198,7 +200,7 @@ struct InviteCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let opened = try await StoreChoice.open(store: store.store, auditLog: audit.auditLog)
-                try await InviteCommands.revoke(id: id, store: opened.invites, audit: opened.audit, output: .standard)
+                InviteText.render(try await InviteCommands.revoke(id: id, store: opened.invites, audit: opened.audit), id: id, to: .standard)
             }
         }
     }
@@ -216,8 +218,12 @@ struct InviteCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let opened = try await StoreChoice.open(store: store.store, auditLog: service.auditLog)
+                let json = output.json
+                if !json { CommandOutput.standard.err("Watching invites; Ctrl-C to stop.") }
                 try await withLinkService(opened.invites, service.options) {
-                    try await InviteCommands.watch(store: opened.invites, service: $0, audit: opened.audit, json: output.json, output: .standard)
+                    try await InviteCommands.watch(store: opened.invites, service: $0, audit: opened.audit) {
+                        InviteText.render($0, json: json, to: .standard)
+                    }
                 }
             }
         }
@@ -226,7 +232,9 @@ struct InviteCommand: AsyncParsableCommand {
 
 /// The service, when link invites need following (their state lives there); none otherwise, so
 /// listing SSH invites opens no backend.
-func withLinkService(_ store: any InviteStore, _ options: ServiceOptions, _ body: ((any ComposioService)?) async throws -> Void) async throws {
+func withLinkService<Result>(_ store: any InviteStore, _ options: ServiceOptions, _ body: ((any ComposioService)?) async throws -> Result)
+    async throws -> Result
+{
     guard try await store.all().contains(where: { $0.via == .link }) else { return try await body(nil) }
-    try await withBackend(options) { try await body($0) }
+    return try await withBackend(options) { try await body($0) }
 }

@@ -34,22 +34,34 @@ struct RotateCommand: AsyncParsableCommand {
     /// The new values, asked one by one with echo off (nil without a terminal).
     static var askOnTerminal: RotateAction.Ask? {
         guard EchoOffPrompt.isAvailable else { return nil }
-        return { name in
-            switch EchoOffPrompt.read("  \(name): ") {
-            case .entered(let value): .entered(value)
-            case .interrupted: .interrupted
-            case .endOfInput: .endOfInput
-            case .tooLong: .tooLong
-            }
-        }
+        return RotateAction.Ask(
+            introduce: { config in
+                CommandOutput.standard.err("New shared credentials for \(config.name) (\(config.id)); typing is hidden, Ctrl-C cancels.")
+            },
+            field: { name in
+                switch EchoOffPrompt.read("  \(name): ") {
+                case .entered(let value): .entered(value)
+                case .interrupted: .interrupted
+                case .endOfInput: .endOfInput
+                case .tooLong: .tooLong
+                }
+            })
     }
 
     func run() async throws {
         try await reportingErrors {
-            try await withBackend(service.options) {
-                try await RotateAction.run(
-                    $0, authConfigId: authConfigId, secrets: secrets.source, ask: Self.askOnTerminal, json: output.json,
-                    output: .standard)
+            let rotated = try await withBackend(service.options) {
+                try await RotateAction.run($0, authConfigId: authConfigId, secrets: secrets.source, ask: Self.askOnTerminal)
+            }
+            if output.json { CommandOutput.standard.json(rotated) }
+            let readBack = rotated.sharedFields.joined(separator: ", ")
+            guard rotated.confirmed else {
+                throw CommandFailure(
+                    "The update was accepted but reading \(rotated.authConfigId) back shows shared fields \(readBack); check it in the dashboard.")
+            }
+            if !output.json {
+                CommandOutput.standard.out(
+                    "Rotated \(rotated.updatedFields.joined(separator: ", ")) on \(rotated.authConfigId) (\(rotated.name)); read back: \(readBack).")
             }
         }
     }

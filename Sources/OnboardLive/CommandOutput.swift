@@ -1,6 +1,7 @@
 import ComposioAPI
 import Foundation
 import OnboardCore
+import OnboardFeatures
 import OnboardFiles
 import OnboardTUI
 import Synchronization
@@ -51,33 +52,9 @@ package struct CommandOutput: Sendable {
     package func json<Value: Encodable>(_ value: Value) {
         writeOut(CommandJSON.text(value) + "\n")
     }
-}
 
-enum CommandJSON {
-    static func text<Value: Encodable>(_ value: Value) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.dateEncodingStrategy = .iso8601
-        guard let data = try? encoder.encode(value) else { return "null" }
-        return escapingInvisibles(String(decoding: data, as: UTF8.self))
-    }
-
-    /// JSONEncoder escapes C0 controls but leaves DEL, C1 controls and bidi marks raw; inside a
-    /// JSON string they may be written as `\uXXXX` with the same meaning.
-    static func escapingInvisibles(_ json: String) -> String {
-        guard !TerminalText.isClean(json) else { return json }
-        var out = ""
-        for scalar in json.unicodeScalars {
-            if scalar == "\n" || TerminalText.isClean(String(scalar)) {
-                out.unicodeScalars.append(scalar)
-            } else {
-                for unit in String(scalar).utf16 {
-                    let hex = String(unit, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                }
-            }
-        }
-        return out
+    /// `value` as JSON on one line (what a follow prints, a record a line), escaped as ``json(_:)``.
+    package func jsonLine<Value: Encodable>(_ value: Value) {
+        writeOut(CommandJSON.text(value).replacingOccurrences(of: "\n", with: "").replacingOccurrences(of: "  ", with: "") + "\n")
     }
 }
