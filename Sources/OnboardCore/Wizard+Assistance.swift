@@ -75,6 +75,33 @@ extension Wizard {
         return keys
     }
 
+    /// The operator's side: the keys of `invite attach`, one list the attach screen acts on and
+    /// shows in its bar, as a page's key map is for the customer.
+    package enum OperatorKeys {
+        package enum Action: Equatable, Sendable {
+            /// Start writing a note to the customer.
+            case note
+            /// End the customer's session (asked twice).
+            case end
+            /// Stop watching; the session goes on.
+            case detach
+        }
+
+        /// While watching; the first three are shown in the bar.
+        package static let watching: [(keys: [Key], label: String, action: Action)] = [
+            ([.character("n")], "note to the customer", .note),
+            ([.character("x")], "end session", .end),
+            ([.character("q"), .control("c"), .control("d")], "detach", .detach),
+        ]
+
+        /// While a note is being written: send it, or drop it.
+        package static let send: [Key] = [.enter]
+        package static let cancel: [Key] = [.escape, .control("c")]
+
+        /// What `key` does while watching, if anything.
+        package static func action(for key: Key) -> Action? { watching.first { $0.keys.contains(key) }?.action }
+    }
+
     static func assistance(_ state: inout State, _ event: AssistanceEvent) -> [Effect] {
         guard var assistance = state.assistance else { return [] }
         switch event {

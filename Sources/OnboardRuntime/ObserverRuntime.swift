@@ -118,17 +118,17 @@ package final class ObserverRuntime {
 
     /// Handles one key; false to detach.
     private func handle(_ key: Key) -> Bool {
+        typealias Keys = Wizard.OperatorKeys
         if var note = screen.note {
-            switch key {
-            case .enter:
+            if Keys.send.contains(key) {
                 if let text = Wizard.Assistance.oneLine(note.text, limit: Wizard.Assistance.noteLimit) {
                     session.sendNote(text)
                     screen.message = "Note sent."
                 }
                 screen.note = nil
-            case .escape, .control("c"):
+            } else if Keys.cancel.contains(key) {
                 screen.note = nil
-            default:
+            } else {
                 note.apply(key)
                 if note.text.count > Wizard.Assistance.noteLimit { return true }
                 screen.note = note
@@ -137,17 +137,17 @@ package final class ObserverRuntime {
         }
         let armed = screen.endArmed
         screen.endArmed = false
-        switch key {
-        case .character("q"), .control("c"), .control("d"): return false
-        case .character("n"):
+        switch Keys.action(for: key) {
+        case .detach: return false
+        case .note:
             screen.note = TextInput()
             screen.message = nil
-        case .character("x") where armed:
+        case .end where armed:
             session.endSession()
             screen.message = "Ending the session\(glyphs.ellipsis)"
-        case .character("x"):
+        case .end:
             screen.endArmed = true
-        default: break
+        case nil: break
         }
         return true
     }
@@ -174,17 +174,19 @@ package final class ObserverRuntime {
         canvas.put(" \(watched) ", x: 1, y: status, role: screen.helpAt == nil ? .header : .warning, limit: width - 2)
         let bottom = height - 1
         if let note = screen.note {
-            let label = "Note to the customer (enter sends, esc cancels): "
+            let label =
+                "Note to the customer (\(Wizard.OperatorKeys.send.first?.name ?? "") sends, \(Wizard.OperatorKeys.cancel.first?.name ?? "") cancels): "
             let used = canvas.put(label, x: 1, y: bottom, role: .label)
             canvas.put(note.text, x: 1 + used, y: bottom, role: .inputFocused, limit: width - used - 2)
             canvas.cursor = (min(width - 1, 1 + used + DisplayWidth.of(String(note.text.prefix(note.cursor)))), bottom)
         } else if screen.endArmed {
-            canvas.put("Press x again to end the customer's session; any other key keeps it.", x: 1, y: bottom, role: .warning)
+            let end = Wizard.OperatorKeys.watching.first { $0.action == .end }?.keys.first?.name ?? ""
+            canvas.put("Press \(end) again to end the customer's session; any other key keeps it.", x: 1, y: bottom, role: .warning)
         } else {
             var x = 1
-            for (key, label) in [("n", "note to the customer"), ("x", "end session"), ("q", "detach")] {
-                x += canvas.put(key, x: x, y: bottom, role: .keyName) + 1
-                x += canvas.put(label, x: x, y: bottom, role: .keyLabel) + 3
+            for binding in Wizard.OperatorKeys.watching {
+                x += canvas.put(binding.keys.first?.name ?? "", x: x, y: bottom, role: .keyName) + 1
+                x += canvas.put(binding.label, x: x, y: bottom, role: .keyLabel) + 3
             }
             if let message = screen.message { canvas.put(message, x: x, y: bottom, role: .muted, limit: max(0, width - x - 1)) }
         }

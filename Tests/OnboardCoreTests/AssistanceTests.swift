@@ -104,4 +104,16 @@ struct AssistanceTests {
         scenario.skip(.assistance(.observers([], change: "alice stopped watching")))
         #expect(scenario.state.assistance?.observers == [] && scenario.state.assistance?.presence == "alice stopped watching")
     }
+
+    @Test("the operator's keys: one list the attach screen acts on and shows; no key does two things while watching")
+    func operatorKeys() {
+        typealias Keys = Wizard.OperatorKeys
+        #expect(Keys.action(for: .character("n")) == .note && Keys.action(for: .character("x")) == .end)
+        #expect([Key.character("q"), .control("c"), .control("d")].allSatisfy { Keys.action(for: $0) == .detach })
+        #expect(Keys.action(for: .character("a")) == nil && Keys.action(for: .enter) == nil)
+        let all = Keys.watching.flatMap(\.keys)
+        #expect(all.enumerated().allSatisfy { index, key in !all[..<index].contains(key) }, "a key bound twice")
+        #expect(Keys.watching.map { $0.keys.first?.name ?? "" } == ["n", "x", "q"])
+        #expect(!Keys.send.contains { Keys.cancel.contains($0) })
+    }
 }
