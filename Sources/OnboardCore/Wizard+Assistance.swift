@@ -132,15 +132,3 @@ extension Wizard {
         }
     }
 }
-
-extension Wizard.State {
-    /// Whether a typed character goes into a text input on the page showing.
-    var takesTyping: Bool {
-        switch step {
-        case .keyPrompt: true
-        case .configList: !locked
-        case .credentials(let form): form.entries.value != nil
-        default: false
-        }
-    }
-}

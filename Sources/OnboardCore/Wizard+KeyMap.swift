@@ -74,13 +74,24 @@ extension Wizard {
     package static func intent(for key: Key, in state: State) -> Intent? {
         if key == interruptKey { return .interrupt }
         if let binding = keyMap(for: state).first(where: { $0.keys.contains(key) }) { return binding.intent }
-        switch state.step {
-        case .keyPrompt: return .keyPrompt(.type(key))
-        case .configList where !state.locked: return .configList(.type(key))
-        case .credentials(let form) where form.entries.value != nil: return .credentials(.type(key))
-        default: return nil
+        return state.typing(key)
+    }
+}
+
+extension Wizard.State {
+    /// What a key no binding takes means on the page showing: it goes into the page's text
+    /// input, when the page has one that takes input now (nil otherwise).
+    func typing(_ key: Key) -> Wizard.Intent? {
+        switch step {
+        case .keyPrompt: .keyPrompt(.type(key))
+        case .configList where !locked: .configList(.type(key))
+        case .credentials(let form) where form.entries.value != nil: .credentials(.type(key))
+        default: nil
         }
     }
+
+    /// Whether a typed character goes into a text input on the page showing.
+    var takesTyping: Bool { typing(.character("a")) != nil }
 }
 
 extension Key {

@@ -28,7 +28,8 @@ final class OperatorAttachHandler: ChannelInboundHandler {
     /// Starts a drain and says so in words; nil where draining is not allowed (an SSH operator
     /// moderates sessions, not the gateway: only its host's owner drains it).
     private let drain: (@Sendable () -> String)?
-    private var pending: [UInt8] = []
+    /// A line past the maximum closes the connection: an operator's lines are small.
+    private var splitter = WatchLineSplitter(maximum: OperatorAttachHandler.maximumLine)
     private var attached: (watch: SessionWatch, id: Int)?
     private var attaching = false
 
@@ -48,16 +49,12 @@ final class OperatorAttachHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
-        pending += bytes.readBytes(length: bytes.readableBytes) ?? []
-        while let newline = pending.firstIndex(of: 0x0A) {
-            let line = Array(pending[..<newline])
-            pending.removeSubrange(...newline)
+        let (lines, overflowed) = splitter.lines(adding: &bytes)
+        for line in lines {
             guard let message = WatchMessage(line: line) else { continue }
             handle(message, context: context)
         }
-        if pending.count > Self.maximumLine {
-            Self.refuse(context.channel, "That line was too long; this connection is closed.")
-        }
+        if overflowed { Self.refuse(context.channel, "That line was too long; this connection is closed.") }
     }
 
     private func handle(_ message: WatchMessage, context: ChannelHandlerContext) {

@@ -198,29 +198,17 @@ final class WatchRegistry: Sendable {
 /// (a longer one is dropped whole), each handed over with its bytes.
 final class WatchLineReader: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
-    private var pending = ByteBuffer()
-    private var skipping = false
+    /// A line past the maximum is dropped whole; the program's next lines are read.
+    private var splitter = WatchLineSplitter(maximum: WatchMessage.maximumLine)
     private let onMessage: (WatchMessage, Data) -> Void
     init(_ onMessage: @escaping (WatchMessage, Data) -> Void) { self.onMessage = onMessage }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
-        pending.writeBuffer(&bytes)
-        while let newline = pending.readableBytesView.firstIndex(of: 0x0A) {
-            let length = newline - pending.readerIndex
-            let line = pending.readData(length: length) ?? Data()
-            pending.moveReaderIndex(forwardBy: 1)
-            if skipping {
-                skipping = false
-                continue
-            }
-            if let message = WatchMessage(line: line) { onMessage(message, line + Data("\n".utf8)) }
+        for line in splitter.lines(adding: &bytes).lines {
+            let data = Data(line)
+            if let message = WatchMessage(line: data) { onMessage(message, data + Data("\n".utf8)) }
         }
-        if pending.readableBytes > WatchMessage.maximumLine {
-            pending.clear()
-            skipping = true
-        }
-        pending.discardReadBytes()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

@@ -244,4 +244,19 @@ struct OperatorConnectionTests {
         try channel.writeInbound(ByteBuffer(data: WatchMessage.help.line))
         #expect(received.withLock { $0 } == [.help])
     }
+
+    @Test("lines split across reads are joined; several in one read come apart; an overlong one is reported once and dropped to its end")
+    func splitter() {
+        var splitter = WatchLineSplitter(maximum: 8)
+        var chunk = ByteBuffer(string: "hel")
+        #expect(splitter.lines(adding: &chunk).lines.isEmpty)
+        chunk = ByteBuffer(string: "lo\r\nab\n\ncd")
+        let first = splitter.lines(adding: &chunk)
+        #expect(first.lines == [Array("hello\r".utf8), Array("ab".utf8), []] && !first.overflowed)
+        chunk = ByteBuffer(string: "0123456789")
+        #expect(splitter.lines(adding: &chunk).overflowed, "cd0123456789 is past 8 bytes")
+        chunk = ByteBuffer(string: "more of it\nnext\n")
+        let after = splitter.lines(adding: &chunk)
+        #expect(after.lines == [Array("next".utf8)] && !after.overflowed)
+    }
 }
