@@ -10,8 +10,8 @@
    edge fails, and so does a new target nobody placed.
 3. Every command of `onboard` is a file in Sources/onboard/Commands, named after it; nothing
    else there and no command elsewhere.
-4. The features layer prints nothing: no stdout, stderr or terminal of its own (its results go
-   through the output it is handed).
+4. The features layer prints nothing: no stdout, stderr or terminal of its own (it returns typed
+   results, and tells progress as typed values; the command renders them).
 
 Exits 1 listing every problem.
 """
@@ -56,7 +56,7 @@ LAYERS = {
 }
 # What a feature may not use: a terminal or the process's own output of its own.
 PRINTING = re.compile(r"\b(print\(|STDOUT_FILENO|STDERR_FILENO|FileHandle\.standardOutput|FileHandle\.standardError|isatty\(|readLine\(|"
-                      r"EchoOffPrompt|CommandOutput\.standard)")
+                      r"EchoOffPrompt|CommandOutput)")
 
 
 def targets(manifest):
@@ -180,7 +180,7 @@ def check_features_print_nothing():
                 code = line.split("//", 1)[0]
                 match = PRINTING.search(code)
                 if match:
-                    print(f"FAIL {os.path.relpath(path, ROOT)}:{number}: a feature prints ({match.group(1)}): hand it an output instead")
+                    print(f"FAIL {os.path.relpath(path, ROOT)}:{number}: a feature prints ({match.group(1)}): return what it found and let the command render it")
                     problems += 1
     return problems
 
