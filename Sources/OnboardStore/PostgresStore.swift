@@ -114,8 +114,9 @@ package final class PostgresStore: InviteStore, AuditSink {
         } catch let error as PSQLError {
             switch error.code {
             case .sslUnsupported:
+                let mode = settings.tls.rawValue
                 return
-                    "The server at \(label) offers no TLS, and sslmode=verify-full (the default for a host that is not this machine) needs it: nothing was sent, no password. Turn TLS on in PostgreSQL (ssl = on, with a certificate this machine trusts)."
+                    "The server at \(label) offers no TLS, and sslmode=\(mode) needs it (verify-full is the default for a host that is not this machine): nothing was sent, no password. Turn TLS on in PostgreSQL (ssl = on, with a certificate this machine trusts)."
             case .failedToAddSSLHandler:
                 return "TLS to \(label) could not be set up; nothing was sent."
             case .server:
