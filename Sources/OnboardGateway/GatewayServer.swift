@@ -28,6 +28,8 @@ package final class GatewayServer: Sendable {
     /// This run, once it listens: `host:port` as operators reach it, and its lease in the store.
     private let listening = Mutex<SessionHolder?>(nil)
     var gatewayName: String { listening.withLock { $0?.name ?? "" } }
+    /// This run's name and lease, once it listens.
+    var holder: SessionHolder? { listening.withLock { $0 } }
     /// How long a run's lease lasts without a heartbeat; then its sessions are reconciled.
     let leaseTime: Duration
     /// Set by `onboard gateway drain` (through the control socket): drain as SIGTERM would.
@@ -293,7 +295,7 @@ package final class GatewayServer: Sendable {
         }
         let context = SessionContext(
             store: store, reporter: reporter, limits: limits, launcher: launcher, sessions: sessions, connection: connection, watches: watches,
-            holder: listening.withLock { $0 }, hostKeyFingerprint: hostKey.fingerprint, clock: clock)
+            holder: { [weak self] in self?.holder }, hostKeyFingerprint: hostKey.fingerprint, clock: clock)
         do {
             var configuration = SSHServerConfiguration(
                 hostKeys: [NIOSSHPrivateKey(ed25519Key: hostKey.privateKey)], userAuthDelegate: TokenLogin(connection, operatorKeys: operatorKeys))

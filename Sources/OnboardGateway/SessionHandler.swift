@@ -17,8 +17,9 @@ struct SessionContext: Sendable {
     let connection: ConnectionState
     /// The running sessions operators may watch.
     let watches: WatchRegistry
-    /// This gateway run (`host:port` and its lease), recorded on the invites it claims.
-    let holder: SessionHolder?
+    /// This gateway run (`host:port` and its lease), recorded on the invites it claims: read at
+    /// the claim, so a connection accepted before the run's lease was set claims with it too.
+    let holder: @Sendable () -> SessionHolder?
     /// The host key's fingerprint, shown to the customer to compare with what ssh showed.
     let hostKeyFingerprint: String
     /// The clock the session's limits and timestamps are read from.
@@ -45,7 +46,7 @@ extension SessionContext {
         promise.completeWithTask {
             let work: @Sendable () async throws -> InviteClaim = {
                 guard let token = InviteToken(candidate: userName) else { return .refused(.unknown, inviteId: nil) }
-                return try await store.claim(tokenDigest: token.digest, from: address, at: now, holder: holder)
+                return try await store.claim(tokenDigest: token.digest, from: address, at: now, holder: holder())
             }
             return try await Deadline.run(
                 timeout, timeout: { StoreTimeout() },

@@ -57,7 +57,7 @@ struct LateClaimTests {
             store: store,
             reporter: GatewayReporter(audit: nil, logger: logger, source: "test", writer: StoreWriter(invites: store, audit: nil, logger: logger)),
             limits: GatewayLimits(), launcher: NoLauncher(), sessions: SessionRegistry(maximum: 1), connection: ConnectionState(address: "127.0.0.1:1"),
-            watches: WatchRegistry(), holder: SessionHolder(name: "test:2222", lease: "lease_test"), hostKeyFingerprint: "SHA256:test")
+            watches: WatchRegistry(), holder: { SessionHolder(name: "test:2222", lease: "lease_test") }, hostKeyFingerprint: "SHA256:test")
     }
 
     static let invite = Invite(
