@@ -36,7 +36,7 @@ flags=(-c release --product onboard --scratch-path "$scratch" --static-swift-std
     -Xswiftc -Xfrontend -Xswiftc -disable-concrete-type-metadata-mangled-name-accessors
     -Xswiftc -L -Xswiftc "$archives"
     -Xswiftc -use-ld=lld -Xlinker --no-export-dynamic -Xlinker -z -Xlinker pack-relative-relocs
-    -Xswiftc -no-toolchain-stdlib-rpath)
+    -Xswiftc -no-toolchain-stdlib-rpath --disable-local-rpath)
 binary="$scratch/release/onboard"
 layout="$scratch/hot-text.ld"
 map="$scratch/onboard.map"
