@@ -32,6 +32,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -88,11 +89,28 @@ def inputs(driver):
     return [element for element in driver.find_elements(By.CSS_SELECTOR, "form input") if element.get_attribute("type") != "hidden"]
 
 
+def gone(page):
+    """Whether the page `page` (its html element) was replaced by the next one. Asked while the
+    browser navigates, chromedriver may answer that the node no longer belongs to the document
+    instead of calling it stale: that means gone too."""
+    def check(_driver):
+        try:
+            page.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+    return check
+
+
 def press(driver, decision):
     """Clicks Connect (approve) or Cancel (deny) and waits for the next page to load."""
     page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(By.CSS_SELECTOR, f"button[value='{decision}']").click()
-    WebDriverWait(driver, 15).until(expected_conditions.staleness_of(page))
+    WebDriverWait(driver, 15).until(gone(page))
     WebDriverWait(driver, 15).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
