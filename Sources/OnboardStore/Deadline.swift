@@ -24,8 +24,10 @@ package enum Deadline {
             }
             Task {
                 try? await clock.sleep(for: limit)
-                work.cancel()
+                // The deadline's answer first: cancelled, the operation may fail at once with an
+                // error of its own (a pool's "request cancelled"), which must not be the answer.
                 answer.give(.failure(timeout()))
+                work.cancel()
             }
         }
     }
