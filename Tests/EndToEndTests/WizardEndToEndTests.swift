@@ -168,11 +168,14 @@ final class ServedSandbox {
         var buffer = ""
         var chunk = [UInt8](repeating: 0, count: 4096)
         var found: Int?
-        while found == nil {
+        var endpoint: String?
+        // The API and the metrics endpoint start side by side: their lines come in either order.
+        while found == nil || (metrics && endpoint == nil) {
             let count = read(errors, &chunk, chunk.count)
             if count <= 0 { break }
             buffer += String(decoding: chunk[0..<count], as: UTF8.self)
             if let match = buffer.firstMatch(of: /Sandbox listening on http:\/\/127\.0\.0\.1:(\d+)/) { found = Int(match.output.1) }
+            endpoint = buffer.firstMatch(of: /Metrics on (http:\/\/127\.0\.0\.1:\d+)\/metrics/).map { String($0.output.1) }
         }
         guard let found else {
             Glibc.kill(child, SIGKILL)
@@ -180,9 +183,8 @@ final class ServedSandbox {
             throw E2EError.missing("the sandbox did not start: \(buffer)")
         }
         port = found
-        // The endpoint says where it listens before the sandbox does.
-        metricsEndpoint = buffer.firstMatch(of: /Metrics on (http:\/\/127\.0\.0\.1:\d+)\/metrics/).map { String($0.output.1) }
-        if metrics && metricsEndpoint == nil { throw E2EError.missing("the sandbox's metrics endpoint did not start: \(buffer)") }
+        metricsEndpoint = endpoint
+        if metrics && endpoint == nil { throw E2EError.missing("the sandbox's metrics endpoint did not start: \(buffer)") }
     }
 
     deinit { kill(signal: SIGKILL) }
