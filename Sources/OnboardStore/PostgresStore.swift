@@ -47,15 +47,17 @@ package final class PostgresStore: InviteStore, AuditSink {
     deinit { runner.cancel() }
 
     static func tls(_ mode: PostgresSettings.TLSMode) throws -> PostgresClient.Configuration.TLS {
-        switch mode {
-        case .disable: return .disable
-        case .prefer, .require:
-            var configuration = TLSConfiguration.makeClientConfiguration()
-            configuration.certificateVerification = .none
-            return mode == .prefer ? .prefer(configuration) : .require(configuration)
-        case .verifyFull:
-            return .require(TLSConfiguration.makeClientConfiguration())
-        }
+        guard let configuration = clientTLS(mode) else { return .disable }
+        return mode == .prefer ? .prefer(configuration) : .require(configuration)
+    }
+
+    /// The TLS a connection makes for `mode` (nil: none): the server's certificate verified only
+    /// with verify-full. The pool and `diagnosis` both take theirs from here.
+    static func clientTLS(_ mode: PostgresSettings.TLSMode) -> TLSConfiguration? {
+        guard mode != .disable else { return nil }
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if mode != .verifyFull { configuration.certificateVerification = .none }
+        return configuration
     }
 
     /// Stops the connection pool (a command's last step).
@@ -90,11 +92,9 @@ package final class PostgresStore: InviteStore, AuditSink {
         var configuration: PostgresConnection.Configuration
         switch settings.endpoint {
         case .tcp(let host, let port):
-            // The same TLS as the pool's (`tls(_:)`), as a connection of its own takes it.
+            // The same TLS as the pool's, as a connection of its own takes it.
             var tls = PostgresConnection.Configuration.TLS.disable
-            if settings.tls != .disable {
-                var context = TLSConfiguration.makeClientConfiguration()
-                if settings.tls != .verifyFull { context.certificateVerification = .none }
+            if let context = Self.clientTLS(settings.tls) {
                 guard let ssl = try? NIOSSLContext(configuration: context) else { return nil }
                 tls = settings.tls == .prefer ? .prefer(ssl) : .require(ssl)
             }
