@@ -5,9 +5,10 @@ import OnboardTUI
 /// every control character, C1 control and bidi mark escaped (the same JSON, nothing a terminal
 /// acts on).
 package enum CommandJSON {
-    package static func text<Value: Encodable>(_ value: Value) -> String {
+    /// `value` as JSON: indented, or on one line when `compact` (a record a line, for a follow).
+    package static func text<Value: Encodable>(_ value: Value, compact: Bool = false) -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting = compact ? [.sortedKeys, .withoutEscapingSlashes] : [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.dateEncodingStrategy = .iso8601
         guard let data = try? encoder.encode(value) else { return "null" }

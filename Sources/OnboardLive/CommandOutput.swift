@@ -55,6 +55,6 @@ package struct CommandOutput: Sendable {
 
     /// `value` as JSON on one line (what a follow prints, a record a line), escaped as ``json(_:)``.
     package func jsonLine<Value: Encodable>(_ value: Value) {
-        writeOut(CommandJSON.text(value).replacingOccurrences(of: "\n", with: "").replacingOccurrences(of: "  ", with: "") + "\n")
+        writeOut(CommandJSON.text(value, compact: true) + "\n")
     }
 }
