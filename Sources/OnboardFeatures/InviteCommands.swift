@@ -197,20 +197,32 @@ package enum InviteCommands {
         return .revoked(state: invite.state(at: timekeeper.date))
     }
 
-    /// What `watch` sees change.
-    package enum Change: Sendable {
-        /// The invite reached `state` (or its account or error changed).
-        case state(Invite, Invite.State, at: Date)
-        /// The customer asked for help.
-        case helpAsked(Invite, at: Date)
-        /// An operator wrote the customer a note.
-        case noted(Invite, note: String, at: Date)
+    /// What `watch` saw change in one invite at one look: its state (or its account or error), a
+    /// help request, an operator's note, or several of them at once.
+    package struct Change: Sendable {
+        package var invite: Invite
+        /// When the look was made.
+        package var at: Date
+        /// The state reached, when it (or the account or error) changed.
+        package var state: Invite.State?
+        /// When the customer asked for help, when they did since the last look.
+        package var helpAskedAt: Date?
+        /// The operator's note, when it is new since the last look.
+        package var note: String?
+
+        package init(invite: Invite, at: Date, state: Invite.State? = nil, helpAskedAt: Date? = nil, note: String? = nil) {
+            self.invite = invite
+            self.at = at
+            self.state = state
+            self.helpAskedAt = helpAskedAt
+            self.note = note
+        }
     }
 
     /// Tells `report` each change of an invite's state (pending, in session, connected, failed,
-    /// expired, revoked), and each help request and note after the first look, until cancelled.
-    /// At the start, only invites that can still change are told. Never a value: the store holds
-    /// none.
+    /// expired, revoked), and each help request and note after the first look, until cancelled:
+    /// one `Change` per invite and look. At the start, only invites that can still change are
+    /// told. Never a value: the store holds none.
     package static func watch(
         store: any InviteStore, service: (any ComposioService)? = nil, audit: (any AuditSink)? = nil, interval: Duration = .milliseconds(500),
         timekeeper: any Timekeeper = SystemTimekeeper(), report: (Change) -> Void
@@ -223,20 +235,23 @@ package enum InviteCommands {
             var all = try await store.all()
             if let service, await refreshLinks(all, store: store, service: service, audit: audit) { all = try await store.all() }
             for invite in all.reversed() {
+                var change = Change(invite: invite, at: now)
                 let state = invite.state(at: now)
                 let key = "\(state.rawValue) \(invite.accountId ?? "") \(invite.accountStatus ?? "") \(invite.errorCode ?? "")"
                 let before = seenAssistance[invite.id]
                 seenAssistance[invite.id] = (invite.helpRequestedAt, invite.operatorNote)
                 // A help request or a note since the last look (not at the start).
                 if !first, let before {
-                    if let help = invite.helpRequestedAt, help != before.0 { report(.helpAsked(invite, at: help)) }
-                    if let note = invite.operatorNote, note != before.1 { report(.noted(invite, note: note, at: now)) }
+                    if let help = invite.helpRequestedAt, help != before.0 { change.helpAskedAt = help }
+                    if let note = invite.operatorNote, note != before.1 { change.note = note }
                 }
-                guard seen[invite.id] != key else { continue }
-                let isNew = seen[invite.id] == nil
-                seen[invite.id] = key
-                if first, isNew, [.expired, .revoked, .ended].contains(state) || (state == .connected && invite.endedAt != nil) { continue }
-                report(.state(invite, state, at: now))
+                if seen[invite.id] != key {
+                    let isNew = seen[invite.id] == nil
+                    seen[invite.id] = key
+                    let settled = [.expired, .revoked, .ended].contains(state) || (state == .connected && invite.endedAt != nil)
+                    if !(first && isNew && settled) { change.state = state }
+                }
+                if change.state != nil || change.helpAskedAt != nil || change.note != nil { report(change) }
             }
             first = false
             try await timekeeper.sleep(for: interval)

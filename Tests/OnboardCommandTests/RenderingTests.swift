@@ -53,10 +53,26 @@ struct RenderingTests {
         invite.accountStatus = "FAILED\r\n06:00:01 UTC  inv_other  eve"
         invite.claimedAt = now
         let captured = Captured()
-        InviteText.render(.state(invite, .inSession, at: now), json: false, to: captured.output)
-        InviteText.render(.noted(invite, note: "call me\n06:00:02 UTC  inv_fake  x", at: now), json: false, to: captured.output)
+        let change = InviteCommands.Change(invite: invite, at: now, state: .inSession, note: "call me\n06:00:02 UTC  inv_fake  x")
+        InviteText.render(change, json: false, to: captured.output)
         let lines = captured.out.split(separator: "\n")
         #expect(lines.count == 2, "\(captured.out)")
         #expect(lines.allSatisfy { $0.contains("inv_real") })
+    }
+
+    @Test("invite watch --json: a state change and a help request seen in one look make one record, as it stands")
+    func watchJSONPrintsAnInviteOncePerLook() throws {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        var invite = Invite(
+            id: "inv_help", authConfig: "ac_1", userId: "bob", note: nil, createdBy: "op", createdAt: now, expiresAt: now.addingTimeInterval(600))
+        invite.claimedAt = now
+        invite.helpRequestedAt = now
+        let captured = Captured()
+        InviteText.render(InviteCommands.Change(invite: invite, at: now, state: .inSession, helpAskedAt: now), json: true, to: captured.output)
+        // One JSON value: it decodes whole (a second record after it would not).
+        let record = try #require(try JSONSerialization.jsonObject(with: Data(captured.out.utf8)) as? [String: Any], "\(captured.out)")
+        #expect(record["id"] as? String == "inv_help")
+        #expect(record["state"] as? String == "in_session")
+        #expect(record["help_requested_at"] != nil)
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import OnboardCore
 import OnboardFiles
 import OnboardStore
+import OnboardTestSupport
 import Synchronization
 import Testing
 
@@ -36,6 +37,19 @@ struct SealedPathsTests {
         #expect(decoded?["name"] == hostile, "the JSON decodes to the exact text")
     }
 
+    @Test("a JSON line (audit list --follow --json) is one line that decodes to the exact text, runs of spaces and line breaks kept")
+    func jsonLineKeepsTheText() throws {
+        let captured = Captured()
+        struct Record: Encodable { var userId: String }
+        let value = "two  spaces,   three, a tab\tand\na break \u{1B}[2J"
+        captured.output.jsonLine(Record(userId: value))
+        captured.output.jsonLine(Record(userId: "second"))
+        let lines = captured.text.withLock { $0.out }.split(separator: "\n")
+        #expect(lines.count == 2)
+        let decoded = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: String]
+        #expect(decoded?["user_id"] == value)
+    }
+
     @Test("invite watch: an invite with a line break in a stored value (a user id, a server's status) is one change")
     func watchLinesCannotBeForged() async throws {
         let path = NSTemporaryDirectory() + "onboard-watch-\(UUID().uuidString)/gateway.sqlite"
@@ -50,13 +64,39 @@ struct SealedPathsTests {
         let changes = Mutex<[String]>([])
         let watching = Task {
             try await InviteCommands.watch(store: store, interval: .milliseconds(20)) { change in
-                if case .state(let invite, let state, _) = change { changes.withLock { $0.append("\(invite.id) \(state.rawValue)") } }
+                if let state = change.state { changes.withLock { $0.append("\(change.invite.id) \(state.rawValue)") } }
             }
         }
         try await Task.sleep(for: .milliseconds(300))
         watching.cancel()
         let seen = changes.withLock { $0 }
         #expect(seen.count == 1 && seen.allSatisfy { $0.hasPrefix("inv_real ") }, "\(seen)")
+    }
+
+    @Test("invite watch: a claim and a help request seen in one look are one change carrying both")
+    func watchReportsAnInviteOncePerLook() async throws {
+        let path = NSTemporaryDirectory() + "onboard-watch-\(UUID().uuidString)/gateway.sqlite"
+        let store = try SQLiteInviteStore(path: path)
+        let clock = ManualTimekeeper()
+        let now = clock.date
+        let invite = Invite(
+            id: "inv_look", authConfig: "ac_1", userId: "bob", note: nil, createdBy: "op", createdAt: now, expiresAt: now.addingTimeInterval(600))
+        try await store.create(invite, tokenDigest: "digest")
+        let changes = Mutex<[InviteCommands.Change]>([])
+        let watching = Task {
+            try await InviteCommands.watch(store: store, timekeeper: clock) { change in changes.withLock { $0.append(change) } }
+        }
+        defer { watching.cancel() }
+        #expect(await clock.untilSleeping())
+        #expect(changes.withLock { $0.map(\.state) } == [.pending])
+        _ = try await store.claim(tokenDigest: "digest", from: "127.0.0.9", at: clock.date)
+        try await store.recordAssistance(id: "inv_look", helpAt: clock.date, note: nil)
+        clock.advance(by: .milliseconds(500))
+        #expect(await clock.untilSleeping())
+        let seen = changes.withLock { $0 }
+        #expect(seen.count == 2, "one change per look: \(seen)")
+        #expect(seen.last?.state == .inSession)
+        #expect(seen.last?.helpAskedAt != nil)
     }
 
     @Test("http:// is refused for any host but this machine, with the fix in the message")

@@ -164,18 +164,14 @@ enum InviteText {
     /// One change `invite watch` saw: one line (a value holding a line break, a user id or a
     /// server's status, cannot make a second line that looks like another event), or the
     /// invite's JSON.
+    /// One line per thing that changed, or, as JSON, one record of the invite as it now stands.
     static func render(_ change: InviteCommands.Change, json: Bool, to out: CommandOutput) {
-        switch change {
-        case .state(let invite, let state, let now):
-            if json { return out.json(Listed(invite, now: now)) }
-            out.out(TerminalText.sanitized("\(clock(now))  \(invite.id)  \(invite.userId)  \(invite.authConfig)  \(line(invite, state))"))
-        case .helpAsked(let invite, let at):
-            if json { return out.json(Listed(invite, now: at)) }
-            out.out(TerminalText.sanitized("\(clock(at))  \(invite.id)  \(invite.userId)  \(invite.authConfig)  HELP ASKED by the customer"))
-        case .noted(let invite, let note, let now):
-            if json { return out.json(Listed(invite, now: now)) }
-            out.out(TerminalText.sanitized("\(clock(now))  \(invite.id)  \(invite.userId)  \(invite.authConfig)  operator's note: \(note)"))
-        }
+        let invite = change.invite
+        if json { return out.json(Listed(invite, now: change.at)) }
+        let lead = "\(invite.id)  \(invite.userId)  \(invite.authConfig)"
+        if let state = change.state { out.out(TerminalText.sanitized("\(clock(change.at))  \(lead)  \(line(invite, state))")) }
+        if let help = change.helpAskedAt { out.out(TerminalText.sanitized("\(clock(help))  \(lead)  HELP ASKED by the customer")) }
+        if let note = change.note { out.out(TerminalText.sanitized("\(clock(change.at))  \(lead)  operator's note: \(note)")) }
     }
 
     /// What an invite's session may do with the user's existing accounts, in words.
