@@ -121,7 +121,7 @@ package final class GatewayServer: Sendable {
         let holder = SessionHolder(name: "\(ProcessInfo.processInfo.hostName):\(boundPort)", lease: "lease_" + Invite.newId().dropFirst(4))
         listening.withLock { $0 = holder }
         let heartbeat = Task { await keepLease(holder) }
-        var control: (channel: any Channel, path: String)?
+        var control: (channel: any Channel, path: String, identity: ControlSocket.Identity?)?
         if let controlSocket { control = try await bindControlSocket(group: group, path: controlSocket(boundPort)) }
         if let address = server.localAddress { ready(address) }
         reporter.writer.replayDeadLetters(logger: reporter.logger)
@@ -131,11 +131,9 @@ package final class GatewayServer: Sendable {
             request = stopping() ?? (drainAsked.withLock { $0 } ? .drain : nil)
         }
         // No new customer from here on: the balancer's health check fails and sends them elsewhere.
+        // The control socket stays until the sessions are done: operators on this host can
+        // still attach to one in flight, and a second `gateway drain` is answered.
         try? await server.close()
-        if let control {
-            try? await control.channel.close()
-            unlink(control.path)
-        }
         metrics.startDraining()
         if request == .drain {
             draining(sessions.inFlight)
@@ -150,6 +148,10 @@ package final class GatewayServer: Sendable {
             }
         }
         await sessions.hangUpAll(clock: clock)
+        if let control {
+            try? await control.channel.close()
+            ControlSocket.remove(control.path, bound: control.identity)
+        }
         // The last notices and exit statuses reach their clients before the event loop goes.
         try? await clock.sleep(for: .milliseconds(300))
         await reporter.writer.drain()
@@ -183,7 +185,9 @@ package final class GatewayServer: Sendable {
 
     /// Listens for operators on this host at `path`: owner-only from the moment it has the
     /// name (bound under a temporary name, tightened, then renamed).
-    private func bindControlSocket(group: any EventLoopGroup, path: String) async throws -> (channel: any Channel, path: String) {
+    private func bindControlSocket(group: any EventLoopGroup, path: String) async throws -> (
+        channel: any Channel, path: String, identity: ControlSocket.Identity?
+    ) {
         let temporary = path + ".\(getpid()).new"
         let channel = try await ServerBootstrap(group: group)
             .childChannelInitializer { [self] channel in
@@ -199,7 +203,7 @@ package final class GatewayServer: Sendable {
             unlink(temporary)
             throw ControlSocketSetupError(description: "Cannot set up the control socket \(path): \(reason).")
         }
-        return (channel, path)
+        return (channel, path, ControlSocket.identity(path))
     }
 
     /// `onboard gateway drain`: drains as the first SIGTERM does; the words say what follows.
@@ -312,7 +316,7 @@ package final class GatewayServer: Sendable {
                             OperatorSessionHandler(
                                 .init(
                                     entry: entry, address: address, launcher: attach, watches: watches, clock: clock, elsewhere: whereIs,
-                                    logger: reporter.logger, connection: connection, sessions: sessions)))
+                                    logger: reporter.logger, connection: connection, sessions: sessions, metrics: metrics)))
                     } else {
                         try child.pipeline.syncOperations.addHandler(SessionHandler(context))
                     }

@@ -141,6 +141,25 @@ package enum ControlSocket {
         return names.filter { $0.hasPrefix("gateway-") && $0.hasSuffix(".sock") }.sorted().map { stateDirectory + "/" + $0 }
     }
 
+    /// Which file a socket path names (device and inode): a gateway that started on the same
+    /// port while this one drained binds the same path, and its socket is not this one's to remove.
+    package struct Identity: Sendable, Equatable {
+        var device: UInt64
+        var inode: UInt64
+    }
+
+    static func identity(_ path: String) -> Identity? {
+        var status = stat()
+        guard lstat(path, &status) == 0 else { return nil }
+        return Identity(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
+    }
+
+    /// Removes the socket at `path` if it is still the one bound (`bound`).
+    static func remove(_ path: String, bound: Identity?) {
+        guard let bound, identity(path) == bound else { return }
+        unlink(path)
+    }
+
     /// The connecting process's user, as the kernel knows it.
     static func peer(_ channel: any Channel) -> EventLoopFuture<OperatorAttachHandler.Operator> {
         guard let provider = channel as? any SocketOptionProvider else {

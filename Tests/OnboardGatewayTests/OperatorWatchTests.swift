@@ -259,4 +259,22 @@ struct OperatorConnectionTests {
         let after = splitter.lines(adding: &chunk)
         #expect(after.lines == [Array("next".utf8)] && !after.overflowed)
     }
+
+    @Test("a draining gateway removes its control socket at the end only if the path is still its own (not the next gateway's)")
+    func controlSocketRemovedOnlyIfOurs() throws {
+        let directory = NSTemporaryDirectory() + "onboard-control-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = ControlSocket.path(stateDirectory: directory, port: 2222)
+        #expect(FileManager.default.createFile(atPath: path, contents: Data()))
+        let ours = ControlSocket.identity(path)
+        #expect(ours != nil)
+        // The next gateway on the port bound the path (under another name, renamed over it).
+        #expect(FileManager.default.createFile(atPath: path + ".new", contents: Data()))
+        #expect(rename(path + ".new", path) == 0)
+        ControlSocket.remove(path, bound: ours)
+        #expect(FileManager.default.fileExists(atPath: path), "the next gateway's socket stays")
+        ControlSocket.remove(path, bound: ControlSocket.identity(path))
+        #expect(!FileManager.default.fileExists(atPath: path), "its own is removed")
+    }
 }
