@@ -3,7 +3,7 @@ import Prometheus
 import Synchronization
 
 /// What an operator watches of a gateway without reading its log, in Prometheus' text format
-/// (`gateway serve --metrics`): sessions running, connections refused by reason, claims by
+/// (`gateway serve --metrics`): sessions running, operators attached, connections refused by reason, claims by
 /// outcome, how long claims and first frames take, store writes that failed and are queued,
 /// and whether the gateway is draining. Never an invite id, a token or an address: labels come
 /// from fixed lists, so a stranger cannot grow the set of series.
@@ -11,6 +11,8 @@ package final class GatewayMetrics: Sendable {
     private let registry = PrometheusCollectorRegistry()
     private let sessions: Gauge
     private let sessionsStarted: Counter
+    private let operators: Gauge
+    private let attaches: Counter
     private let refused: [String: Counter]
     private let claims: [String: Counter]
     private let claimLatency: DurationHistogram
@@ -33,6 +35,9 @@ package final class GatewayMetrics: Sendable {
         }
         sessions = registry.makeGauge(descriptor: named("sessions", nil, "Sessions whose program runs now."))
         sessionsStarted = registry.makeCounter(descriptor: named("sessions_started", "total", "Sessions started since the gateway started."))
+        operators = registry.makeGauge(
+            descriptor: named("operators_attached", nil, "Operators attached over SSH now (each holds one of --max-sessions' places)."))
+        attaches = registry.makeCounter(descriptor: named("operator_attaches", "total", "Operators' attaches over SSH started since the gateway started."))
         let refusedName = named("refused", "total", "Connections or sessions turned away, by reason.")
         refused = Dictionary(uniqueKeysWithValues: Self.refusalReasons.map { ($0, registry.makeCounter(descriptor: refusedName, labels: [("reason", $0)])) })
         let claimsName = named("claims", "total", "Invite claims, by outcome.")
@@ -56,6 +61,11 @@ package final class GatewayMetrics: Sendable {
         sessions.increment()
     }
     func sessionEnded() { sessions.decrement() }
+    func operatorAttached() {
+        attaches.increment()
+        operators.increment()
+    }
+    func operatorDetached() { operators.decrement() }
     func refusedConnection(_ reason: String) { refused[reason]?.increment() }
     func claimed(_ outcome: String, after: Duration) {
         claims[outcome]?.increment()

@@ -26,6 +26,7 @@ final class OperatorSessionHandler: ChannelDuplexHandler {
         let connection: ConnectionState
         /// Operators' attaches count among the gateway's sessions: a place each, hung up at a stop.
         let sessions: SessionRegistry
+        let metrics: GatewayMetrics
     }
 
     private let shared: Context
@@ -123,6 +124,7 @@ final class OperatorSessionHandler: ChannelDuplexHandler {
         let key = ObjectIdentifier(self)
         shared.sessions.started(key, startedAttach.child) { _ in startedAttach.child.signal(SIGHUP) }
         shared.connection.sessionStarted = true
+        shared.metrics.operatorAttached()
         shared.logger.info("Operator \(shared.entry.name) (\(shared.entry.fingerprint)) from \(shared.address) attaches to \(words[1]).")
         child = startedAttach.child
         let loopBound = NIOLoopBound(self, eventLoop: channel.eventLoop)
@@ -159,6 +161,7 @@ final class OperatorSessionHandler: ChannelDuplexHandler {
     private func releasePlace() {
         guard holdsPlace else { return }
         holdsPlace = false
+        if child != nil { shared.metrics.operatorDetached() }
         shared.sessions.ended(ObjectIdentifier(self))
         shared.sessions.release()
     }

@@ -26,7 +26,8 @@ struct AssistedEndToEndTests {
         let stranger = try Self.keyPair(data.path, name: "stranger_key", comment: "mallory")
         try key.publicLine.write(toFile: data.path + "/operators", atomically: true, encoding: .utf8)
         chmod(data.path + "/operators", 0o644)
-        let gateway = try await GatewayProcess(["--operator-keys", data.path + "/operators"], data: data)
+        let gateway = try await GatewayProcess(["--operator-keys", data.path + "/operators", "--metrics", "127.0.0.1:0"], data: data)
+        let endpoint = String(try #require(gateway.logText.firstMatch(of: /Metrics on (http:\/\/127\.0\.0\.1:\d+)\/metrics/)?.output.1))
         let config = try CommandEndToEndTests.configId("tavily", data: data)
         let greeting = "Acme Support asks you to connect your Tavily key for the new dashboard"
         let created = try CommandEndToEndTests.onboard(
@@ -52,6 +53,10 @@ struct AssistedEndToEndTests {
         for pane in [local, remote] { try await pane.waitFor("Watching \(id)") }
         screen = try await customer.waitFor("2 operators")
         #expect(screen.contains("watched by"), "the customer always sees that operators watch")
+        // The attach over SSH holds a place, and the metrics say so beside the customer's session.
+        var samples = try PrometheusScrape.samples(try PrometheusScrape.get(endpoint + "/metrics").body, in: data)
+        #expect(PrometheusScrape.value(samples, "onboard_gateway_sessions") == 1)
+        #expect(PrometheusScrape.value(samples, "onboard_gateway_operators_attached") == 1)
 
         // A key not in the file gets nothing.
         let refused = try TmuxSession(
@@ -131,6 +136,9 @@ struct AssistedEndToEndTests {
             screen = try await pane.waitFor("ATTACH-EXIT=0")
             #expect(screen.contains("The session has ended"))
         }
+        samples = try PrometheusScrape.samples(try PrometheusScrape.get(endpoint + "/metrics").body, in: data)
+        #expect(PrometheusScrape.value(samples, "onboard_gateway_operators_attached") == 0)
+        #expect(PrometheusScrape.value(samples, "onboard_gateway_operator_attaches_total") == 1, "the refused attempts started none")
 
         // Every frame either operator's terminal received: no canary. Nor any file, nor the trail.
         for path in recorded {
