@@ -125,6 +125,17 @@ package struct GatewaySession: Sendable {
 
     package init(limits: GatewayLimits) { self.limits = limits }
 
+    /// What the program's report `event` makes of the invite's outcome (the account and status
+    /// `invite watch` shows): an account made, updated or failed through the invite's own auth
+    /// config. A link is not an outcome, and a deletion (of the accounts an ACTIVE one replaced)
+    /// never overwrites the account the invite connected. Nil before the claim.
+    package func outcome(of event: AuditEvent) -> StoreWrite? {
+        guard let invite else { return nil }
+        let notOutcomes = [AuditEvent.Kind.linkCreated.rawValue, AuditEvent.Kind.connectionDeleted.rawValue]
+        guard !notOutcomes.contains(event.event), event.authConfig == nil || event.authConfig == invite.authConfig else { return nil }
+        return .outcome(invite: invite.id, accountId: event.accountId, status: event.status, errorCode: event.errorCode)
+    }
+
     package static let noTerminal =
         "This session needs a terminal: run the ssh command as you were given it, without -T (add -t if your client needs it)."
     package static let busy = "The gateway is busy. Try the same command again in a few minutes."

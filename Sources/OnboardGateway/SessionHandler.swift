@@ -386,12 +386,7 @@ final class SessionHandler: ChannelDuplexHandler {
             // Not the program's to report: answered, not written.
             return answer()
         }
-        // A link is not an outcome, and a deletion (the replaced accounts, after the new one is
-        // ACTIVE) must never overwrite the account the invite connected.
-        let outcomes = [AuditEvent.Kind.linkCreated.rawValue, AuditEvent.Kind.connectionDeleted.rawValue]
-        if !outcomes.contains(event.event), event.authConfig == nil || event.authConfig == invite.authConfig {
-            shared.reporter.writer.enqueue(.outcome(invite: invite.id, accountId: event.accountId, status: event.status, errorCode: event.errorCode))
-        }
+        if let outcome = machine.outcome(of: event) { shared.reporter.writer.enqueue(outcome) }
         shared.reporter.logger.info(
             "Session \(invite.id): \(event.event) \(event.accountId ?? "") \(event.status ?? "")\(event.errorCode.map { " (\($0))" } ?? "")")
         shared.reporter.write(event, done: answer)

@@ -225,4 +225,21 @@ extension GatewaySessionTests {
         let end = session.handle(.tick(at: Self.at(3), exitStatus: 129))
         #expect(end.last == .exit(status: 129, notice: "The gateway is shutting down."))
     }
+
+    @Test("the program's reports: an account made or failed through the invite's config is its outcome; a link, a deletion, another config's account never are")
+    func outcomesFromReports() {
+        func event(_ kind: AuditEvent.Kind, config: String? = "ac_1", account: String? = "ca_new", status: String? = "ACTIVE") -> AuditEvent {
+            AuditEvent(kind, actor: .init(user: "alice"), authConfig: config, accountId: account, status: status, version: "test")
+        }
+        #expect(GatewaySession(limits: GatewayLimits()).outcome(of: event(.connectionCreated)) == nil, "nothing before the claim")
+        let session = Self.running()
+        #expect(session.outcome(of: event(.connectionCreated)) == .outcome(invite: Self.invite.id, accountId: "ca_new", status: "ACTIVE", errorCode: nil))
+        #expect(session.outcome(of: event(.connectionCreated, config: nil)) != nil, "a report without a config is the invite's")
+        let failed = AuditEvent(.connectionFailed, actor: .init(user: "alice"), authConfig: "ac_1", errorCode: "401", version: "test")
+        #expect(session.outcome(of: failed) == .outcome(invite: Self.invite.id, accountId: nil, status: nil, errorCode: "401"))
+        // The replaced account's deletion comes after the new one is ACTIVE: it must not win.
+        #expect(session.outcome(of: event(.connectionDeleted, account: "ca_old", status: nil)) == nil)
+        #expect(session.outcome(of: event(.linkCreated, status: "INITIATED")) == nil)
+        #expect(session.outcome(of: event(.connectionCreated, config: "ac_other")) == nil)
+    }
 }
