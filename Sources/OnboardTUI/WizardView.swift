@@ -32,13 +32,13 @@ package enum WizardView {
         case .review(let review):
             ReviewView.draw(review, locked: state.locked, into: &canvas, area: body, glyphs: context.glyphs)
         case .connecting(let connecting):
-            OutcomeView.drawConnecting(
+            ConnectingView.draw(
                 connecting, spinner: spinner(state, context), now: state.now, into: &canvas, area: body,
                 qrCode: context.glyphs == .unicode ? context.qrCode : .none)
         case .outcome(let outcome):
             OutcomeView.draw(outcome, locked: state.locked, into: &canvas, area: body, glyphs: context.glyphs)
         case .unsupportedScheme(let page):
-            OutcomeView.drawUnsupported(page, into: &canvas, area: body)
+            UnsupportedSchemeView.draw(page, into: &canvas, area: body)
         }
         if let notice = state.retryNotice, !state.quitArmed {
             let seconds = state.now.map { max(0, Int(notice.until.timeIntervalSince($0).rounded(.up))) }
