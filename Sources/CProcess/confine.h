@@ -116,14 +116,27 @@ static inline uint64_t onb_landlock_rights(int kind) {
     }
 }
 
+/* Empties the bounding set: no later exec can gain a capability back. Dropping one takes
+   CAP_SETPCAP, so a process that gives up root does this first; capabilities already out of
+   the set are skipped, so calling it again without the privilege succeeds. 0, or -1 with errno. */
+static inline int onb_drop_bounding_set(void) {
+    for (int capability = 0; capability < 64; capability++) {
+        int held = prctl(PR_CAPBSET_READ, capability, 0, 0, 0);
+        if (held < 0) {
+            if (errno == EINVAL) break; /* past the kernel's last capability */
+            return -1;
+        }
+        if (held == 1 && prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0) return -1;
+    }
+    return 0;
+}
+
 /* Gives up every capability for good: the bounding set, the ambient set, then the effective,
    permitted and inheritable sets. A session of a gateway run as root keeps its uid but can no
    longer read what other processes hide (a non-dumpable gateway's /proc files, its memory) or
    override file permissions. 0, or -1 with errno. */
 static inline int onb_drop_capabilities(void) {
-    for (int capability = 0; capability < 64; capability++) {
-        if (prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0 && errno != EINVAL) return -1;
-    }
+    if (onb_drop_bounding_set() != 0) return -1;
     if (prctl(47 /* PR_CAP_AMBIENT */, 4 /* PR_CAP_AMBIENT_CLEAR_ALL */, 0, 0, 0) != 0 && errno != EINVAL) return -1;
     struct { uint32_t version; int pid; } header = {0x20080522 /* _LINUX_CAPABILITY_VERSION_3 */, 0};
     struct { uint32_t effective, permitted, inheritable; } data[2];

@@ -1,3 +1,4 @@
+import CProcess
 import CSpawn
 import Glibc
 
@@ -90,11 +91,12 @@ package struct SessionUser: Sendable, Equatable, Codable {
         return SessionUser(uid: entry.pointee.pw_uid, gid: entry.pointee.pw_gid)
     }
 
-    /// Becomes this user for good: no supplementary groups, then the group, then the user (in
-    /// that order: once the user is given up, the group can no longer be). Checked afterwards:
-    /// getting root back must fail.
+    /// Becomes this user for good: the capability bounding set emptied while root still may,
+    /// no supplementary groups, then the group, then the user (in that order: once the user is
+    /// given up, neither the set nor the group can be). Checked afterwards: getting root back
+    /// must fail.
     package func become() -> Bool {
-        guard setgroups(0, nil) == 0, setgid(gid) == 0, setuid(uid) == 0 else { return false }
+        guard onb_drop_bounding_set() == 0, setgroups(0, nil) == 0, setgid(gid) == 0, setuid(uid) == 0 else { return false }
         return uid == 0 || (setuid(0) != 0 && getuid() == uid && geteuid() == uid && getgid() == gid)
     }
 }

@@ -55,6 +55,46 @@ struct SealedGatewayEndToEndTests {
         #expect(mode & 0o077 == 0, "the pty is \(String(mode, radix: 8))")
     }
 
+    @Test("run as root with --session-user nobody: the session's program is nobody's, its pty too, with no capability; it still ends ACTIVE")
+    func sessionUser() async throws {
+        let data = try TemporaryDirectory()
+        let key = "ak_session_user_\(UUID().uuidString.prefix(6))"
+        let served = try ServedSandbox(binary: try OnboardBinary.path(), database: data.path + "/served.sqlite", key: key)
+        defer { served.kill(signal: SIGTERM) }
+        let remote = ["COMPOSIO_API_KEY": key, "COMPOSIO_BASE_URL": "http://127.0.0.1:\(served.port)"]
+        guard geteuid() == 0 else {
+            // Not root: there is no one to become, and the flag says so rather than doing nothing.
+            let run = try CommandEndToEndTests.onboard(["gateway", "serve", "--port", "0", "--session-user", "nobody"], data: data, environment: remote)
+            #expect(run.status == 2 && run.stderr.contains("needs the gateway to run as root"), "\(run.stderr)")
+            return
+        }
+        // The program is run by a user who may not enter the build's directories: a copy where
+        // anyone may read it, as a package installs it.
+        let shared = data.path + "/bin"
+        try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: true)
+        chmod(data.path, 0o755)
+        chmod(shared, 0o755)
+        try FileManager.default.copyItem(atPath: try OnboardBinary.path(), toPath: shared + "/onboard")
+        let gateway = try await GatewayProcess(["--session-user", "nobody"], data: data, environment: remote, binary: shared + "/onboard")
+        #expect(gateway.logText.contains("Sessions run as nobody, confined"), "\(gateway.logText)")
+        let (token, _, _) = try gateway.invite()
+        let pane = try gateway.session(token)
+        try await pane.waitFor("API Key")
+        let nobody = try #require(getpwnam("nobody")).pointee.pw_uid
+        let pid = try #require(gateway.sessionPids().first)
+        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+        let uids = try #require(status.split(separator: "\n").first { $0.hasPrefix("Uid:") }).split(separator: "\t").dropFirst()
+        #expect(uids.allSatisfy { UInt32($0) == nobody }, "real, effective, saved and file uids are nobody's: \(uids)")
+        #expect(status.contains("CapEff:\t0000000000000000") && status.contains("NoNewPrivs:\t1"))
+        let tty = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/0")
+        let owner = try #require(try FileManager.default.attributesOfItem(atPath: tty)[.ownerAccountID] as? NSNumber)
+        #expect(owner.uint32Value == nobody, "the pty is the session user's")
+        try pane.type("tvly-as-nobody-0123456789")
+        try await pane.enter(leaving: "Enter credentials")
+        try pane.keys("Enter")
+        try await pane.waitFor("ACTIVE")
+    }
+
     @Test("--existing add (the default) offers no replace or update, and x does nothing; --existing replace offers it")
     func existingAccountsAsTheInviteAllows() async throws {
         let gateway = try await GatewayProcess()
