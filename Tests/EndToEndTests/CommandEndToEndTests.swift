@@ -128,7 +128,7 @@ struct CommandEndToEndTests {
         let data = try TemporaryDirectory()
         let served = try ServedSandbox(binary: try OnboardBinary.path(), database: data.path + "/served.sqlite", key: "ak_import_test")
         defer { served.kill(signal: SIGTERM) }
-        let remote = ["COMPOSIO_API_KEY": "ak_import_test", "COMPOSIO_BASE_URL": "http://127.0.0.1:\(served.port)"]
+        let remote = served.clientEnvironment
         let freshdesk = try Self.configId("freshdesk", data: data, environment: remote)
         let marker = "IMPORT-CANARY-\(UUID().uuidString.prefix(8))"
         var csv = "user_id,subdomain,generic_api_key\n"
@@ -183,7 +183,7 @@ struct CommandEndToEndTests {
         let served = try ServedSandbox(
             binary: try OnboardBinary.path(), database: data.path + "/served.sqlite", key: "ak_limited", rateLimit: 600, metrics: true)
         defer { served.kill(signal: SIGTERM) }
-        let remote = ["COMPOSIO_API_KEY": "ak_limited", "COMPOSIO_BASE_URL": "http://127.0.0.1:\(served.port)"]
+        let remote = served.clientEnvironment
         let freshdesk = try Self.configId("freshdesk", data: data, environment: remote)
         // More rows than one window allows, so the run must wait for the next window.
         var csv = "user_id,subdomain,generic_api_key\n"

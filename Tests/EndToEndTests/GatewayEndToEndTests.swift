@@ -337,7 +337,7 @@ struct GatewayServiceTests {
         let served = try ServedSandbox(binary: try OnboardBinary.path(), database: data.path + "/served.sqlite", key: key)
         defer { served.kill(signal: SIGTERM) }
         let gateway = try await GatewayProcess(
-            data: data, environment: ["COMPOSIO_API_KEY": key, "COMPOSIO_BASE_URL": "http://127.0.0.1:\(served.port)"])
+            data: data, environment: served.clientEnvironment)
         #expect(gateway.logText.contains("sessions use 127.0.0.1:\(served.port)"))
         let (token, _, _) = try gateway.invite()
         let pane = try gateway.session(token)

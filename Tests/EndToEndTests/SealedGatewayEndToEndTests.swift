@@ -61,7 +61,7 @@ struct SealedGatewayEndToEndTests {
         let key = "ak_session_user_\(UUID().uuidString.prefix(6))"
         let served = try ServedSandbox(binary: try OnboardBinary.path(), database: data.path + "/served.sqlite", key: key)
         defer { served.kill(signal: SIGTERM) }
-        let remote = ["COMPOSIO_API_KEY": key, "COMPOSIO_BASE_URL": "http://127.0.0.1:\(served.port)"]
+        let remote = served.clientEnvironment
         guard geteuid() == 0 else {
             // Not root: there is no one to become, and the flag says so rather than doing nothing.
             let run = try CommandEndToEndTests.onboard(["gateway", "serve", "--port", "0", "--session-user", "nobody"], data: data, environment: remote)

@@ -79,7 +79,7 @@ struct SteadinessEndToEndTests {
         let served = try ServedSandbox(
             binary: try OnboardBinary.path(), database: data.path + "/faulty.sqlite", key: "ak_faults_test", faults: "500=0.2,429=0.1,drop=0.05")
         defer { served.kill(signal: SIGTERM) }
-        let remote = ["COMPOSIO_API_KEY": "ak_faults_test", "COMPOSIO_BASE_URL": "http://127.0.0.1:\(served.port)"]
+        let remote = served.clientEnvironment
         let configs = try #require(try CommandEndToEndTests.onboard(["auth-configs", "--json"], data: data, environment: remote).json() as? [[String: Any]])
         let sendgrid = try #require(configs.first { $0["toolkit"] as? String == "sendgrid" }?["id"] as? String)
         var runs: [CommandEndToEndTests.Run] = []
@@ -117,7 +117,7 @@ struct ImportInterruptEndToEndTests {
         let served = try ServedSandbox(
             binary: try OnboardBinary.path(), database: data.path + "/slow.sqlite", key: "ak_interrupt_test", faults: "latency=200ms")
         defer { served.kill(signal: SIGTERM) }
-        let remote = ["COMPOSIO_API_KEY": "ak_interrupt_test", "COMPOSIO_BASE_URL": "http://127.0.0.1:\(served.port)"]
+        let remote = served.clientEnvironment
         let configs = try #require(try CommandEndToEndTests.onboard(["auth-configs", "--json"], data: data, environment: remote).json() as? [[String: Any]])
         let tavily = try #require(configs.first { $0["toolkit"] as? String == "tavily" }?["id"] as? String)
         let file = data.path + "/users.csv"

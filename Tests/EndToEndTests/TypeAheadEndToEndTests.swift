@@ -24,7 +24,7 @@ struct TypeAheadEndToEndTests {
         let key = "ak_typeahead_\(UUID().uuidString.prefix(6))"
         let served = try ServedSandbox(binary: try OnboardBinary.path(), database: data.path + "/served.sqlite", key: key, faults: "latency=300ms")
         defer { served.kill(signal: SIGTERM) }
-        let remote = ["COMPOSIO_API_KEY": key, "COMPOSIO_BASE_URL": "http://127.0.0.1:\(served.port)"]
+        let remote = served.clientEnvironment
 
         // Locally: the config and user id given, so step 2 shows while its fields load.
         let freshdesk = try CommandEndToEndTests.configId("freshdesk", data: data, environment: remote)

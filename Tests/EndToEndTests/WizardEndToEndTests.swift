@@ -153,6 +153,9 @@ final class ServedSandbox {
     /// `http://127.0.0.1:PORT` of `/metrics` and `/ready`, when started with `metrics: true`.
     private(set) var metricsEndpoint: String?
 
+    /// What a client needs to use this sandbox as its service: the key and the base URL.
+    var clientEnvironment: [String: String] { ["COMPOSIO_API_KEY": key, "COMPOSIO_BASE_URL": "http://127.0.0.1:\(port)"] }
+
     init(binary: String, database: String, key: String, rateLimit: Int = 0, faults: String? = nil, metrics: Bool = false) throws {
         self.key = key
         var environment = ProcessInfo.processInfo.environment
