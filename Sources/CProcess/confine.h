@@ -116,9 +116,21 @@ static inline uint64_t onb_landlock_rights(int kind) {
     }
 }
 
+/* 1 when this process holds no capability at all (effective and permitted empty). */
+static inline int onb_holds_no_capability(void) {
+    struct { uint32_t version; int pid; } header = {0x20080522 /* _LINUX_CAPABILITY_VERSION_3 */, 0};
+    struct { uint32_t effective, permitted, inheritable; } data[2];
+    memset(data, 0, sizeof data);
+    if (syscall(SYS_capget, &header, data) != 0) return 0;
+    return (data[0].effective | data[1].effective | data[0].permitted | data[1].permitted) == 0;
+}
+
 /* Empties the bounding set: no later exec can gain a capability back. Dropping one takes
    CAP_SETPCAP, so a process that gives up root does this first; capabilities already out of
-   the set are skipped, so calling it again without the privilege succeeds. 0, or -1 with errno. */
+   the set are skipped, so calling it again without the privilege succeeds. A process that
+   holds no capability at all (a gateway run as an ordinary user) cannot change the set and
+   need not: under no-new-privileges, which confinement sets, no exec gains anything from it.
+   0, or -1 with errno. */
 static inline int onb_drop_bounding_set(void) {
     for (int capability = 0; capability < 64; capability++) {
         int held = prctl(PR_CAPBSET_READ, capability, 0, 0, 0);
@@ -126,7 +138,10 @@ static inline int onb_drop_bounding_set(void) {
             if (errno == EINVAL) break; /* past the kernel's last capability */
             return -1;
         }
-        if (held == 1 && prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0) return -1;
+        if (held == 1 && prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0) {
+            if (errno == EPERM && onb_holds_no_capability()) return 0;
+            return -1;
+        }
     }
     return 0;
 }

@@ -33,6 +33,27 @@ struct SessionConfinementTests {
         return lines
     }
 
+    @Test("an ordinary user's session (a gateway not run as root) confines itself too: no capability to drop is no failure")
+    func confinesWithoutRoot() throws {
+        // A copy anyone may run, as a package installs it; run as nobody when the tests are root.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("confine-user-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        chmod(directory, 0o755)
+        let copy = directory + "/confine-probe"
+        try FileManager.default.copyItem(atPath: try Self.probe(), toPath: copy)
+        chmod(copy, 0o755)
+        let arguments = ["/usr/share/terminfo", directory + "/none.sqlite", "--", "/usr/share/terminfo", "/etc/hostname"]
+        let (status, output) =
+            geteuid() == 0
+            ? try runProgram("/usr/bin/setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", copy] + arguments)
+            : try runProgram(copy, arguments)
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("confinement confined(abi: "), "\(output)")
+        #expect(output.contains("no_new_privs true"))
+        #expect(output.contains("/usr/share/terminfo ok") && output.contains("/etc/hostname EACCES"), "\(output)")
+    }
+
     @Test("the kernel denies every file outside the rules: a host key beside the database, /etc/passwd, a new file; the rules' own files open")
     func kernelDenies() throws {
         #expect(SessionConfinement.landlockABI >= 1, "this kernel has Landlock; the gateway's confinement test needs it")
