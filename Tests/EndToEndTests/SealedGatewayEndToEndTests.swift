@@ -74,7 +74,7 @@ struct SealedGatewayEndToEndTests {
         try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: true)
         chmod(data.path, 0o755)
         chmod(shared, 0o755)
-        try FileManager.default.copyItem(atPath: try OnboardBinary.path(), toPath: shared + "/onboard")
+        try OnboardBinary.copy(to: shared + "/onboard")
         let gateway = try await GatewayProcess(["--session-user", "nobody"], data: data, environment: remote, binary: shared + "/onboard")
         #expect(gateway.logText.contains("Sessions run as nobody, confined"), "\(gateway.logText)")
         let (token, _, _) = try gateway.invite()
@@ -140,7 +140,7 @@ struct SealedGatewayEndToEndTests {
     func spawnFailureKeepsTheInvite() async throws {
         let data = try TemporaryDirectory()
         let copy = data.path + "/onboard-copy"
-        try FileManager.default.copyItem(atPath: try OnboardBinary.path(), toPath: copy)
+        try OnboardBinary.copy(to: copy)
         let gateway = try await GatewayProcess(data: data, binary: copy)
         let (token, id, _) = try gateway.invite()
         // A deploy moved the binary away mid-flight: the next session's program cannot start.

@@ -222,6 +222,14 @@ enum OnboardBinary {
         }
         return candidate
     }
+
+    /// Copies the binary to `destination` (mode 0755) with cp, in a process of its own: a copy
+    /// written by this process can be caught open in a child another test forks meanwhile, and
+    /// then cannot be run (ETXTBSY).
+    static func copy(to destination: String) throws {
+        _ = try TmuxSession.run("cp", [try path(), destination])
+        chmod(destination, 0o755)
+    }
 }
 
 /// A temporary directory removed when the test ends.
