@@ -116,13 +116,15 @@ static inline uint64_t onb_landlock_rights(int kind) {
     }
 }
 
-/* 1 when this process holds no capability at all (effective and permitted empty). */
+/* 1 when this process holds no capability at all: effective, permitted and inheritable empty. */
 static inline int onb_holds_no_capability(void) {
     struct { uint32_t version; int pid; } header = {0x20080522 /* _LINUX_CAPABILITY_VERSION_3 */, 0};
     struct { uint32_t effective, permitted, inheritable; } data[2];
     memset(data, 0, sizeof data);
     if (syscall(SYS_capget, &header, data) != 0) return 0;
-    return (data[0].effective | data[1].effective | data[0].permitted | data[1].permitted) == 0;
+    uint32_t held = 0;
+    for (int i = 0; i < 2; i++) held |= data[i].effective | data[i].permitted | data[i].inheritable;
+    return held == 0;
 }
 
 /* Empties the bounding set: no later exec can gain a capability back. Dropping one takes
@@ -153,6 +155,9 @@ static inline int onb_drop_bounding_set(void) {
 static inline int onb_drop_capabilities(void) {
     if (onb_drop_bounding_set() != 0) return -1;
     if (prctl(47 /* PR_CAP_AMBIENT */, 4 /* PR_CAP_AMBIENT_CLEAR_ALL */, 0, 0, 0) != 0 && errno != EINVAL) return -1;
+    /* Nothing held, nothing to give up: a service whose manager forbids capset (systemd's
+       ~@privileged) is already where this would take it. */
+    if (onb_holds_no_capability()) return 0;
     struct { uint32_t version; int pid; } header = {0x20080522 /* _LINUX_CAPABILITY_VERSION_3 */, 0};
     struct { uint32_t effective, permitted, inheritable; } data[2];
     memset(data, 0, sizeof data);

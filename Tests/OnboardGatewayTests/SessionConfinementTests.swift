@@ -52,6 +52,16 @@ struct SessionConfinementTests {
         #expect(output.contains("confinement confined(abi: "), "\(output)")
         #expect(output.contains("no_new_privs true"))
         #expect(output.contains("/usr/share/terminfo ok") && output.contains("/etc/hostname EACCES"), "\(output)")
+
+        // As systemd runs the packaged unit (~@privileged: capset answered EPERM): a process that
+        // holds nothing has nothing to give up, and confines itself all the same.
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Clients/deny_capset.py").path
+        let denied =
+            geteuid() == 0
+            ? try runProgram("/usr/bin/setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", "/usr/bin/python3", script, copy] + arguments)
+            : try runProgram("/usr/bin/python3", [script, copy] + arguments)
+        #expect(denied.status == 0 && denied.output.contains("confinement confined(abi: "), "\(denied.output)")
     }
 
     @Test("the kernel denies every file outside the rules: a host key beside the database, /etc/passwd, a new file; the rules' own files open")
