@@ -91,7 +91,7 @@ Version: $version
 Architecture: amd64
 Maintainer: onboard maintainers <maintainers@onboard.invalid>
 Installed-Size: $size
-Depends: libc6 (>= 2.34), libgcc-s1, zlib1g, adduser
+Depends: libc6 (>= 2.34), libgcc-s1, zlib1g, adduser, procps
 Section: admin
 Priority: optional
 Description: connect users' API keys to Composio auth configs from the terminal
