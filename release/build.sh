@@ -12,9 +12,15 @@
 # tmux), and link again with the sections it ran placed first.
 #
 #   release/build.sh                  # .build/static/release/onboard
+#   release/build.sh --deb            # and the Debian package (release/deb.sh): prints its path
 #   release/build.sh -Xlinker -Map=/tmp/onboard.map   # extra flags go to swift build
 set -euo pipefail
 cd "$(dirname "$0")/.."
+package=false
+if [ "${1:-}" = "--deb" ]; then
+    package=true
+    shift
+fi
 scratch=.build/static
 for tool in valgrind tmux strip; do
     command -v "$tool" >/dev/null || { echo "release/build.sh needs $tool to lay out the code: apt-get install valgrind tmux binutils" >&2; exit 1; }
@@ -59,4 +65,8 @@ if [ -n "$build_id" ]; then
     objcopy --only-keep-debug "$binary" "$debug"
     objcopy --add-gnu-debuglink="$debug" --strip-debug --strip-unneeded "$binary" 2>/dev/null || strip --strip-debug --strip-unneeded "$binary"
 fi
-echo "$binary"
+if $package; then
+    release/deb.sh "$binary"
+else
+    echo "$binary"
+fi
