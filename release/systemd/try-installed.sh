@@ -21,9 +21,14 @@ log="$state/journal"
 # The unit's Environment=, with its /var/lib pointed at the directory made above; a port of
 # its own so nothing else on the machine is in the way.
 read -r -a environment <<< "$(value Environment | sed "s#/var/lib#$state#g")"
+# Runs a command as the unit runs its own: the unit's user, no new privileges, only its
+# environment. It replaces the (sub)shell it runs in, so `as_user ... &` leaves $! the command's.
+as_user() {
+    exec setpriv --reuid="$user" --regid="$user" --init-groups --no-new-privs \
+        env -i PATH=/usr/bin:/bin HOME="$state" USER="$user" LOGNAME="$user" "${environment[@]}" "$@"
+}
 # shellcheck disable=SC2086
-setpriv --reuid="$user" --regid="$user" --init-groups --no-new-privs \
-    env -i PATH=/usr/bin:/bin HOME="$state" USER="$user" LOGNAME="$user" "${environment[@]}" ${start/--port 2222/--port 0} --host 127.0.0.1 2> "$log" &
+as_user ${start/--port 2222/--port 0} --host 127.0.0.1 2> "$log" &
 pid=$!
 for _ in $(seq 100); do grep -q "listening on" "$log" && break; sleep 0.1; done
 grep "listening on\|^Limits:" "$log" || { cat "$log"; echo "the installed gateway did not start"; exit 1; }
@@ -32,11 +37,6 @@ port="$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$log" | head -
 # A customer: an invite made as the gateway's user, then the real OpenSSH client on a pty
 # (-tt) until the form is on its screen. The gateway runs as that user, without root's
 # privileges, as systemd runs it.
-as_user() {
-    # shellcheck disable=SC2086
-    setpriv --reuid="$user" --regid="$user" --init-groups --no-new-privs \
-        env -i PATH=/usr/bin:/bin HOME="$state" USER="$user" LOGNAME="$user" "${environment[@]}" "$@"
-}
 config="$(as_user onboard auth-configs --json | python3 -c 'import json, sys; print([c["id"] for c in json.load(sys.stdin) if c["toolkit"] == "tavily"][0])')"
 token="$(as_user onboard invite create --auth-config "$config" --user-id installed --json \
     | python3 -c 'import json, sys; print(json.load(sys.stdin)["ssh_command"].split()[-1].split("@")[0])')"
